@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every check: formatting, clippy (server and browser builds), unit and integration tests
+# on SQLite, the integration tests again on Postgres, and the Playwright browser tests.
+# With CI=true nothing may be skipped: a missing Postgres or browser fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+skipped=()
+skip() {
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAILED: $1 cannot be skipped in CI: $2" >&2
+    exit 1
+  fi
+  echo "SKIPPED: $1 ($2)"
+  skipped+=("$1: $2")
+}
+
+bash scripts/setup.sh --e2e
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+
+say "clippy, server build"
+cargo clippy --all-targets --features ssr -- -D warnings
+
+say "clippy, browser build"
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
+  --target-dir target/front -- -D warnings
+
+say "unit and integration tests on SQLite"
+TEST_DATABASE_URL="" cargo test --features ssr
+
+# Postgres: the given URL, or the local server (started if it is installed but stopped).
+pg_url="${TEST_POSTGRES_URL:-}"
+if [ -z "$pg_url" ] && [[ "${DATABASE_URL:-}" == postgres* ]]; then pg_url="$DATABASE_URL"; fi
+pg_url="${pg_url:-postgres://postgres@127.0.0.1:5432/postgres}"
+pg_ready() { psql "$pg_url" -qtAc 'SELECT 1' >/dev/null 2>&1; }
+if ! pg_ready && command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+  say "starting the local PostgreSQL server"
+  for version in /etc/postgresql/*; do
+    pg_ctlcluster --skip-systemctl-redirect "$(basename "$version")" main start 2>/dev/null || true
+  done
+  for _ in $(seq 1 20); do pg_ready && break; sleep 0.5; done
+fi
+if command -v psql >/dev/null 2>&1 && pg_ready; then
+  say "integration tests on Postgres"
+  TEST_DATABASE_URL="$pg_url" cargo test --features ssr --test app
+else
+  skip "Postgres integration tests" "no PostgreSQL server answers at $pg_url"
+fi
+
+# Browser tests: cargo-leptos builds the app, serves it on a spare port with a fresh SQLite
+# file, runs Playwright against it and stops it.
+chromium_path="${CHROMIUM_PATH:-$(command -v chromium || true)}"
+if [ -n "$chromium_path" ] && [ -x end2end/node_modules/.bin/playwright ]; then
+  say "browser tests (Playwright + Chromium)"
+  rm -rf target/e2e && mkdir -p target/e2e
+  e2e_addr="127.0.0.1:${E2E_PORT:-3400}"
+  CHROMIUM_PATH="$chromium_path" E2E_BASE_URL="http://$e2e_addr" \
+    LEPTOS_SITE_ADDR="$e2e_addr" PUBLIC_BASE_URL="http://$e2e_addr" \
+    DATABASE_URL="sqlite:target/e2e/paylinks.db" RUST_LOG=warn \
+    cargo leptos end-to-end
+else
+  skip "browser tests" "chromium or the Playwright package is missing"
+fi
+
+say "done"
+if [ ${#skipped[@]} -gt 0 ]; then
+  printf 'Skipped:\n'; printf '  - %s\n' "${skipped[@]}"
+else
+  echo "Nothing was skipped."
+fi

@@ -1,0 +1,68 @@
+//! The document shell and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::ui::auth::{LogInPage, SignUpPage};
+use crate::ui::components::NotFoundPage;
+use crate::ui::dashboard::accounts::AccountsPage;
+use crate::ui::dashboard::link_edit::EditLinkPage;
+use crate::ui::dashboard::link_new::NewLinkPage;
+use crate::ui::dashboard::link_show::LinkPage;
+use crate::ui::dashboard::links::LinksPage;
+use crate::ui::home::HomePage;
+use crate::ui::payer::PayerPage;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/paylinks.css"/>
+        <Title text="paylinks"/>
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/") view=HomePage/>
+                <Route path=path!("/signup") view=SignUpPage/>
+                <Route path=path!("/login") view=LogInPage/>
+                <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async/>
+                <Route path=path!("/accounts/:account_id/links") view=LinksPage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/accounts/:account_id/links/new")
+                    view=NewLinkPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/accounts/:account_id/links/:link_id")
+                    view=LinkPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/accounts/:account_id/links/:link_id/edit")
+                    view=EditLinkPage
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/pay/:slug") view=PayerPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

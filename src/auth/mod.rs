@@ -1,0 +1,9 @@
+//! Dashboard authentication: argon2id passwords, database-backed sessions, log-in throttling
+//! and the same-origin check that defends every mutating request against CSRF.
+
+pub mod csrf;
+pub mod password;
+pub mod session;
+pub mod throttle;
+
+pub use session::{current_user, log_in, log_out, require_user};

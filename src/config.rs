@@ -1,0 +1,73 @@
+//! Typed settings, read from the environment once at start-up.
+
+use std::net::SocketAddr;
+
+use crate::error::AppError;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/paylinks.db";
+pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `sqlite:path/to/file.db` (default) or `postgres://…`.
+    pub database_url: String,
+    pub site_addr: SocketAddr,
+    /// Origin payer URLs are built from, without a trailing slash, e.g. `https://pay.example.com`.
+    pub public_base_url: String,
+    /// `Secure` on the session cookie; off only for plain-http development.
+    pub cookie_secure: bool,
+    pub log_filter: String,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, AppError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let site_addr: SocketAddr = var("LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| DEFAULT_SITE_ADDR.to_string())
+            .parse()
+            .map_err(|_| AppError::config("LEPTOS_SITE_ADDR must look like 127.0.0.1:3000"))?;
+        let public_base_url = var("PUBLIC_BASE_URL")
+            .unwrap_or_else(|| format!("http://{site_addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        url::Url::parse(&public_base_url)
+            .map_err(|_| AppError::config("PUBLIC_BASE_URL must be an absolute http(s) URL"))?;
+        let cookie_secure = match var("COOKIE_SECURE").as_deref() {
+            None => public_base_url.starts_with("https://"),
+            Some("true" | "1" | "yes") => true,
+            Some("false" | "0" | "no") => false,
+            Some(_) => return Err(AppError::config("COOKIE_SECURE must be true or false")),
+        };
+        let settings = Settings {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            site_addr,
+            public_base_url,
+            cookie_secure,
+            log_filter: var("RUST_LOG").unwrap_or_else(|| "info,paylinks=debug".into()),
+        };
+        settings.backend()?;
+        Ok(settings)
+    }
+
+    pub fn backend(&self) -> Result<Backend, AppError> {
+        backend_of(&self.database_url)
+    }
+}
+
+pub fn backend_of(database_url: &str) -> Result<Backend, AppError> {
+    if database_url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(AppError::config(
+            "DATABASE_URL must start with sqlite: or postgres://",
+        ))
+    }
+}

@@ -1,0 +1,495 @@
+//! Payment links and their line items. Every query is scoped by merchant and account.
+
+use crate::db::accounts::found;
+use crate::db::{is_unique_violation, Db};
+use crate::domain::account::AccountStatus;
+use crate::domain::items::LineItem;
+use crate::domain::link::{ComputedStatus, LinkSettings, LinkStatus, NewPaymentLink};
+use crate::domain::reff::ReffNo;
+use crate::domain::slug::Slug;
+use crate::domain::Rupiah;
+use crate::error::AppError;
+use crate::model::{LinkSummary, Page, PaymentLink};
+use crate::on_db;
+
+/// Creates a link in an active account: the one path used by the dashboard and the REST API.
+/// A blank reff_no gets a generated one; the slug is 128 random bits.
+pub async fn create(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+    link: &NewPaymentLink,
+    source: &str,
+    now_ms: i64,
+) -> Result<i64, AppError> {
+    use rand::Rng;
+
+    // Drawn before any await: the thread-local generator must not cross one.
+    let (slug, suffix) = {
+        let mut rng = rand::thread_rng();
+        let suffix: String = (0..8)
+            .map(|_| char::from(REFF_ALPHABET[rng.gen_range(0..REFF_ALPHABET.len())]))
+            .collect();
+        (Slug::from_random_bytes(rng.gen()), suffix)
+    };
+    let account = crate::db::accounts::find(db, merchant_id, account_id).await?;
+    if account.status != AccountStatus::Active {
+        return Err(AppError::Conflict(
+            "This account is inactive. Reactivate it before creating links.".into(),
+        ));
+    }
+    let catalogue = crate::db::methods::catalogue(db).await?;
+    if !catalogue
+        .iter()
+        .filter(|m| allowed_by(link.whitelisted_payment_method.as_deref(), &m.code))
+        .any(|m| m.accepts(link.total_amount))
+    {
+        return Err(AppError::field(
+            "methods",
+            format!(
+                "None of the chosen payment methods accepts {}. Choose other methods or change the items.",
+                link.total_amount
+            ),
+        ));
+    }
+    let generated_reff;
+    let reff_no = match &link.reff_no {
+        Some(reff) => reff.as_str(),
+        None => {
+            generated_reff = ReffNo::generated(now_ms, &suffix);
+            generated_reff.as_str()
+        }
+    };
+    insert(
+        db,
+        NewLinkRecord {
+            merchant_id,
+            account_id: &account.id,
+            slug: slug.as_str(),
+            reff_no,
+            link,
+            source,
+            now_ms,
+        },
+    )
+    .await
+}
+
+/// Crockford base32: no I, L, O or U to misread when a reference is typed or read aloud.
+const REFF_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A `None` whitelist allows every method.
+pub fn allowed_by(whitelist: Option<&[String]>, code: &str) -> bool {
+    whitelist.is_none_or(|codes| codes.iter().any(|c| c == code))
+}
+
+struct NewLinkRecord<'a> {
+    merchant_id: i64,
+    account_id: &'a str,
+    slug: &'a str,
+    reff_no: &'a str,
+    link: &'a NewPaymentLink,
+    source: &'a str,
+    now_ms: i64,
+}
+
+/// Stores a link and its items in one transaction; returns the link id.
+async fn insert(db: &Db, new: NewLinkRecord<'_>) -> Result<i64, AppError> {
+    let link = new.link;
+    let whitelist = link
+        .whitelisted_payment_method
+        .as_ref()
+        .map(|codes| serde_json::to_string(codes).expect("a list of strings serialises"));
+    let metadata = serde_json::Value::Object(link.optional_metadata.clone()).to_string();
+    let result: Result<i64, sqlx::Error> = on_db!(db, pool => async {
+        // An async block, so `?` stops here with the sqlx error instead of leaving the function.
+        let mut tx = pool.begin().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO payment_links (merchant_id, account_id, slug, reff_no, title, description,
+                total_amount, required_customer_detail, max_usage, current_usage, expired_at, status,
+                whitelisted_payment_method, redirect_url, optional_metadata, source, created_at,
+                updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, 'open', $11, $12, $13, $14, $15, $15)
+             RETURNING id",
+        )
+        .bind(new.merchant_id)
+        .bind(new.account_id)
+        .bind(new.slug)
+        .bind(new.reff_no)
+        .bind(&link.title)
+        .bind(&link.description)
+        .bind(link.total_amount.value())
+        .bind(link.required_customer_detail)
+        .bind(link.max_usage)
+        .bind(link.expired_at)
+        .bind(&whitelist)
+        .bind(&link.redirect_url)
+        .bind(&metadata)
+        .bind(new.source)
+        .bind(new.now_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (position, item) in link.items.iter().enumerate() {
+            let subtotal = item.subtotal().map(Rupiah::value).unwrap_or(i64::MAX);
+            sqlx::query(
+                "INSERT INTO payment_link_items
+                    (payment_link_id, position, name, quantity, unit_price, subtotal)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(&item.name)
+            .bind(item.quantity)
+            .bind(item.unit_price.value())
+            .bind(subtotal)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+    .await);
+    result.map_err(|e| {
+        if is_unique_violation(&e, "reff_no") {
+            AppError::field("reff_no", "This reference is already used by another link.")
+        } else {
+            e.into()
+        }
+    })
+}
+
+pub struct LinkFilter {
+    /// Matched against title and reff_no, case-insensitively.
+    pub search: Option<String>,
+    pub status: Option<ComputedStatus>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// The SQL form of `domain::link::compute_status`; `$3` is "now". Every variant mentions `$3`
+/// because SQLite numbers `$N` parameters by first appearance, not by N.
+fn status_condition(status: Option<ComputedStatus>) -> &'static str {
+    match status {
+        None => "$3 = $3",
+        Some(ComputedStatus::Closed) => {
+            "(status = 'closed' OR current_usage >= max_usage) AND $3 = $3"
+        }
+        Some(ComputedStatus::Expired) => {
+            "(status = 'open' AND current_usage < max_usage
+              AND expired_at IS NOT NULL AND expired_at <= $3)"
+        }
+        Some(ComputedStatus::Open) => {
+            "(status = 'open' AND current_usage < max_usage
+              AND (expired_at IS NULL OR expired_at > $3))"
+        }
+    }
+}
+
+fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    reff_no: String,
+    title: String,
+    total_amount: i64,
+    max_usage: i64,
+    current_usage: i64,
+    expired_at: Option<i64>,
+    status: String,
+    created_at: i64,
+}
+
+/// One account's links, newest first, with the total count for the pager.
+pub async fn list(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+    filter: &LinkFilter,
+    now_ms: i64,
+) -> Result<Page<LinkSummary>, AppError> {
+    let pattern = filter
+        .search
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(like_pattern);
+    let per_page = filter.per_page.clamp(1, 100);
+    let page = filter.page.max(1);
+    let condition = format!(
+        "merchant_id = $1 AND account_id = $2 AND {}
+         AND ($4 IS NULL OR LOWER(title) LIKE $4 ESCAPE '\\' OR LOWER(reff_no) LIKE $4 ESCAPE '\\')",
+        status_condition(filter.status)
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM payment_links WHERE {condition}");
+    let rows_sql = format!(
+        "SELECT id, reff_no, title, total_amount, max_usage, current_usage, expired_at, status,
+                created_at
+         FROM payment_links WHERE {condition}
+         ORDER BY id DESC LIMIT $5 OFFSET $6"
+    );
+    let (total, rows): (i64, Vec<SummaryRow>) = on_db!(db, pool => {
+        let (total,): (i64,) = sqlx::query_as(&count_sql)
+            .bind(merchant_id)
+            .bind(account_id)
+            .bind(now_ms)
+            .bind(&pattern)
+            .fetch_one(pool)
+            .await?;
+        let rows = sqlx::query_as(&rows_sql)
+            .bind(merchant_id)
+            .bind(account_id)
+            .bind(now_ms)
+            .bind(&pattern)
+            .bind(per_page)
+            .bind((page - 1) * per_page)
+            .fetch_all(pool)
+            .await?;
+        (total, rows)
+    });
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            Ok(LinkSummary {
+                status: LinkStatus::parse(&row.status).map_err(AppError::internal)?,
+                id: row.id,
+                reff_no: row.reff_no,
+                title: row.title,
+                total_amount: Rupiah(row.total_amount),
+                max_usage: row.max_usage,
+                current_usage: row.current_usage,
+                expired_at: row.expired_at,
+                created_at: row.created_at,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(Page {
+        rows,
+        total,
+        page,
+        per_page,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    id: i64,
+    account_id: String,
+    slug: String,
+    reff_no: String,
+    title: String,
+    description: Option<String>,
+    total_amount: i64,
+    required_customer_detail: bool,
+    max_usage: i64,
+    current_usage: i64,
+    expired_at: Option<i64>,
+    status: String,
+    whitelisted_payment_method: Option<String>,
+    redirect_url: Option<String>,
+    optional_metadata: String,
+    source: String,
+    created_at: i64,
+    updated_at: i64,
+    history_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    name: String,
+    quantity: i64,
+    unit_price: i64,
+}
+
+const LINK_COLUMNS: &str = "l.id, l.account_id, l.slug, l.reff_no, l.title, l.description,
+    l.total_amount, l.required_customer_detail, l.max_usage, l.current_usage, l.expired_at,
+    l.status, l.whitelisted_payment_method, l.redirect_url, l.optional_metadata, l.source,
+    l.created_at, l.updated_at,
+    (SELECT COUNT(*) FROM payment_link_histories h WHERE h.payment_link_id = l.id) AS history_count";
+
+pub async fn find(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+    link_id: i64,
+) -> Result<PaymentLink, AppError> {
+    let sql = format!(
+        "SELECT {LINK_COLUMNS} FROM payment_links l
+         WHERE l.merchant_id = $1 AND l.account_id = $2 AND l.id = $3"
+    );
+    let row: Option<LinkRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(merchant_id)
+            .bind(account_id)
+            .bind(link_id)
+            .fetch_optional(pool)
+            .await?
+    });
+    with_items(db, row.ok_or(AppError::NotFound)?).await
+}
+
+/// The public lookup behind `/pay/{slug}`.
+pub async fn find_by_slug(db: &Db, slug: &str) -> Result<PaymentLink, AppError> {
+    let sql = format!("SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.slug = $1");
+    let row: Option<LinkRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await?
+    });
+    with_items(db, row.ok_or(AppError::NotFound)?).await
+}
+
+async fn with_items(db: &Db, row: LinkRow) -> Result<PaymentLink, AppError> {
+    let items: Vec<ItemRow> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT name, quantity, unit_price FROM payment_link_items
+             WHERE payment_link_id = $1 ORDER BY position",
+        )
+        .bind(row.id)
+        .fetch_all(pool)
+        .await?
+    });
+    let whitelisted_payment_method = row
+        .whitelisted_payment_method
+        .as_deref()
+        .map(serde_json::from_str::<Vec<String>>)
+        .transpose()
+        .map_err(AppError::internal)?;
+    let optional_metadata = match serde_json::from_str(&row.optional_metadata) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(_) | Err(_) => return Err(AppError::internal("optional_metadata is not an object")),
+    };
+    Ok(PaymentLink {
+        id: row.id,
+        account_id: row.account_id,
+        slug: row.slug,
+        reff_no: row.reff_no,
+        title: row.title,
+        description: row.description,
+        items: items
+            .into_iter()
+            .map(|item| LineItem {
+                name: item.name,
+                quantity: item.quantity,
+                unit_price: Rupiah(item.unit_price),
+            })
+            .collect(),
+        total_amount: Rupiah(row.total_amount),
+        required_customer_detail: row.required_customer_detail,
+        max_usage: row.max_usage,
+        current_usage: row.current_usage,
+        expired_at: row.expired_at,
+        status: LinkStatus::parse(&row.status).map_err(AppError::internal)?,
+        whitelisted_payment_method,
+        redirect_url: row.redirect_url,
+        optional_metadata,
+        source: row.source,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        history_count: row.history_count,
+    })
+}
+
+pub struct LinkKey<'a> {
+    pub merchant_id: i64,
+    pub account_id: &'a str,
+    pub link_id: i64,
+}
+
+/// Writes the mutable settings. The usage guard is repeated in SQL so a payment credited
+/// between validation and this write can never leave max_usage below current_usage.
+pub async fn update_settings(
+    db: &Db,
+    key: LinkKey<'_>,
+    settings: &LinkSettings,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let whitelist = settings
+        .whitelisted_payment_method
+        .as_ref()
+        .map(|codes| serde_json::to_string(codes).expect("a list of strings serialises"));
+    let metadata = serde_json::Value::Object(settings.optional_metadata.clone()).to_string();
+    let changed = on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE payment_links SET whitelisted_payment_method = $1, max_usage = $2,
+                expired_at = $3, required_customer_detail = $4, redirect_url = $5,
+                optional_metadata = $6, updated_at = $7
+             WHERE merchant_id = $8 AND account_id = $9 AND id = $10 AND current_usage <= $2",
+        )
+        .bind(&whitelist)
+        .bind(settings.max_usage)
+        .bind(settings.expired_at)
+        .bind(settings.required_customer_detail)
+        .bind(&settings.redirect_url)
+        .bind(&metadata)
+        .bind(now_ms)
+        .bind(key.merchant_id)
+        .bind(key.account_id)
+        .bind(key.link_id)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    if changed == 0 {
+        // Either the link is not this merchant's, or usage overtook the new limit meanwhile.
+        find(db, key.merchant_id, key.account_id, key.link_id).await?;
+        return Err(AppError::field(
+            "max_usage",
+            "Max usage cannot be below the payments already made.",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn set_status(
+    db: &Db,
+    key: LinkKey<'_>,
+    status: LinkStatus,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let changed = on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE payment_links SET status = $1, updated_at = $2
+             WHERE merchant_id = $3 AND account_id = $4 AND id = $5",
+        )
+        .bind(status.as_str())
+        .bind(now_ms)
+        .bind(key.merchant_id)
+        .bind(key.account_id)
+        .bind(key.link_id)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    found(changed)
+}
+
+/// Deletes a link that has no payment attempts; with attempts it must be closed instead.
+pub async fn delete(db: &Db, key: LinkKey<'_>) -> Result<(), AppError> {
+    let changed = on_db!(db, pool => {
+        sqlx::query(
+            "DELETE FROM payment_links
+             WHERE merchant_id = $1 AND account_id = $2 AND id = $3
+               AND NOT EXISTS (SELECT 1 FROM payment_link_histories h
+                               WHERE h.payment_link_id = payment_links.id)",
+        )
+        .bind(key.merchant_id)
+        .bind(key.account_id)
+        .bind(key.link_id)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    if changed == 0 {
+        find(db, key.merchant_id, key.account_id, key.link_id).await?;
+        return Err(AppError::Conflict(
+            "This link has payments, so it cannot be deleted. Close it instead.".into(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! Merchants and their dashboard users.
+
+use crate::db::{is_unique_violation, Db};
+use crate::domain::merchant::{Email, Role};
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use crate::on_db;
+
+pub struct NewSignUp<'a> {
+    pub merchant_name: &'a str,
+    pub email: &'a Email,
+    pub password_hash: &'a str,
+    pub default_account_id: &'a str,
+    pub now_ms: i64,
+}
+
+/// The name every merchant's first account gets.
+pub const DEFAULT_ACCOUNT_NAME: &str = "Main account";
+
+/// Creates the merchant, its owner and its default account in one transaction.
+/// Returns the new user's id.
+pub async fn sign_up(db: &Db, new: NewSignUp<'_>) -> Result<i64, AppError> {
+    let result: Result<i64, sqlx::Error> = on_db!(db, pool => async {
+        // An async block, so `?` stops here with the sqlx error instead of leaving the function.
+        let mut tx = pool.begin().await?;
+        let (merchant_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO merchants (name, created_at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(new.merchant_name)
+        .bind(new.now_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (user_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (merchant_id, email, password_hash, role, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(merchant_id)
+        .bind(new.email.as_str())
+        .bind(new.password_hash)
+        .bind(Role::Owner.as_str())
+        .bind(new.now_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO accounts (id, merchant_id, name, status, created_at, updated_at)
+             VALUES ($1, $2, $3, 'active', $4, $4)",
+        )
+        .bind(new.default_account_id)
+        .bind(merchant_id)
+        .bind(DEFAULT_ACCOUNT_NAME)
+        .bind(new.now_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(user_id)
+    }
+    .await);
+    result.map_err(|e| {
+        if is_unique_violation(&e, "email") {
+            AppError::field(
+                "email",
+                "An account with this email already exists. Log in instead.",
+            )
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// What log-in needs to check a password.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Credentials {
+    pub user_id: i64,
+    pub password_hash: String,
+}
+
+pub async fn find_credentials(db: &Db, email: &Email) -> Result<Option<Credentials>, AppError> {
+    let row = on_db!(db, pool => {
+        sqlx::query_as::<_, Credentials>(
+            "SELECT id AS user_id, password_hash FROM users WHERE email = $1",
+        )
+        .bind(email.as_str())
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row)
+}
+
+pub async fn find_current_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
+    let row: Option<(i64, i64, String, String, String)> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT u.id, u.merchant_id, m.name, u.email, u.role
+             FROM users u JOIN merchants m ON m.id = u.merchant_id
+             WHERE u.id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?
+    });
+    row.map(|(user_id, merchant_id, merchant_name, email, role)| {
+        Ok(CurrentUser {
+            user_id,
+            merchant_id,
+            merchant_name,
+            email,
+            role: Role::parse(&role).map_err(AppError::internal)?,
+        })
+    })
+    .transpose()
+}
+
+/// The name payers see on a link's page.
+pub async fn merchant_name_of_link(db: &Db, link_id: i64) -> Result<String, AppError> {
+    let (name,): (String,) = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT m.name FROM merchants m JOIN payment_links l ON l.merchant_id = m.id
+             WHERE l.id = $1",
+        )
+        .bind(link_id)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(name)
+}

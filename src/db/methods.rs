@@ -1,0 +1,50 @@
+//! The payment-method catalogue.
+
+use crate::db::Db;
+use crate::domain::method::{MethodGroup, PaymentMethod};
+use crate::domain::Rupiah;
+use crate::error::AppError;
+use crate::on_db;
+
+#[derive(sqlx::FromRow)]
+struct MethodRow {
+    code: String,
+    name: String,
+    method_group: String,
+    description: String,
+    min_amount: i64,
+    max_amount: i64,
+    fee_flat: i64,
+    fee_percent_bps: i64,
+    expiry_seconds: i64,
+    active: bool,
+}
+
+/// Every catalogue method, active or not, in display order.
+pub async fn catalogue(db: &Db) -> Result<Vec<PaymentMethod>, AppError> {
+    let rows: Vec<MethodRow> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT code, name, method_group, description, min_amount, max_amount, fee_flat,
+                    fee_percent_bps, expiry_seconds, active
+             FROM payment_methods ORDER BY sort_order, code",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    rows.into_iter()
+        .map(|row| {
+            Ok(PaymentMethod {
+                group: MethodGroup::parse(&row.method_group).map_err(AppError::internal)?,
+                code: row.code,
+                name: row.name,
+                description: row.description,
+                min_amount: Rupiah(row.min_amount),
+                max_amount: Rupiah(row.max_amount),
+                fee_flat: Rupiah(row.fee_flat),
+                fee_percent_bps: row.fee_percent_bps,
+                expiry_seconds: row.expiry_seconds,
+                active: row.active,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,327 @@
+//! Payment-link status rules and the validators for its individual fields.
+
+mod create;
+mod settings;
+
+pub use create::{parse_methods, MethodRules, NewLinkInput, NewPaymentLink};
+pub use settings::{LinkSettings, LinkSettingsInput};
+
+/// The status stored in the database; "expired" is never stored because it depends on the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkStatus {
+    Open,
+    Closed,
+}
+
+impl LinkStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkStatus::Open => "open",
+            LinkStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<LinkStatus, String> {
+        match s {
+            "open" => Ok(LinkStatus::Open),
+            "closed" => Ok(LinkStatus::Closed),
+            _ => Err(format!("Unknown link status: {s}.")),
+        }
+    }
+}
+
+/// What payers and merchants see, derived from the stored status, usage and the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ComputedStatus {
+    Open,
+    Closed,
+    Expired,
+}
+
+impl ComputedStatus {
+    pub const ALL: [ComputedStatus; 3] = [
+        ComputedStatus::Open,
+        ComputedStatus::Closed,
+        ComputedStatus::Expired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComputedStatus::Open => "open",
+            ComputedStatus::Closed => "closed",
+            ComputedStatus::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<ComputedStatus, String> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| format!("Unknown link status: {s}."))
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ComputedStatus::Open => "Open",
+            ComputedStatus::Closed => "Closed",
+            ComputedStatus::Expired => "Expired",
+        }
+    }
+}
+
+/// Closed wins over expired: a link that is full or switched off stays "closed" even after
+/// its expiry passes, so the reason shown is the one the merchant acted on.
+pub fn compute_status(
+    status: LinkStatus,
+    current_usage: i64,
+    max_usage: i64,
+    expired_at: Option<i64>,
+    now_ms: i64,
+) -> ComputedStatus {
+    if status == LinkStatus::Closed || current_usage >= max_usage {
+        ComputedStatus::Closed
+    } else if is_expired(expired_at, now_ms) {
+        ComputedStatus::Expired
+    } else {
+        ComputedStatus::Open
+    }
+}
+
+/// The expiry instant itself already counts as expired.
+pub fn is_expired(expired_at: Option<i64>, now_ms: i64) -> bool {
+    matches!(expired_at, Some(t) if t <= now_ms)
+}
+
+pub const MAX_USAGE_LIMIT: i64 = 1_000_000;
+pub const MAX_TITLE_LEN: usize = 255;
+pub const MAX_DESCRIPTION_LEN: usize = 2000;
+pub const MAX_REDIRECT_URL_LEN: usize = 2048;
+pub const MAX_METADATA_BYTES: usize = 16 * 1024;
+
+/// Trimmed, 1–255 chars (counted as chars, not bytes).
+pub fn parse_title(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("Title is required.".to_string());
+    }
+    if t.chars().count() > MAX_TITLE_LEN {
+        return Err("Title must be at most 255 characters.".to_string());
+    }
+    Ok(t.to_string())
+}
+
+/// Trimmed; empty means no description.
+pub fn parse_description(s: &str) -> Result<Option<String>, String> {
+    let d = s.trim();
+    if d.is_empty() {
+        return Ok(None);
+    }
+    if d.chars().count() > MAX_DESCRIPTION_LEN {
+        return Err("Description must be at most 2,000 characters.".to_string());
+    }
+    Ok(Some(d.to_string()))
+}
+
+const MAX_USAGE_RANGE: &str = "Max usage must be between 1 and 1,000,000.";
+
+/// Whole number 1..=1,000,000.
+pub fn parse_max_usage(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("Max usage is required.".to_string());
+    }
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("Max usage must be a whole number.".to_string());
+    }
+    s.parse::<i64>()
+        .map_err(|_| MAX_USAGE_RANGE.to_string())
+        .and_then(check_max_usage)
+}
+
+pub fn check_max_usage(v: i64) -> Result<i64, String> {
+    if (1..=MAX_USAGE_LIMIT).contains(&v) {
+        Ok(v)
+    } else {
+        Err(MAX_USAGE_RANGE.to_string())
+    }
+}
+
+/// Trimmed; empty means none. Only absolute http(s) URLs with a host: anything else (javascript:,
+/// data:, relative paths) would let a link send payers somewhere unsafe. Returned normalised.
+pub fn parse_redirect_url(s: &str) -> Result<Option<String>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let too_long = || Err("Redirect URL must be at most 2,048 characters.".to_string());
+    if s.chars().count() > MAX_REDIRECT_URL_LEN {
+        return too_long();
+    }
+    let invalid = || Err("Redirect URL must be a full http:// or https:// address.".to_string());
+    let Ok(url) = url::Url::parse(s) else {
+        return invalid();
+    };
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return invalid();
+    }
+    // "https://bank.example@evil.example" is a classic phishing disguise.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("Redirect URL must not contain a username or password.".to_string());
+    }
+    let normalised = url.to_string();
+    if normalised.len() > MAX_REDIRECT_URL_LEN {
+        return too_long();
+    }
+    Ok(Some(normalised))
+}
+
+/// Empty means an empty map. Must be a JSON object whose compact form is at most 16 KB.
+pub fn parse_metadata(s: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(serde_json::Map::new());
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(s).map_err(|_| "Metadata must be valid JSON.".to_string())?;
+    let serde_json::Value::Object(map) = value else {
+        return Err("Metadata must be a JSON object, e.g. {\"order_id\": \"A1\"}.".to_string());
+    };
+    check_metadata(&map)?;
+    Ok(map)
+}
+
+/// Size check for metadata that arrives already typed (API).
+pub fn check_metadata(map: &serde_json::Map<String, serde_json::Value>) -> Result<(), String> {
+    let size = serde_json::to_string(map).map_or(usize::MAX, |s| s.len());
+    if size > MAX_METADATA_BYTES {
+        return Err("Metadata must be at most 16 KB.".to_string());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_strings() {
+        for s in [LinkStatus::Open, LinkStatus::Closed] {
+            assert_eq!(LinkStatus::parse(s.as_str()), Ok(s));
+        }
+        assert!(LinkStatus::parse("expired").is_err());
+        for c in ComputedStatus::ALL {
+            assert_eq!(ComputedStatus::parse(c.as_str()), Ok(c));
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
+        assert_eq!(ComputedStatus::Expired.label_en(), "Expired");
+        assert!(ComputedStatus::parse("Open").is_err());
+    }
+
+    #[test]
+    fn compute_status_rules() {
+        use ComputedStatus as C;
+        use LinkStatus::{Closed, Open};
+        assert_eq!(compute_status(Open, 0, 1, None, 100), C::Open);
+        assert_eq!(compute_status(Open, 0, 1, Some(101), 100), C::Open);
+        assert_eq!(compute_status(Open, 0, 1, Some(100), 100), C::Expired);
+        assert_eq!(compute_status(Open, 1, 1, None, 100), C::Closed);
+        assert_eq!(compute_status(Open, 5, 3, None, 100), C::Closed);
+        assert_eq!(compute_status(Closed, 0, 10, None, 100), C::Closed);
+        // Closed takes precedence over expired.
+        assert_eq!(compute_status(Closed, 0, 10, Some(1), 100), C::Closed);
+        assert_eq!(compute_status(Open, 10, 10, Some(1), 100), C::Closed);
+        assert!(!is_expired(None, i64::MAX));
+        assert!(is_expired(Some(i64::MIN), 0));
+        assert!(!is_expired(Some(1), 0));
+    }
+
+    #[test]
+    fn title_and_description() {
+        assert_eq!(parse_title("  Kopi "), Ok("Kopi".into()));
+        assert_eq!(parse_title(" \n "), Err("Title is required.".into()));
+        assert!(parse_title(&"é".repeat(255)).is_ok());
+        assert!(parse_title(&"a".repeat(256)).is_err());
+        assert_eq!(parse_description("   "), Ok(None));
+        assert_eq!(parse_description(" hi "), Ok(Some("hi".into())));
+        assert!(parse_description(&"é".repeat(2000)).is_ok());
+        assert!(parse_description(&"a".repeat(2001)).is_err());
+    }
+
+    #[test]
+    fn max_usage() {
+        assert_eq!(parse_max_usage(" 1 "), Ok(1));
+        assert_eq!(parse_max_usage("1000000"), Ok(1_000_000));
+        assert_eq!(parse_max_usage(""), Err("Max usage is required.".into()));
+        for bad in ["0", "-1", "1000001", "99999999999999999999"] {
+            assert_eq!(parse_max_usage(bad), Err(MAX_USAGE_RANGE.into()), "{bad}");
+        }
+        for bad in ["1.5", "abc", "1,000", "+3", "-"] {
+            assert_eq!(
+                parse_max_usage(bad),
+                Err("Max usage must be a whole number.".into())
+            );
+        }
+        assert_eq!(check_max_usage(0), Err(MAX_USAGE_RANGE.into()));
+        assert_eq!(check_max_usage(7), Ok(7));
+    }
+
+    #[test]
+    fn redirect_url() {
+        assert_eq!(parse_redirect_url("  "), Ok(None));
+        assert_eq!(
+            parse_redirect_url(" https://toko.id/thanks?x=1 "),
+            Ok(Some("https://toko.id/thanks?x=1".into()))
+        );
+        assert_eq!(
+            parse_redirect_url("HTTP://Toko.ID"),
+            Ok(Some("http://toko.id/".into()))
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "ftp://toko.id",
+            "/relative",
+            "toko.id",
+            "https://",
+            "mailto:a@toko.id",
+        ] {
+            assert!(parse_redirect_url(bad).is_err(), "{bad}");
+        }
+        assert!(parse_redirect_url("https://bank.id@evil.id/")
+            .unwrap_err()
+            .contains("username"));
+        let long = format!("https://toko.id/{}", "a".repeat(2048 - 16));
+        assert_eq!(long.len(), 2048);
+        assert!(parse_redirect_url(&long).is_ok());
+        assert!(parse_redirect_url(&format!("{long}a")).is_err());
+    }
+
+    #[test]
+    fn metadata() {
+        assert!(parse_metadata("  ").unwrap().is_empty());
+        let m = parse_metadata(r#"{"order": "A1", "n": 2}"#).unwrap();
+        assert_eq!(m.get("order"), Some(&serde_json::json!("A1")));
+        assert_eq!(
+            parse_metadata("{"),
+            Err("Metadata must be valid JSON.".into())
+        );
+        for not_object in ["[]", "1", "\"x\"", "null"] {
+            assert!(parse_metadata(not_object).unwrap_err().contains("object"));
+        }
+        // {"k":"…"} is 8 bytes of framing.
+        let fits = format!(r#"{{"k":"{}"}}"#, "a".repeat(MAX_METADATA_BYTES - 8));
+        assert!(parse_metadata(&fits).is_ok());
+        let over = format!(r#"{{"k":"{}"}}"#, "a".repeat(MAX_METADATA_BYTES - 7));
+        assert_eq!(
+            parse_metadata(&over),
+            Err("Metadata must be at most 16 KB.".into())
+        );
+        // Whitespace does not count: the stored form is compact.
+        let padded = format!("{{ \"k\" :  \"{}\"  }}", "a".repeat(MAX_METADATA_BYTES - 8));
+        assert!(parse_metadata(&padded).is_ok());
+    }
+}

@@ -1,0 +1,145 @@
+use super::money::Rupiah;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MethodGroup {
+    Va,
+    Qris,
+    Ewallet,
+}
+
+impl MethodGroup {
+    pub const ALL: [MethodGroup; 3] = [MethodGroup::Va, MethodGroup::Qris, MethodGroup::Ewallet];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MethodGroup::Va => "va",
+            MethodGroup::Qris => "qris",
+            MethodGroup::Ewallet => "ewallet",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<MethodGroup, String> {
+        Self::ALL
+            .into_iter()
+            .find(|g| g.as_str() == s)
+            .ok_or_else(|| format!("Unknown payment method group: {s}."))
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            MethodGroup::Va => "Virtual account",
+            MethodGroup::Qris => "QRIS",
+            MethodGroup::Ewallet => "E-wallet",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentMethod {
+    pub code: String,
+    pub name: String,
+    pub group: MethodGroup,
+    pub description: String,
+    pub min_amount: Rupiah,
+    pub max_amount: Rupiah,
+    pub fee_flat: Rupiah,
+    /// Basis points, 70 = 0.7%.
+    pub fee_percent_bps: i64,
+    pub expiry_seconds: i64,
+    pub active: bool,
+}
+
+impl PaymentMethod {
+    pub fn accepts(&self, total: Rupiah) -> bool {
+        self.active && self.min_amount <= total && total <= self.max_amount
+    }
+
+    /// flat + ceil(amount * bps / 10000). Rounded up because the provider never charges
+    /// fractions of a rupiah in the merchant's favour. i128 keeps any i64 inputs from
+    /// overflowing; the result saturates at the i64 range.
+    pub fn fee_for(&self, amount: Rupiah) -> Rupiah {
+        let product = i128::from(amount.0) * i128::from(self.fee_percent_bps);
+        let percent_part = product.div_euclid(10_000) + i128::from(product.rem_euclid(10_000) != 0);
+        let total = percent_part + i128::from(self.fee_flat.0);
+        Rupiah(i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn method(flat: i64, bps: i64) -> PaymentMethod {
+        PaymentMethod {
+            code: "QRIS".into(),
+            name: "QRIS".into(),
+            group: MethodGroup::Qris,
+            description: String::new(),
+            min_amount: Rupiah(10_000),
+            max_amount: Rupiah(10_000_000),
+            fee_flat: Rupiah(flat),
+            fee_percent_bps: bps,
+            expiry_seconds: 900,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn group_strings_round_trip() {
+        for g in MethodGroup::ALL {
+            assert_eq!(MethodGroup::parse(g.as_str()), Ok(g));
+            assert_eq!(
+                serde_json::to_string(&g).unwrap(),
+                format!("\"{}\"", g.as_str())
+            );
+        }
+        assert_eq!(MethodGroup::Va.label_en(), "Virtual account");
+        assert_eq!(MethodGroup::Qris.label_en(), "QRIS");
+        assert_eq!(MethodGroup::Ewallet.label_en(), "E-wallet");
+        assert!(MethodGroup::parse("VA").is_err());
+        assert!(MethodGroup::parse("").is_err());
+    }
+
+    #[test]
+    fn accepts_checks_bounds_inclusive_and_active() {
+        let mut m = method(0, 70);
+        assert!(m.accepts(Rupiah(10_000)));
+        assert!(m.accepts(Rupiah(10_000_000)));
+        assert!(!m.accepts(Rupiah(9_999)));
+        assert!(!m.accepts(Rupiah(10_000_001)));
+        m.active = false;
+        assert!(!m.accepts(Rupiah(50_000)));
+    }
+
+    #[test]
+    fn fee_rounds_percentage_up() {
+        // 0.7% of 150.000 is exactly 1.050.
+        assert_eq!(method(0, 70).fee_for(Rupiah(150_000)), Rupiah(1_050));
+        // 0.7% of 10.001 is 70.007 -> 71.
+        assert_eq!(method(0, 70).fee_for(Rupiah(10_001)), Rupiah(71));
+        // Flat only.
+        assert_eq!(method(4_000, 0).fee_for(Rupiah(150_000)), Rupiah(4_000));
+        // Flat + percentage.
+        assert_eq!(method(1_000, 150).fee_for(Rupiah(99_999)), Rupiah(2_500));
+        assert_eq!(method(0, 70).fee_for(Rupiah(0)), Rupiah(0));
+    }
+
+    #[test]
+    fn fee_does_not_overflow() {
+        assert_eq!(
+            method(0, 10_000).fee_for(Rupiah(100_000_000)),
+            Rupiah(100_000_000)
+        );
+        assert_eq!(
+            method(i64::MAX, 10_000).fee_for(Rupiah(i64::MAX)),
+            Rupiah(i64::MAX)
+        );
+        assert_eq!(
+            method(i64::MIN, 10_000).fee_for(Rupiah(i64::MIN)),
+            Rupiah(i64::MIN)
+        );
+        // Ceiling also holds for negative products (refund-style amounts).
+        assert_eq!(method(0, 70).fee_for(Rupiah(-10_001)), Rupiah(-70));
+    }
+}

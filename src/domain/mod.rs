@@ -1,0 +1,16 @@
+//! Pure domain rules shared by the server and the browser build: no I/O, no clock, no randomness.
+//! Callers pass the current time and random bytes in, so every rule here is deterministic and testable.
+
+pub mod account;
+pub mod errors;
+pub mod items;
+pub mod link;
+pub mod merchant;
+pub mod method;
+pub mod money;
+pub mod reff;
+pub mod slug;
+pub mod time;
+
+pub use errors::FieldErrors;
+pub use money::Rupiah;

@@ -1,0 +1,115 @@
+//! Records the server reads from the database and the dashboard renders. Shared by both
+//! targets, so they hold plain data only; rules live in `domain/`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::account::AccountStatus;
+use crate::domain::items::LineItem;
+use crate::domain::link::{compute_status, is_expired, ComputedStatus, LinkStatus};
+use crate::domain::merchant::Role;
+use crate::domain::Rupiah;
+
+/// The signed-in dashboard user and the merchant they act for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub user_id: i64,
+    pub merchant_id: i64,
+    pub merchant_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub status: AccountStatus,
+    pub created_at: i64,
+}
+
+/// A payment link as the dashboard shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentLink {
+    pub id: i64,
+    pub account_id: String,
+    pub slug: String,
+    pub reff_no: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub items: Vec<LineItem>,
+    pub total_amount: Rupiah,
+    pub required_customer_detail: bool,
+    pub max_usage: i64,
+    pub current_usage: i64,
+    pub expired_at: Option<i64>,
+    pub status: LinkStatus,
+    pub whitelisted_payment_method: Option<Vec<String>>,
+    pub redirect_url: Option<String>,
+    pub optional_metadata: serde_json::Map<String, serde_json::Value>,
+    pub source: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Attempts recorded on the link; a link with any cannot be deleted.
+    pub history_count: i64,
+}
+
+impl PaymentLink {
+    pub fn status_computed(&self, now_ms: i64) -> ComputedStatus {
+        compute_status(
+            self.status,
+            self.current_usage,
+            self.max_usage,
+            self.expired_at,
+            now_ms,
+        )
+    }
+
+    pub fn is_expired(&self, now_ms: i64) -> bool {
+        is_expired(self.expired_at, now_ms)
+    }
+
+    pub fn is_exhausted(&self) -> bool {
+        self.current_usage >= self.max_usage
+    }
+}
+
+/// One row of the links list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkSummary {
+    pub id: i64,
+    pub reff_no: String,
+    pub title: String,
+    pub total_amount: Rupiah,
+    pub max_usage: i64,
+    pub current_usage: i64,
+    pub expired_at: Option<i64>,
+    pub status: LinkStatus,
+    pub created_at: i64,
+}
+
+impl LinkSummary {
+    pub fn status_computed(&self, now_ms: i64) -> ComputedStatus {
+        compute_status(
+            self.status,
+            self.current_usage,
+            self.max_usage,
+            self.expired_at,
+            now_ms,
+        )
+    }
+}
+
+/// A page of results plus what the pager needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn total_pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}

@@ -1,0 +1,173 @@
+//! Building the app: one `build_router` shared by `main.rs` and the integration tests.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
+
+use crate::app::{shell, App};
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::{csrf, current_user};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::ui::{dashboard, qr};
+
+pub const SESSION_COOKIE: &str = "paylinks_session";
+
+/// Pages that need a signed-in merchant; anyone else is sent to the log-in page.
+const DASHBOARD_PREFIXES: &[&str] = &["/dashboard", "/accounts"];
+
+pub fn build_state(
+    settings: Settings,
+    db: Db,
+    leptos_options: LeptosOptions,
+    clock: Arc<dyn Clock>,
+) -> AppState {
+    AppState {
+        leptos_options,
+        db,
+        settings: Arc::new(settings),
+        clock,
+        login_throttle: Arc::new(LoginThrottle::default()),
+    }
+}
+
+pub fn build_router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let router = Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/dashboard", get(dashboard::dashboard_home))
+        .route("/pay/{slug}/qr.svg", get(qr::svg))
+        .route("/pay/{slug}/qr.png", get(qr::png))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(crate::error::server_fn_error_status))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_dashboard_login,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            csrf::require_same_origin,
+        ));
+    let secure = state.settings.cookie_secure;
+    let router = match &state.db {
+        Db::Sqlite(pool) => router.layer(session_layer(
+            tower_sessions_sqlx_store::SqliteStore::new(pool.clone()),
+            secure,
+        )),
+        Db::Postgres(pool) => router.layer(session_layer(
+            tower_sessions_sqlx_store::PostgresStore::new(pool.clone()),
+            secure,
+        )),
+    };
+    router.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+fn session_layer<S: SessionStore + Clone>(store: S, secure: bool) -> SessionManagerLayer<S> {
+    SessionManagerLayer::new(store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::days(7),
+        ))
+}
+
+async fn require_dashboard_login(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if !DASHBOARD_PREFIXES.iter().any(|p| path.starts_with(p)) {
+        return next.run(request).await;
+    }
+    match current_user(&state.db, &session).await {
+        Ok(Some(_)) => next.run(request).await,
+        Ok(None) => {
+            let next_path = request
+                .uri()
+                .path_and_query()
+                .map(|pq| pq.as_str())
+                .unwrap_or("/dashboard");
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("next", next_path)
+                .finish();
+            Redirect::to(&format!("/login?{query}")).into_response()
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// Reads settings, prepares the database and serves until Ctrl-C or SIGTERM.
+pub async fn run() -> Result<(), AppError> {
+    let settings = Settings::from_env()?;
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&settings.log_filter))
+        .init();
+    let leptos_options = leptos_options(&settings)?;
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let addr = settings.site_addr;
+    let base = settings.public_base_url.clone();
+    let state = build_state(settings, db, leptos_options, Arc::new(SystemClock));
+    let app = build_router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| AppError::config(format!("cannot listen on {addr}: {e}")))?;
+    tracing::info!("paylinks is listening on http://{addr}");
+    println!("\n  paylinks is running: open {base}/signup to create the first merchant.\n");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Leptos settings: from `Leptos.toml` when present (a built server run on its own), with
+/// `LEPTOS_*` variables (set by cargo-leptos) taking precedence; the address always comes from
+/// our own settings.
+fn leptos_options(settings: &Settings) -> Result<LeptosOptions, AppError> {
+    let file = std::path::Path::new("Leptos.toml")
+        .exists()
+        .then_some("Leptos.toml");
+    let mut options = leptos::config::get_configuration(file)
+        .map_err(|e| AppError::config(format!("Leptos settings: {e}")))?
+        .leptos_options;
+    options.site_addr = settings.site_addr;
+    Ok(options)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,39 @@
+//! What every handler and server function can reach: passed to axum as state and provided to
+//! Leptos as context by `leptos_routes`.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::AppError;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+    pub login_throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// The public URL a payer opens for a link.
+    pub fn payer_url(&self, slug: &str) -> String {
+        format!("{}/pay/{slug}", self.settings.public_base_url)
+    }
+}
+
+/// The state inside a server function or a page render.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
+}

@@ -1,0 +1,154 @@
+//! Sign up, log in, log out.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::error::AppError;
+use crate::ui::components::{form_errors, FieldError, FormAlert};
+
+#[server(prefix = "/fn", endpoint = "signup")]
+pub async fn sign_up(
+    merchant_name: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
+    use crate::auth::password;
+    use crate::db::merchants::{self, NewSignUp};
+    use crate::domain::merchant::SignUpInput;
+    use crate::state::app_state;
+    use crate::ui::context::session;
+
+    let state = app_state()?;
+    let new = SignUpInput {
+        merchant_name,
+        email,
+        password,
+    }
+    .parse()?;
+    let password_hash = password::hash(new.password).await?;
+    let user_id = merchants::sign_up(
+        &state.db,
+        NewSignUp {
+            merchant_name: &new.name,
+            email: &new.email,
+            password_hash: &password_hash,
+            default_account_id: &ulid::Ulid::new().to_string(),
+            now_ms: state.now_ms(),
+        },
+    )
+    .await?;
+    crate::auth::log_in(&session().await?, user_id).await?;
+    leptos_axum::redirect("/dashboard");
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "login")]
+pub async fn log_in(
+    email: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::password;
+    use crate::db::merchants;
+    use crate::domain::merchant::Email;
+    use crate::state::app_state;
+    use crate::ui::context::{safe_next, session};
+
+    let state = app_state()?;
+    let now = state.now_ms();
+    let throttle_key = email.trim().to_lowercase();
+    if let Some(minutes) = state.login_throttle.locked_for(&throttle_key, now) {
+        return Err(AppError::TooManyRequests(format!(
+            "Too many failed attempts. Try again in {minutes} minute(s)."
+        )));
+    }
+    let credentials = match Email::parse(&email) {
+        Ok(email) => merchants::find_credentials(&state.db, &email).await?,
+        Err(_) => None,
+    };
+    let user_id = credentials.as_ref().map(|c| c.user_id);
+    let verified = password::verify(password, credentials.map(|c| c.password_hash)).await?;
+    let Some(user_id) = user_id.filter(|_| verified) else {
+        state.login_throttle.record_failure(&throttle_key, now);
+        return Err(AppError::field("form", "Wrong email or password."));
+    };
+    state.login_throttle.clear(&throttle_key);
+    crate::auth::log_in(&session().await?, user_id).await?;
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "logout")]
+pub async fn log_out() -> Result<(), AppError> {
+    crate::auth::log_out(&crate::ui::context::session().await?).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let result = Signal::derive(move || action.value().get());
+    let errors = Signal::derive(move || form_errors(action.value().get()));
+    view! {
+        <Title text="Sign up · paylinks"/>
+        <main class="page narrow">
+            <h1>"Create your merchant account"</h1>
+            <FormAlert result/>
+            <ActionForm action attr:class="form">
+                <label for="merchant_name">"Business name"</label>
+                <input id="merchant_name" name="merchant_name" required autocomplete="organization"/>
+                <FieldError errors field="merchant_name"/>
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" required autocomplete="email"/>
+                <FieldError errors field="email"/>
+                <label for="password">"Password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    required
+                    minlength="10"
+                    autocomplete="new-password"
+                />
+                <p class="hint">"At least 10 characters."</p>
+                <FieldError errors field="password"/>
+                <button type="submit" class="primary">"Create account"</button>
+            </ActionForm>
+            <p>"Already have an account? "<a href="/login">"Log in"</a></p>
+        </main>
+    }
+}
+
+#[component]
+pub fn LogInPage() -> impl IntoView {
+    let action = ServerAction::<LogIn>::new();
+    let result = Signal::derive(move || action.value().get());
+    let errors = Signal::derive(move || form_errors(action.value().get()));
+    let next = move || use_query_map().with(|q| q.get("next").unwrap_or_default());
+    view! {
+        <Title text="Log in · paylinks"/>
+        <main class="page narrow">
+            <h1>"Log in"</h1>
+            <FormAlert result/>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="next" value=next/>
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" required autocomplete="email"/>
+                <FieldError errors field="email"/>
+                <label for="password">"Password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    required
+                    autocomplete="current-password"
+                />
+                <FieldError errors field="password"/>
+                <button type="submit" class="primary">"Log in"</button>
+            </ActionForm>
+            <p>"New to paylinks? "<a href="/signup">"Create a merchant account"</a></p>
+        </main>
+    }
+}

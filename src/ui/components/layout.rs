@@ -1,0 +1,121 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::domain::link::ComputedStatus;
+use crate::error::AppError;
+use crate::ui::context::set_page_status;
+use crate::ui::dashboard::{get_dashboard_nav, LogOutButton};
+
+/// The dashboard frame: merchant name, account switcher, navigation, log-out.
+#[component]
+pub fn DashboardShell(
+    #[prop(into)] account_id: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    let nav = Resource::new(|| (), |_| get_dashboard_nav());
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/dashboard" rel="external">"paylinks"</a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let nav = nav.await.ok()?;
+                    let current = account_id.get();
+                    let current_name = current
+                        .as_ref()
+                        .and_then(|id| nav.accounts.iter().find(|a| &a.id == id))
+                        .map(|a| a.name.clone())
+                        .unwrap_or_else(|| "Accounts".to_string());
+                    Some(view! {
+                        <details class="account-switcher">
+                            <summary>{current_name}</summary>
+                            <ul>
+                                {nav.accounts.into_iter().map(|account| {
+                                    let href = format!("/accounts/{}/links", account.id);
+                                    let inactive = account.status != crate::domain::account::AccountStatus::Active;
+                                    view! {
+                                        <li>
+                                            <a href=href>{account.name}</a>
+                                            {inactive.then(|| view! { <span class="muted">" (inactive)"</span> })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                                <li><a href="/accounts">"Manage accounts…"</a></li>
+                            </ul>
+                        </details>
+                        <nav class="topnav">
+                            {current.map(|id| view! {
+                                <a href=format!("/accounts/{id}/links")>"Payment links"</a>
+                            })}
+                            <a href="/accounts">"Accounts"</a>
+                        </nav>
+                        <span class="who">{nav.merchant_name}" · "{nav.email}</span>
+                        <LogOutButton/>
+                    })
+                })}
+            </Suspense>
+        </header>
+        <main class="page">{children()}</main>
+    }
+}
+
+/// A page-level error: 404 and 401 get their own words and HTTP status.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    set_page_status(error.status());
+    let (title, detail) = match &error {
+        AppError::NotFound => (
+            "Not found",
+            "There is nothing here, or it belongs to another merchant.".to_string(),
+        ),
+        AppError::Unauthorized => ("Please log in", error.to_string()),
+        other => ("Something went wrong", other.to_string()),
+    };
+    view! {
+        <Title text=title/>
+        <section class="empty">
+            <h1>{title}</h1>
+            <p>{detail}</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    set_page_status(404);
+    view! {
+        <Title text="Page not found · paylinks"/>
+        <main class="page narrow">
+            <section class="empty">
+                <h1>"Page not found"</h1>
+                <p>"The address may be mistyped, or the page has moved."</p>
+                <p><a href="/">"Go to the home page"</a></p>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+pub fn StatusBadge(status: ComputedStatus) -> impl IntoView {
+    view! {
+        <span class=format!("badge badge-{}", status.as_str())>{status.label_en()}</span>
+    }
+}
+
+/// Previous/next links with "page X of Y"; `href(page)` builds each page's URL.
+#[component]
+pub fn Pager(
+    page: i64,
+    total_pages: i64,
+    total: i64,
+    href: impl Fn(i64) -> String + 'static,
+) -> impl IntoView {
+    let prev = (page > 1).then(|| href(page - 1));
+    let next = (page < total_pages).then(|| href(page + 1));
+    view! {
+        <nav class="pager" aria-label="Pagination">
+            {prev.map(|h| view! { <a href=h rel="prev">"← Previous"</a> })}
+            <span>{format!("Page {page} of {total_pages} · {total} in total")}</span>
+            {next.map(|h| view! { <a href=h rel="next">"Next →"</a> })}
+        </nav>
+    }
+}

@@ -1,0 +1,51 @@
+//! What server functions need from the request, and the HTTP status of a rendered page.
+
+/// Sets the status of the page being rendered on the server; a no-op in the browser.
+pub fn set_page_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = axum::http::StatusCode::from_u16(status) {
+            response.set_status(code);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use tower_sessions::Session;
+
+    use crate::auth::require_user;
+    use crate::error::AppError;
+    use crate::model::CurrentUser;
+    use crate::state::{app_state, AppState};
+
+    pub async fn session() -> Result<Session, AppError> {
+        leptos_axum::extract::<Session>()
+            .await
+            .map_err(AppError::internal)
+    }
+
+    /// The state and the signed-in user, or 401: every dashboard server function starts here.
+    pub async fn signed_in() -> Result<(AppState, CurrentUser), AppError> {
+        let state = app_state()?;
+        let user = require_user(&state.db, &session().await?).await?;
+        Ok((state, user))
+    }
+
+    /// Only local paths, so a crafted `next` cannot send users to another site.
+    pub fn safe_next(next: Option<&str>) -> String {
+        match next {
+            Some(path)
+                if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') =>
+            {
+                path.to_string()
+            }
+            _ => "/dashboard".to_string(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::*;

@@ -1,0 +1,170 @@
+//! Accounts: the merchant's sub-accounts (create, rename, deactivate, reactivate).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::domain::account::AccountStatus;
+use crate::domain::time::format_wib;
+use crate::error::AppError;
+use crate::model::Account;
+use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
+
+#[server(prefix = "/fn", endpoint = "accounts")]
+pub async fn list_accounts() -> Result<Vec<Account>, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    crate::db::accounts::list(&state.db, user.merchant_id).await
+}
+
+#[server(prefix = "/fn", endpoint = "account_create")]
+pub async fn create_account(name: String) -> Result<String, AppError> {
+    use crate::domain::account::parse_account_name;
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let name = parse_account_name(&name).map_err(|m| AppError::field("name", m))?;
+    let id = ulid::Ulid::new().to_string();
+    crate::db::accounts::create(&state.db, user.merchant_id, &id, &name, state.now_ms()).await?;
+    Ok(id)
+}
+
+#[server(prefix = "/fn", endpoint = "account_rename")]
+pub async fn rename_account(account_id: String, name: String) -> Result<(), AppError> {
+    use crate::domain::account::parse_account_name;
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let name = parse_account_name(&name).map_err(|m| AppError::field("name", m))?;
+    crate::db::accounts::rename(
+        &state.db,
+        user.merchant_id,
+        &account_id,
+        &name,
+        state.now_ms(),
+    )
+    .await
+}
+
+#[server(prefix = "/fn", endpoint = "account_status")]
+pub async fn set_account_status(account_id: String, status: String) -> Result<(), AppError> {
+    use crate::db::accounts;
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let status = AccountStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
+    let account = accounts::find(&state.db, user.merchant_id, &account_id).await?;
+    if status == AccountStatus::Inactive
+        && account.status == AccountStatus::Active
+        && accounts::count_active(&state.db, user.merchant_id).await? <= 1
+    {
+        return Err(AppError::Conflict(
+            "At least one account must stay active.".into(),
+        ));
+    }
+    accounts::set_status(
+        &state.db,
+        user.merchant_id,
+        &account_id,
+        status,
+        state.now_ms(),
+    )
+    .await
+}
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let create = ServerAction::<CreateAccount>::new();
+    let rename = ServerAction::<RenameAccount>::new();
+    let set_status = ServerAction::<SetAccountStatus>::new();
+    let accounts = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                rename.version().get(),
+                set_status.version().get(),
+            )
+        },
+        |_| list_accounts(),
+    );
+    let create_result = Signal::derive(move || create.value().get().map(|r| r.map(|_| ())));
+    let rename_result = Signal::derive(move || rename.value().get());
+    let status_result = Signal::derive(move || set_status.value().get());
+    let create_errors = Signal::derive(move || form_errors(create.value().get()));
+    view! {
+        <Title text="Accounts · paylinks"/>
+        <DashboardShell account_id=Signal::derive(|| None::<String>)>
+            <h1>"Accounts"</h1>
+            <p class="hint">
+                "Each account keeps its own payment links and payments. Inactive accounts keep "
+                "their history but take no new links."
+            </p>
+            <FormAlert result=rename_result/>
+            <FormAlert result=status_result/>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match accounts.await {
+                        Ok(list) => view! { <AccountsTable accounts=list rename set_status/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h2>"New account"</h2>
+            <FormAlert result=create_result/>
+            <ActionForm action=create attr:class="form inline-form">
+                <label for="new-account-name">"Name"</label>
+                <input id="new-account-name" name="name" required maxlength="100"/>
+                <button type="submit" class="primary">"Create account"</button>
+                <FieldError errors=create_errors field="name"/>
+            </ActionForm>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn AccountsTable(
+    accounts: Vec<Account>,
+    rename: ServerAction<RenameAccount>,
+    set_status: ServerAction<SetAccountStatus>,
+) -> impl IntoView {
+    view! {
+        <table class="table">
+            <thead>
+                <tr>
+                    <th>"Name"</th>
+                    <th>"Account ID"</th>
+                    <th>"Status"</th>
+                    <th>"Created"</th>
+                    <th>"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {accounts.into_iter().map(|account| {
+                    let active = account.status == AccountStatus::Active;
+                    let (next_status, toggle_label) = if active {
+                        ("inactive", "Deactivate")
+                    } else {
+                        ("active", "Reactivate")
+                    };
+                    let links_href = format!("/accounts/{}/links", account.id);
+                    let (id, name, created_at) = (account.id, account.name, account.created_at);
+                    let (row_id, rename_id, status_id) = (id.clone(), id.clone(), id.clone());
+                    view! {
+                        <tr data-account-id=row_id>
+                            <td>
+                                <a href=links_href>{name.clone()}</a>
+                            </td>
+                            <td><code>{id}</code></td>
+                            <td>{if active { "Active" } else { "Inactive" }}</td>
+                            <td>{format_wib(created_at)}</td>
+                            <td class="actions">
+                                <ActionForm action=rename attr:class="inline-form">
+                                    <input type="hidden" name="account_id" value=rename_id/>
+                                    <input name="name" value=name.clone() required maxlength="100" aria-label="New name"/>
+                                    <button type="submit">"Rename"</button>
+                                </ActionForm>
+                                <ActionForm action=set_status attr:class="inline-form">
+                                    <input type="hidden" name="account_id" value=status_id/>
+                                    <input type="hidden" name="status" value=next_status/>
+                                    <button type="submit">{toggle_label}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

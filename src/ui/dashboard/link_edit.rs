@@ -1,0 +1,144 @@
+//! Editing a link's mutable settings. Title, items, total and reference are fixed once created.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::domain::link::LinkSettingsInput;
+use crate::domain::time::to_datetime_local_wib;
+use crate::error::AppError;
+use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
+use crate::ui::dashboard::link_new::{get_link_form_options, LinkFormOptions};
+use crate::ui::dashboard::link_show::{get_link, LinkDetail};
+
+#[server(prefix = "/fn", endpoint = "link_update")]
+pub async fn update_link(
+    account_id: String,
+    link_id: i64,
+    input: LinkSettingsInput,
+) -> Result<(), AppError> {
+    use crate::db::links::{self, LinkKey};
+    use crate::domain::link::MethodRules;
+    use crate::ui::dashboard::link_new::{active_codes, all_means_none};
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let now = state.now_ms();
+    let link = links::find(&state.db, user.merchant_id, &account_id, link_id).await?;
+    let known = active_codes(&state.db).await?;
+    let input = LinkSettingsInput {
+        methods: all_means_none(input.methods, &known),
+        ..input
+    };
+    let settings = input.parse(
+        &MethodRules {
+            known_codes: &known,
+        },
+        link.current_usage,
+        now,
+    )?;
+    let key = LinkKey {
+        merchant_id: user.merchant_id,
+        account_id: &account_id,
+        link_id,
+    };
+    links::update_settings(&state.db, key, &settings, now).await?;
+    leptos_axum::redirect(&format!("/accounts/{account_id}/links/{link_id}"));
+    Ok(())
+}
+
+#[component]
+pub fn EditLinkPage() -> impl IntoView {
+    let params = use_params_map();
+    let account_id = Signal::derive(move || params.with(|p| p.get("account_id")));
+    let link_id = move || {
+        params.with(|p| {
+            p.get("link_id")
+                .and_then(|id| id.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    };
+    let data = Resource::new(
+        move || (account_id.get().unwrap_or_default(), link_id()),
+        |(account_id, link_id)| async move {
+            let detail = get_link(account_id.clone(), link_id).await?;
+            let options = get_link_form_options(account_id).await?;
+            Ok::<_, AppError>((detail, options))
+        },
+    );
+    view! {
+        <Title text="Edit payment link · paylinks"/>
+        <DashboardShell account_id>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok((detail, options)) => view! { <EditLinkForm detail options/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn EditLinkForm(detail: LinkDetail, options: LinkFormOptions) -> impl IntoView {
+    let action = ServerAction::<UpdateLink>::new();
+    let result = Signal::derive(move || action.value().get());
+    let errors = Signal::derive(move || form_errors(action.value().get()));
+    let link = detail.link;
+    let back = format!("/accounts/{}/links/{}", link.account_id, link.id);
+    let whitelist = link.whitelisted_payment_method.clone();
+    let metadata = serde_json::Value::Object(link.optional_metadata.clone()).to_string();
+    view! {
+        <div class="page-head">
+            <h1>"Edit "{link.title.clone()}</h1>
+            <a href=back>"Cancel"</a>
+        </div>
+        <p class="hint">
+            "Title, items, total and reference cannot change after creation; create a new link for those."
+        </p>
+        <FormAlert result/>
+        <ActionForm action attr:class="form link-form">
+            <input type="hidden" name="account_id" value=link.account_id.clone()/>
+            <input type="hidden" name="link_id" value=link.id/>
+            <fieldset>
+                <legend>"Payment methods"</legend>
+                <div class="methods">
+                    {options.methods.into_iter().enumerate().map(|(i, method)| {
+                        let id = format!("method-{}", method.code);
+                        let label_for = id.clone();
+                        let checked = whitelist.as_ref().is_none_or(|codes| codes.contains(&method.code));
+                        view! {
+                            <label class="check" for=label_for>
+                                <input type="checkbox" id=id name=format!("input[methods][{i}]") value=method.code.clone() checked=checked/>
+                                {method.name}
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                <FieldError errors field="methods"/>
+            </fieldset>
+            <fieldset>
+                <legend>"Rules"</legend>
+                <label for="max_usage">"Max usage"</label>
+                <input id="max_usage" name="input[max_usage]" type="number" min="1" max="1000000" value=link.max_usage required/>
+                <p class="hint">{format!("{} payment(s) made so far; the limit cannot go below that.", link.current_usage)}</p>
+                <FieldError errors field="max_usage"/>
+                <label for="expired_at">"Expires at (WIB, optional)"</label>
+                <input id="expired_at" name="input[expired_at]" type="datetime-local" value=link.expired_at.map(to_datetime_local_wib).unwrap_or_default()/>
+                <p class="hint">"Jakarta time (UTC+7). Empty = never expires."</p>
+                <FieldError errors field="expired_at"/>
+                <label class="check" for="required_customer_detail">
+                    <input type="checkbox" id="required_customer_detail" name="input[required_customer_detail]" value="on" checked=link.required_customer_detail/>
+                    "Ask the payer for name, email and phone"
+                </label>
+                <label for="redirect_url">"Redirect after payment (optional)"</label>
+                <input id="redirect_url" name="input[redirect_url]" type="url" maxlength="2048" value=link.redirect_url.clone().unwrap_or_default()/>
+                <FieldError errors field="redirect_url"/>
+                <label for="optional_metadata">"Metadata (JSON object, optional)"</label>
+                <textarea id="optional_metadata" name="input[optional_metadata]" rows="3">{metadata}</textarea>
+                <FieldError errors field="optional_metadata"/>
+            </fieldset>
+            <button type="submit" class="primary">"Save changes"</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,326 @@
+//! The create form: items editor with a live total, method whitelist, usage, expiry in WIB.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::items::ItemInput;
+use crate::domain::link::NewLinkInput;
+use crate::domain::method::PaymentMethod;
+use crate::domain::{FieldErrors, Rupiah};
+use crate::error::AppError;
+use crate::model::Account;
+use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkFormOptions {
+    pub account: Account,
+    /// Active catalogue methods, in display order.
+    pub methods: Vec<PaymentMethod>,
+}
+
+#[server(prefix = "/fn", endpoint = "link_form_options")]
+pub async fn get_link_form_options(account_id: String) -> Result<LinkFormOptions, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
+    let methods = crate::db::methods::catalogue(&state.db)
+        .await?
+        .into_iter()
+        .filter(|m| m.active)
+        .collect();
+    Ok(LinkFormOptions { account, methods })
+}
+
+/// Active method codes, the set a whitelist is checked against.
+#[cfg(feature = "ssr")]
+pub(crate) async fn active_codes(db: &crate::db::Db) -> Result<Vec<String>, AppError> {
+    Ok(crate::db::methods::catalogue(db)
+        .await?
+        .into_iter()
+        .filter(|m| m.active)
+        .map(|m| m.code)
+        .collect())
+}
+
+/// Ticking every method means "all methods", which also takes in methods added later.
+#[cfg(feature = "ssr")]
+pub(crate) fn all_means_none(mut picked: Vec<String>, known: &[String]) -> Vec<String> {
+    if known.iter().all(|code| picked.contains(code)) {
+        picked.clear();
+    }
+    picked
+}
+
+#[server(prefix = "/fn", endpoint = "link_create")]
+pub async fn create_link(account_id: String, input: NewLinkInput) -> Result<i64, AppError> {
+    use crate::domain::link::MethodRules;
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let now = state.now_ms();
+    let known = active_codes(&state.db).await?;
+    let input = NewLinkInput {
+        methods: all_means_none(input.methods, &known),
+        ..input
+    };
+    let link = input.parse(
+        &MethodRules {
+            known_codes: &known,
+        },
+        now,
+    )?;
+    let id = crate::db::links::create(
+        &state.db,
+        user.merchant_id,
+        &account_id,
+        &link,
+        "dashboard",
+        now,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/accounts/{account_id}/links/{id}"));
+    Ok(id)
+}
+
+#[component]
+pub fn NewLinkPage() -> impl IntoView {
+    let params = use_params_map();
+    let account_id = Signal::derive(move || params.with(|p| p.get("account_id")));
+    let options = Resource::new(
+        move || account_id.get().unwrap_or_default(),
+        get_link_form_options,
+    );
+    view! {
+        <Title text="New payment link · paylinks"/>
+        <DashboardShell account_id>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match options.await {
+                        Ok(options) => view! { <NewLinkForm options/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
+    let action = ServerAction::<CreateLink>::new();
+    let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));
+    let errors = Signal::derive(move || form_errors(action.value().get()));
+    let account_id = options.account.id.clone();
+    view! {
+        <div class="page-head">
+            <h1>"New payment link"</h1>
+            <a href=format!("/accounts/{account_id}/links")>"Cancel"</a>
+        </div>
+        <FormAlert result/>
+        <ActionForm action attr:class="form link-form">
+            <input type="hidden" name="account_id" value=account_id.clone()/>
+            <fieldset>
+                <legend>"What is being paid"</legend>
+                <label for="title">"Title"</label>
+                <input id="title" name="input[title]" required maxlength="255"/>
+                <FieldError errors field="title"/>
+                <label for="description">"Description (optional)"</label>
+                <textarea id="description" name="input[description]" rows="2" maxlength="2000"></textarea>
+                <FieldError errors field="description"/>
+                <ItemsEditor errors/>
+            </fieldset>
+            <fieldset>
+                <legend>"Payment methods"</legend>
+                <p class="hint">"Payers choose among the ticked methods. A method whose limits exclude the total is not offered."</p>
+                <div class="methods">
+                    {options.methods.into_iter().enumerate().map(|(i, method)| {
+                        let id = format!("method-{}", method.code);
+                        let label_for = id.clone();
+                        view! {
+                            <label class="check" for=label_for>
+                                <input
+                                    type="checkbox"
+                                    id=id
+                                    name=format!("input[methods][{i}]")
+                                    value=method.code.clone()
+                                    checked=true
+                                />
+                                {method.name}
+                                <span class="muted">{format!(" · {}", method.group.label_en())}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                <FieldError errors field="methods"/>
+            </fieldset>
+            <fieldset>
+                <legend>"Rules"</legend>
+                <label for="max_usage">"Max usage"</label>
+                <input id="max_usage" name="input[max_usage]" type="number" min="1" max="1000000" value="1" required/>
+                <p class="hint">"How many successful payments the link accepts. 1 = a one-time link."</p>
+                <FieldError errors field="max_usage"/>
+                <label for="expired_at">"Expires at (WIB, optional)"</label>
+                <input id="expired_at" name="input[expired_at]" type="datetime-local"/>
+                <p class="hint">"Jakarta time (UTC+7). Leave empty for a link that never expires."</p>
+                <FieldError errors field="expired_at"/>
+                <label class="check" for="required_customer_detail">
+                    <input type="checkbox" id="required_customer_detail" name="input[required_customer_detail]" value="on"/>
+                    "Ask the payer for name, email and phone"
+                </label>
+                <label for="redirect_url">"Redirect after payment (optional)"</label>
+                <input id="redirect_url" name="input[redirect_url]" type="url" maxlength="2048" placeholder="https://"/>
+                <FieldError errors field="redirect_url"/>
+                <label for="reff_no">"Your reference (optional)"</label>
+                <input id="reff_no" name="input[reff_no]" maxlength="40" placeholder="e.g. INV-2026-001"/>
+                <p class="hint">"Up to 40 characters, no spaces or '/'. Left blank, one is generated."</p>
+                <FieldError errors field="reff_no"/>
+            </fieldset>
+            <button type="submit" class="primary">"Create payment link"</button>
+        </ActionForm>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ItemRow {
+    key: usize,
+    name: RwSignal<String>,
+    quantity: RwSignal<String>,
+    unit_price: RwSignal<String>,
+}
+
+impl ItemRow {
+    /// Spare rows start fully blank so they are skipped when left untouched.
+    fn new(key: usize, quantity: &str) -> Self {
+        ItemRow {
+            key,
+            name: RwSignal::new(String::new()),
+            quantity: RwSignal::new(quantity.into()),
+            unit_price: RwSignal::new(String::new()),
+        }
+    }
+
+    fn input(&self) -> ItemInput {
+        ItemInput {
+            name: self.name.get(),
+            quantity: self.quantity.get(),
+            unit_price: self.unit_price.get(),
+        }
+    }
+}
+
+/// Rows without JavaScript; with it, rows are added and removed in place.
+const INITIAL_ROWS: usize = 3;
+
+/// Line items: name, quantity, unit price; the total follows the rows as they are typed.
+#[component]
+fn ItemsEditor(errors: Signal<FieldErrors>) -> impl IntoView {
+    let rows = RwSignal::new(
+        (0..INITIAL_ROWS)
+            .map(|key| ItemRow::new(key, if key == 0 { "1" } else { "" }))
+            .collect::<Vec<_>>(),
+    );
+    let next_key = StoredValue::new(INITIAL_ROWS);
+    let add_row = move |_| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        rows.update(|r| r.push(ItemRow::new(key, "1")));
+    };
+    let total = move || live_total(&rows.get().iter().map(ItemRow::input).collect::<Vec<_>>());
+    view! {
+        <table class="table items">
+            <thead>
+                <tr>
+                    <th>"Item"</th>
+                    <th class="num">"Quantity"</th>
+                    <th class="num">"Unit price (Rp)"</th>
+                    <th></th>
+                </tr>
+            </thead>
+            <tbody>
+                <For
+                    each=move || rows.get().into_iter().enumerate()
+                    key=|(i, row)| (*i, row.key)
+                    let:((i, row))
+                >
+                    <ItemRowView index=i row errors rows/>
+                </For>
+            </tbody>
+        </table>
+        <FieldError errors field="items"/>
+        <p class="items-actions">
+            <button type="button" class="link" on:click=add_row>"+ Add item"</button>
+            <span class="total">"Total: "<strong data-testid="live-total">{total}</strong></span>
+        </p>
+        <p class="hint">"A negative unit price makes a discount line. The total must be between Rp 10.000 and Rp 100.000.000."</p>
+        <FieldError errors field="total_amount"/>
+    }
+}
+
+#[component]
+fn ItemRowView(
+    index: usize,
+    row: ItemRow,
+    errors: Signal<FieldErrors>,
+    rows: RwSignal<Vec<ItemRow>>,
+) -> impl IntoView {
+    let name = format!("input[items][{index}]");
+    let error_for = move |field: &str| {
+        let key = format!("items[{index}].{field}");
+        move || errors.with(|e| e.get(&key).map(str::to_owned))
+    };
+    let remove = move |_| rows.update(|r| r.retain(|other| other.key != row.key));
+    view! {
+        <tr class="item-row">
+            <td>
+                <input
+                    name=format!("{name}[name]")
+                    aria-label=format!("Item {} name", index + 1)
+                    maxlength="255"
+                    prop:value=row.name
+                    on:input=move |ev| row.name.set(event_target_value(&ev))
+                />
+                <p class="field-error">{error_for("name")}</p>
+            </td>
+            <td class="num">
+                <input
+                    name=format!("{name}[quantity]")
+                    aria-label=format!("Item {} quantity", index + 1)
+                    inputmode="numeric"
+                    size="6"
+                    prop:value=row.quantity
+                    on:input=move |ev| row.quantity.set(event_target_value(&ev))
+                />
+                <p class="field-error">{error_for("quantity")}</p>
+            </td>
+            <td class="num">
+                <input
+                    name=format!("{name}[unit_price]")
+                    aria-label=format!("Item {} unit price", index + 1)
+                    inputmode="numeric"
+                    size="12"
+                    prop:value=row.unit_price
+                    on:input=move |ev| row.unit_price.set(event_target_value(&ev))
+                />
+                <p class="field-error">{error_for("unit_price")}</p>
+            </td>
+            <td>
+                <button type="button" class="link" on:click=remove aria-label="Remove item">"Remove"</button>
+            </td>
+        </tr>
+    }
+}
+
+/// The total of the rows typed so far; rows that do not parse yet count as zero.
+fn live_total(rows: &[ItemInput]) -> String {
+    let total = rows
+        .iter()
+        .filter(|row| !row.is_blank())
+        .filter_map(|row| {
+            let quantity = row.quantity.trim().parse::<i64>().ok()?;
+            Rupiah::parse(&row.unit_price).ok()?.checked_mul(quantity)
+        })
+        .try_fold(Rupiah(0), Rupiah::checked_add);
+    match total {
+        Some(total) => total.to_string(),
+        None => "too large".to_string(),
+    }
+}

@@ -1,0 +1,201 @@
+//! The links list of one account: search, status filter, pagination.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::link::ComputedStatus;
+use crate::domain::time::format_wib;
+use crate::error::AppError;
+use crate::model::{Account, LinkSummary, Page};
+use crate::ui::components::{DashboardShell, ErrorPanel, Pager, StatusBadge};
+
+pub const LINKS_PER_PAGE: i64 = 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinksPageData {
+    pub account: Account,
+    pub links: Page<LinkListRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkListRow {
+    pub link: LinkSummary,
+    /// Computed on the server, so the browser never needs a clock that agrees with it.
+    pub status: ComputedStatus,
+}
+
+#[server(prefix = "/fn", endpoint = "links")]
+pub async fn list_links(
+    account_id: String,
+    #[server(default)] search: String,
+    #[server(default)] status: String,
+    #[server(default)] page: i64,
+) -> Result<LinksPageData, AppError> {
+    use crate::db::links::{self, LinkFilter};
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
+    let status = match status.as_str() {
+        "" | "all" => None,
+        other => Some(ComputedStatus::parse(other).map_err(|m| AppError::field("status", m))?),
+    };
+    let now = state.now_ms();
+    let filter = LinkFilter {
+        search: Some(search),
+        status,
+        page,
+        per_page: LINKS_PER_PAGE,
+    };
+    let found = links::list(&state.db, user.merchant_id, &account.id, &filter, now).await?;
+    Ok(LinksPageData {
+        account,
+        links: Page {
+            rows: found
+                .rows
+                .into_iter()
+                .map(|link| LinkListRow {
+                    status: link.status_computed(now),
+                    link,
+                })
+                .collect(),
+            total: found.total,
+            page: found.page,
+            per_page: found.per_page,
+        },
+    })
+}
+
+#[component]
+pub fn LinksPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let account_id = Signal::derive(move || params.with(|p| p.get("account_id")));
+    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let status = move || query.with(|q| q.get("status").unwrap_or_default());
+    let page = move || {
+        query.with(|q| {
+            q.get("page")
+                .and_then(|p| p.parse::<i64>().ok())
+                .unwrap_or(1)
+        })
+    };
+    let data = Resource::new(
+        move || {
+            (
+                account_id.get().unwrap_or_default(),
+                search(),
+                status(),
+                page(),
+            )
+        },
+        |(account_id, search, status, page)| list_links(account_id, search, status, page),
+    );
+    view! {
+        <Title text="Payment links · paylinks"/>
+        <DashboardShell account_id>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! {
+                            <LinksList data search=search() status=status()/>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoView {
+    let account_id = data.account.id.clone();
+    let base = format!("/accounts/{account_id}/links");
+    let filtered = !search.is_empty() || !status.is_empty();
+    let page_href = {
+        let base = base.clone();
+        let (search, status) = (search.clone(), status.clone());
+        move |page: i64| {
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("q", &search)
+                .append_pair("status", &status)
+                .append_pair("page", &page.to_string())
+                .finish();
+            format!("{base}?{query}")
+        }
+    };
+    let total_pages = data.links.total_pages();
+    let empty = data.links.rows.is_empty();
+    view! {
+        <div class="page-head">
+            <h1>"Payment links"<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
+            <a class="button primary" href=format!("{base}/new")>"New payment link"</a>
+        </div>
+        <form method="get" action=base.clone() class="filters">
+            <input
+                type="search"
+                name="q"
+                value=search.clone()
+                placeholder="Search title or reference"
+                aria-label="Search"
+            />
+            <select name="status" aria-label="Status">
+                <option value="" selected=status.is_empty()>"All statuses"</option>
+                {ComputedStatus::ALL.into_iter().map(|s| view! {
+                    <option value=s.as_str() selected=status == s.as_str()>{s.label_en()}</option>
+                }).collect_view()}
+            </select>
+            <button type="submit">"Filter"</button>
+            {filtered.then(|| view! { <a href=base.clone()>"Clear"</a> })}
+        </form>
+        {if empty {
+            view! {
+                <section class="empty">
+                    {if filtered {
+                        view! { <p>"No payment links match this search."</p> }.into_any()
+                    } else {
+                        view! {
+                            <h2>"No payment links yet"</h2>
+                            <p>"Create a link, share it on WhatsApp, email or SMS, and watch the payments arrive here."</p>
+                            <a class="button primary" href=format!("{base}/new")>"Create your first link"</a>
+                        }.into_any()
+                    }}
+                </section>
+            }.into_any()
+        } else {
+            view! {
+                <table class="table links">
+                    <thead>
+                        <tr>
+                            <th>"Title"</th>
+                            <th>"Reference"</th>
+                            <th class="num">"Total"</th>
+                            <th>"Usage"</th>
+                            <th>"Status"</th>
+                            <th>"Expires"</th>
+                            <th>"Created"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {data.links.rows.into_iter().map(|row| {
+                            let link = row.link;
+                            view! {
+                                <tr data-link-id=link.id>
+                                    <td><a href=format!("{base}/{}", link.id)>{link.title}</a></td>
+                                    <td><code>{link.reff_no}</code></td>
+                                    <td class="num">{link.total_amount.to_string()}</td>
+                                    <td>{format!("{} / {}", link.current_usage, link.max_usage)}</td>
+                                    <td><StatusBadge status=row.status/></td>
+                                    <td>{link.expired_at.map(format_wib).unwrap_or_else(|| "Never".into())}</td>
+                                    <td>{format_wib(link.created_at)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <Pager page=data.links.page total_pages total=data.links.total href=page_href/>
+            }.into_any()
+        }}
+    }
+}

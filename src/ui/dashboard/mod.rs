@@ -1,0 +1,58 @@
+//! The merchant dashboard.
+
+pub mod accounts;
+pub mod link_edit;
+pub mod link_new;
+pub mod link_show;
+pub mod links;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::model::Account;
+use crate::ui::auth::LogOut;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardNav {
+    pub merchant_name: String,
+    pub email: String,
+    pub accounts: Vec<Account>,
+}
+
+#[server(prefix = "/fn", endpoint = "dashboard_nav")]
+pub async fn get_dashboard_nav() -> Result<DashboardNav, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    Ok(DashboardNav {
+        accounts: crate::db::accounts::list(&state.db, user.merchant_id).await?,
+        merchant_name: user.merchant_name,
+        email: user.email,
+    })
+}
+
+#[component]
+pub fn LogOutButton() -> impl IntoView {
+    let action = ServerAction::<LogOut>::new();
+    view! {
+        <ActionForm action attr:class="inline">
+            <button type="submit" class="link">"Log out"</button>
+        </ActionForm>
+    }
+}
+
+/// `/dashboard` lands on the first active account's links.
+#[cfg(feature = "ssr")]
+pub async fn dashboard_home(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    session: tower_sessions::Session,
+) -> Result<axum::response::Redirect, AppError> {
+    use crate::domain::account::AccountStatus;
+    let user = crate::auth::require_user(&state.db, &session).await?;
+    let accounts = crate::db::accounts::list(&state.db, user.merchant_id).await?;
+    let target = accounts
+        .iter()
+        .find(|a| a.status == AccountStatus::Active)
+        .map(|a| format!("/accounts/{}/links", a.id))
+        .unwrap_or_else(|| "/accounts".to_string());
+    Ok(axum::response::Redirect::to(&target))
+}

@@ -1,0 +1,201 @@
+use reqwest::StatusCode;
+
+use crate::helpers::{field_errors, spawn_app, PASSWORD};
+
+#[tokio::test]
+async fn sign_up_creates_merchant_with_default_account_and_logs_in() {
+    let app = spawn_app().await;
+    let response = app
+        .call(
+            "signup",
+            &[
+                ("merchant_name", "Toko Sinar"),
+                ("email", "Owner@Sinar.ID"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("paylinks_session="))
+        .expect("a session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+
+    let account_id = app.default_account_id().await;
+    assert_eq!(account_id.len(), 26, "a ULID");
+    let (status, html) = app.page(&format!("/accounts/{account_id}/links")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Main account"));
+    assert!(html.contains("Toko Sinar"));
+    assert!(html.contains("No payment links yet"));
+
+    assert_eq!(app.count("merchants").await, 1);
+    assert_eq!(app.count("accounts").await, 1);
+    let hashed = app
+        .scalar("SELECT COUNT(*) FROM users WHERE email = 'owner@sinar.id' AND password_hash LIKE '$argon2id$%'")
+        .await;
+    assert_eq!(
+        hashed, 1,
+        "email lower-cased, password hashed with argon2id"
+    );
+}
+
+#[tokio::test]
+async fn sign_up_refuses_bad_input_field_by_field_and_stores_nothing() {
+    let app = spawn_app().await;
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("", "a@b.id", PASSWORD, "merchant_name"),
+        ("Toko", "not-an-email", PASSWORD, "email"),
+        ("Toko", "a@b.id", "short", "password"),
+    ];
+    for (name, email, password, field) in cases {
+        let response = app
+            .call(
+                "signup",
+                &[
+                    ("merchant_name", name),
+                    ("email", email),
+                    ("password", password),
+                ],
+            )
+            .await;
+        let errors = field_errors(response).await;
+        assert!(errors.contains_key(*field), "{field}: {errors:?}");
+        assert_eq!(errors.len(), 1, "only {field} is wrong: {errors:?}");
+    }
+    assert_eq!(app.count("merchants").await, 0);
+    assert_eq!(app.count("users").await, 0);
+}
+
+#[tokio::test]
+async fn sign_up_with_a_taken_email_is_refused() {
+    let app = spawn_app().await;
+    app.sign_up("Toko A", "owner@toko.id").await;
+    let response = app
+        .new_browser()
+        .call(
+            "signup",
+            &[
+                ("merchant_name", "Toko B"),
+                ("email", "OWNER@toko.id"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let errors = field_errors(response).await;
+    assert!(errors["email"].contains("already exists"));
+    assert_eq!(app.count("merchants").await, 1);
+}
+
+#[tokio::test]
+async fn log_out_then_log_in_cycles_the_session() {
+    let app = spawn_app().await;
+    let response = app
+        .call(
+            "signup",
+            &[
+                ("merchant_name", "Toko"),
+                ("email", "owner@toko.id"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let first_session = session_id(&response);
+    let account_id = app.default_account_id().await;
+
+    assert_eq!(app.call("logout", &[]).await.status(), StatusCode::OK);
+    let response = app.get(&format!("/accounts/{account_id}/links")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(response.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?next="));
+
+    let response = app.log_in("owner@toko.id", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_ne!(
+        first_session,
+        session_id(&response),
+        "log-in issues a new session id"
+    );
+    let (status, _) = app.page(&format!("/accounts/{account_id}/links")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// The session id the response sets.
+fn session_id(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("paylinks_session="))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string()
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_generic_answer() {
+    let app = spawn_app().await;
+    app.sign_up("Toko", "owner@toko.id").await;
+    app.call("logout", &[]).await;
+    for (email, password) in [
+        ("owner@toko.id", "wrong password!"),
+        ("nobody@toko.id", PASSWORD),
+    ] {
+        let errors = field_errors(app.log_in(email, password).await).await;
+        assert_eq!(errors["form"], "Wrong email or password.");
+    }
+    let response = app.get("/dashboard").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "still logged out");
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_email_for_a_while() {
+    let app = spawn_app().await;
+    app.sign_up("Toko", "owner@toko.id").await;
+    app.call("logout", &[]).await;
+    for _ in 0..5 {
+        let response = app.log_in("owner@toko.id", "wrong password!").await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let response = app.log_in("owner@toko.id", PASSWORD).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked even with the right password"
+    );
+    app.clock.advance_ms(15 * 60 * 1000);
+    let response = app.log_in("owner@toko.id", PASSWORD).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "the lock ends after 15 minutes"
+    );
+}
+
+#[tokio::test]
+async fn dashboard_pages_send_anonymous_visitors_to_log_in() {
+    let app = spawn_app().await;
+    for path in [
+        "/dashboard",
+        "/accounts",
+        "/accounts/01J0000000000000000000000/links",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        let location = response.headers()["location"].to_str().unwrap();
+        assert!(
+            location.starts_with("/login?next=%2F"),
+            "{path} -> {location}"
+        );
+    }
+    let response = app.call("accounts", &[]).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}

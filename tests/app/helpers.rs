@@ -1,0 +1,270 @@
+//! `spawn_app()`: the app on 127.0.0.1:0 with its own database and a cookie-keeping client.
+
+use std::sync::Arc;
+
+use leptos::config::LeptosOptions;
+use paylinks::clock::ManualClock;
+use paylinks::config::Settings;
+use paylinks::db::Db;
+use paylinks::startup::{build_router, build_state};
+use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
+use reqwest::{Client, Response, StatusCode};
+
+pub const PASSWORD: &str = "correct horse battery";
+/// 2026-11-25 10:00 WIB: a fixed "now" so expiry tests read like a calendar.
+pub const START_MS: i64 = 1_795_575_600_000;
+
+pub struct TestApp {
+    /// The merchant's browser; `app.call(..)` and friends go through it.
+    pub browser: Browser,
+    pub address: String,
+    pub db: Db,
+    pub clock: ManualClock,
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let name = format!(
+        "paylinks_test_{}",
+        ulid::Ulid::new().to_string().to_lowercase()
+    );
+    let (database_url, sqlite_file) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if admin_url.starts_with("postgres") => {
+            (fresh_postgres_database(&admin_url, &name).await, None)
+        }
+        _ => {
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-dbs");
+            std::fs::create_dir_all(&dir).expect("create the test database folder");
+            let file = dir.join(format!("{name}.db"));
+            (format!("sqlite:{}", file.display()), Some(file))
+        }
+    };
+    let db = Db::connect(&database_url)
+        .await
+        .expect("connect to the test database");
+    db.migrate().await.expect("migrate the test database");
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a free port");
+    let addr = listener.local_addr().unwrap();
+    let address = format!("http://{addr}");
+    let settings = Settings {
+        database_url,
+        site_addr: addr,
+        public_base_url: address.clone(),
+        cookie_secure: false,
+        log_filter: "warn".into(),
+    };
+    let leptos_options = LeptosOptions::builder()
+        .output_name("paylinks")
+        .site_addr(addr)
+        .build();
+    let clock = ManualClock::starting_at(START_MS);
+    let state = build_state(
+        settings,
+        db.clone(),
+        leptos_options,
+        Arc::new(clock.clone()),
+    );
+    tokio::spawn(async move {
+        axum::serve(listener, build_router(state)).await.unwrap();
+    });
+
+    TestApp {
+        browser: Browser::new(&address),
+        address,
+        db,
+        clock,
+        sqlite_file,
+    }
+}
+
+/// An HTTP client that behaves like a browser on our pages: keeps cookies, sends our Origin,
+/// and shows redirects instead of following them.
+pub struct Browser {
+    pub client: Client,
+    pub address: String,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Browser;
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
+impl TestApp {
+    /// Another browser with its own cookies, e.g. a second merchant.
+    pub fn new_browser(&self) -> Browser {
+        Browser::new(&self.address)
+    }
+}
+
+async fn fresh_postgres_database(admin_url: &str, name: &str) -> String {
+    use sqlx::Executor;
+    let admin = sqlx::PgPool::connect(admin_url)
+        .await
+        .expect("connect to Postgres");
+    admin
+        .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+        .await
+        .expect("create the test database");
+    admin.close().await;
+    let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(name);
+    url.to_string()
+}
+
+impl Browser {
+    pub fn new(address: &str) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert(ORIGIN, HeaderValue::from_str(address).unwrap());
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            address: address.to_string(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// GET a page; returns its status and HTML.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    }
+
+    /// Calls a server function the way the hydrated app does (form-encoded, JSON back).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(&format!("/fn/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs up a merchant (which logs it in) and returns its default account id.
+    pub async fn sign_up(&self, merchant_name: &str, email: &str) -> String {
+        let response = self
+            .call(
+                "signup",
+                &[
+                    ("merchant_name", merchant_name),
+                    ("email", email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "sign-up failed");
+        self.default_account_id().await
+    }
+
+    /// Follows /dashboard, which lands on the first active account.
+    pub async fn default_account_id(&self) -> String {
+        let response = self.get("/dashboard").await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        location
+            .strip_prefix("/accounts/")
+            .and_then(|rest| rest.strip_suffix("/links"))
+            .unwrap_or_else(|| panic!("unexpected dashboard redirect {location}"))
+            .to_string()
+    }
+
+    pub async fn log_in(&self, email: &str, password: &str) -> Response {
+        self.call("login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Creates a link from the dashboard form: a valid two-item link (Rp 200.000) unless
+    /// `overrides` replaces or adds fields.
+    pub async fn create_link(&self, account_id: &str, overrides: &[(&str, &str)]) -> Response {
+        let mut form: Vec<(&str, &str)> = vec![
+            ("account_id", account_id),
+            ("input[title]", "Kaos dan topi"),
+            ("input[items][0][name]", "Kaos"),
+            ("input[items][0][quantity]", "2"),
+            ("input[items][0][unit_price]", "75.000"),
+            ("input[items][1][name]", "Topi"),
+            ("input[items][1][quantity]", "1"),
+            ("input[items][1][unit_price]", "50000"),
+            ("input[max_usage]", "10"),
+        ];
+        for (key, value) in overrides {
+            form.retain(|(k, _)| k != key);
+            form.push((key, value));
+        }
+        self.call("link_create", &form).await
+    }
+
+    /// Creates the default link and returns its id.
+    pub async fn create_default_link(&self, account_id: &str) -> i64 {
+        let response = self.create_link(account_id, &[]).await;
+        assert_eq!(response.status(), StatusCode::OK, "link creation failed");
+        response.json::<i64>().await.unwrap()
+    }
+}
+
+impl TestApp {
+    pub async fn count(&self, table: &str) -> i64 {
+        self.scalar(&format!("SELECT COUNT(*) FROM {table}")).await
+    }
+
+    /// The single integer a query returns, read straight from the database.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let (value,): (i64,) = match &self.db {
+            Db::Sqlite(pool) => sqlx::query_as(sql).fetch_one(pool).await.unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(sql).fetch_one(pool).await.unwrap(),
+        };
+        value
+    }
+
+    /// The single text value a query returns.
+    pub async fn scalar_text(&self, sql: &str) -> String {
+        let (value,): (String,) = match &self.db {
+            Db::Sqlite(pool) => sqlx::query_as(sql).fetch_one(pool).await.unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(sql).fetch_one(pool).await.unwrap(),
+        };
+        value
+    }
+
+    pub async fn execute(&self, sql: &str) {
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+}
+
+/// The field errors of a 422 answer, as (field, message) pairs.
+pub async fn field_errors(response: Response) -> std::collections::BTreeMap<String, String> {
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = response.json().await.unwrap();
+    serde_json::from_value(body["Validation"].clone())
+        .unwrap_or_else(|_| panic!("not a validation error: {body}"))
+}

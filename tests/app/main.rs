@@ -1,0 +1,11 @@
+//! Integration tests: the real router over HTTP, a fresh database per test. They run on SQLite,
+//! and on Postgres when TEST_DATABASE_URL points at a server (the test command does this).
+
+mod accounts;
+mod auth;
+mod csrf;
+mod helpers;
+mod isolation;
+mod links;
+mod links_validation;
+mod public;

@@ -1,0 +1,100 @@
+use reqwest::StatusCode;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn qr_codes_of_the_payer_url_come_as_svg_and_png() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko", "owner@toko.id").await;
+    app.create_default_link(&account).await;
+    let slug = app.scalar_text("SELECT slug FROM payment_links").await;
+
+    let anonymous = reqwest::Client::new();
+    let svg = anonymous
+        .get(app.url(&format!("/pay/{slug}/qr.svg")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(svg.status(), StatusCode::OK);
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.text().await.unwrap().contains("<svg"));
+
+    let png = anonymous
+        .get(app.url(&format!("/pay/{slug}/qr.png")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(png.status(), StatusCode::OK);
+    assert_eq!(png.headers()["content-type"], "image/png");
+    let bytes = png.bytes().await.unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+
+    let missing = anonymous
+        .get(app.url("/pay/AAAAAAAAAAAAAAAAAAAAAA/qr.png"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_payer_page_shows_what_is_paid_and_hides_merchant_internals() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Sinar", "owner@toko.id").await;
+    let id = app
+        .create_link(&account, &[("input[reff_no]", "SECRET-REF-9")])
+        .await
+        .json::<i64>()
+        .await
+        .unwrap();
+    let slug = app.scalar_text("SELECT slug FROM payment_links").await;
+
+    let anonymous = reqwest::Client::new();
+    let response = anonymous
+        .get(app.url(&format!("/pay/{slug}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Kaos dan topi"));
+    assert!(html.contains("Toko Sinar"));
+    assert!(html.contains("Rp 200.000"));
+    assert!(html.contains("noindex"));
+    assert!(
+        !html.contains("SECRET-REF-9"),
+        "the merchant reference stays private"
+    );
+
+    let id = id.to_string();
+    let close = [
+        ("account_id", account.as_str()),
+        ("link_id", &id),
+        ("status", "closed"),
+    ];
+    app.call("link_status", &close).await;
+    let response = anonymous
+        .get(app.url(&format!("/pay/{slug}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::GONE);
+    assert!(response.text().await.unwrap().contains("ditutup"));
+
+    let response = anonymous
+        .get(app.url("/pay/AAAAAAAAAAAAAAAAAAAAAA"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_404() {
+    let app = spawn_app().await;
+    let (status, html) = app.page("/no-such-page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+    let (status, _) = app.page("/health").await;
+    assert_eq!(status, StatusCode::OK);
+}
