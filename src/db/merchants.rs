@@ -18,9 +18,9 @@ pub struct NewSignUp<'a> {
 pub const DEFAULT_ACCOUNT_NAME: &str = "Main account";
 
 /// Creates the merchant, its owner and its default account in one transaction.
-/// Returns the new user's id.
-pub async fn sign_up(db: &Db, new: NewSignUp<'_>) -> Result<i64, AppError> {
-    let result: Result<i64, sqlx::Error> = on_db!(db, pool => async {
+/// Returns the new user's id and the merchant's.
+pub async fn sign_up(db: &Db, new: NewSignUp<'_>) -> Result<(i64, i64), AppError> {
+    let result: Result<(i64, i64), sqlx::Error> = on_db!(db, pool => async {
         // An async block, so `?` stops here with the sqlx error instead of leaving the function.
         let mut tx = pool.begin().await?;
         let (merchant_id,): (i64,) = sqlx::query_as(
@@ -52,7 +52,7 @@ pub async fn sign_up(db: &Db, new: NewSignUp<'_>) -> Result<i64, AppError> {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(user_id)
+        Ok((user_id, merchant_id))
     }
     .await);
     result.map_err(|e| {

@@ -18,6 +18,7 @@ pub async fn sign_up(
     use crate::domain::merchant::SignUpInput;
     use crate::state::app_state;
     use crate::ui::context::session;
+    use crate::ui::dashboard::landing_path;
 
     let state = app_state()?;
     let new = SignUpInput {
@@ -27,7 +28,7 @@ pub async fn sign_up(
     }
     .parse()?;
     let password_hash = password::hash(new.password).await?;
-    let user_id = merchants::sign_up(
+    let (user_id, merchant_id) = merchants::sign_up(
         &state.db,
         NewSignUp {
             merchant_name: &new.name,
@@ -39,7 +40,8 @@ pub async fn sign_up(
     )
     .await?;
     crate::auth::log_in(&session().await?, user_id).await?;
-    leptos_axum::redirect("/dashboard");
+    // Straight to a page of the app: the hydrated router cannot follow /dashboard's redirect.
+    leptos_axum::redirect(&landing_path(&state.db, merchant_id).await?);
     Ok(())
 }
 
@@ -75,7 +77,16 @@ pub async fn log_in(
     };
     state.login_throttle.clear(&throttle_key);
     crate::auth::log_in(&session().await?, user_id).await?;
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    let target = match safe_next(next.as_deref()) {
+        Some(next) => next,
+        None => {
+            let user = merchants::find_current_user(&state.db, user_id)
+                .await?
+                .ok_or(AppError::Unauthorized)?;
+            crate::ui::dashboard::landing_path(&state.db, user.merchant_id).await?
+        }
+    };
+    leptos_axum::redirect(&target);
     Ok(())
 }
 

@@ -35,15 +35,14 @@ mod server {
     }
 
     /// Only local paths, so a crafted `next` cannot send users to another site.
-    pub fn safe_next(next: Option<&str>) -> String {
-        match next {
-            Some(path)
-                if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') =>
-            {
-                path.to_string()
-            }
-            _ => "/dashboard".to_string(),
-        }
+    pub fn safe_next(next: Option<&str>) -> Option<String> {
+        next.filter(|path| {
+            path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.starts_with("/dashboard")
+        })
+        .map(str::to_string)
     }
 }
 

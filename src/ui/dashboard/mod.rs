@@ -40,19 +40,25 @@ pub fn LogOutButton() -> impl IntoView {
     }
 }
 
-/// `/dashboard` lands on the first active account's links.
+/// Where a merchant lands: the first active account's links.
+#[cfg(feature = "ssr")]
+pub async fn landing_path(db: &crate::db::Db, merchant_id: i64) -> Result<String, AppError> {
+    use crate::domain::account::AccountStatus;
+    let accounts = crate::db::accounts::list(db, merchant_id).await?;
+    Ok(accounts
+        .iter()
+        .find(|a| a.status == AccountStatus::Active)
+        .map(|a| format!("/accounts/{}/links", a.id))
+        .unwrap_or_else(|| "/accounts".to_string()))
+}
+
+/// `/dashboard`, the address to bookmark, redirects to the landing page.
 #[cfg(feature = "ssr")]
 pub async fn dashboard_home(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     session: tower_sessions::Session,
 ) -> Result<axum::response::Redirect, AppError> {
-    use crate::domain::account::AccountStatus;
     let user = crate::auth::require_user(&state.db, &session).await?;
-    let accounts = crate::db::accounts::list(&state.db, user.merchant_id).await?;
-    let target = accounts
-        .iter()
-        .find(|a| a.status == AccountStatus::Active)
-        .map(|a| format!("/accounts/{}/links", a.id))
-        .unwrap_or_else(|| "/accounts".to_string());
+    let target = landing_path(&state.db, user.merchant_id).await?;
     Ok(axum::response::Redirect::to(&target))
 }
