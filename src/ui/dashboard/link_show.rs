@@ -267,7 +267,7 @@ fn LinkDetailView(
                 <dt>"Expires"</dt>
                 <dd>
                     {link.expired_at.map(format_wib).unwrap_or_else(|| "Never".into())}
-                    {detail.is_expired.then(|| " (expired)")}
+                    {detail.is_expired.then_some(" (expired)")}
                 </dd>
                 <dt>"Customer details"</dt>
                 <dd>{if link.required_customer_detail { "Required from the payer" } else { "Not asked" }}</dd>
