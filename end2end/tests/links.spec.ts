@@ -41,3 +41,56 @@ test("sign up, create a two-item link, see it listed and shared", async ({ page 
   await expect(row).toContainText("Rp 200.000");
   await expect(row).toContainText("Open");
 });
+
+// The dashboard's forms are plain forms underneath: with JavaScript off the merchant can still
+// sign up, create a link and see a field error.
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("sign up and create a link through plain form posts", async ({ page }) => {
+    const email = `nojs-${Date.now()}@example.com`;
+    await page.goto("/signup");
+    await page.getByLabel("Business name").fill("Toko Tanpa JS");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(/\/accounts\/[0-9A-Z]{26}\/links$/);
+
+    await page.getByRole("link", { name: "New payment link" }).click();
+    // A mistake first: the error comes back on the form, naming the field.
+    await page.getByLabel("Title").fill("Sewa alat");
+    await page.getByLabel("Item 1 name").fill("Tenda");
+    await page.getByLabel("Item 1 quantity").fill("1");
+    await page.getByLabel("Item 1 unit price").fill("5.000");
+    await page.getByRole("button", { name: "Create payment link" }).click();
+    await expect(page.locator('[data-field="total_amount"]')).toContainText("between Rp 10.000");
+
+    await page.getByLabel("Title").fill("Sewa alat");
+    await page.getByLabel("Item 1 name").fill("Tenda");
+    await page.getByLabel("Item 1 quantity").fill("3");
+    await page.getByLabel("Item 1 unit price").fill("25.000");
+    await page.getByRole("button", { name: "Create payment link" }).click();
+    await expect(page.getByTestId("link-total")).toHaveText("Rp 75.000");
+  });
+});
+
+test("dashboard pages hydrate without console errors", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(err.message));
+  await page.goto("/signup");
+  await page.getByLabel("Business name").fill("Toko Konsol");
+  await page.getByLabel("Email").fill(`console-${Date.now()}@example.com`);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/links$/);
+  await page.reload();
+  await page.getByRole("link", { name: "New payment link" }).click();
+  await page.getByRole("button", { name: "+ Add item" }).click();
+  await expect(page.getByLabel("Item 4 name")).toBeVisible();
+  await page.goto("/accounts");
+  await expect(page.getByRole("heading", { name: "Accounts" })).toBeVisible();
+  expect(errors).toEqual([]);
+});
