@@ -128,6 +128,7 @@ pub async fn run() -> Result<(), AppError> {
     db.migrate().await?;
     let addr = settings.site_addr;
     let base = settings.public_base_url.clone();
+    let session_cleanup = spawn_session_cleanup(&db);
     let state = build_state(settings, db, leptos_options, Arc::new(SystemClock));
     let app = build_router(state);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -135,10 +136,36 @@ pub async fn run() -> Result<(), AppError> {
         .map_err(|e| AppError::config(format!("cannot listen on {addr}: {e}")))?;
     tracing::info!("paylinks is listening on http://{addr}");
     println!("\n  paylinks is running: open {base}/signup to create the first merchant.\n");
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(AppError::internal)
+        .map_err(AppError::internal);
+    session_cleanup.abort();
+    served
+}
+
+/// Deletes expired sessions hourly, so abandoned log-ins do not pile up in the database.
+fn spawn_session_cleanup(db: &Db) -> tokio::task::JoinHandle<()> {
+    use tower_sessions::ExpiredDeletion;
+    let period = std::time::Duration::from_secs(3600);
+    let db = db.clone();
+    tokio::spawn(async move {
+        let result = match db {
+            Db::Sqlite(pool) => {
+                tower_sessions_sqlx_store::SqliteStore::new(pool)
+                    .continuously_delete_expired(period)
+                    .await
+            }
+            Db::Postgres(pool) => {
+                tower_sessions_sqlx_store::PostgresStore::new(pool)
+                    .continuously_delete_expired(period)
+                    .await
+            }
+        };
+        if let Err(error) = result {
+            tracing::error!(%error, "expired-session cleanup stopped");
+        }
+    })
 }
 
 /// Leptos settings: from `Leptos.toml` when present (a built server run on its own), with

@@ -2,6 +2,8 @@
 
 mod forms;
 mod layout;
+mod params;
 
 pub use forms::{form_errors, FieldError, FormAlert};
 pub use layout::{DashboardShell, ErrorPanel, NotFoundPage, Pager, StatusBadge};
+pub use params::{account_param, link_param};

@@ -2,13 +2,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::domain::link::LinkSettingsInput;
 use crate::domain::time::to_datetime_local_wib;
 use crate::error::AppError;
-use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
-use crate::ui::dashboard::link_new::{get_link_form_options, LinkFormOptions};
+use crate::ui::components::{
+    account_param, form_errors, link_param, DashboardShell, ErrorPanel, FieldError, FormAlert,
+};
+use crate::ui::dashboard::link_new::{get_link_form_options, LinkFormOptions, MethodCheckboxes};
 use crate::ui::dashboard::link_show::{get_link, LinkDetail};
 
 #[server(prefix = "/fn", endpoint = "link_update")]
@@ -47,17 +48,10 @@ pub async fn update_link(
 
 #[component]
 pub fn EditLinkPage() -> impl IntoView {
-    let params = use_params_map();
-    let account_id = Signal::derive(move || params.with(|p| p.get("account_id")));
-    let link_id = move || {
-        params.with(|p| {
-            p.get("link_id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
-        })
-    };
+    let account_id = account_param();
+    let link_id = link_param();
     let data = Resource::new(
-        move || (account_id.get().unwrap_or_default(), link_id()),
+        move || (account_id.get().unwrap_or_default(), link_id.get()),
         |(account_id, link_id)| async move {
             let detail = get_link(account_id.clone(), link_id).await?;
             let options = get_link_form_options(account_id).await?;
@@ -102,19 +96,7 @@ fn EditLinkForm(detail: LinkDetail, options: LinkFormOptions) -> impl IntoView {
             <input type="hidden" name="link_id" value=link.id/>
             <fieldset>
                 <legend>"Payment methods"</legend>
-                <div class="methods">
-                    {options.methods.into_iter().enumerate().map(|(i, method)| {
-                        let id = format!("method-{}", method.code);
-                        let label_for = id.clone();
-                        let checked = whitelist.as_ref().is_none_or(|codes| codes.contains(&method.code));
-                        view! {
-                            <label class="check" for=label_for>
-                                <input type="checkbox" id=id name=format!("input[methods][{i}]") value=method.code.clone() checked=checked/>
-                                {method.name}
-                            </label>
-                        }
-                    }).collect_view()}
-                </div>
+                <MethodCheckboxes methods=options.methods checked=whitelist/>
                 <FieldError errors field="methods"/>
             </fieldset>
             <fieldset>

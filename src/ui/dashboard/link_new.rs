@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::items::ItemInput;
@@ -11,7 +10,9 @@ use crate::domain::method::PaymentMethod;
 use crate::domain::{FieldErrors, Rupiah};
 use crate::error::AppError;
 use crate::model::Account;
-use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
+use crate::ui::components::{
+    account_param, form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkFormOptions {
@@ -83,8 +84,7 @@ pub async fn create_link(account_id: String, input: NewLinkInput) -> Result<i64,
 
 #[component]
 pub fn NewLinkPage() -> impl IntoView {
-    let params = use_params_map();
-    let account_id = Signal::derive(move || params.with(|p| p.get("account_id")));
+    let account_id = account_param();
     let options = Resource::new(
         move || account_id.get().unwrap_or_default(),
         get_link_form_options,
@@ -131,25 +131,7 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
             <fieldset>
                 <legend>"Payment methods"</legend>
                 <p class="hint">"Payers choose among the ticked methods. A method whose limits exclude the total is not offered."</p>
-                <div class="methods">
-                    {options.methods.into_iter().enumerate().map(|(i, method)| {
-                        let id = format!("method-{}", method.code);
-                        let label_for = id.clone();
-                        view! {
-                            <label class="check" for=label_for>
-                                <input
-                                    type="checkbox"
-                                    id=id
-                                    name=format!("input[methods][{i}]")
-                                    value=method.code.clone()
-                                    checked=true
-                                />
-                                {method.name}
-                                <span class="muted">{format!(" · {}", method.group.label_en())}</span>
-                            </label>
-                        }
-                    }).collect_view()}
-                </div>
+                <MethodCheckboxes methods=options.methods checked=None/>
                 <FieldError errors field="methods"/>
             </fieldset>
             <fieldset>
@@ -176,6 +158,36 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
             </fieldset>
             <button type="submit" class="primary">"Create payment link"</button>
         </ActionForm>
+    }
+}
+
+/// One checkbox per catalogue method; `checked` is the whitelist (`None`: every method).
+#[component]
+pub fn MethodCheckboxes(
+    methods: Vec<PaymentMethod>,
+    checked: Option<Vec<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="methods">
+            {methods.into_iter().enumerate().map(|(i, method)| {
+                let id = format!("method-{}", method.code);
+                let label_for = id.clone();
+                let is_checked = checked.as_ref().is_none_or(|codes| codes.contains(&method.code));
+                view! {
+                    <label class="check" for=label_for>
+                        <input
+                            type="checkbox"
+                            id=id
+                            name=format!("input[methods][{i}]")
+                            value=method.code.clone()
+                            checked=is_checked
+                        />
+                        {method.name}
+                        <span class="muted">{format!(" · {}", method.group.label_en())}</span>
+                    </label>
+                }
+            }).collect_view()}
+        </div>
     }
 }
 

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::link::ComputedStatus;
@@ -10,7 +9,8 @@ use crate::domain::time::format_wib;
 use crate::error::AppError;
 use crate::model::PaymentLink;
 use crate::ui::components::{
-    form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert, StatusBadge,
+    account_param, form_errors, link_param, DashboardShell, ErrorPanel, FieldError, FormAlert,
+    StatusBadge,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,22 +121,15 @@ pub async fn delete_link(
 
 #[component]
 pub fn LinkPage() -> impl IntoView {
-    let params = use_params_map();
-    let account_id = Signal::derive(move || params.with(|p| p.get("account_id")));
-    let link_id = move || {
-        params.with(|p| {
-            p.get("link_id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
-        })
-    };
+    let account_id = account_param();
+    let link_id = link_param();
     let set_status = ServerAction::<SetLinkStatus>::new();
     let delete = ServerAction::<DeleteLink>::new();
     let detail = Resource::new(
         move || {
             (
                 account_id.get().unwrap_or_default(),
-                link_id(),
+                link_id.get(),
                 set_status.version().get(),
             )
         },

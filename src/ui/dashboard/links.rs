@@ -2,14 +2,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::link::ComputedStatus;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
 use crate::model::{Account, LinkSummary, Page};
-use crate::ui::components::{DashboardShell, ErrorPanel, Pager, StatusBadge};
+use crate::ui::components::{account_param, DashboardShell, ErrorPanel, Pager, StatusBadge};
 
 pub const LINKS_PER_PAGE: i64 = 20;
 
@@ -68,9 +68,8 @@ pub async fn list_links(
 
 #[component]
 pub fn LinksPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let account_id = Signal::derive(move || params.with(|p| p.get("account_id")));
+    let account_id = account_param();
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     let status = move || query.with(|q| q.get("status").unwrap_or_default());
     let page = move || {
