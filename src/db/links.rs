@@ -166,14 +166,11 @@ pub struct LinkFilter {
     pub per_page: i64,
 }
 
-/// The SQL form of `domain::link::compute_status`; `$3` is "now". Every variant mentions `$3`
-/// because SQLite numbers `$N` parameters by first appearance, not by N.
+/// The SQL form of `domain::link::compute_status`; `$3` is "now".
 fn status_condition(status: Option<ComputedStatus>) -> &'static str {
     match status {
-        None => "$3 = $3",
-        Some(ComputedStatus::Closed) => {
-            "(status = 'closed' OR current_usage >= max_usage) AND $3 = $3"
-        }
+        None => "TRUE",
+        Some(ComputedStatus::Closed) => "(status = 'closed' OR current_usage >= max_usage)",
         Some(ComputedStatus::Expired) => {
             "(status = 'open' AND current_usage < max_usage
               AND expired_at IS NOT NULL AND expired_at <= $3)"
