@@ -13,7 +13,7 @@ use crate::ui::dashboard::link_new::NewLinkPage;
 use crate::ui::dashboard::link_show::LinkPage;
 use crate::ui::dashboard::links::LinksPage;
 use crate::ui::home::HomePage;
-use crate::ui::payer::PayerPage;
+use crate::ui::payer::{AttemptPage, PayerPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/pay/:slug") view=PayerPage ssr=SsrMode::Async/>
+                <Route path=path!("/pay/:slug/:reff_no") view=AttemptPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

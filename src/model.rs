@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::account::AccountStatus;
+use crate::domain::attempt::AttemptStatus;
 use crate::domain::items::LineItem;
 use crate::domain::link::{compute_status, is_expired, ComputedStatus, LinkStatus};
 use crate::domain::merchant::Role;
@@ -111,5 +112,35 @@ pub struct Page<T> {
 impl<T> Page<T> {
     pub fn total_pages(&self) -> i64 {
         ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}
+
+/// One payment attempt on a link (a "history" in the API's words).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentAttempt {
+    pub id: i64,
+    pub reff_no: String,
+    pub payment_link_id: i64,
+    pub method_code: String,
+    pub method_name: String,
+    /// VA number, QRIS payload or e-wallet checkout URL.
+    pub value: String,
+    /// e.g. the VA holder name.
+    pub additional: Option<String>,
+    pub amount: Rupiah,
+    pub fee: Rupiah,
+    pub net_amount: Rupiah,
+    pub status: AttemptStatus,
+    pub expired_at: i64,
+    pub payment_date: Option<i64>,
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    pub created_at: i64,
+}
+
+impl PaymentAttempt {
+    pub fn status_computed(&self, now_ms: i64) -> AttemptStatus {
+        self.status.computed(self.expired_at, now_ms)
     }
 }

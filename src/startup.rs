@@ -10,6 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
@@ -21,6 +22,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::payments::sandbox::SandboxProvider;
 use crate::state::AppState;
 use crate::ui::{dashboard, qr};
 
@@ -35,12 +37,14 @@ pub fn build_state(
     leptos_options: LeptosOptions,
     clock: Arc<dyn Clock>,
 ) -> AppState {
+    let provider = Arc::new(SandboxProvider::new(&settings.public_base_url));
     AppState {
         leptos_options,
         db,
         settings: Arc::new(settings),
         clock,
         login_throttle: Arc::new(LoginThrottle::default()),
+        provider,
     }
 }
 
@@ -51,6 +55,8 @@ pub fn build_router(state: AppState) -> Router {
         .route("/dashboard", get(dashboard::dashboard_home))
         .route("/pay/{slug}/qr.svg", get(qr::svg))
         .route("/pay/{slug}/qr.png", get(qr::png))
+        .route("/pay/{slug}/{reff_no}/code.svg", get(qr::attempt_svg))
+        .route("/pay/{slug}/{reff_no}/code.png", get(qr::attempt_png))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -76,7 +82,14 @@ pub fn build_router(state: AppState) -> Router {
             secure,
         )),
     };
-    router.layer(TraceLayer::new_for_http()).with_state(state)
+    router
+        // No request may hold a connection forever: a stuck one answers 408 after this.
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
 }
 
 fn session_layer<S: SessionStore + Clone>(store: S, secure: bool) -> SessionManagerLayer<S> {

@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::payments::PaymentProvider;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -20,6 +21,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub login_throttle: Arc<LoginThrottle>,
+    pub provider: Arc<dyn PaymentProvider>,
 }
 
 impl AppState {

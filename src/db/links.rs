@@ -5,6 +5,7 @@ use crate::db::{is_unique_violation, Db};
 use crate::domain::account::AccountStatus;
 use crate::domain::items::LineItem;
 use crate::domain::link::{ComputedStatus, LinkSettings, LinkStatus, NewPaymentLink};
+use crate::domain::method::offered_methods;
 use crate::domain::reff::ReffNo;
 use crate::domain::slug::Slug;
 use crate::domain::Rupiah;
@@ -39,11 +40,8 @@ pub async fn create(
         ));
     }
     let catalogue = crate::db::methods::catalogue(db).await?;
-    if !catalogue
-        .iter()
-        .filter(|m| allowed_by(link.whitelisted_payment_method.as_deref(), &m.code))
-        .any(|m| m.accepts(link.total_amount))
-    {
+    let whitelist = link.whitelisted_payment_method.as_deref();
+    if offered_methods(&catalogue, whitelist, link.total_amount).is_empty() {
         return Err(AppError::field(
             "methods",
             format!(
@@ -77,11 +75,6 @@ pub async fn create(
 
 /// Crockford base32: no I, L, O or U to misread when a reference is typed or read aloud.
 const REFF_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/// A `None` whitelist allows every method.
-pub fn allowed_by(whitelist: Option<&[String]>, code: &str) -> bool {
-    whitelist.is_none_or(|codes| codes.iter().any(|c| c == code))
-}
 
 struct NewLinkRecord<'a> {
     merchant_id: i64,

@@ -66,9 +66,52 @@ impl PaymentMethod {
     }
 }
 
+/// The methods a payer may choose for a link: allowed by its whitelist (`None`: all), active,
+/// and with limits that include the total. Catalogue order is kept.
+pub fn offered_methods<'a>(
+    catalogue: &'a [PaymentMethod],
+    whitelist: Option<&[String]>,
+    total: Rupiah,
+) -> Vec<&'a PaymentMethod> {
+    catalogue
+        .iter()
+        .filter(|m| whitelist.is_none_or(|codes| codes.iter().any(|c| c == &m.code)))
+        .filter(|m| m.accepts(total))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offered_methods_respect_whitelist_and_limits() {
+        let mut qris = method(0, 70);
+        qris.max_amount = Rupiah(10_000_000);
+        let mut va = method(4_000, 0);
+        va.code = "VA_BRI".into();
+        va.max_amount = Rupiah(100_000_000);
+        let catalogue = vec![va, qris];
+        let codes = |v: Vec<&PaymentMethod>| v.iter().map(|m| m.code.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            codes(offered_methods(&catalogue, None, Rupiah(50_000))),
+            ["VA_BRI", "QRIS"]
+        );
+        assert_eq!(
+            codes(offered_methods(&catalogue, None, Rupiah(20_000_000))),
+            ["VA_BRI"]
+        );
+        let only_qris = vec!["QRIS".to_string()];
+        assert_eq!(
+            codes(offered_methods(
+                &catalogue,
+                Some(&only_qris),
+                Rupiah(50_000)
+            )),
+            ["QRIS"]
+        );
+        assert!(offered_methods(&catalogue, Some(&only_qris), Rupiah(20_000_000)).is_empty());
+    }
 
     fn method(flat: i64, bps: i64) -> PaymentMethod {
         PaymentMethod {

@@ -2,12 +2,16 @@
 //! Callers pass the current time and random bytes in, so every rule here is deterministic and testable.
 
 pub mod account;
+pub mod attempt;
 pub mod errors;
+pub mod instructions;
 pub mod items;
+pub mod lang;
 pub mod link;
 pub mod merchant;
 pub mod method;
 pub mod money;
+pub mod phone;
 pub mod reff;
 pub mod slug;
 pub mod time;

@@ -26,22 +26,57 @@ pub async fn svg(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<impl IntoResponse, AppError> {
-    let code = payer_qr(&state, &slug).await?;
-    let image = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build();
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], image))
+    Ok(svg_response(&payer_qr(&state, &slug).await?))
 }
 
 pub async fn png(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<impl IntoResponse, AppError> {
-    let code = payer_qr(&state, &slug).await?;
-    let bytes = encode_png(&code)?;
-    Ok(([(header::CONTENT_TYPE, "image/png")], bytes))
+    png_response(&payer_qr(&state, &slug).await?)
+}
+
+/// The QR of an attempt's QRIS payload or e-wallet checkout URL. VA attempts have none.
+async fn attempt_qr(state: &AppState, slug: &str, reff_no: &str) -> Result<QrCode, AppError> {
+    if crate::domain::slug::Slug::parse(slug).is_none()
+        || !crate::domain::attempt::is_attempt_reff_no(reff_no)
+    {
+        return Err(AppError::NotFound);
+    }
+    let link = crate::db::links::find_by_slug(&state.db, slug).await?;
+    let attempt = crate::db::histories::find_on_link(&state.db, link.id, reff_no).await?;
+    let scannable = attempt.method_code == "QRIS" || attempt.value.starts_with("http");
+    if !scannable || attempt.value.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    QrCode::with_error_correction_level(attempt.value, EcLevel::M).map_err(AppError::internal)
+}
+
+pub async fn attempt_svg(
+    State(state): State<AppState>,
+    Path((slug, reff_no)): Path<(String, String)>,
+) -> Result<impl IntoResponse, AppError> {
+    Ok(svg_response(&attempt_qr(&state, &slug, &reff_no).await?))
+}
+
+pub async fn attempt_png(
+    State(state): State<AppState>,
+    Path((slug, reff_no)): Path<(String, String)>,
+) -> Result<impl IntoResponse, AppError> {
+    png_response(&attempt_qr(&state, &slug, &reff_no).await?)
+}
+
+fn svg_response(code: &QrCode) -> impl IntoResponse {
+    let image = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    ([(header::CONTENT_TYPE, "image/svg+xml")], image)
+}
+
+fn png_response(code: &QrCode) -> Result<impl IntoResponse, AppError> {
+    Ok(([(header::CONTENT_TYPE, "image/png")], encode_png(code)?))
 }
 
 /// Draws the modules as an 8-bit greyscale image and encodes it.

@@ -134,6 +134,8 @@ impl Browser {
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
+            // A hung request fails its test by name instead of stalling the whole run.
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap();
         Browser {
@@ -146,8 +148,14 @@ impl Browser {
         format!("{}{path}", self.address)
     }
 
+    /// GET as a browser navigates: asking for HTML.
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().await.unwrap()
+        self.client
+            .get(self.url(path))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap()
     }
 
     /// GET a page; returns its status and HTML.

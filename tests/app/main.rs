@@ -8,4 +8,5 @@ mod helpers;
 mod isolation;
 mod links;
 mod links_validation;
+mod payments;
 mod public;

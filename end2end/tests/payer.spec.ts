@@ -1,0 +1,78 @@
+import { expect, Page, test } from "@playwright/test";
+
+// A merchant makes a link that asks for customer details; returns the payer URL.
+async function merchantLink(page: Page): Promise<string> {
+  await page.goto("/signup");
+  await page.getByLabel("Business name").fill("Toko Payer");
+  await page.getByLabel("Email").fill(`payer-${Date.now()}-${Math.random()}@example.com`);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/links$/);
+  await page.getByRole("link", { name: "New payment link" }).click();
+  await page.getByLabel("Title").fill("Kelas yoga");
+  await page.getByLabel("Item 1 name").fill("Kelas pagi");
+  await page.getByLabel("Item 1 quantity").fill("2");
+  await page.getByLabel("Item 1 unit price").fill("60.000");
+  await page.getByLabel("Ask the payer for name, email and phone").check();
+  await page.getByLabel("Max usage").fill("5");
+  await page.getByRole("button", { name: "Create payment link" }).click();
+  return await page.getByTestId("payer-url").inputValue();
+}
+
+async function payWithVaBri(page: Page, url: string) {
+  await page.goto(url);
+  await expect(page.getByTestId("payer-total")).toHaveText("Rp 120.000");
+  await page.getByLabel("Nama lengkap").fill("Siti Aminah");
+  await page.getByLabel("Email").fill("siti@example.com");
+  await page.getByLabel("Nomor HP").fill("0812-3456-7890");
+  await page.getByLabel("VA BRI").check();
+  await page.getByRole("button", { name: "Lanjutkan pembayaran" }).click();
+  await expect(page).toHaveURL(/\/pay\/[0-9A-Za-z]{22}\/\d{23}$/);
+  await expect(page.getByTestId("attempt-status")).toHaveAttribute("data-status", "pending");
+  await expect(page.getByTestId("va-number")).toHaveText(/^\d{4} \d{4} \d{4} \d{4}$/);
+  await expect(page.getByTestId("attempt-amount")).toHaveText("Rp 120.000");
+  // Coming back to the link shows the same attempt, not a new VA.
+  const va = await page.getByTestId("va-number").textContent();
+  await page.goto(url);
+  await expect(page.getByTestId("va-number")).toHaveText(va!);
+}
+
+test.describe("payer on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("fills customer details and gets a BRI virtual account", async ({ browser, page }) => {
+    const url = await merchantLink(page);
+    // An Indonesian phone: Accept-Language picks Bahasa Indonesia.
+    const payer = await browser.newContext({ locale: "id-ID", viewport: { width: 390, height: 844 } });
+    await payWithVaBri(await payer.newPage(), url);
+    await payer.close();
+  });
+
+  test("the same without JavaScript", async ({ browser, page }) => {
+    const url = await merchantLink(page);
+    const payer = await browser.newContext({
+      javaScriptEnabled: false,
+      locale: "id-ID",
+      viewport: { width: 390, height: 844 },
+    });
+    await payWithVaBri(await payer.newPage(), url);
+    await payer.close();
+  });
+
+  test("a QRIS attempt shows its QR image", async ({ browser, page }) => {
+    const url = await merchantLink(page);
+    const payer = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p = await payer.newPage();
+    await p.goto(url + "?lang=en");
+    await p.getByLabel("Full name").fill("Siti Aminah");
+    await p.getByLabel("Email").fill("siti@example.com");
+    await p.getByLabel("Phone number").fill("+62 812 3456 7890");
+    await p.getByLabel("QRIS").check();
+    await p.getByRole("button", { name: "Continue to payment" }).click();
+    const qr = p.getByTestId("qris-image");
+    await expect(qr).toBeVisible();
+    expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expect(p.getByText("Waiting for payment")).toBeVisible();
+    await payer.close();
+  });
+});

@@ -1,0 +1,215 @@
+//! Payment attempts ("histories"). Slots are reserved atomically: a new attempt is stored only
+//! while paid + live pending attempts stay below the link's max_usage.
+
+use crate::db::Db;
+use crate::domain::attempt::AttemptStatus;
+use crate::domain::Rupiah;
+use crate::error::AppError;
+use crate::model::PaymentAttempt;
+use crate::on_db;
+
+pub struct NewAttempt<'a> {
+    pub link_id: i64,
+    pub reff_no: &'a str,
+    pub method_code: &'a str,
+    pub method_name: &'a str,
+    pub fee: Rupiah,
+    /// The method's expiry; the link's own expiry caps it in SQL.
+    pub expires_at: i64,
+    pub customer_name: Option<&'a str>,
+    pub customer_email: Option<&'a str>,
+    pub customer_phone: Option<&'a str>,
+    pub ip_address: Option<&'a str>,
+    pub now_ms: i64,
+}
+
+/// Stores a pending attempt if the link is open, unexpired and has a free slot; `None` when
+/// it has not. One statement does the check and the insert: SQLite runs it under its write
+/// lock, and on Postgres the link row is locked first, so concurrent payers cannot oversell.
+pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppError> {
+    const RESERVE: &str = "
+        INSERT INTO payment_link_histories (payment_link_id, merchant_id, reff_no,
+            payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
+            amount, fee, net_amount, status, expired_at, customer_name, customer_email,
+            customer_phone, ip_address, created_at, updated_at)
+        SELECT l.id, l.merchant_id, $2, l.reff_no, $3, $4, '', l.total_amount, $5,
+            l.total_amount - $5, 'pending',
+            CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < $6 THEN l.expired_at ELSE $6 END,
+            $7, $8, $9, $10, $11, $11
+        FROM payment_links l
+        WHERE l.id = $1 AND l.status = 'open'
+          AND (l.expired_at IS NULL OR l.expired_at > $11)
+          AND (SELECT COUNT(*) FROM payment_link_histories h
+               WHERE h.payment_link_id = l.id
+                 AND (h.status = 'paid' OR (h.status = 'pending' AND h.expired_at > $11)))
+              < l.max_usage
+        RETURNING id";
+    let row: Option<(i64,)> = match db {
+        Db::Sqlite(pool) => {
+            bind_reserve(sqlx::query_as(RESERVE), &new)
+                .fetch_optional(pool)
+                .await?
+        }
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT id FROM payment_links WHERE id = $1 FOR UPDATE")
+                .bind(new.link_id)
+                .execute(&mut *tx)
+                .await?;
+            let row = bind_reserve(sqlx::query_as(RESERVE), &new)
+                .fetch_optional(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            row
+        }
+    };
+    Ok(row.map(|(id,)| id))
+}
+
+fn bind_reserve<'q, DB, O>(
+    query: sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>,
+    new: &NewAttempt<'q>,
+) -> sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query
+        .bind(new.link_id)
+        .bind(new.reff_no)
+        .bind(new.method_code)
+        .bind(new.method_name)
+        .bind(new.fee.value())
+        .bind(new.expires_at)
+        .bind(new.customer_name)
+        .bind(new.customer_email)
+        .bind(new.customer_phone)
+        .bind(new.ip_address)
+        .bind(new.now_ms)
+}
+
+/// Records what the provider issued. `Ok(false)` when another live attempt already holds the
+/// same value (a VA number collision): the caller asks the provider for another.
+pub async fn record_issued(
+    db: &Db,
+    attempt_id: i64,
+    value: &str,
+    additional: Option<&str>,
+    now_ms: i64,
+) -> Result<bool, AppError> {
+    let result = on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE payment_link_histories
+             SET payment_method_value = $1, payment_method_additional = $2, updated_at = $3
+             WHERE id = $4",
+        )
+        .bind(value)
+        .bind(additional)
+        .bind(now_ms)
+        .bind(attempt_id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    });
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if crate::db::is_unique_violation(&e, "payment_method") => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Gives up an attempt the provider could not issue, freeing its slot.
+pub async fn mark_failed(db: &Db, attempt_id: i64, now_ms: i64) -> Result<(), AppError> {
+    on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE payment_link_histories SET status = 'failed', updated_at = $1
+             WHERE id = $2 AND status = 'pending'",
+        )
+        .bind(now_ms)
+        .bind(attempt_id)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct AttemptRow {
+    id: i64,
+    reff_no: String,
+    payment_link_id: i64,
+    payment_method_code: String,
+    payment_method_name: String,
+    payment_method_value: String,
+    payment_method_additional: Option<String>,
+    amount: i64,
+    fee: i64,
+    net_amount: i64,
+    status: String,
+    expired_at: i64,
+    payment_date: Option<i64>,
+    customer_name: Option<String>,
+    customer_email: Option<String>,
+    customer_phone: Option<String>,
+    created_at: i64,
+}
+
+impl TryFrom<AttemptRow> for PaymentAttempt {
+    type Error = AppError;
+    fn try_from(row: AttemptRow) -> Result<Self, AppError> {
+        Ok(PaymentAttempt {
+            status: AttemptStatus::parse(&row.status).map_err(AppError::internal)?,
+            id: row.id,
+            reff_no: row.reff_no,
+            payment_link_id: row.payment_link_id,
+            method_code: row.payment_method_code,
+            method_name: row.payment_method_name,
+            value: row.payment_method_value,
+            additional: row.payment_method_additional,
+            amount: Rupiah(row.amount),
+            fee: Rupiah(row.fee),
+            net_amount: Rupiah(row.net_amount),
+            expired_at: row.expired_at,
+            payment_date: row.payment_date,
+            customer_name: row.customer_name,
+            customer_email: row.customer_email,
+            customer_phone: row.customer_phone,
+            created_at: row.created_at,
+        })
+    }
+}
+
+const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_method_code,
+    payment_method_name, payment_method_value, payment_method_additional, amount, fee,
+    net_amount, status, expired_at, payment_date, customer_name, customer_email, customer_phone,
+    created_at";
+
+/// An attempt of the given link by its reference (the payer's view).
+pub async fn find_on_link(
+    db: &Db,
+    link_id: i64,
+    reff_no: &str,
+) -> Result<PaymentAttempt, AppError> {
+    let sql = format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories
+         WHERE payment_link_id = $1 AND reff_no = $2"
+    );
+    let row: Option<AttemptRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(link_id).bind(reff_no).fetch_optional(pool).await?
+    });
+    row.ok_or(AppError::NotFound)?.try_into()
+}
+
+/// A link's attempts, newest first.
+pub async fn list_for_link(db: &Db, link_id: i64) -> Result<Vec<PaymentAttempt>, AppError> {
+    let sql = format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories
+         WHERE payment_link_id = $1 ORDER BY id DESC LIMIT 200"
+    );
+    let rows: Vec<AttemptRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(link_id).fetch_all(pool).await?
+    });
+    rows.into_iter().map(PaymentAttempt::try_from).collect()
+}

@@ -1,0 +1,128 @@
+//! Payment attempts (histories): their status, expiry and reference.
+
+use super::time::WIB_OFFSET_SECONDS;
+
+/// Stored status of an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttemptStatus {
+    Pending,
+    Paid,
+    Failed,
+    Expired,
+}
+
+impl AttemptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptStatus::Pending => "pending",
+            AttemptStatus::Paid => "paid",
+            AttemptStatus::Failed => "failed",
+            AttemptStatus::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<AttemptStatus, String> {
+        match s {
+            "pending" => Ok(AttemptStatus::Pending),
+            "paid" => Ok(AttemptStatus::Paid),
+            "failed" => Ok(AttemptStatus::Failed),
+            "expired" => Ok(AttemptStatus::Expired),
+            other => Err(format!("Unknown attempt status: {other}.")),
+        }
+    }
+
+    /// A pending attempt past its expiry is expired, whether or not the expiry job has run.
+    pub fn computed(self, expired_at: i64, now_ms: i64) -> AttemptStatus {
+        if self == AttemptStatus::Pending && expired_at <= now_ms {
+            AttemptStatus::Expired
+        } else {
+            self
+        }
+    }
+}
+
+/// When a new attempt's instructions stop working: the method's window, but never after the
+/// link itself expires.
+pub fn attempt_expiry(
+    now_ms: i64,
+    method_expiry_seconds: i64,
+    link_expired_at: Option<i64>,
+) -> i64 {
+    let by_method = now_ms.saturating_add(method_expiry_seconds.saturating_mul(1000));
+    link_expired_at.map_or(by_method, |link| by_method.min(link))
+}
+
+/// Attempt references are 23 digits: the WIB time to the millisecond (17 digits) and six
+/// random digits, so they sort by time and two payers in the same millisecond still differ.
+pub fn attempt_reff_no(now_ms: i64, random_six_digits: u32) -> String {
+    let wib = ::time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now_ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            ::time::UtcOffset::from_whole_seconds(WIB_OFFSET_SECONDS)
+                .ok()
+                .map(|o| t.to_offset(o))
+        });
+    let stamp = match wib {
+        Some(t) => format!(
+            "{:04}{:02}{:02}{:02}{:02}{:02}{:03}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            t.millisecond()
+        ),
+        None => format!("{:017}", now_ms.rem_euclid(100_000_000_000_000_000)),
+    };
+    format!("{stamp}{:06}", random_six_digits % 1_000_000)
+}
+
+/// Is `s` shaped like an attempt reference? Checked before any lookup.
+pub fn is_attempt_reff_no(s: &str) -> bool {
+    s.len() == 23 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_past_expiry_reads_as_expired() {
+        assert_eq!(
+            AttemptStatus::Pending.computed(100, 100),
+            AttemptStatus::Expired
+        );
+        assert_eq!(
+            AttemptStatus::Pending.computed(101, 100),
+            AttemptStatus::Pending
+        );
+        assert_eq!(AttemptStatus::Paid.computed(1, 100), AttemptStatus::Paid);
+    }
+
+    #[test]
+    fn expiry_is_capped_by_the_link() {
+        assert_eq!(attempt_expiry(1_000, 60, None), 61_000);
+        assert_eq!(attempt_expiry(1_000, 60, Some(30_000)), 30_000);
+        assert_eq!(attempt_expiry(1_000, 60, Some(90_000)), 61_000);
+    }
+
+    #[test]
+    fn reference_is_23_digits_of_wib_time_and_randomness() {
+        // 2026-11-25 03:00:00.042 UTC = 10:00:00.042 WIB
+        let reff = attempt_reff_no(1_795_575_600_042, 7);
+        assert_eq!(reff, "20261125100000042000007");
+        assert!(is_attempt_reff_no(&reff));
+        assert!(!is_attempt_reff_no("2026112510000004200000x"));
+        assert!(!is_attempt_reff_no("123"));
+    }
+
+    #[test]
+    fn status_round_trips() {
+        for s in ["pending", "paid", "failed", "expired"] {
+            assert_eq!(AttemptStatus::parse(s).unwrap().as_str(), s);
+        }
+        assert!(AttemptStatus::parse("settled").is_err());
+    }
+}

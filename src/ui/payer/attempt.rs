@@ -1,0 +1,176 @@
+//! One payment attempt, `/pay/{slug}/{reff_no}`: the amount, the VA number, QR code or
+//! e-wallet checkout, how to pay, and the attempt's status.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+
+use super::texts;
+use super::PayerError;
+use crate::domain::attempt::AttemptStatus;
+use crate::domain::lang::Lang;
+use crate::domain::method::MethodGroup;
+use crate::domain::time::format_wib;
+use crate::domain::Rupiah;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub slug: String,
+    pub reff_no: String,
+    pub merchant_name: String,
+    pub title: String,
+    pub amount: Rupiah,
+    pub method_code: String,
+    pub method_name: String,
+    pub group: MethodGroup,
+    pub value: String,
+    /// The value as payers read it, e.g. a VA number in groups of four.
+    pub value_display: String,
+    pub additional: Option<String>,
+    pub status: AttemptStatus,
+    pub expired_at: i64,
+    pub note: Option<String>,
+    pub instructions: Vec<ChannelSteps>,
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelSteps {
+    pub title: String,
+    pub steps: Vec<String>,
+}
+
+#[server(prefix = "/fn", endpoint = "attempt")]
+pub async fn get_attempt(
+    slug: String,
+    reff_no: String,
+    #[server(default)] lang: Option<String>,
+) -> Result<AttemptView, AppError> {
+    super::server::attempt_view(slug, reff_no, lang).await
+}
+
+#[component]
+pub fn AttemptPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let attempt = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("slug").unwrap_or_default()),
+                params.with(|p| p.get("reff_no").unwrap_or_default()),
+                query.with(|q| q.get("lang")),
+            )
+        },
+        |(slug, reff_no, lang)| get_attempt(slug, reff_no, lang),
+    );
+    view! {
+        <Meta name="robots" content="noindex, nofollow"/>
+        <main class="page narrow payer">
+            <Suspense fallback=|| view! { <p>"Memuat…"</p> }>
+                {move || Suspend::new(async move {
+                    match attempt.await {
+                        Ok(attempt) => view! { <AttemptDetail attempt/> }.into_any(),
+                        Err(error) => view! { <PayerError error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn AttemptDetail(attempt: AttemptView) -> impl IntoView {
+    let lang = attempt.lang;
+    let here = format!("/pay/{}/{}", attempt.slug, attempt.reff_no);
+    let link_page = format!("/pay/{}", attempt.slug);
+    let code_base = format!("{here}/code");
+    let (banner_class, banner) = match attempt.status {
+        AttemptStatus::Pending => ("alert alert-info", texts::WAITING),
+        AttemptStatus::Paid => ("alert alert-success", texts::PAID),
+        AttemptStatus::Expired => ("alert alert-error", texts::ATTEMPT_EXPIRED),
+        AttemptStatus::Failed => ("alert alert-error", texts::ATTEMPT_FAILED),
+    };
+    let pending = attempt.status == AttemptStatus::Pending;
+    let copied = RwSignal::new(false);
+    let value_to_copy = attempt.value.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window().navigator().clipboard().write_text(&value_to_copy);
+            copied.set(true);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &value_to_copy;
+    };
+    let switch = format!("{here}?lang={}", lang.other().as_str());
+    view! {
+        <Title text=format!("{} · {}", attempt.method_name, attempt.title)/>
+        <p class="lang-switch"><a href=switch rel="external">{lang.other().label()}</a></p>
+        <p class="muted">{texts::PAYMENT_TO.get(lang)}" "{attempt.merchant_name.clone()}</p>
+        <h1>{attempt.title.clone()}</h1>
+        <div class=banner_class role="status" data-testid="attempt-status" data-status=attempt.status.as_str()>
+            {banner.get(lang)}
+        </div>
+        <section class="card">
+            <p class="muted">{texts::AMOUNT_TO_PAY.get(lang)}</p>
+            <p class="amount" data-testid="attempt-amount">{attempt.amount.to_string()}</p>
+            <p><strong>{attempt.method_name.clone()}</strong></p>
+            {pending.then(|| view! {
+                <p class="muted">{texts::PAY_BEFORE.get(lang)}" "{format_wib(attempt.expired_at)}</p>
+            })}
+        </section>
+        {pending.then(|| match attempt.group {
+            MethodGroup::Va => view! {
+                <section class="card">
+                    <p class="muted">{texts::VA_NUMBER.get(lang)}</p>
+                    <p class="va-number" data-testid="va-number">{attempt.value_display.clone()}</p>
+                    {attempt.additional.clone().map(|a| view! { <p class="muted">{a}</p> })}
+                    <button type="button" on:click=copy>
+                        {move || if copied.get() { texts::COPIED.get(lang) } else { texts::COPY.get(lang) }}
+                    </button>
+                </section>
+            }.into_any(),
+            MethodGroup::Qris => view! {
+                <section class="card qr">
+                    <p>{texts::SCAN_QRIS.get(lang)}</p>
+                    <img src=format!("{code_base}.svg") alt="QRIS" width="260" height="260" data-testid="qris-image"/>
+                    <p><a href=format!("{code_base}.png") download=format!("qris-{}.png", attempt.reff_no)>{texts::DOWNLOAD_QR.get(lang)}</a></p>
+                </section>
+            }.into_any(),
+            MethodGroup::Ewallet if attempt.method_code == "OVO" => view! {
+                <section class="card">
+                    <p>{texts::OVO_PUSH.get(lang)}" "<strong>{attempt.value_display.clone()}</strong></p>
+                </section>
+            }.into_any(),
+            MethodGroup::Ewallet => view! {
+                <section class="card qr">
+                    <p><a class="button primary" href=attempt.value.clone() data-testid="checkout-link">{texts::OPEN_WALLET.get(lang)}" "{attempt.method_name.clone()}</a></p>
+                    <img src=format!("{code_base}.svg") alt="QR" width="220" height="220"/>
+                </section>
+            }.into_any(),
+        })}
+        {(pending && !attempt.instructions.is_empty()).then(|| view! {
+            <section class="card instructions">
+                <h2>{texts::HOW_TO_PAY.get(lang)}</h2>
+                {attempt.note.clone().map(|n| view! { <p class="hint">{n}</p> })}
+                {attempt.instructions.clone().into_iter().map(|set| view! {
+                    <details>
+                        <summary>{set.title}</summary>
+                        <ol>{set.steps.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ol>
+                    </details>
+                }).collect_view()}
+            </section>
+        })}
+        {match attempt.status {
+            AttemptStatus::Pending => view! {
+                <p><a class="button" href=here.clone() rel="external">{texts::CHECK_STATUS.get(lang)}</a></p>
+            }.into_any(),
+            AttemptStatus::Expired | AttemptStatus::Failed => view! {
+                <p><a class="button primary" href=link_page rel="external">{texts::START_AGAIN.get(lang)}</a></p>
+            }.into_any(),
+            AttemptStatus::Paid => ().into_any(),
+        }}
+    }
+}

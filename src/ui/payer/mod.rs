@@ -1,0 +1,256 @@
+//! The public payer page at `/pay/{slug}`: what is being paid, the payer's details when the
+//! merchant asks for them, and the method picker. Plain forms, so it works without JavaScript.
+
+mod attempt;
+#[cfg(feature = "ssr")]
+mod server;
+mod texts;
+
+pub use attempt::AttemptPage;
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::items::LineItem;
+use crate::domain::lang::Lang;
+use crate::domain::method::MethodGroup;
+use crate::domain::time::format_wib;
+use crate::domain::{FieldErrors, Rupiah};
+use crate::error::AppError;
+use crate::ui::components::{form_errors, FormAlert};
+use crate::ui::context::set_page_status;
+
+/// Only what a payer may see: no merchant reference, no metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayerLink {
+    pub slug: String,
+    pub merchant_name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub items: Vec<LineItem>,
+    pub total_amount: Rupiah,
+    pub expired_at: Option<i64>,
+    pub required_customer_detail: bool,
+    pub methods: Vec<OfferedMethod>,
+    /// Why the link takes no payments, if it does not.
+    pub unpayable: Option<Unpayable>,
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferedMethod {
+    pub code: String,
+    pub name: String,
+    pub group: MethodGroup,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unpayable {
+    Closed,
+    Expired,
+    Full,
+}
+
+/// The payer's page. A payer who already holds a live attempt on this link is sent to it.
+#[server(prefix = "/fn", endpoint = "payer_link")]
+pub async fn get_payer_link(
+    slug: String,
+    #[server(default)] lang: Option<String>,
+) -> Result<PayerLink, AppError> {
+    server::payer_link(slug, lang).await
+}
+
+/// Chooses a method: reserves a slot, issues the instructions and goes to the attempt page.
+#[server(prefix = "/fn", endpoint = "pay")]
+pub async fn start_payment(
+    slug: String,
+    #[server(default)] lang: Option<String>,
+    #[server(default)] method: String,
+    #[server(default)] customer_name: String,
+    #[server(default)] customer_email: String,
+    #[server(default)] customer_phone: String,
+    #[server(default)] payer_phone: String,
+) -> Result<String, AppError> {
+    server::start_payment(server::StartPayment {
+        slug,
+        lang,
+        method,
+        customer_name,
+        customer_email,
+        customer_phone,
+        payer_phone,
+    })
+    .await
+}
+
+#[component]
+pub fn PayerPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let link = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("slug").unwrap_or_default()),
+                query.with(|q| q.get("lang")),
+            )
+        },
+        |(slug, lang)| get_payer_link(slug, lang),
+    );
+    view! {
+        <Meta name="robots" content="noindex, nofollow"/>
+        <main class="page narrow payer">
+            <Suspense fallback=|| view! { <p>"Memuat…"</p> }>
+                {move || Suspend::new(async move {
+                    match link.await {
+                        Ok(link) => view! { <PayerView link/> }.into_any(),
+                        Err(error) => view! { <PayerError error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// Unknown links: a 404 in the payer's words.
+#[component]
+pub fn PayerError(error: AppError) -> impl IntoView {
+    set_page_status(error.status());
+    let text = match error {
+        AppError::NotFound => texts::NOT_FOUND,
+        _ => crate::domain::lang::Text::new(
+            "Terjadi kesalahan. Silakan coba lagi.",
+            "Something went wrong. Please try again.",
+        ),
+    };
+    view! {
+        <Title text="paylinks"/>
+        <section class="empty">
+            <p>{text.get(Lang::Id)}</p>
+            <p class="muted">{text.get(Lang::En)}</p>
+        </section>
+    }
+}
+
+#[component]
+fn PayerView(link: PayerLink) -> impl IntoView {
+    let lang = link.lang;
+    // Links that take no more payments answer 410 Gone, so apps and crawlers drop them.
+    if link.unpayable.is_some() {
+        set_page_status(410);
+    }
+    let switch = format!("/pay/{}?lang={}", link.slug, lang.other().as_str());
+    view! {
+        <Title text=format!("{} · {}", link.title, link.merchant_name)/>
+        <Meta property="og:title" content=format!("{} · {}", link.title, link.total_amount)/>
+        <Meta property="og:description" content=format!("{} {}", texts::PAYMENT_TO.get(lang), link.merchant_name)/>
+        <Meta property="og:site_name" content=link.merchant_name.clone()/>
+        <p class="lang-switch"><a href=switch rel="external">{lang.other().label()}</a></p>
+        <p class="muted">{texts::PAYMENT_TO.get(lang)}" "{link.merchant_name.clone()}</p>
+        <h1>{link.title.clone()}</h1>
+        {link.description.clone().map(|d| view! { <p>{d}</p> })}
+        <table class="table">
+            <tbody>
+                {link.items.iter().map(|item| view! {
+                    <tr>
+                        <td>{format!("{} × {}", item.quantity, item.name)}</td>
+                        <td class="num">{item.subtotal().map(|s| s.to_string()).unwrap_or_default()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+            <tfoot>
+                <tr><th>{texts::TOTAL.get(lang)}</th><th class="num" data-testid="payer-total">{link.total_amount.to_string()}</th></tr>
+            </tfoot>
+        </table>
+        {link.expired_at.map(|at| view! {
+            <p class="muted">{texts::EXPIRES.get(lang)}" "{format_wib(at)}</p>
+        })}
+        {match link.unpayable {
+            Some(reason) => {
+                let text = match reason {
+                    Unpayable::Closed => texts::CLOSED,
+                    Unpayable::Expired => texts::EXPIRED,
+                    Unpayable::Full => texts::FULL,
+                };
+                view! { <div class="alert alert-error" role="alert">{text.get(lang)}</div> }.into_any()
+            }
+            None => view! { <PayForm link/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn PayForm(link: PayerLink) -> impl IntoView {
+    let lang = link.lang;
+    let action = ServerAction::<StartPayment>::new();
+    let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));
+    let errors = Signal::derive(move || form_errors(action.value().get()));
+    let error = move |field: &'static str| {
+        move || {
+            errors
+                .with(|e: &FieldErrors| e.get(field).map(str::to_owned))
+                .map(|m| view! { <p class="field-error" data-field=field>{m}</p> })
+        }
+    };
+    if link.methods.is_empty() {
+        return view! { <div class="alert alert-error">{texts::NO_METHOD.get(lang)}</div> }
+            .into_any();
+    }
+    let offers_ovo = link.methods.iter().any(|m| m.code == "OVO");
+    let groups = [
+        (MethodGroup::Va, texts::GROUP_VA),
+        (MethodGroup::Qris, texts::GROUP_QRIS),
+        (MethodGroup::Ewallet, texts::GROUP_EWALLET),
+    ];
+    view! {
+        <FormAlert result/>
+        <ActionForm action attr:class="form pay-form">
+            <input type="hidden" name="slug" value=link.slug.clone()/>
+            <input type="hidden" name="lang" value=lang.as_str()/>
+            {link.required_customer_detail.then(|| view! {
+                <fieldset>
+                    <legend>{texts::YOUR_DETAILS.get(lang)}</legend>
+                    <label for="customer_name">{texts::NAME.get(lang)}</label>
+                    <input id="customer_name" name="customer_name" required maxlength="100" autocomplete="name"/>
+                    {error("customer_name")}
+                    <label for="customer_email">{texts::EMAIL.get(lang)}</label>
+                    <input id="customer_email" name="customer_email" type="email" required autocomplete="email"/>
+                    {error("customer_email")}
+                    <label for="customer_phone">{texts::PHONE.get(lang)}</label>
+                    <input id="customer_phone" name="customer_phone" type="tel" required autocomplete="tel" placeholder="08…"/>
+                    {error("customer_phone")}
+                </fieldset>
+            })}
+            <fieldset>
+                <legend>{texts::CHOOSE_METHOD.get(lang)}</legend>
+                {groups.into_iter().map(|(group, title)| {
+                    let methods: Vec<_> = link.methods.iter().filter(|m| m.group == group).cloned().collect();
+                    (!methods.is_empty()).then(|| view! {
+                        <div class="method-group">
+                            <h3>{title.get(lang)}</h3>
+                            {methods.into_iter().map(|m| {
+                                let id = format!("pay-{}", m.code);
+                                let label_for = id.clone();
+                                view! {
+                                    <label class="check method" for=label_for>
+                                        <input type="radio" id=id name="method" value=m.code.clone() required/>
+                                        {m.name}
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </div>
+                    })
+                }).collect_view()}
+                {error("method")}
+                {(offers_ovo && !link.required_customer_detail).then(|| view! {
+                    <label for="payer_phone">{texts::OVO_PHONE.get(lang)}</label>
+                    <input id="payer_phone" name="payer_phone" type="tel" autocomplete="tel" placeholder="08…"/>
+                    {error("payer_phone")}
+                })}
+            </fieldset>
+            <button type="submit" class="primary">{texts::PAY.get(lang)}</button>
+        </ActionForm>
+    }
+    .into_any()
+}

@@ -1,0 +1,348 @@
+//! Server side of the payer pages: language choice, the payer's live attempt (kept in their
+//! session), and starting a payment.
+
+use tower_sessions::Session;
+
+use super::texts;
+use super::{OfferedMethod, PayerLink, Unpayable};
+use crate::db::{histories, links, merchants, methods};
+use crate::domain::attempt::{attempt_expiry, attempt_reff_no, AttemptStatus};
+use crate::domain::lang::Lang;
+use crate::domain::link::ComputedStatus;
+use crate::domain::method::offered_methods;
+use crate::domain::phone::{CustomerInput, PhoneNumber};
+use crate::domain::slug::Slug;
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+use crate::model::PaymentLink;
+use crate::payments::IssueRequest;
+use crate::state::{app_state, AppState};
+use crate::ui::context::session;
+
+const LANG_KEY: &str = "payer_lang";
+/// Tries at issuing instructions that collide with another live attempt's (e.g. a VA number).
+const ISSUE_TRIES: usize = 5;
+
+/// An explicit choice (`?lang=`) wins and is remembered; then the remembered one; then the
+/// browser's Accept-Language; Indonesian by default.
+pub(super) async fn resolve_lang(session: &Session, asked: Option<&str>) -> Result<Lang, AppError> {
+    if let Some(lang) = asked.and_then(Lang::parse) {
+        session.insert(LANG_KEY, lang).await?;
+        return Ok(lang);
+    }
+    if let Some(lang) = session.get::<Lang>(LANG_KEY).await? {
+        return Ok(lang);
+    }
+    let headers: http::HeaderMap = leptos_axum::extract().await.map_err(AppError::internal)?;
+    let accept = headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Ok(Lang::from_accept_language(accept))
+}
+
+fn attempt_key(slug: &str) -> String {
+    format!("attempt:{slug}")
+}
+
+pub(super) fn attempt_path(slug: &str, reff_no: &str) -> String {
+    format!("/pay/{slug}/{reff_no}")
+}
+
+/// The payer's attempt on this link that can still be paid, if any.
+async fn live_attempt(
+    state: &AppState,
+    session: &Session,
+    link: &PaymentLink,
+) -> Result<Option<String>, AppError> {
+    let Some(reff_no) = session.get::<String>(&attempt_key(&link.slug)).await? else {
+        return Ok(None);
+    };
+    match histories::find_on_link(&state.db, link.id, &reff_no).await {
+        Ok(attempt) if attempt.status_computed(state.now_ms()) == AttemptStatus::Pending => {
+            Ok(Some(reff_no))
+        }
+        Ok(_) | Err(AppError::NotFound) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+async fn link_by_slug(state: &AppState, slug: &str) -> Result<PaymentLink, AppError> {
+    if Slug::parse(slug).is_none() {
+        return Err(AppError::NotFound);
+    }
+    links::find_by_slug(&state.db, slug).await
+}
+
+fn unpayable(link: &PaymentLink, now_ms: i64) -> Option<Unpayable> {
+    match link.status_computed(now_ms) {
+        ComputedStatus::Open => None,
+        ComputedStatus::Expired => Some(Unpayable::Expired),
+        ComputedStatus::Closed if link.is_exhausted() => Some(Unpayable::Full),
+        ComputedStatus::Closed => Some(Unpayable::Closed),
+    }
+}
+
+pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<PayerLink, AppError> {
+    let state = app_state()?;
+    let session = session().await?;
+    let link = link_by_slug(&state, &slug).await?;
+    // A payer coming back to the link continues the attempt they hold: never a second VA.
+    if let Some(reff_no) = live_attempt(&state, &session, &link).await? {
+        leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
+    }
+    let lang = resolve_lang(&session, lang.as_deref()).await?;
+    let catalogue = methods::catalogue(&state.db).await?;
+    let methods = offered_methods(
+        &catalogue,
+        link.whitelisted_payment_method.as_deref(),
+        link.total_amount,
+    )
+    .into_iter()
+    .map(|m| OfferedMethod {
+        code: m.code.clone(),
+        name: m.name.clone(),
+        group: m.group,
+    })
+    .collect();
+    Ok(PayerLink {
+        unpayable: unpayable(&link, state.now_ms()),
+        merchant_name: merchants::merchant_name_of_link(&state.db, link.id).await?,
+        slug: link.slug,
+        title: link.title,
+        description: link.description,
+        items: link.items,
+        total_amount: link.total_amount,
+        expired_at: link.expired_at,
+        required_customer_detail: link.required_customer_detail,
+        methods,
+        lang,
+    })
+}
+
+pub(super) struct StartPayment {
+    pub slug: String,
+    pub lang: Option<String>,
+    pub method: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub customer_phone: String,
+    pub payer_phone: String,
+}
+
+pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppError> {
+    let state = app_state()?;
+    let session = session().await?;
+    let link = link_by_slug(&state, &input.slug).await?;
+    if let Some(reff_no) = live_attempt(&state, &session, &link).await? {
+        leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
+        return Ok(reff_no);
+    }
+    let lang = resolve_lang(&session, input.lang.as_deref()).await?;
+    let now = state.now_ms();
+    if let Some(reason) = unpayable(&link, now) {
+        return Err(AppError::Conflict(unpayable_text(reason, lang).into()));
+    }
+
+    let mut errors = FieldErrors::new();
+    let catalogue = methods::catalogue(&state.db).await?;
+    let offered = offered_methods(
+        &catalogue,
+        link.whitelisted_payment_method.as_deref(),
+        link.total_amount,
+    );
+    let method = offered.into_iter().find(|m| m.code == input.method);
+    if method.is_none() {
+        errors.add("method", texts::CHOOSE_ONE.get(lang));
+    }
+    let customer = if link.required_customer_detail {
+        let parsed = CustomerInput {
+            name: input.customer_name,
+            email: input.customer_email,
+            phone: input.customer_phone,
+        }
+        .parse(lang);
+        match parsed {
+            Ok(customer) => Some(customer),
+            Err(field_errors) => {
+                field_errors
+                    .into_iter()
+                    .for_each(|(field, message)| errors.add(field, message));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    // OVO pushes to a phone: the customer's, or one typed for OVO alone.
+    let payer_phone = match (&method, &customer) {
+        (Some(m), None) if m.code == "OVO" => match PhoneNumber::parse(&input.payer_phone) {
+            Ok(phone) => Some(phone),
+            Err(e) => {
+                errors.add("payer_phone", e.message(lang));
+                None
+            }
+        },
+        (_, Some(customer)) => Some(customer.phone.clone()),
+        _ => None,
+    };
+    let Some(method) = method.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+
+    let reff_no = attempt_reff_no(now, rand::random::<u32>());
+    let attempt_id = histories::reserve(
+        &state.db,
+        histories::NewAttempt {
+            link_id: link.id,
+            reff_no: &reff_no,
+            method_code: &method.code,
+            method_name: &method.name,
+            fee: method.fee_for(link.total_amount),
+            expires_at: attempt_expiry(now, method.expiry_seconds, link.expired_at),
+            customer_name: customer.as_ref().map(|c| c.name.as_str()),
+            customer_email: customer.as_ref().map(|c| c.email.as_str()),
+            customer_phone: customer.as_ref().map(|c| c.phone.as_str()),
+            ip_address: client_ip().await.as_deref(),
+            now_ms: now,
+        },
+    )
+    .await?
+    .ok_or_else(|| AppError::Conflict(texts::FULL.get(lang).into()))?;
+
+    let merchant_name = merchants::merchant_name_of_link(&state.db, link.id).await?;
+    let mut recorded = false;
+    for _ in 0..ISSUE_TRIES {
+        let issued = state
+            .provider
+            .issue(IssueRequest {
+                attempt_reff_no: &reff_no,
+                method,
+                amount: link.total_amount,
+                merchant_name: &merchant_name,
+                payer_phone: payer_phone.as_ref().map(PhoneNumber::as_str),
+            })
+            .await;
+        let issued = match issued {
+            Ok(issued) => issued,
+            Err(error) => {
+                histories::mark_failed(&state.db, attempt_id, now).await?;
+                return Err(error);
+            }
+        };
+        let additional = issued.additional.as_deref();
+        if histories::record_issued(&state.db, attempt_id, &issued.value, additional, now).await? {
+            recorded = true;
+            break;
+        }
+    }
+    if !recorded {
+        histories::mark_failed(&state.db, attempt_id, now).await?;
+        return Err(AppError::internal(
+            "could not issue unique payment instructions",
+        ));
+    }
+    session.insert(&attempt_key(&link.slug), &reff_no).await?;
+    leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
+    Ok(reff_no)
+}
+
+pub(super) fn unpayable_text(reason: Unpayable, lang: Lang) -> &'static str {
+    match reason {
+        Unpayable::Closed => texts::CLOSED.get(lang),
+        Unpayable::Expired => texts::EXPIRED.get(lang),
+        Unpayable::Full => texts::FULL.get(lang),
+    }
+}
+
+/// The payer's address as the first proxy saw it (the first X-Forwarded-For hop), if any.
+async fn client_ip() -> Option<String> {
+    let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|ip| ip.trim().chars().take(45).collect())
+        .filter(|ip: &String| !ip.is_empty())
+}
+
+pub(super) async fn attempt_view(
+    slug: String,
+    reff_no: String,
+    lang: Option<String>,
+) -> Result<super::attempt::AttemptView, AppError> {
+    use super::attempt::{AttemptView, ChannelSteps};
+    use crate::domain::attempt::is_attempt_reff_no;
+    use crate::domain::instructions::{
+        clearing_code, ewallet_steps, fill, qris_steps, va_instructions, va_note,
+    };
+    use crate::domain::method::MethodGroup;
+
+    if !is_attempt_reff_no(&reff_no) {
+        return Err(AppError::NotFound);
+    }
+    let state = app_state()?;
+    let session = session().await?;
+    let link = link_by_slug(&state, &slug).await?;
+    let attempt = histories::find_on_link(&state.db, link.id, &reff_no).await?;
+    let lang = resolve_lang(&session, lang.as_deref()).await?;
+    let group = methods::catalogue(&state.db)
+        .await?
+        .into_iter()
+        .find(|m| m.code == attempt.method_code)
+        .map(|m| m.group)
+        .ok_or_else(|| AppError::internal("attempt of an unknown method"))?;
+    let value_display = match group {
+        MethodGroup::Va => crate::payments::sandbox::va::format_for_display(&attempt.value),
+        MethodGroup::Ewallet if attempt.method_code == "OVO" => PhoneNumber::parse(&attempt.value)
+            .map(|p| p.national())
+            .unwrap_or_else(|_| attempt.value.clone()),
+        _ => attempt.value.clone(),
+    };
+    let amount = attempt.amount.to_string();
+    let clearing = clearing_code(&attempt.method_code).unwrap_or_default();
+    let render = |steps: &[crate::domain::lang::Text]| -> Vec<String> {
+        steps
+            .iter()
+            .map(|s| fill(s.get(lang), &attempt.value, &amount, clearing))
+            .collect()
+    };
+    let instructions: Vec<ChannelSteps> = match group {
+        MethodGroup::Va => va_instructions(&attempt.method_code)
+            .unwrap_or_default()
+            .iter()
+            .map(|set| ChannelSteps {
+                title: set.channel.title().get(lang).to_string(),
+                steps: render(set.steps),
+            })
+            .collect(),
+        MethodGroup::Qris => vec![ChannelSteps {
+            title: "QRIS".into(),
+            steps: render(qris_steps()),
+        }],
+        MethodGroup::Ewallet => ewallet_steps(&attempt.method_code)
+            .map(|steps| ChannelSteps {
+                title: attempt.method_name.clone(),
+                steps: render(steps),
+            })
+            .into_iter()
+            .collect(),
+    };
+    Ok(AttemptView {
+        status: attempt.status_computed(state.now_ms()),
+        merchant_name: merchants::merchant_name_of_link(&state.db, link.id).await?,
+        note: va_note(&attempt.method_code).map(|n| n.get(lang).to_string()),
+        slug: link.slug,
+        reff_no: attempt.reff_no,
+        title: link.title,
+        amount: attempt.amount,
+        method_code: attempt.method_code,
+        method_name: attempt.method_name,
+        group,
+        value: attempt.value,
+        value_display,
+        additional: attempt.additional,
+        expired_at: attempt.expired_at,
+        instructions,
+        lang,
+    })
+}

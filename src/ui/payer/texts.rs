@@ -1,0 +1,65 @@
+//! The payer page's words, in Bahasa Indonesia and English.
+
+use crate::domain::lang::Text;
+
+pub const TOTAL: Text = Text::new("Total", "Total");
+pub const EXPIRES: Text = Text::new("Berlaku sampai", "Valid until");
+pub const YOUR_DETAILS: Text = Text::new("Data pembayar", "Your details");
+pub const NAME: Text = Text::new("Nama lengkap", "Full name");
+pub const EMAIL: Text = Text::new("Email", "Email");
+pub const PHONE: Text = Text::new("Nomor HP", "Phone number");
+pub const OVO_PHONE: Text = Text::new("Nomor HP OVO (untuk OVO)", "OVO phone number (for OVO)");
+pub const CHOOSE_METHOD: Text = Text::new("Pilih metode pembayaran", "Choose a payment method");
+pub const PAY: Text = Text::new("Lanjutkan pembayaran", "Continue to payment");
+pub const GROUP_VA: Text = Text::new("Virtual Account", "Virtual Account");
+pub const GROUP_QRIS: Text = Text::new("QRIS", "QRIS");
+pub const GROUP_EWALLET: Text = Text::new("E-Wallet", "E-Wallet");
+pub const NO_METHOD: Text = Text::new(
+    "Tidak ada metode pembayaran yang tersedia untuk link ini.",
+    "No payment method is available for this link.",
+);
+// Used by the server when no offered method was picked.
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+pub const CHOOSE_ONE: Text = Text::new("Pilih salah satu metode.", "Choose one method.");
+pub const CLOSED: Text = Text::new(
+    "Link pembayaran ini sudah ditutup.",
+    "This payment link is closed.",
+);
+pub const EXPIRED: Text = Text::new(
+    "Link pembayaran ini sudah kedaluwarsa.",
+    "This payment link has expired.",
+);
+pub const FULL: Text = Text::new(
+    "Kuota pembayaran link ini sudah habis.",
+    "This payment link has reached its payment limit.",
+);
+pub const NOT_FOUND: Text = Text::new(
+    "Link pembayaran tidak ditemukan. Periksa kembali alamatnya.",
+    "Payment link not found. Please check the address.",
+);
+pub const AMOUNT_TO_PAY: Text = Text::new("Jumlah yang harus dibayar", "Amount to pay");
+pub const VA_NUMBER: Text = Text::new("Nomor Virtual Account", "Virtual Account number");
+pub const COPY: Text = Text::new("Salin", "Copy");
+pub const COPIED: Text = Text::new("Tersalin", "Copied");
+pub const PAY_BEFORE: Text = Text::new("Bayar sebelum", "Pay before");
+pub const HOW_TO_PAY: Text = Text::new("Cara membayar", "How to pay");
+pub const SCAN_QRIS: Text = Text::new(
+    "Pindai kode QR ini dengan aplikasi bank atau e-wallet apa pun.",
+    "Scan this QR code with any banking or e-wallet app.",
+);
+pub const DOWNLOAD_QR: Text = Text::new("Unduh kode QR", "Download the QR code");
+pub const OPEN_WALLET: Text = Text::new("Buka aplikasi", "Open the app");
+pub const OVO_PUSH: Text = Text::new(
+    "Buka aplikasi OVO di HP Anda dan konfirmasi pembayaran ke nomor",
+    "Open the OVO app on your phone and confirm the payment sent to",
+);
+pub const CHECK_STATUS: Text = Text::new("Cek status pembayaran", "Check payment status");
+pub const WAITING: Text = Text::new("Menunggu pembayaran", "Waiting for payment");
+pub const PAID: Text = Text::new("Pembayaran berhasil", "Payment received");
+pub const ATTEMPT_EXPIRED: Text = Text::new(
+    "Waktu pembayaran habis. Silakan mulai lagi.",
+    "The payment window has closed. Please start again.",
+);
+pub const ATTEMPT_FAILED: Text = Text::new("Pembayaran gagal.", "The payment failed.");
+pub const START_AGAIN: Text = Text::new("Mulai lagi", "Start again");
+pub const PAYMENT_TO: Text = Text::new("Pembayaran ke", "Payment to");

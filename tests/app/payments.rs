@@ -1,0 +1,323 @@
+//! A payer opens a link, picks a method and gets payment instructions (an attempt).
+
+use reqwest::StatusCode;
+
+use crate::helpers::{field_errors, spawn_app, Browser, TestApp};
+use paylinks::payments::sandbox::qris::parse_payload;
+
+/// A merchant with one link (Rp 200.000, max usage 10 unless overridden); returns its slug.
+async fn link(app: &TestApp, overrides: &[(&str, &str)]) -> String {
+    let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    let response = app.create_link(&account, overrides).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let id: i64 = response.json().await.unwrap();
+    app.scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {id}"))
+        .await
+}
+
+async fn pay(payer: &Browser, slug: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    let mut fields = vec![("slug", slug)];
+    fields.extend_from_slice(form);
+    payer.call("pay", &fields).await
+}
+
+/// Starts a payment that must succeed; returns the attempt reference.
+async fn start(payer: &Browser, slug: &str, method: &str) -> String {
+    let response = pay(
+        payer,
+        slug,
+        &[("method", method), ("payer_phone", "0812 3456 7890")],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK, "{method}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_va_attempt_gets_a_bank_number_with_fee_and_instructions() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[]).await;
+    let payer = app.new_browser();
+    let (status, html) = payer.page(&format!("/pay/{slug}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Pilih metode pembayaran"),
+        "Indonesian by default"
+    );
+    assert!(html.contains("VA BRI") && html.contains("QRIS") && html.contains("GoPay"));
+
+    let reff = start(&payer, &slug, "VA_BRI").await;
+    assert_eq!(reff.len(), 23);
+    let row =
+        |col: &str| format!("SELECT {col} FROM payment_link_histories WHERE reff_no = '{reff}'");
+    let va = app.scalar_text(&row("payment_method_value")).await;
+    assert_eq!(va.len(), 16, "{va}");
+    assert!(va.bytes().all(|b| b.is_ascii_digit()));
+    assert_eq!(app.scalar(&row("amount")).await, 200_000);
+    assert_eq!(app.scalar(&row("fee")).await, 4_000);
+    assert_eq!(app.scalar(&row("net_amount")).await, 196_000);
+    assert_eq!(app.scalar_text(&row("status")).await, "pending");
+    // 24 hours from now (VA window).
+    assert_eq!(
+        app.scalar(&row("expired_at")).await,
+        crate::helpers::START_MS + 24 * 3600 * 1000
+    );
+    assert_eq!(
+        app.scalar_text(&row("payment_method_additional")).await,
+        "a.n. TOKO SINAR"
+    );
+
+    let (status, html) = payer.page(&format!("/pay/{slug}/{reff}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&va[..4]), "the VA number is shown");
+    assert!(html.contains("Rp 200.000"));
+    assert!(html.contains("Menunggu pembayaran"));
+    assert!(html.contains("Mobile banking") && html.contains("ATM"));
+    assert!(
+        html.contains("26 Nov 2026 10:00 WIB"),
+        "pay-before time in WIB"
+    );
+}
+
+#[tokio::test]
+async fn a_qris_attempt_carries_a_valid_dynamic_payload() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[]).await;
+    let payer = app.new_browser();
+    let reff = start(&payer, &slug, "QRIS").await;
+    let payload = app
+        .scalar_text(&format!(
+            "SELECT payment_method_value FROM payment_link_histories WHERE reff_no = '{reff}'"
+        ))
+        .await;
+    let parsed = parse_payload(&payload).expect("a QRIS payload whose CRC verifies");
+    assert!(parsed.is_dynamic());
+    assert_eq!(parsed.amount(), Some(200_000));
+    assert_eq!(parsed.get("53"), Some("360"));
+    assert_eq!(parsed.get("58"), Some("ID"));
+    assert_eq!(parsed.sub("62", "01").as_deref(), Some(&reff[..]));
+    assert_eq!(parsed.sub("51", "00").as_deref(), Some("ID.CO.QRIS.WWW"));
+    // QRIS fee: 0.7 % of Rp 200.000.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT fee FROM payment_link_histories WHERE reff_no = '{reff}'"
+        ))
+        .await,
+        1_400
+    );
+    let (_, html) = payer.page(&format!("/pay/{slug}/{reff}")).await;
+    assert!(html.contains(&format!("/pay/{slug}/{reff}/code.svg")));
+    let image = payer.get(&format!("/pay/{slug}/{reff}/code.png")).await;
+    assert_eq!(image.status(), StatusCode::OK);
+    assert_eq!(&image.bytes().await.unwrap()[..4], b"\x89PNG");
+}
+
+#[tokio::test]
+async fn e_wallets_get_a_checkout_link_and_ovo_a_push_to_the_phone() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[]).await;
+    let reff = start(&app.new_browser(), &slug, "GOPAY").await;
+    let value = |reff: &str| {
+        format!("SELECT payment_method_value FROM payment_link_histories WHERE reff_no = '{reff}'")
+    };
+    let checkout = app.scalar_text(&value(&reff)).await;
+    assert_eq!(checkout, format!("{}/sandbox/ewallet/{reff}", app.address));
+
+    let ovo_payer = app.new_browser();
+    let errors = field_errors(
+        pay(
+            &ovo_payer,
+            &slug,
+            &[("method", "OVO"), ("payer_phone", "12345")],
+        )
+        .await,
+    )
+    .await;
+    assert!(errors.contains_key("payer_phone"), "{errors:?}");
+    let reff = start(&ovo_payer, &slug, "OVO").await;
+    assert_eq!(app.scalar_text(&value(&reff)).await, "+6281234567890");
+    let (_, html) = ovo_payer.page(&format!("/pay/{slug}/{reff}")).await;
+    assert!(html.contains("0812-3456-7890"));
+}
+
+#[tokio::test]
+async fn required_customer_details_are_validated_in_the_payers_language() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[("input[required_customer_detail]", "on")]).await;
+    let payer = app.new_browser();
+    let errors = field_errors(
+        pay(
+            &payer,
+            &slug,
+            &[
+                ("method", "VA_BNI"),
+                ("customer_email", "nope"),
+                ("lang", "en"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    for field in ["customer_name", "customer_email", "customer_phone"] {
+        assert!(errors.contains_key(field), "{field}: {errors:?}");
+    }
+    assert_eq!(
+        app.count("payment_link_histories").await,
+        0,
+        "nothing reserved"
+    );
+
+    let response = pay(
+        &payer,
+        &slug,
+        &[
+            ("method", "VA_BNI"),
+            ("customer_name", "Budi Santoso"),
+            ("customer_email", "Budi@Example.com"),
+            ("customer_phone", "0812-3456-7890"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        app.scalar_text("SELECT customer_phone FROM payment_link_histories")
+            .await,
+        "+6281234567890"
+    );
+    assert_eq!(
+        app.scalar_text("SELECT customer_email FROM payment_link_histories")
+            .await,
+        "budi@example.com"
+    );
+    // The language picked with ?lang=en sticks for this payer.
+    let (_, html) = payer.page(&format!("/pay/{slug}")).await;
+    assert!(
+        html.is_empty() || !html.contains("Pilih metode"),
+        "redirected or English"
+    );
+}
+
+#[tokio::test]
+async fn coming_back_shows_the_same_attempt_never_a_second_one() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[]).await;
+    let payer = app.new_browser();
+    let reff = start(&payer, &slug, "VA_BCA").await;
+
+    let response = payer.get(&format!("/pay/{slug}")).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/pay/{slug}/{reff}").as_str()
+    );
+    let again = start(&payer, &slug, "QRIS").await;
+    assert_eq!(again, reff, "a second pick returns the live attempt");
+    assert_eq!(app.count("payment_link_histories").await, 1);
+
+    // Another payer gets their own attempt.
+    let other = start(&app.new_browser(), &slug, "VA_BCA").await;
+    assert_ne!(other, reff);
+}
+
+#[tokio::test]
+async fn usage_is_reserved_and_an_expired_attempt_frees_its_slot() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[("input[max_usage]", "1")]).await;
+    start(&app.new_browser(), &slug, "QRIS").await;
+
+    let late = app.new_browser();
+    let response = pay(&late, &slug, &[("method", "QRIS")]).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::CONFLICT,
+        "the only slot is held"
+    );
+    assert!(response.text().await.unwrap().contains("Kuota"));
+
+    app.clock.advance_ms(30 * 60 * 1000);
+    start(&late, &slug, "QRIS").await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE status = 'pending'")
+            .await,
+        2,
+        "one expired in place, one live"
+    );
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_payers_get_exactly_max_usage_attempts() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[("input[max_usage]", "10")]).await;
+    let mut tasks = Vec::new();
+    for _ in 0..200 {
+        let payer = app.new_browser();
+        let slug = slug.clone();
+        tasks.push(tokio::spawn(async move {
+            pay(&payer, &slug, &[("method", "VA_BRI")]).await.status()
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            StatusCode::OK => created += 1,
+            StatusCode::CONFLICT => {}
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!(created, 10);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE status = 'pending'")
+            .await,
+        10
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(DISTINCT payment_method_value) FROM payment_link_histories")
+            .await,
+        10,
+        "every VA number is unique"
+    );
+}
+
+#[tokio::test]
+async fn unpayable_links_and_unknown_attempts() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[]).await;
+    let payer = app.new_browser();
+    let (status, _) = payer
+        .page(&format!("/pay/{slug}/00000000000000000000000"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = payer.page(&format!("/pay/{slug}/not-a-reference")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Only methods whose limits include the total are offered: QRIS stops at Rp 10.000.000.
+    let big = app.new_browser();
+    let account = app.default_account_id().await;
+    let response = app
+        .create_link(
+            &account,
+            &[
+                ("input[items][0][unit_price]", "10.000.000"),
+                ("input[reff_no]", "BIG"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let big_slug = app
+        .scalar_text("SELECT slug FROM payment_links WHERE reff_no = 'BIG'")
+        .await;
+    let (_, html) = big.page(&format!("/pay/{big_slug}")).await;
+    assert!(html.contains("VA BRI"));
+    assert!(
+        !html.contains("value=\"QRIS\""),
+        "QRIS is not offered above its limit"
+    );
+    let response = pay(&big, &big_slug, &[("method", "QRIS")]).await;
+    assert!(field_errors(response).await.contains_key("method"));
+
+    app.execute("UPDATE payment_links SET current_usage = max_usage WHERE reff_no <> 'BIG'")
+        .await;
+    let (status, html) = payer.page(&format!("/pay/{slug}")).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(html.contains("Kuota pembayaran"));
+}
