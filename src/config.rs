@@ -23,6 +23,8 @@ pub struct Settings {
     /// `Secure` on the session cookie; off only for plain-http development.
     pub cookie_secure: bool,
     pub log_filter: String,
+    /// Key the sandbox acquirer signs its payment callbacks with (HMAC-SHA256).
+    pub sandbox_callback_secret: String,
 }
 
 impl Settings {
@@ -50,6 +52,12 @@ impl Settings {
             public_base_url,
             cookie_secure,
             log_filter: var("RUST_LOG").unwrap_or_else(|| "info,paylinks=debug".into()),
+            // A fresh key per start unless one is given: only this process signs and checks.
+            sandbox_callback_secret: var("SANDBOX_CALLBACK_SECRET").unwrap_or_else(|| {
+                use rand::Rng;
+                let bytes: [u8; 32] = rand::thread_rng().gen();
+                hex::encode(bytes)
+            }),
         };
         settings.backend()?;
         Ok(settings)

@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -22,7 +22,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::payments::sandbox::SandboxProvider;
+use crate::payments::callback;
+use crate::payments::sandbox::{bank, SandboxProvider};
 use crate::state::AppState;
 use crate::ui::{dashboard, qr};
 
@@ -66,6 +67,14 @@ pub fn build_router(state: AppState) -> Router {
         .route("/pay/{slug}/qr.png", get(qr::png))
         .route("/pay/{slug}/{reff_no}/code.svg", get(qr::attempt_svg))
         .route("/pay/{slug}/{reff_no}/code.png", get(qr::attempt_png))
+        .route(callback::CALLBACK_PATH, post(callback::receive))
+        .route("/sandbox/va/pay", post(bank::pay_va))
+        .route("/sandbox/qris/pay", post(bank::pay_qris))
+        .route("/sandbox/ewallet/{reff_no}", get(bank::wallet_checkout))
+        .route(
+            "/sandbox/ewallet/{reff_no}/approve",
+            post(bank::wallet_approve),
+        )
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -12,7 +12,8 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// Paths authenticated by API credentials, not cookies, so a forged browser post gains nothing.
-const TOKEN_AUTHENTICATED_PREFIXES: &[&str] = &["/api/v1"];
+/// Provider callbacks are signed; the sandbox bank simulators hold no cookies to abuse.
+const TOKEN_AUTHENTICATED_PREFIXES: &[&str] = &["/api/v1", "/callbacks/", "/sandbox/"];
 
 pub async fn require_same_origin(
     State(state): State<AppState>,

@@ -325,6 +325,15 @@ pub async fn find(
     with_items(db, row.ok_or(AppError::NotFound)?).await
 }
 
+/// A link by id alone, for the provider side, which knows attempts, not merchants.
+pub async fn find_by_id(db: &Db, link_id: i64) -> Result<PaymentLink, AppError> {
+    let sql = format!("SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.id = $1");
+    let row: Option<LinkRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(link_id).fetch_optional(pool).await?
+    });
+    with_items(db, row.ok_or(AppError::NotFound)?).await
+}
+
 /// The public lookup behind `/pay/{slug}`.
 pub async fn find_by_slug(db: &Db, slug: &str) -> Result<PaymentLink, AppError> {
     let sql = format!("SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.slug = $1");
@@ -391,8 +400,8 @@ pub struct LinkKey<'a> {
     pub link_id: i64,
 }
 
-/// Writes the mutable settings. The usage guard is repeated in SQL so a payment credited
-/// between validation and this write can never leave max_usage below current_usage.
+/// Writes the mutable settings. The usage guard is repeated in SQL, counting live pending
+/// attempts too: their slots are promised, so the limit may not drop below paid + pending.
 pub async fn update_settings(
     db: &Db,
     key: LinkKey<'_>,
@@ -409,7 +418,11 @@ pub async fn update_settings(
             "UPDATE payment_links SET whitelisted_payment_method = $1, max_usage = $2,
                 expired_at = $3, required_customer_detail = $4, redirect_url = $5,
                 optional_metadata = $6, updated_at = $7
-             WHERE merchant_id = $8 AND account_id = $9 AND id = $10 AND current_usage <= $2",
+             WHERE merchant_id = $8 AND account_id = $9 AND id = $10
+               AND (SELECT COUNT(*) FROM payment_link_histories h
+                    WHERE h.payment_link_id = payment_links.id
+                      AND (h.status = 'paid' OR (h.status = 'pending' AND h.expired_at > $7)))
+                   <= $2",
         )
         .bind(&whitelist)
         .bind(settings.max_usage)
@@ -430,7 +443,7 @@ pub async fn update_settings(
         find(db, key.merchant_id, key.account_id, key.link_id).await?;
         return Err(AppError::field(
             "max_usage",
-            "Max usage cannot be below the payments already made.",
+            "Max usage cannot be below the payments made or in progress.",
         ));
     }
     Ok(())

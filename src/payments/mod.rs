@@ -1,6 +1,7 @@
 //! Money moves through a payment provider. The built-in one is a sandbox acquirer; a real
 //! acquirer implements the same trait.
 
+pub mod callback;
 pub mod sandbox;
 
 use async_trait::async_trait;

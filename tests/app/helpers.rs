@@ -11,6 +11,8 @@ use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
 use reqwest::{Client, Response, StatusCode};
 
 pub const PASSWORD: &str = "correct horse battery";
+/// The key the tests' sandbox acquirer signs callbacks with.
+pub const SANDBOX_SECRET: &str = "test-sandbox-secret";
 /// 2026-11-25 10:00 WIB: a fixed "now" so expiry tests read like a calendar.
 pub const START_MS: i64 = 1_795_575_600_000;
 
@@ -65,6 +67,7 @@ pub async fn spawn_app() -> TestApp {
         public_base_url: address.clone(),
         cookie_secure: false,
         log_filter: "warn".into(),
+        sandbox_callback_secret: SANDBOX_SECRET.into(),
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("paylinks")

@@ -8,5 +8,6 @@ mod helpers;
 mod isolation;
 mod links;
 mod links_validation;
+mod paying;
 mod payments;
 mod public;

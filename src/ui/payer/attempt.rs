@@ -33,6 +33,10 @@ pub struct AttemptView {
     pub expired_at: i64,
     pub note: Option<String>,
     pub instructions: Vec<ChannelSteps>,
+    pub payment_date: Option<i64>,
+    /// Where the merchant wants payers after paying.
+    pub redirect_url: Option<String>,
+    pub is_sandbox: bool,
     pub lang: Lang,
 }
 
@@ -49,6 +53,12 @@ pub async fn get_attempt(
     #[server(default)] lang: Option<String>,
 ) -> Result<AttemptView, AppError> {
     super::server::attempt_view(slug, reff_no, lang).await
+}
+
+/// Sandbox only: pays the attempt through the provider's signed callback, as a bank would.
+#[server(prefix = "/fn", endpoint = "simulate")]
+pub async fn simulate_payment(slug: String, reff_no: String) -> Result<(), AppError> {
+    super::server::simulate(slug, reff_no).await
 }
 
 #[component]
@@ -163,6 +173,10 @@ fn AttemptDetail(attempt: AttemptView) -> impl IntoView {
                 }).collect_view()}
             </section>
         })}
+        {(pending && attempt.is_sandbox).then(|| view! {
+            <SimulateButton slug=attempt.slug.clone() reff_no=attempt.reff_no.clone() lang/>
+        })}
+        {(attempt.status == AttemptStatus::Paid).then(|| view! { <Receipt attempt=attempt.clone()/> })}
         {match attempt.status {
             AttemptStatus::Pending => view! {
                 <p><a class="button" href=here.clone() rel="external">{texts::CHECK_STATUS.get(lang)}</a></p>
@@ -172,5 +186,53 @@ fn AttemptDetail(attempt: AttemptView) -> impl IntoView {
             }.into_any(),
             AttemptStatus::Paid => ().into_any(),
         }}
+    }
+}
+
+#[component]
+fn SimulateButton(slug: String, reff_no: String, lang: Lang) -> impl IntoView {
+    let action = ServerAction::<SimulatePayment>::new();
+    let result = Signal::derive(move || action.value().get());
+    view! {
+        <section class="card sandbox">
+            <p class="hint">{texts::SANDBOX_NOTE.get(lang)}</p>
+            <crate::ui::components::FormAlert result/>
+            <ActionForm action>
+                <input type="hidden" name="slug" value=slug/>
+                <input type="hidden" name="reff_no" value=reff_no/>
+                <button type="submit">{texts::SIMULATE.get(lang)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The paid attempt as a printable receipt, then back to the merchant if they asked for it.
+#[component]
+fn Receipt(attempt: AttemptView) -> impl IntoView {
+    let lang = attempt.lang;
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        let _ = window().print();
+    };
+    view! {
+        {attempt.redirect_url.clone().map(|url| view! {
+            <Meta http_equiv="refresh" content=format!("5;url={url}")/>
+        })}
+        <section class="card receipt" data-testid="receipt">
+            <h2>{texts::RECEIPT.get(lang)}</h2>
+            <dl class="fields">
+                <dt>{texts::REFERENCE.get(lang)}</dt><dd><code>{attempt.reff_no.clone()}</code></dd>
+                <dt>{texts::PAYMENT_TO.get(lang)}</dt><dd>{attempt.merchant_name.clone()}</dd>
+                <dt>{texts::METHOD.get(lang)}</dt><dd>{attempt.method_name.clone()}</dd>
+                <dt>{texts::TOTAL.get(lang)}</dt><dd>{attempt.amount.to_string()}</dd>
+                <dt>{texts::PAID_AT.get(lang)}</dt>
+                <dd>{attempt.payment_date.map(crate::domain::time::format_wib_seconds).unwrap_or_default()}</dd>
+            </dl>
+            <p class="no-print"><button type="button" on:click=print>{texts::PRINT.get(lang)}</button></p>
+        </section>
+        {attempt.redirect_url.clone().map(|url| view! {
+            <p class="no-print">{texts::REDIRECTING.get(lang)}</p>
+            <p class="no-print"><a class="button primary" href=url data-testid="back-to-merchant">{texts::BACK_TO_MERCHANT.get(lang)}</a></p>
+        })}
     }
 }

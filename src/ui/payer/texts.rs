@@ -63,3 +63,21 @@ pub const ATTEMPT_EXPIRED: Text = Text::new(
 pub const ATTEMPT_FAILED: Text = Text::new("Pembayaran gagal.", "The payment failed.");
 pub const START_AGAIN: Text = Text::new("Mulai lagi", "Start again");
 pub const PAYMENT_TO: Text = Text::new("Pembayaran ke", "Payment to");
+pub const RECEIPT: Text = Text::new("Bukti pembayaran", "Payment receipt");
+pub const REFERENCE: Text = Text::new("Nomor referensi", "Reference number");
+pub const METHOD: Text = Text::new("Metode", "Method");
+pub const PAID_AT: Text = Text::new("Dibayar pada", "Paid at");
+pub const PRINT: Text = Text::new("Cetak bukti", "Print receipt");
+pub const BACK_TO_MERCHANT: Text = Text::new("Kembali ke merchant", "Back to the merchant");
+pub const REDIRECTING: Text = Text::new(
+    "Anda akan diarahkan kembali ke merchant dalam beberapa detik.",
+    "You will be taken back to the merchant in a few seconds.",
+);
+pub const SIMULATE: Text = Text::new(
+    "Simulasikan pembayaran (sandbox)",
+    "Simulate payment (sandbox)",
+);
+pub const SANDBOX_NOTE: Text = Text::new(
+    "Mode sandbox: tidak ada uang sungguhan yang berpindah.",
+    "Sandbox mode: no real money moves.",
+);

@@ -1,0 +1,305 @@
+//! From an attempt to "paid": the sandbox bank and wallet, the signed callback, crediting
+//! exactly once.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{spawn_app, Browser, TestApp, SANDBOX_SECRET};
+use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
+
+async fn link_and_attempt(
+    app: &TestApp,
+    method: &str,
+    overrides: &[(&str, &str)],
+) -> (String, String, Browser) {
+    let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    let id: i64 = app
+        .create_link(&account, overrides)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let slug = app
+        .scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {id}"))
+        .await;
+    let payer = app.new_browser();
+    let response = payer
+        .call(
+            "pay",
+            &[
+                ("slug", &slug),
+                ("method", method),
+                ("payer_phone", "081234567890"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let reff: String = response.json().await.unwrap();
+    (slug, reff, payer)
+}
+
+async fn value_of(app: &TestApp, reff: &str) -> String {
+    app.scalar_text(&format!(
+        "SELECT payment_method_value FROM payment_link_histories WHERE reff_no = '{reff}'"
+    ))
+    .await
+}
+
+async fn status_of(app: &TestApp, reff: &str) -> String {
+    app.scalar_text(&format!(
+        "SELECT status FROM payment_link_histories WHERE reff_no = '{reff}'"
+    ))
+    .await
+}
+
+async fn post_json(app: &TestApp, path: &str, body: serde_json::Value) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_va_transfer_of_the_exact_amount_pays_the_attempt() {
+    let app = spawn_app().await;
+    let (slug, reff, payer) = link_and_attempt(&app, "VA_BRI", &[]).await;
+    let va = value_of(&app, &reff).await;
+
+    let wrong = post_json(
+        &app,
+        "/sandbox/va/pay",
+        serde_json::json!({"va_number": va, "amount": 150_000}),
+    )
+    .await;
+    assert_eq!(
+        wrong.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "closed amount"
+    );
+    assert_eq!(status_of(&app, &reff).await, "pending");
+
+    let paid = post_json(
+        &app,
+        "/sandbox/va/pay",
+        serde_json::json!({"va_number": va, "amount": 200_000}),
+    )
+    .await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    assert_eq!(status_of(&app, &reff).await, "paid");
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT payment_date FROM payment_link_histories WHERE reff_no = '{reff}'"
+        ))
+        .await,
+        crate::helpers::START_MS
+    );
+    assert_eq!(
+        app.scalar("SELECT net_amount FROM payment_link_histories")
+            .await,
+        196_000
+    );
+
+    let (_, html) = payer.page(&format!("/pay/{slug}/{reff}")).await;
+    assert!(html.contains("Pembayaran berhasil"));
+    assert!(html.contains("Bukti pembayaran"));
+    // The number is spent: paying it again finds no live attempt.
+    let again = post_json(
+        &app,
+        "/sandbox/va/pay",
+        serde_json::json!({"va_number": va, "amount": 200_000}),
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_scanned_qris_pays_its_amount() {
+    let app = spawn_app().await;
+    let (_, reff, _) = link_and_attempt(&app, "QRIS", &[]).await;
+    let payload = value_of(&app, &reff).await;
+    let tampered = payload.replace("5406200000", "5406100000");
+    let refused = post_json(
+        &app,
+        "/sandbox/qris/pay",
+        serde_json::json!({"payload": tampered}),
+    )
+    .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "CRC no longer matches"
+    );
+
+    let paid = post_json(
+        &app,
+        "/sandbox/qris/pay",
+        serde_json::json!({"payload": payload}),
+    )
+    .await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    assert_eq!(status_of(&app, &reff).await, "paid");
+    assert_eq!(
+        app.scalar("SELECT fee FROM payment_link_histories").await,
+        1_400
+    );
+}
+
+#[tokio::test]
+async fn an_approved_wallet_checkout_pays_and_returns_to_the_attempt() {
+    let app = spawn_app().await;
+    let (slug, reff, payer) = link_and_attempt(
+        &app,
+        "DANA",
+        &[("input[redirect_url]", "https://toko.id/terima-kasih")],
+    )
+    .await;
+    let (status, html) = payer.page(&format!("/sandbox/ewallet/{reff}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("DANA") && html.contains("Rp 200.000"));
+    let response = payer
+        .client
+        .post(app.url(&format!("/sandbox/ewallet/{reff}/approve")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/pay/{slug}/{reff}").as_str()
+    );
+    assert_eq!(status_of(&app, &reff).await, "paid");
+    let (_, html) = payer.page(&format!("/pay/{slug}/{reff}")).await;
+    assert!(
+        html.contains("5;url=https://toko.id/terima-kasih"),
+        "goes back to the merchant"
+    );
+}
+
+#[tokio::test]
+async fn the_payer_page_simulates_a_payment_in_sandbox_mode() {
+    let app = spawn_app().await;
+    let (slug, reff, payer) = link_and_attempt(&app, "OVO", &[]).await;
+    let (_, html) = payer.page(&format!("/pay/{slug}/{reff}")).await;
+    assert!(html.contains("Simulasikan pembayaran"));
+    let response = payer
+        .call("simulate", &[("slug", &slug), ("reff_no", &reff)])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(status_of(&app, &reff).await, "paid");
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+}
+
+fn signed(notice: &PaymentNotice, secret: &str) -> (Vec<u8>, String) {
+    let body = serde_json::to_vec(notice).unwrap();
+    let signature = sign(secret, &body);
+    (body, signature)
+}
+
+#[tokio::test]
+async fn the_same_callback_fifty_times_at_once_credits_once() {
+    let app = spawn_app().await;
+    let (_, reff, _) = link_and_attempt(&app, "VA_BNI", &[]).await;
+    let notice = PaymentNotice {
+        transaction_id: "BANK-TXN-1".into(),
+        attempt_reff_no: reff.clone(),
+        amount: 200_000,
+    };
+    let (body, signature) = signed(&notice, SANDBOX_SECRET);
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let (url, body, signature) = (app.url(CALLBACK_PATH), body.clone(), signature.clone());
+        tasks.push(tokio::spawn(async move {
+            reqwest::Client::new()
+                .post(url)
+                .header(SIGNATURE_HEADER, signature)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }));
+    }
+    let mut credited = 0;
+    for task in tasks {
+        let answer = task.await.unwrap();
+        if answer.contains("\"credited\"") {
+            credited += 1;
+        } else {
+            assert!(answer.contains("already_credited"), "{answer}");
+        }
+    }
+    assert_eq!(credited, 1);
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE status = 'paid'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn callbacks_with_a_bad_signature_or_for_an_expired_attempt_are_refused() {
+    let app = spawn_app().await;
+    let (_, reff, _) = link_and_attempt(&app, "QRIS", &[]).await;
+    let notice = PaymentNotice {
+        transaction_id: "BANK-TXN-2".into(),
+        attempt_reff_no: reff.clone(),
+        amount: 200_000,
+    };
+    let send = |body: Vec<u8>, signature: String| {
+        let url = app.url(CALLBACK_PATH);
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header(SIGNATURE_HEADER, signature)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let (body, _) = signed(&notice, SANDBOX_SECRET);
+    let (_, forged) = signed(&notice, "not-the-secret");
+    assert_eq!(send(body.clone(), forged).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        send(body.clone(), String::new()).await,
+        StatusCode::UNAUTHORIZED
+    );
+    let mut altered = notice.clone();
+    altered.amount = 1;
+    let (_, signature_of_original) = signed(&notice, SANDBOX_SECRET);
+    let (altered_body, _) = signed(&altered, SANDBOX_SECRET);
+    assert_eq!(
+        send(altered_body, signature_of_original).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(status_of(&app, &reff).await, "pending");
+
+    // QRIS attempts live 30 minutes.
+    app.clock.advance_ms(31 * 60 * 1000);
+    let (body, signature) = signed(&notice, SANDBOX_SECRET);
+    assert_eq!(send(body, signature).await, StatusCode::CONFLICT);
+    assert_eq!(status_of(&app, &reff).await, "pending");
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        0
+    );
+}
