@@ -35,6 +35,12 @@ async function payWithVaBri(page: Page, url: string) {
   const va = await page.getByTestId("va-number").textContent();
   await page.goto(url);
   await expect(page.getByTestId("va-number")).toHaveText(va!);
+
+  // Sandbox: simulate the bank transfer, then see it paid with a receipt.
+  await page.getByRole("button", { name: "Simulasikan pembayaran (sandbox)" }).click();
+  await expect(page.getByTestId("attempt-status")).toHaveAttribute("data-status", "paid");
+  await expect(page.getByTestId("receipt")).toContainText("Rp 120.000");
+  await expect(page.getByTestId("receipt")).toContainText("VA BRI");
 }
 
 test.describe("payer on a phone", () => {

@@ -303,3 +303,43 @@ async fn callbacks_with_a_bad_signature_or_for_an_expired_attempt_are_refused() 
         0
     );
 }
+
+#[tokio::test]
+async fn the_merchant_sees_a_links_payments_and_can_simulate_a_pending_one() {
+    let app = spawn_app().await;
+    let (_, reff, _) = link_and_attempt(&app, "VA_MAYBANK", &[]).await;
+    let account = app.default_account_id().await;
+    let link_id = app.scalar("SELECT id FROM payment_links").await.to_string();
+    let (status, html) = app
+        .page(&format!("/accounts/{account}/links/{link_id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&reff), "the attempt is listed");
+    assert!(html.contains("VA MAYBANK") && html.contains("Rp 4.000"));
+    assert!(html.contains("Simulate payment"));
+
+    // Another merchant cannot touch it.
+    let other = app.new_browser();
+    other.sign_up("Toko Lain", "lain@toko.id").await;
+    let form = [
+        ("account_id", account.as_str()),
+        ("link_id", &link_id),
+        ("reff_no", &reff),
+    ];
+    assert_eq!(
+        other.call("attempt_simulate", &form).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(status_of(&app, &reff).await, "pending");
+
+    assert_eq!(
+        app.call("attempt_simulate", &form).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(status_of(&app, &reff).await, "paid");
+    let (_, html) = app
+        .page(&format!("/accounts/{account}/links/{link_id}"))
+        .await;
+    assert!(html.contains("1 of 10 payments used"));
+    assert!(!html.contains("Simulate payment"));
+}

@@ -12,6 +12,7 @@ use crate::ui::components::{
     account_param, form_errors, link_param, DashboardShell, ErrorPanel, FieldError, FormAlert,
     StatusBadge,
 };
+use crate::ui::dashboard::link_attempts::LinkAttemptsSection;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkDetail {
@@ -145,6 +146,7 @@ pub fn LinkPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <LinkAttemptsSection account_id link_id/>
         </DashboardShell>
     }
 }

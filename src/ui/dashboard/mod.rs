@@ -1,6 +1,7 @@
 //! The merchant dashboard.
 
 pub mod accounts;
+pub mod link_attempts;
 pub mod link_edit;
 pub mod link_new;
 pub mod link_show;

@@ -65,15 +65,18 @@ pub async fn simulate_payment(slug: String, reff_no: String) -> Result<(), AppEr
 pub fn AttemptPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
+    // Shared with the simulate button so the page reloads the attempt once it is paid.
+    let simulate = ServerAction::<SimulatePayment>::new();
     let attempt = Resource::new(
         move || {
             (
                 params.with(|p| p.get("slug").unwrap_or_default()),
                 params.with(|p| p.get("reff_no").unwrap_or_default()),
                 query.with(|q| q.get("lang")),
+                simulate.version().get(),
             )
         },
-        |(slug, reff_no, lang)| get_attempt(slug, reff_no, lang),
+        |(slug, reff_no, lang, _)| get_attempt(slug, reff_no, lang),
     );
     view! {
         <Meta name="robots" content="noindex, nofollow"/>
@@ -81,7 +84,7 @@ pub fn AttemptPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Memuat…"</p> }>
                 {move || Suspend::new(async move {
                     match attempt.await {
-                        Ok(attempt) => view! { <AttemptDetail attempt/> }.into_any(),
+                        Ok(attempt) => view! { <AttemptDetail attempt simulate/> }.into_any(),
                         Err(error) => view! { <PayerError error/> }.into_any(),
                     }
                 })}
@@ -91,7 +94,7 @@ pub fn AttemptPage() -> impl IntoView {
 }
 
 #[component]
-fn AttemptDetail(attempt: AttemptView) -> impl IntoView {
+fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) -> impl IntoView {
     let lang = attempt.lang;
     let here = format!("/pay/{}/{}", attempt.slug, attempt.reff_no);
     let link_page = format!("/pay/{}", attempt.slug);
@@ -174,7 +177,7 @@ fn AttemptDetail(attempt: AttemptView) -> impl IntoView {
             </section>
         })}
         {(pending && attempt.is_sandbox).then(|| view! {
-            <SimulateButton slug=attempt.slug.clone() reff_no=attempt.reff_no.clone() lang/>
+            <SimulateButton slug=attempt.slug.clone() reff_no=attempt.reff_no.clone() lang action=simulate/>
         })}
         {(attempt.status == AttemptStatus::Paid).then(|| view! { <Receipt attempt=attempt.clone()/> })}
         {match attempt.status {
@@ -190,8 +193,12 @@ fn AttemptDetail(attempt: AttemptView) -> impl IntoView {
 }
 
 #[component]
-fn SimulateButton(slug: String, reff_no: String, lang: Lang) -> impl IntoView {
-    let action = ServerAction::<SimulatePayment>::new();
+fn SimulateButton(
+    slug: String,
+    reff_no: String,
+    lang: Lang,
+    action: ServerAction<SimulatePayment>,
+) -> impl IntoView {
     let result = Signal::derive(move || action.value().get());
     view! {
         <section class="card sandbox">

@@ -1,0 +1,165 @@
+//! A link's payment attempts on its dashboard page, with a simulate button in sandbox mode.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::attempt::AttemptStatus;
+use crate::domain::time::format_wib;
+use crate::error::AppError;
+use crate::model::PaymentAttempt;
+use crate::ui::components::FormAlert;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkAttempts {
+    pub attempts: Vec<AttemptRow>,
+    pub is_sandbox: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptRow {
+    pub attempt: PaymentAttempt,
+    /// Computed on the server: a pending attempt past its expiry shows as expired.
+    pub status: AttemptStatus,
+}
+
+#[server(prefix = "/fn", endpoint = "link_attempts")]
+pub async fn get_link_attempts(account_id: String, link_id: i64) -> Result<LinkAttempts, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let link = crate::db::links::find(&state.db, user.merchant_id, &account_id, link_id).await?;
+    let now = state.now_ms();
+    let attempts = crate::db::histories::list_for_link(&state.db, link.id)
+        .await?
+        .into_iter()
+        .map(|attempt| AttemptRow {
+            status: attempt.status_computed(now),
+            attempt,
+        })
+        .collect();
+    Ok(LinkAttempts {
+        attempts,
+        is_sandbox: state.provider.is_sandbox(),
+    })
+}
+
+/// Sandbox only: pays a pending attempt through the provider's signed callback.
+#[server(prefix = "/fn", endpoint = "attempt_simulate")]
+pub async fn simulate_attempt(
+    account_id: String,
+    link_id: i64,
+    reff_no: String,
+) -> Result<(), AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    if !state.provider.is_sandbox() {
+        return Err(AppError::NotFound);
+    }
+    let link = crate::db::links::find(&state.db, user.merchant_id, &account_id, link_id).await?;
+    let attempt = crate::db::histories::find_on_link(&state.db, link.id, &reff_no).await?;
+    let (status, answer) = crate::payments::sandbox::bank::notify_paid(
+        &state,
+        &attempt.reff_no,
+        attempt.amount.value(),
+    )
+    .await?;
+    if !status.is_success() {
+        return Err(AppError::Conflict(answer));
+    }
+    Ok(())
+}
+
+#[component]
+pub fn LinkAttemptsSection(
+    account_id: Signal<Option<String>>,
+    link_id: Signal<i64>,
+) -> impl IntoView {
+    let simulate = ServerAction::<SimulateAttempt>::new();
+    let attempts = Resource::new(
+        move || {
+            (
+                account_id.get().unwrap_or_default(),
+                link_id.get(),
+                simulate.version().get(),
+            )
+        },
+        |(account_id, link_id, _)| get_link_attempts(account_id, link_id),
+    );
+    let result = Signal::derive(move || simulate.value().get());
+    view! {
+        <section class="card">
+            <h2>"Payments"</h2>
+            <FormAlert result/>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let data = attempts.await.ok()?;
+                    let account = account_id.get_untracked().unwrap_or_default();
+                    Some(view! { <AttemptsTable data account_id=account link_id=link_id.get_untracked() simulate/> })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn AttemptsTable(
+    data: LinkAttempts,
+    account_id: String,
+    link_id: i64,
+    simulate: ServerAction<SimulateAttempt>,
+) -> impl IntoView {
+    if data.attempts.is_empty() {
+        return view! { <p class="muted">"No payments yet. Share the payer URL to receive the first."</p> }
+            .into_any();
+    }
+    let sandbox = data.is_sandbox;
+    view! {
+        <table class="table attempts">
+            <thead>
+                <tr>
+                    <th>"Reference"</th>
+                    <th>"Method"</th>
+                    <th class="num">"Amount"</th>
+                    <th class="num">"Fee"</th>
+                    <th>"Status"</th>
+                    <th>"Customer"</th>
+                    <th>"Created"</th>
+                    <th>"Paid"</th>
+                    <th></th>
+                </tr>
+            </thead>
+            <tbody>
+                {data.attempts.into_iter().map(|row| {
+                    let a = row.attempt;
+                    let pending = row.status == AttemptStatus::Pending;
+                    let customer = [a.customer_name.clone(), a.customer_email.clone(), a.customer_phone.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    let (account_id, reff) = (account_id.clone(), a.reff_no.clone());
+                    view! {
+                        <tr data-attempt=a.reff_no.clone()>
+                            <td><code>{a.reff_no.clone()}</code></td>
+                            <td>{a.method_name.clone()}</td>
+                            <td class="num">{a.amount.to_string()}</td>
+                            <td class="num">{a.fee.to_string()}</td>
+                            <td><span class=format!("badge badge-attempt-{}", row.status.as_str())>{row.status.as_str()}</span></td>
+                            <td>{if customer.is_empty() { "—".to_string() } else { customer }}</td>
+                            <td>{format_wib(a.created_at)}</td>
+                            <td>{a.payment_date.map(format_wib).unwrap_or_else(|| "—".into())}</td>
+                            <td>
+                                {(pending && sandbox).then(|| view! {
+                                    <ActionForm action=simulate attr:class="inline-form">
+                                        <input type="hidden" name="account_id" value=account_id/>
+                                        <input type="hidden" name="link_id" value=link_id/>
+                                        <input type="hidden" name="reff_no" value=reff/>
+                                        <button type="submit">"Simulate payment"</button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
