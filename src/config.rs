@@ -25,6 +25,8 @@ pub struct Settings {
     pub log_filter: String,
     /// Key the sandbox acquirer signs its payment callbacks with (HMAC-SHA256).
     pub sandbox_callback_secret: String,
+    /// How long after payment a paid attempt is settled to the merchant.
+    pub settlement_delay_ms: i64,
 }
 
 impl Settings {
@@ -46,6 +48,12 @@ impl Settings {
             Some("false" | "0" | "no") => false,
             Some(_) => return Err(AppError::config("COOKIE_SECURE must be true or false")),
         };
+        let settlement_delay_seconds: i64 = var("SETTLEMENT_DELAY_SECONDS")
+            .map(|v| v.parse())
+            .unwrap_or(Ok(3600))
+            .ok()
+            .filter(|s| *s >= 0)
+            .ok_or_else(|| AppError::config("SETTLEMENT_DELAY_SECONDS must be whole seconds"))?;
         let settings = Settings {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             site_addr,
@@ -58,6 +66,7 @@ impl Settings {
                 let bytes: [u8; 32] = rand::thread_rng().gen();
                 hex::encode(bytes)
             }),
+            settlement_delay_ms: settlement_delay_seconds * 1000,
         };
         settings.backend()?;
         Ok(settings)

@@ -161,6 +161,7 @@ pub async fn run() -> Result<(), AppError> {
     let base = settings.public_base_url.clone();
     let session_cleanup = spawn_session_cleanup(&db);
     let state = build_state(settings, db, leptos_options, Arc::new(SystemClock));
+    let jobs = crate::jobs::spawn(state.clone());
     let app = build_router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -172,6 +173,7 @@ pub async fn run() -> Result<(), AppError> {
         .await
         .map_err(AppError::internal);
     session_cleanup.abort();
+    jobs.abort();
     served
 }
 

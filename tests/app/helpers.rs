@@ -11,6 +11,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
 use reqwest::{Client, Response, StatusCode};
 
 pub const PASSWORD: &str = "correct horse battery";
+pub const SETTLEMENT_DELAY_MS: i64 = 3_600_000;
 /// The key the tests' sandbox acquirer signs callbacks with.
 pub const SANDBOX_SECRET: &str = "test-sandbox-secret";
 /// 2026-11-25 10:00 WIB: a fixed "now" so expiry tests read like a calendar.
@@ -22,6 +23,8 @@ pub struct TestApp {
     pub address: String,
     pub db: Db,
     pub clock: ManualClock,
+    /// For running background jobs by hand.
+    pub state: paylinks::state::AppState,
     sqlite_file: Option<std::path::PathBuf>,
 }
 
@@ -68,6 +71,7 @@ pub async fn spawn_app() -> TestApp {
         cookie_secure: false,
         log_filter: "warn".into(),
         sandbox_callback_secret: SANDBOX_SECRET.into(),
+        settlement_delay_ms: SETTLEMENT_DELAY_MS,
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("paylinks")
@@ -80,8 +84,9 @@ pub async fn spawn_app() -> TestApp {
         leptos_options,
         Arc::new(clock.clone()),
     );
+    let router = build_router(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, build_router(state)).await.unwrap();
+        axum::serve(listener, router).await.unwrap();
     });
 
     TestApp {
@@ -89,6 +94,7 @@ pub async fn spawn_app() -> TestApp {
         address,
         db,
         clock,
+        state,
         sqlite_file,
     }
 }

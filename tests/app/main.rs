@@ -6,6 +6,7 @@ mod auth;
 mod csrf;
 mod helpers;
 mod isolation;
+mod jobs;
 mod links;
 mod links_validation;
 mod paying;

@@ -1,0 +1,68 @@
+//! Background work: expiring pending attempts (which frees their slots) and settling paid
+//! ones after a delay. Each job is one guarded UPDATE, so two app instances on one database
+//! can run them at once without processing a row twice.
+
+use std::time::Duration;
+
+use crate::db::Db;
+use crate::error::AppError;
+use crate::on_db;
+use crate::state::AppState;
+
+/// How often the worker looks for due work.
+const TICK: Duration = Duration::from_secs(30);
+
+/// Pending attempts past their expiry become `expired`. Returns how many.
+pub async fn expire_attempts(db: &Db, now_ms: i64) -> Result<u64, AppError> {
+    let expired = on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE payment_link_histories SET status = 'expired', updated_at = $1
+             WHERE status = 'pending' AND expired_at <= $1",
+        )
+        .bind(now_ms)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(expired)
+}
+
+/// Paid attempts older than `delay_ms` are settled to the merchant. Returns how many.
+pub async fn settle_payments(db: &Db, now_ms: i64, delay_ms: i64) -> Result<u64, AppError> {
+    let settled = on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE payment_link_histories SET has_settle = TRUE, settle_at = $1, updated_at = $1
+             WHERE status = 'paid' AND has_settle = FALSE AND payment_date <= $2",
+        )
+        .bind(now_ms)
+        .bind(now_ms - delay_ms)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(settled)
+}
+
+/// One pass of every job.
+pub async fn run_due(state: &AppState) -> Result<(), AppError> {
+    let now = state.now_ms();
+    let expired = expire_attempts(&state.db, now).await?;
+    let settled = settle_payments(&state.db, now, state.settings.settlement_delay_ms).await?;
+    if expired + settled > 0 {
+        tracing::info!(expired, settled, "background jobs ran");
+    }
+    Ok(())
+}
+
+/// Runs the jobs every tick until the task is aborted at shutdown.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(TICK);
+        loop {
+            interval.tick().await;
+            if let Err(error) = run_due(&state).await {
+                tracing::error!(%error, "background jobs failed; retrying next tick");
+            }
+        }
+    })
+}

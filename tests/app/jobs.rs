@@ -1,0 +1,124 @@
+//! Background jobs: expiry frees slots, settlement follows the delay, and two instances
+//! running at once never process a row twice.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{spawn_app, TestApp, SETTLEMENT_DELAY_MS};
+use paylinks::jobs::{expire_attempts, run_due, settle_payments};
+
+async fn slug_with_max_usage(app: &TestApp, max_usage: &str) -> String {
+    let account = app.sign_up("Toko", "owner@toko.id").await;
+    let id: i64 = app
+        .create_link(&account, &[("input[max_usage]", max_usage)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {id}"))
+        .await
+}
+
+async fn start(app: &TestApp, slug: &str, method: &str) -> String {
+    let response = app
+        .new_browser()
+        .call("pay", &[("slug", slug), ("method", method)])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn expired_attempts_are_marked_and_their_slots_reused() {
+    let app = spawn_app().await;
+    let slug = slug_with_max_usage(&app, "2").await;
+    let qris = start(&app, &slug, "QRIS").await;
+    let va = start(&app, &slug, "VA_BRI").await;
+    run_due(&app.state).await.unwrap();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE status = 'pending'")
+            .await,
+        2,
+        "nothing is due yet"
+    );
+
+    app.clock.advance_ms(30 * 60 * 1000);
+    run_due(&app.state).await.unwrap();
+    let status =
+        |reff: &str| format!("SELECT status FROM payment_link_histories WHERE reff_no = '{reff}'");
+    assert_eq!(app.scalar_text(&status(&qris)).await, "expired");
+    assert_eq!(
+        app.scalar_text(&status(&va)).await,
+        "pending",
+        "VAs live 24 hours"
+    );
+    start(&app, &slug, "GOPAY").await;
+}
+
+#[tokio::test]
+async fn paid_attempts_settle_after_the_delay() {
+    let app = spawn_app().await;
+    let slug = slug_with_max_usage(&app, "5").await;
+    let reff = start(&app, &slug, "VA_BCA").await;
+    let account = app.default_account_id().await;
+    let link_id = app.scalar("SELECT id FROM payment_links").await.to_string();
+    let form = [
+        ("account_id", account.as_str()),
+        ("link_id", &link_id),
+        ("reff_no", &reff),
+    ];
+    assert_eq!(
+        app.call("attempt_simulate", &form).await.status(),
+        StatusCode::OK
+    );
+
+    app.clock.advance_ms(SETTLEMENT_DELAY_MS - 1);
+    run_due(&app.state).await.unwrap();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE has_settle")
+            .await,
+        0
+    );
+    app.clock.advance_ms(1);
+    run_due(&app.state).await.unwrap();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE has_settle")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT settle_at FROM payment_link_histories")
+            .await,
+        crate::helpers::START_MS + SETTLEMENT_DELAY_MS
+    );
+}
+
+#[tokio::test]
+async fn two_instances_running_the_jobs_at_once_process_each_row_once() {
+    let app = spawn_app().await;
+    let slug = slug_with_max_usage(&app, "20").await;
+    let account = app.default_account_id().await;
+    let link_id = app.scalar("SELECT id FROM payment_links").await.to_string();
+    for n in 0..12 {
+        let reff = start(&app, &slug, "QRIS").await;
+        if n < 5 {
+            let form = [
+                ("account_id", account.as_str()),
+                ("link_id", &link_id),
+                ("reff_no", &reff),
+            ];
+            assert_eq!(
+                app.call("attempt_simulate", &form).await.status(),
+                StatusCode::OK
+            );
+        }
+    }
+    app.clock.advance_ms(31 * 60 * 1000);
+    let now = app.state.now_ms();
+    let (a, b) = tokio::join!(expire_attempts(&app.db, now), expire_attempts(&app.db, now));
+    assert_eq!(a.unwrap() + b.unwrap(), 7, "the unpaid ones, once");
+    let (a, b) = tokio::join!(
+        settle_payments(&app.db, now, 0),
+        settle_payments(&app.db, now, 0)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 5, "the paid ones, once");
+}
