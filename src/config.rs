@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use crate::error::AppError;
+use crate::payments::sandbox::va::VaPrefixes;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/paylinks.db";
 pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
@@ -27,6 +28,8 @@ pub struct Settings {
     pub sandbox_callback_secret: String,
     /// How long after payment a paid attempt is settled to the merchant.
     pub settlement_delay_ms: i64,
+    /// The sandbox's VA number prefixes per bank.
+    pub va_prefixes: VaPrefixes,
 }
 
 impl Settings {
@@ -67,6 +70,10 @@ impl Settings {
                 hex::encode(bytes)
             }),
             settlement_delay_ms: settlement_delay_seconds * 1000,
+            va_prefixes: VaPrefixes::with_overrides(
+                &var("SANDBOX_VA_PREFIXES").unwrap_or_default(),
+            )
+            .map_err(|e| AppError::config(format!("SANDBOX_VA_PREFIXES: {e}")))?,
         };
         settings.backend()?;
         Ok(settings)

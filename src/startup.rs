@@ -38,7 +38,10 @@ pub fn build_state(
     leptos_options: LeptosOptions,
     clock: Arc<dyn Clock>,
 ) -> AppState {
-    let provider = Arc::new(SandboxProvider::new(&settings.public_base_url));
+    let provider = Arc::new(SandboxProvider::new(
+        &settings.public_base_url,
+        settings.va_prefixes.clone(),
+    ));
     AppState {
         leptos_options,
         db,

@@ -6,6 +6,7 @@ use leptos::config::LeptosOptions;
 use paylinks::clock::ManualClock;
 use paylinks::config::Settings;
 use paylinks::db::Db;
+use paylinks::payments::sandbox::va::VaPrefixes;
 use paylinks::startup::{build_router, build_state};
 use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
 use reqwest::{Client, Response, StatusCode};
@@ -72,6 +73,7 @@ pub async fn spawn_app() -> TestApp {
         log_filter: "warn".into(),
         sandbox_callback_secret: SANDBOX_SECRET.into(),
         settlement_delay_ms: SETTLEMENT_DELAY_MS,
+        va_prefixes: VaPrefixes::with_overrides("VA_BRI=77002").unwrap(),
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("paylinks")

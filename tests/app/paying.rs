@@ -343,3 +343,64 @@ async fn the_merchant_sees_a_links_payments_and_can_simulate_a_pending_one() {
     assert!(html.contains("1 of 10 payments used"));
     assert!(!html.contains("Simulate payment"));
 }
+
+#[tokio::test]
+async fn an_attempt_held_when_the_link_closes_is_still_honoured() {
+    let app = spawn_app().await;
+    let (slug, reff, payer) = link_and_attempt(&app, "SHOPEEPAY", &[]).await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT fee FROM payment_link_histories WHERE reff_no = '{reff}'"
+        ))
+        .await,
+        4_000,
+        "ShopeePay: 2 % of Rp 200.000"
+    );
+    let account = app.default_account_id().await;
+    let link_id = app.scalar("SELECT id FROM payment_links").await.to_string();
+    let close = [
+        ("account_id", account.as_str()),
+        ("link_id", &link_id),
+        ("status", "closed"),
+    ];
+    assert_eq!(
+        app.call("link_status", &close).await.status(),
+        StatusCode::OK
+    );
+
+    // A new payer is turned away; the one holding an attempt still pays it.
+    let (status, _) = app.new_browser().page(&format!("/pay/{slug}")).await;
+    assert_eq!(status, StatusCode::GONE);
+    let response = payer.get(&format!("/pay/{slug}")).await;
+    assert_eq!(
+        response.headers()["location"],
+        format!("/pay/{slug}/{reff}").as_str()
+    );
+    let response = payer
+        .call("simulate", &[("slug", &slug), ("reff_no", &reff)])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(status_of(&app, &reff).await, "paid");
+}
+
+#[tokio::test]
+async fn an_expired_link_answers_410_in_the_payers_words() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko", "owner@toko.id").await;
+    app.create_link(&account, &[("input[expired_at]", "2026-11-25T11:00")])
+        .await;
+    let slug = app.scalar_text("SELECT slug FROM payment_links").await;
+    app.clock.advance_ms(2 * 3600 * 1000);
+    let (status, html) = app
+        .new_browser()
+        .page(&format!("/pay/{slug}?lang=en"))
+        .await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(html.contains("This payment link has expired."));
+    let response = app
+        .new_browser()
+        .call("pay", &[("slug", &slug), ("method", "VA_BRI")])
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(app.count("payment_link_histories").await, 0);
+}

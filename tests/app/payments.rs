@@ -52,6 +52,10 @@ async fn a_va_attempt_gets_a_bank_number_with_fee_and_instructions() {
         |col: &str| format!("SELECT {col} FROM payment_link_histories WHERE reff_no = '{reff}'");
     let va = app.scalar_text(&row("payment_method_value")).await;
     assert_eq!(va.len(), 16, "{va}");
+    assert!(
+        va.starts_with("77002"),
+        "the configured sandbox prefix: {va}"
+    );
     assert!(va.bytes().all(|b| b.is_ascii_digit()));
     assert_eq!(app.scalar(&row("amount")).await, 200_000);
     assert_eq!(app.scalar(&row("fee")).await, 4_000);

@@ -23,9 +23,9 @@ pub struct SandboxProvider {
 }
 
 impl SandboxProvider {
-    pub fn new(public_base_url: &str) -> Self {
+    pub fn new(public_base_url: &str, va_prefixes: VaPrefixes) -> Self {
         SandboxProvider {
-            va_prefixes: VaPrefixes::default(),
+            va_prefixes,
             qris_acquirer: QrisMerchant {
                 acquirer_guid: "ID.CO.SANDBOXPAY.WWW".into(),
                 merchant_pan: "936009993000123457".into(),

@@ -112,6 +112,27 @@ impl VaPrefixes {
         }
     }
 
+    /// Reads overrides like `VA_BRI=99002,VA_BCA=99014` over the defaults, then validates.
+    pub fn with_overrides(spec: &str) -> Result<VaPrefixes, String> {
+        let mut prefixes = VaPrefixes::default();
+        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (code, prefix) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("expected CODE=PREFIX, got {pair:?}"))?;
+            let slot = match VaBank::from_method_code(code.trim()) {
+                Some(VaBank::Bri) => &mut prefixes.bri,
+                Some(VaBank::Bni) => &mut prefixes.bni,
+                Some(VaBank::Bca) => &mut prefixes.bca,
+                Some(VaBank::Maybank) => &mut prefixes.maybank,
+                Some(VaBank::Danamon) => &mut prefixes.danamon,
+                None => return Err(format!("unknown VA method code {code:?}")),
+            };
+            *slot = prefix.trim().to_string();
+        }
+        prefixes.validate()?;
+        Ok(prefixes)
+    }
+
     /// Checks every prefix is ASCII digits of its bank's prefix length; reports all problems.
     pub fn validate(&self) -> Result<(), String> {
         let problems: Vec<String> = VaBank::ALL
@@ -301,5 +322,26 @@ mod tests {
         );
         assert_eq!(format_for_display("123"), "123");
         assert_eq!(format_for_display(""), "");
+    }
+
+    #[test]
+    fn overrides_replace_only_the_named_banks_and_are_checked() {
+        let prefixes = VaPrefixes::with_overrides(" VA_BRI=77002 , VA_DANAMON=7711").unwrap();
+        assert_eq!(prefixes.bri, "77002");
+        assert_eq!(prefixes.danamon, "7711");
+        assert_eq!(prefixes.bca, VaPrefixes::default().bca);
+        assert_eq!(
+            VaPrefixes::with_overrides("").unwrap(),
+            VaPrefixes::default()
+        );
+        assert!(
+            VaPrefixes::with_overrides("VA_BRI=123").is_err(),
+            "wrong length"
+        );
+        assert!(
+            VaPrefixes::with_overrides("VA_XYZ=12345").is_err(),
+            "unknown bank"
+        );
+        assert!(VaPrefixes::with_overrides("VA_BRI").is_err(), "no prefix");
     }
 }

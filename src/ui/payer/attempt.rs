@@ -61,6 +61,9 @@ pub async fn simulate_payment(slug: String, reff_no: String) -> Result<(), AppEr
     super::server::simulate(slug, reff_no).await
 }
 
+#[cfg(feature = "hydrate")]
+const POLL_SECONDS: u64 = 4;
+
 #[component]
 pub fn AttemptPage() -> impl IntoView {
     let params = use_params_map();
@@ -78,17 +81,36 @@ pub fn AttemptPage() -> impl IntoView {
         },
         |(slug, reff_no, lang, _)| get_attempt(slug, reff_no, lang),
     );
+    // With JavaScript, a pending attempt is re-read every few seconds, so the page turns to
+    // "paid" by itself. Without it, the "check status" button does the same.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let handle = set_interval_with_handle(
+            move || {
+                let pending = attempt.with_untracked(
+                    |a| matches!(a, Some(Ok(a)) if a.status == AttemptStatus::Pending),
+                );
+                if pending {
+                    attempt.refetch();
+                }
+            },
+            std::time::Duration::from_secs(POLL_SECONDS),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    });
     view! {
         <Meta name="robots" content="noindex, nofollow"/>
         <main class="page narrow payer">
-            <Suspense fallback=|| view! { <p>"Memuat…"</p> }>
+            <Transition fallback=|| view! { <p>"Memuat…"</p> }>
                 {move || Suspend::new(async move {
                     match attempt.await {
                         Ok(attempt) => view! { <AttemptDetail attempt simulate/> }.into_any(),
                         Err(error) => view! { <PayerError error/> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </main>
     }
 }
@@ -132,6 +154,7 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
             <p><strong>{attempt.method_name.clone()}</strong></p>
             {pending.then(|| view! {
                 <p class="muted">{texts::PAY_BEFORE.get(lang)}" "{format_wib(attempt.expired_at)}</p>
+                <Countdown until=attempt.expired_at/>
             })}
         </section>
         {pending.then(|| match attempt.group {
@@ -241,5 +264,29 @@ fn Receipt(attempt: AttemptView) -> impl IntoView {
             <p class="no-print">{texts::REDIRECTING.get(lang)}</p>
             <p class="no-print"><a class="button primary" href=url data-testid="back-to-merchant">{texts::BACK_TO_MERCHANT.get(lang)}</a></p>
         })}
+    }
+}
+
+/// Time left to pay, ticking in the browser. The server renders nothing here, so the first
+/// client render matches it and hydration stays clean.
+#[component]
+fn Countdown(until: i64) -> impl IntoView {
+    let now = RwSignal::new(None::<i64>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let tick = move || now.set(Some(js_sys::Date::now() as i64));
+        tick();
+        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = until;
+    move || {
+        now.get().map(|now| {
+            let left = ((until - now) / 1000).max(0);
+            let text = format!("{:02}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60);
+            view! { <p class="countdown" data-testid="countdown">"⏱ "{text}</p> }
+        })
     }
 }
