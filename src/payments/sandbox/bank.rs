@@ -52,6 +52,17 @@ pub async fn notify_paid(
     Ok((status, response.text().await.unwrap_or_default()))
 }
 
+/// The "simulate payment" buttons: pays an attempt in full, as its bank or wallet would.
+pub async fn simulate_paid(state: &AppState, attempt: &PaymentAttempt) -> Result<(), AppError> {
+    sandbox_only(state)?;
+    let (status, answer) = notify_paid(state, &attempt.reff_no, attempt.amount.value()).await?;
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(answer))
+    }
+}
+
 #[derive(Deserialize)]
 pub struct VaTransfer {
     pub va_number: String,

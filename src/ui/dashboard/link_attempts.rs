@@ -49,21 +49,9 @@ pub async fn simulate_attempt(
     reff_no: String,
 ) -> Result<(), AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
-    if !state.provider.is_sandbox() {
-        return Err(AppError::NotFound);
-    }
     let link = crate::db::links::find(&state.db, user.merchant_id, &account_id, link_id).await?;
     let attempt = crate::db::histories::find_on_link(&state.db, link.id, &reff_no).await?;
-    let (status, answer) = crate::payments::sandbox::bank::notify_paid(
-        &state,
-        &attempt.reff_no,
-        attempt.amount.value(),
-    )
-    .await?;
-    if !status.is_success() {
-        return Err(AppError::Conflict(answer));
-    }
-    Ok(())
+    crate::payments::sandbox::bank::simulate_paid(&state, &attempt).await
 }
 
 #[component]

@@ -352,20 +352,12 @@ pub(super) async fn attempt_view(
 
 pub(super) async fn simulate(slug: String, reff_no: String) -> Result<(), AppError> {
     let state = app_state()?;
-    if !state.provider.is_sandbox() || !crate::domain::attempt::is_attempt_reff_no(&reff_no) {
+    if !crate::domain::attempt::is_attempt_reff_no(&reff_no) {
         return Err(AppError::NotFound);
     }
     let link = link_by_slug(&state, &slug).await?;
     let attempt = histories::find_on_link(&state.db, link.id, &reff_no).await?;
-    let (status, answer) = crate::payments::sandbox::bank::notify_paid(
-        &state,
-        &attempt.reff_no,
-        attempt.amount.value(),
-    )
-    .await?;
-    if !status.is_success() {
-        return Err(AppError::Conflict(answer));
-    }
+    crate::payments::sandbox::bank::simulate_paid(&state, &attempt).await?;
     leptos_axum::redirect(&attempt_path(&link.slug, &attempt.reff_no));
     Ok(())
 }
