@@ -55,20 +55,14 @@ pub async fn simulate_attempt(
 }
 
 #[component]
-pub fn LinkAttemptsSection(
-    account_id: Signal<Option<String>>,
-    link_id: Signal<i64>,
-) -> impl IntoView {
+pub fn LinkAttemptsSection(account_id: String, link_id: i64) -> impl IntoView {
     let simulate = ServerAction::<SimulateAttempt>::new();
     let attempts = Resource::new(
-        move || {
-            (
-                account_id.get().unwrap_or_default(),
-                link_id.get(),
-                simulate.version().get(),
-            )
+        {
+            let account_id = account_id.clone();
+            move || (account_id.clone(), simulate.version().get())
         },
-        |(account_id, link_id, _)| get_link_attempts(account_id, link_id),
+        move |(account_id, _)| get_link_attempts(account_id, link_id),
     );
     let result = Signal::derive(move || simulate.value().get());
     view! {
@@ -76,11 +70,13 @@ pub fn LinkAttemptsSection(
             <h2>"Payments"</h2>
             <FormAlert result/>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let data = attempts.await.ok()?;
-                    let account = account_id.get_untracked().unwrap_or_default();
-                    Some(view! { <AttemptsTable data account_id=account link_id=link_id.get_untracked() simulate/> })
-                })}
+                {move || {
+                    let account_id = account_id.clone();
+                    Suspend::new(async move {
+                        let data = attempts.await.ok()?;
+                        Some(view! { <AttemptsTable data account_id link_id simulate/> })
+                    })
+                }}
             </Suspense>
         </section>
     }

@@ -146,7 +146,6 @@ pub fn LinkPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <LinkAttemptsSection account_id link_id/>
         </DashboardShell>
     }
 }
@@ -273,11 +272,12 @@ fn LinkDetailView(
                 <dt>"Updated"</dt><dd>{format_wib(link.updated_at)}</dd>
             </dl>
         </section>
+        <LinkAttemptsSection account_id=link.account_id.clone() link_id=link.id/>
         <section class="card danger">
             <h2>"Delete"</h2>
             {if has_history {
                 view! {
-                    <p>"This link has payments, so it cannot be deleted. Close it instead to stop new payments."</p>
+                    <p>"This link has payment attempts, so it cannot be deleted. Close it instead to stop new payments."</p>
                 }.into_any()
             } else {
                 view! {

@@ -154,7 +154,7 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
             <p><strong>{attempt.method_name.clone()}</strong></p>
             {pending.then(|| view! {
                 <p class="muted">{texts::PAY_BEFORE.get(lang)}" "{format_wib(attempt.expired_at)}</p>
-                <Countdown until=attempt.expired_at/>
+                <Countdown until=attempt.expired_at lang/>
             })}
         </section>
         {pending.then(|| match attempt.group {
@@ -270,7 +270,7 @@ fn Receipt(attempt: AttemptView) -> impl IntoView {
 /// Time left to pay, ticking in the browser. The server renders nothing here, so the first
 /// client render matches it and hydration stays clean.
 #[component]
-fn Countdown(until: i64) -> impl IntoView {
+fn Countdown(until: i64, lang: Lang) -> impl IntoView {
     let now = RwSignal::new(None::<i64>);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -286,7 +286,11 @@ fn Countdown(until: i64) -> impl IntoView {
         now.get().map(|now| {
             let left = ((until - now) / 1000).max(0);
             let text = format!("{:02}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60);
-            view! { <p class="countdown" data-testid="countdown">"⏱ "{text}</p> }
+            view! {
+                <p class="countdown">
+                    {texts::TIME_LEFT.get(lang)}" "<strong data-testid="countdown">{text}</strong>
+                </p>
+            }
         })
     }
 }

@@ -81,3 +81,4 @@ pub const SANDBOX_NOTE: Text = Text::new(
     "Mode sandbox: tidak ada uang sungguhan yang berpindah.",
     "Sandbox mode: no real money moves.",
 );
+pub const TIME_LEFT: Text = Text::new("Sisa waktu", "Time left");
