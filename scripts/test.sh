@@ -59,7 +59,9 @@ chromium_path="${CHROMIUM_PATH:-$(command -v chromium || true)}"
 if [ -n "$chromium_path" ] && [ -x end2end/node_modules/.bin/playwright ]; then
   say "browser tests (Playwright + Chromium)"
   rm -rf target/e2e && mkdir -p target/e2e
-  e2e_addr="127.0.0.1:${E2E_PORT:-3400}"
+  # A free port, so a running dev server (or a stray one) never collides with the tests.
+  e2e_port="${E2E_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+  e2e_addr="127.0.0.1:$e2e_port"
   CHROMIUM_PATH="$chromium_path" E2E_BASE_URL="http://$e2e_addr" \
     LEPTOS_SITE_ADDR="$e2e_addr" PUBLIC_BASE_URL="http://$e2e_addr" \
     DATABASE_URL="sqlite:target/e2e/paylinks.db" RUST_LOG=warn \

@@ -33,7 +33,8 @@ test("sign up, create a two-item link, see it listed and shared", async ({ page 
   expect(payerUrl).toMatch(/\/pay\/[0-9A-Za-z]{22}$/);
   const qr = page.getByRole("img", { name: "QR code of the payer URL" });
   await expect(qr).toBeVisible();
-  expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  // The image may still be loading once visible: wait for its pixels.
+  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 
   await page.getByRole("link", { name: "Payment links" }).click();
   const row = page.getByRole("row", { name: /Kaos dan topi/ });

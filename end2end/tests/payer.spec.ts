@@ -90,7 +90,8 @@ test.describe("payer on a phone", () => {
     await p.getByRole("button", { name: "Continue to payment" }).click();
     const qr = p.getByTestId("qris-image");
     await expect(qr).toBeVisible();
-    expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    // The image may still be loading once visible: wait for its pixels.
+    await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
     await expect(p.getByText("Waiting for payment")).toBeVisible();
     await payer.close();
   });
