@@ -1,8 +1,14 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() {
-    if let Err(error) = paylinks::startup::run().await {
-        eprintln!("paylinks could not start: {error}");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = if args.is_empty() {
+        paylinks::startup::run().await
+    } else {
+        paylinks::cli::run(&args).await
+    };
+    if let Err(error) = result {
+        eprintln!("paylinks: {error}");
         std::process::exit(1);
     }
 }

@@ -66,6 +66,7 @@ pub fn build_router(state: AppState) -> Router {
     let router = Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/dashboard", get(dashboard::dashboard_home))
+        .merge(crate::api::routes())
         .route("/pay/{slug}/qr.svg", get(qr::svg))
         .route("/pay/{slug}/qr.png", get(qr::png))
         .route("/pay/{slug}/{reff_no}/code.svg", get(qr::attempt_svg))

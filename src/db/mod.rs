@@ -2,6 +2,7 @@
 //! written once in SQL both backends accept and compiled for each through [`on_db!`].
 
 pub mod accounts;
+pub mod credentials;
 pub mod histories;
 pub mod links;
 pub mod merchants;

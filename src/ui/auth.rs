@@ -13,32 +13,19 @@ pub async fn sign_up(
     email: String,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::auth::password;
-    use crate::db::merchants::{self, NewSignUp};
     use crate::domain::merchant::SignUpInput;
     use crate::state::app_state;
     use crate::ui::context::session;
     use crate::ui::dashboard::landing_path;
 
     let state = app_state()?;
-    let new = SignUpInput {
+    let input = SignUpInput {
         merchant_name,
         email,
         password,
-    }
-    .parse()?;
-    let password_hash = password::hash(new.password).await?;
-    let (user_id, merchant_id) = merchants::sign_up(
-        &state.db,
-        NewSignUp {
-            merchant_name: &new.name,
-            email: &new.email,
-            password_hash: &password_hash,
-            default_account_id: &ulid::Ulid::new().to_string(),
-            now_ms: state.now_ms(),
-        },
-    )
-    .await?;
+    };
+    let (user_id, merchant_id) =
+        crate::auth::accounts::register(&state.db, input, state.now_ms()).await?;
     crate::auth::log_in(&session().await?, user_id).await?;
     // Straight to a page of the app: the hydrated router cannot follow /dashboard's redirect.
     leptos_axum::redirect(&landing_path(&state.db, merchant_id).await?);
@@ -51,9 +38,7 @@ pub async fn log_in(
     password: String,
     #[server(default)] next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::password;
     use crate::db::merchants;
-    use crate::domain::merchant::Email;
     use crate::state::app_state;
     use crate::ui::context::{safe_next, session};
 
@@ -65,13 +50,8 @@ pub async fn log_in(
             "Too many failed attempts. Try again in {minutes} minute(s)."
         )));
     }
-    let credentials = match Email::parse(&email) {
-        Ok(email) => merchants::find_credentials(&state.db, &email).await?,
-        Err(_) => None,
-    };
-    let user_id = credentials.as_ref().map(|c| c.user_id);
-    let verified = password::verify(password, credentials.map(|c| c.password_hash)).await?;
-    let Some(user_id) = user_id.filter(|_| verified) else {
+    let authenticated = crate::auth::accounts::authenticate(&state.db, &email, password).await?;
+    let Some(user_id) = authenticated else {
         state.login_throttle.record_failure(&throttle_key, now);
         return Err(AppError::field("form", "Wrong email or password."));
     };

@@ -2,6 +2,7 @@
 //! and on Postgres when TEST_DATABASE_URL points at a server (the test command does this).
 
 mod accounts;
+mod api;
 mod auth;
 mod csrf;
 mod helpers;

@@ -1,0 +1,488 @@
+//! The API's JSON conventions. Out: the Singapay envelope, `{status, success, data}`, and the
+//! same outer shape with an `error` object for failures (the contract leaves errors
+//! undocumented; this is the shape third-party clients report, reference §1.1 and §8).
+//! In: lenient readers for the loosely typed values Singapay's PHP clients send.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use leptos::prelude::ServerFnErrorErr;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::domain::FieldErrors;
+use crate::error::AppError;
+
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    status: u16,
+    success: bool,
+    data: T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pagination: Option<&'a Pagination>,
+}
+
+/// Success: `{"status": 200, "success": true, "data": ...}`. The contract answers 200 even for
+/// create, so there is no 201 variant.
+pub fn ok<T: Serialize>(data: T) -> Response {
+    Json(Envelope {
+        status: 200,
+        success: true,
+        data,
+        pagination: None,
+    })
+    .into_response()
+}
+
+/// A list with the camelCase `pagination` block, the only concrete shape the contract shows.
+pub fn ok_page<T: Serialize>(data: Vec<T>, pagination: Pagination) -> Response {
+    Json(Envelope {
+        status: 200,
+        success: true,
+        data,
+        pagination: Some(&pagination),
+    })
+    .into_response()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pagination {
+    pub total: i64,
+    pub count: i64,
+    pub per_page: i64,
+    pub current_page: i64,
+    pub total_pages: i64,
+    pub links: PaginationLinks,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaginationLinks {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+}
+
+impl Pagination {
+    /// `base_url` is the request URL without page/per_page (it may carry other query
+    /// parameters); next/previous append `page` and `per_page`.
+    pub fn new(total: i64, count: i64, page: i64, per_page: i64, base_url: &str) -> Pagination {
+        let per_page = per_page.max(1);
+        let page = page.max(1);
+        // Like Laravel's lastPage: an empty list still has one (empty) page.
+        let total_pages = (total.max(0).saturating_add(per_page - 1) / per_page).max(1);
+        let sep = if !base_url.contains('?') {
+            "?"
+        } else if base_url.ends_with('?') || base_url.ends_with('&') {
+            ""
+        } else {
+            "&"
+        };
+        let url = |p: i64| format!("{base_url}{sep}page={p}&per_page={per_page}");
+        Pagination {
+            total,
+            count,
+            per_page,
+            current_page: page,
+            total_pages,
+            links: PaginationLinks {
+                next: (page < total_pages).then(|| url(page + 1)),
+                // A page past the end points back to the last real page, not to another empty one.
+                previous: (page > 1).then(|| url((page - 1).min(total_pages))),
+            },
+        }
+    }
+}
+
+/// An error answered in the envelope. Wraps the crate's one error type so handlers can `?`
+/// domain and db results; adds what only HTTP needs (Retry-After, a message override).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub error: AppError,
+    /// Seconds for the `Retry-After` header (429).
+    pub retry_after: Option<u64>,
+    /// Replaces the default message, e.g. when a 409 is answered as the contract's 403.
+    pub message: Option<String>,
+}
+
+pub type ApiResult = Result<Response, ApiError>;
+
+const VALIDATION_MESSAGE: &str = "The given data was invalid.";
+
+impl ApiError {
+    pub fn new(error: AppError) -> ApiError {
+        ApiError {
+            error,
+            retry_after: None,
+            message: None,
+        }
+    }
+
+    pub fn rate_limited(retry_after_secs: u64) -> ApiError {
+        let message = format!("Too many requests. Try again in {retry_after_secs} seconds.");
+        ApiError::new(AppError::TooManyRequests(message)).with_retry_after(retry_after_secs)
+    }
+
+    /// Malformed requests (unreadable JSON, bad path or query values). `AppError` has no
+    /// variant of its own for 400, so this borrows the server-function argument error.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        ApiError::new(AppError::ServerFn(ServerFnErrorErr::Args(message.clone())))
+            .with_message(message)
+    }
+
+    pub fn with_message(mut self, message: impl Into<String>) -> ApiError {
+        self.message = Some(message.into());
+        self
+    }
+
+    pub fn with_retry_after(mut self, secs: u64) -> ApiError {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    /// The issue asks for 409 on a duplicate reff_no, but the db layer reports it as a field
+    /// error so the dashboard can show it next to the input; recognise it here.
+    fn is_duplicate_reff(&self) -> bool {
+        match &self.error {
+            AppError::Validation(errors) => {
+                errors.len() == 1
+                    && errors
+                        .get("reff_no")
+                        .is_some_and(|m| m.contains("already used"))
+            }
+            _ => false,
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        if self.is_duplicate_reff() {
+            StatusCode::CONFLICT
+        } else {
+            self.error.status_code()
+        }
+    }
+
+    fn default_message(&self) -> String {
+        match &self.error {
+            AppError::Validation(errors) if self.is_duplicate_reff() => errors
+                .get("reff_no")
+                .unwrap_or(VALIDATION_MESSAGE)
+                .to_string(),
+            AppError::Validation(_) => VALIDATION_MESSAGE.to_string(),
+            // Config and framework errors carry internals; answer with the generic message.
+            AppError::Config(_) => AppError::Internal.to_string(),
+            AppError::ServerFn(_) if self.error.status() >= 500 => AppError::Internal.to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
+fn code_for(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        422 => "validation_error",
+        429 => "rate_limited",
+        _ => "internal_error",
+    }
+}
+
+/// FieldErrors keep one message per field; the contract's map has a list per field.
+fn errors_map(errors: &FieldErrors) -> serde_json::Map<String, Value> {
+    errors
+        .iter()
+        .map(|(field, message)| (field.to_string(), serde_json::json!([message])))
+        .collect()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = self.message.clone();
+        let message = message.unwrap_or_else(|| self.default_message());
+        let mut error = serde_json::json!({ "code": code_for(status), "message": message });
+        if let AppError::Validation(errors) = &self.error {
+            // Kept on the duplicate-reff 409 too, so clients can point at the field.
+            error["errors"] = Value::Object(errors_map(errors));
+        }
+        let body = serde_json::json!({
+            "status": status.as_u16(),
+            "success": false,
+            "error": error,
+        });
+        let mut response = (status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        if let Some(secs) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750 §3: a bearer-protected resource names its scheme on 401.
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError::new(error)
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        ApiError::new(AppError::Validation(errors))
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        ApiError::new(error.into())
+    }
+}
+
+// Reading request bodies.
+
+/// `Json<T>` whose rejections (bad syntax, wrong types, no JSON content type) answer in the
+/// error envelope, like every other API error, instead of axum's plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError::bad_request(rejection.body_text())),
+        }
+    }
+}
+
+/// `as` saturates beyond i64; the range checks then reject the value with their own message.
+pub(crate) fn integral(f: f64) -> Option<i64> {
+    (f.is_finite() && f.fract() == 0.0).then_some(f as i64)
+}
+
+/// null and "" count as absent, as in the Laravel stack behind Singapay.
+pub(crate) fn present(value: Option<&Value>) -> Option<&Value> {
+    value.filter(|v| !v.is_null() && v.as_str().is_none_or(|s| !s.trim().is_empty()))
+}
+
+/// A whole number from a JSON number (150000 or 150000.0) or a digit string ("150000").
+/// Strings with dots are refused: "150.000" means 150 thousand in Indonesia, 150 elsewhere.
+/// Out-of-range values saturate so the domain check reports its own range message.
+pub(crate) fn whole_number(value: &Value, label: &str) -> Result<i64, String> {
+    let not_whole = || format!("{label} must be a whole number, e.g. 150000.");
+    match value {
+        Value::Number(n) if n.as_u64().is_some() => Ok(n.as_i64().unwrap_or(i64::MAX)),
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| integral(n.as_f64()?))
+            .ok_or_else(not_whole),
+        Value::String(s) => {
+            let s = s.trim();
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(not_whole());
+            }
+            let negative = s.starts_with('-');
+            Ok(s.parse()
+                .unwrap_or(if negative { i64::MIN } else { i64::MAX }))
+        }
+        _ => Err(not_whole()),
+    }
+}
+
+pub(crate) fn required_number(value: Option<&Value>, label: &str) -> Result<i64, String> {
+    let missing = || Err(format!("{label} is required."));
+    present(value).map_or_else(missing, |v| whole_number(v, label))
+}
+
+/// true/false, or the 1/0 and "1"/"0"/"true"/"false" that Laravel's boolean rule accepts.
+pub(crate) fn boolean(value: &Value, label: &str) -> Result<bool, String> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        Value::Number(n) if n.as_u64().is_some_and(|n| n <= 1) => Ok(n.as_u64() == Some(1)),
+        Value::String(s) if matches!(s.trim(), "1" | "true") => Ok(true),
+        Value::String(s) if matches!(s.trim(), "0" | "false") => Ok(false),
+        _ => Err(format!("{label} must be true or false.")),
+    }
+}
+
+/// Records a field's error and yields its value, so a body parser reads as a list of fields.
+pub(crate) fn field<T>(errors: &mut FieldErrors, name: &str, r: Result<T, String>) -> Option<T> {
+    r.map_err(|e| errors.add(name, e)).ok()
+}
+
+/// Every field that failed has recorded its error, so a missing part means `errors` is set.
+pub(crate) fn build<T>(
+    errors: FieldErrors,
+    make: impl FnOnce() -> Option<T>,
+) -> Result<T, FieldErrors> {
+    match make() {
+        Some(value) if errors.is_empty() => Ok(value),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    async fn body_json(response: Response) -> Value {
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await;
+        serde_json::from_slice(&bytes.unwrap()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn ok_wraps_data() {
+        let response = ok(json!({"id": 1}));
+        assert_eq!(response.status(), StatusCode::OK);
+        let expected = json!({"status": 200, "success": true, "data": {"id": 1}});
+        assert_eq!(body_json(response).await, expected);
+    }
+
+    #[tokio::test]
+    async fn ok_page_adds_camel_case_pagination() {
+        let p = Pagination::new(47, 25, 1, 25, "https://x.id/api/links");
+        let body = body_json(ok_page(vec![1, 2], p)).await;
+        assert_eq!(body["data"], json!([1, 2]));
+        let links = json!({"next": "https://x.id/api/links?page=2&per_page=25"});
+        let expected = json!({"total": 47, "count": 25, "perPage": 25, "currentPage": 1,
+                              "totalPages": 2, "links": links});
+        assert_eq!(body["pagination"], expected);
+    }
+
+    #[test]
+    fn pagination_edges() {
+        let empty = Pagination::new(0, 0, 1, 25, "/l");
+        assert_eq!((empty.total_pages, &empty.links.next), (1, &None));
+        let last = Pagination::new(50, 25, 2, 25, "/l?status=open");
+        assert_eq!((last.total_pages, &last.links.next), (2, &None));
+        let previous = last.links.previous.as_deref();
+        assert_eq!(previous, Some("/l?status=open&page=1&per_page=25"));
+        let beyond = Pagination::new(50, 0, 9, 25, "/l");
+        assert_eq!(beyond.links.next, None);
+        let previous = beyond.links.previous.as_deref();
+        assert_eq!(previous, Some("/l?page=2&per_page=25"));
+        assert_eq!(Pagination::new(5, 5, 1, 0, "/l").per_page, 1);
+    }
+
+    #[tokio::test]
+    async fn validation_is_422_with_field_lists() {
+        let mut errors = FieldErrors::single("title", "Title is required.");
+        errors.add("items.0.quantity", "Quantity is required.");
+        let response = ApiError::from(errors).into_response();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let expected = json!({"status": 422, "success": false, "error": {
+            "code": "validation_error", "message": VALIDATION_MESSAGE,
+            "errors": {"title": ["Title is required."], "items.0.quantity": ["Quantity is required."]},
+        }});
+        assert_eq!(body_json(response).await, expected);
+    }
+
+    #[tokio::test]
+    async fn duplicate_reff_is_409_conflict() {
+        let message = "This reference is already used by another link.";
+        let response = ApiError::new(AppError::field("reff_no", message)).into_response();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let expected = json!({"status": 409, "success": false, "error": {"code": "conflict",
+            "message": message, "errors": {"reff_no": [message]}}});
+        assert_eq!(body_json(response).await, expected);
+        // A malformed reff_no, or a duplicate among other errors, stays a 422.
+        let malformed = AppError::field("reff_no", "Reference must be 1–40 characters.");
+        assert_eq!(ApiError::new(malformed).into_response().status(), 422);
+        let mut two = FieldErrors::single("reff_no", message);
+        two.add("title", "Title is required.");
+        assert_eq!(ApiError::from(two).into_response().status(), 422);
+    }
+
+    #[tokio::test]
+    async fn rate_limited_sets_retry_after() {
+        let response = ApiError::rate_limited(30).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "30");
+        let expected = json!({"status": 429, "success": false, "error": {"code": "rate_limited",
+            "message": "Too many requests. Try again in 30 seconds."}});
+        assert_eq!(body_json(response).await, expected);
+    }
+
+    #[tokio::test]
+    async fn other_codes_and_safe_messages() {
+        let cases = [
+            (AppError::Unauthorized, 401, "unauthorized"),
+            (AppError::Forbidden, 403, "forbidden"),
+            (AppError::NotFound, 404, "not_found"),
+            (AppError::Conflict("Busy.".into()), 409, "conflict"),
+            (AppError::Internal, 500, "internal_error"),
+            (AppError::config("secret DSN"), 500, "internal_error"),
+        ];
+        for (error, status, code) in cases {
+            let response = ApiError::new(error).into_response();
+            assert_eq!(response.status(), status);
+            let body = body_json(response).await;
+            assert_eq!(
+                (&body["status"], &body["error"]["code"]),
+                (&json!(status), &json!(code))
+            );
+            assert!(!body["error"]["message"].to_string().contains("secret"));
+        }
+        let r = ApiError::new(AppError::Unauthorized).into_response();
+        assert_eq!(r.headers()[header::WWW_AUTHENTICATE], "Bearer");
+        let r = ApiError::new(AppError::Forbidden).with_message("Has history.");
+        let body = body_json(r.into_response()).await;
+        assert_eq!(body["error"]["message"], "Has history.");
+    }
+
+    #[tokio::test]
+    async fn unreadable_json_is_400_in_the_envelope() {
+        let request = Request::builder().header(header::CONTENT_TYPE, "application/json");
+        let request = request.body("{\"a\":".into()).unwrap();
+        let error = ApiJson::<Value>::from_request(request, &()).await.err();
+        let body = body_json(error.unwrap().into_response()).await;
+        assert_eq!(
+            (&body["status"], &body["success"]),
+            (&json!(400), &json!(false))
+        );
+        assert_eq!(body["error"]["code"], "bad_request");
+    }
+
+    #[test]
+    fn lenient_readers() {
+        let whole = [
+            (json!(3), 3),
+            (json!("3"), 3),
+            (json!(3.0), 3),
+            (json!(" -3 "), -3),
+        ];
+        for (input, n) in whole {
+            assert_eq!(whole_number(&input, "Quantity"), Ok(n));
+        }
+        assert_eq!(whole_number(&json!(u64::MAX), "Quantity"), Ok(i64::MAX));
+        for bad in [json!(1.5), json!("1.000"), json!("1e3"), json!(true)] {
+            let e = whole_number(&bad, "Quantity").unwrap_err();
+            assert_eq!(e, "Quantity must be a whole number, e.g. 150000.");
+        }
+        for missing in [None, Some(json!(null)), Some(json!(" "))] {
+            let e = required_number(missing.as_ref(), "Quantity");
+            assert_eq!(e, Err("Quantity is required.".into()));
+        }
+        let flags = [(json!(true), true), (json!(0), false), (json!("1"), true)];
+        for (input, flag) in flags {
+            assert_eq!(boolean(&input, "Flag"), Ok(flag));
+        }
+        assert_eq!(
+            boolean(&json!(2), "Flag"),
+            Err("Flag must be true or false.".into())
+        );
+    }
+}

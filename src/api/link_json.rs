@@ -1,0 +1,441 @@
+//! The payment-link object of the API (reference §3.1) and the create/update request bodies.
+//! Bodies are read leniently (numbers as JSON numbers or digit strings, PHP's `[]` for an empty
+//! object) because existing Singapay clients send both; the rules are the domain's, so the API
+//! and the dashboard cannot disagree.
+
+use ::time::format_description::well_known::{Iso8601, Rfc3339};
+use ::time::OffsetDateTime;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use crate::api::envelope::{
+    boolean, build, field, integral, present, required_number, whole_number,
+};
+use crate::domain::items::{total_of, validate_items, LineItem};
+use crate::domain::link::{
+    check_max_usage, check_metadata, parse_description, parse_methods, parse_redirect_url,
+    parse_title, ComputedStatus, LinkSettings, LinkStatus, MethodRules, NewPaymentLink,
+};
+use crate::domain::reff::ReffNo;
+use crate::domain::time::{parse_datetime_local_wib, to_iso_wib};
+use crate::domain::{FieldErrors, Rupiah};
+use crate::model::{Account, PaymentLink};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkJson {
+    pub id: i64,
+    pub reff_no: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub payment_url: String,
+    pub status: LinkStatus,
+    pub status_computed: ComputedStatus,
+    pub is_expired: bool,
+    pub required_customer_detail: bool,
+    pub max_usage: i64,
+    pub current_usage: i64,
+    pub expired_at: Option<String>,
+    pub total_amount: i64,
+    pub items: Vec<ItemJson>,
+    pub whitelisted_payment_method: Option<Vec<String>>,
+    pub redirect_url: Option<String>,
+    pub optional_metadata: Map<String, Value>,
+    pub source: String,
+    /// On the contract's object but never explained there: null rather than a guess.
+    pub payment_date: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub account: AccountJson,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemJson {
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub subtotal: i64,
+}
+
+/// Accounts hold no contact details; email and phone stay null because clients expect the keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountJson {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl LinkJson {
+    pub fn new(link: &PaymentLink, account: &Account, payment_url: String, now_ms: i64) -> Self {
+        let item = |i: &LineItem| ItemJson {
+            name: i.name.clone(),
+            quantity: i.quantity,
+            unit_price: i.unit_price.value(),
+            // Stored items were validated, so this never saturates in practice.
+            subtotal: i.unit_price.value().saturating_mul(i.quantity),
+        };
+        LinkJson {
+            id: link.id,
+            reff_no: link.reff_no.clone(),
+            title: link.title.clone(),
+            description: link.description.clone(),
+            payment_url,
+            status: link.status,
+            status_computed: link.status_computed(now_ms),
+            is_expired: link.is_expired(now_ms),
+            required_customer_detail: link.required_customer_detail,
+            max_usage: link.max_usage,
+            current_usage: link.current_usage,
+            expired_at: link.expired_at.map(to_iso_wib),
+            total_amount: link.total_amount.value(),
+            items: link.items.iter().map(item).collect(),
+            whitelisted_payment_method: link.whitelisted_payment_method.clone(),
+            redirect_url: link.redirect_url.clone(),
+            optional_metadata: link.optional_metadata.clone(),
+            source: link.source.clone(),
+            payment_date: None,
+            created_at: to_iso_wib(link.created_at),
+            updated_at: to_iso_wib(link.updated_at),
+            account: AccountJson {
+                id: account.id.clone(),
+                name: account.name.clone(),
+                status: account.status.as_str().to_string(),
+                email: None,
+                phone: None,
+            },
+        }
+    }
+}
+
+const EXPIRED_AT_FORMAT: &str = "expired_at must be 13-digit epoch milliseconds or an ISO-8601 \
+     date-time such as 2026-12-31T23:59:00+07:00.";
+
+/// `expired_at` as 13-digit epoch milliseconds (number or string: v1) or an ISO-8601 / RFC 3339
+/// date-time (v2); without an offset it is WIB, the contract's implied zone. null, absent and ""
+/// mean no expiry. Whether it lies in the future is the caller's rule.
+pub fn parse_expired_at(value: &Value) -> Result<Option<i64>, String> {
+    let err = || EXPIRED_AT_FORMAT.to_string();
+    let ms = match value {
+        Value::Null => return Ok(None),
+        Value::Number(n) => n.as_i64().or_else(|| integral(n.as_f64()?)),
+        Value::String(s) if s.trim().is_empty() => return Ok(None),
+        Value::String(s) if s.trim().bytes().all(|b| b.is_ascii_digit()) => s.trim().parse().ok(),
+        Value::String(s) => return parse_iso(s.trim()).map(Some).ok_or_else(err),
+        _ => None,
+    };
+    match ms.ok_or_else(err)? {
+        ms @ 1_000_000_000_000..=9_999_999_999_999 => Ok(Some(ms)),
+        // The classic mistake is Unix seconds; say so rather than give a format error.
+        1_000_000_000..=9_999_999_999 => {
+            Err("expired_at must be in milliseconds (13 digits), not seconds.".to_string())
+        }
+        _ => Err(err()),
+    }
+}
+
+fn parse_iso(s: &str) -> Option<i64> {
+    let with_offset =
+        OffsetDateTime::parse(s, &Rfc3339).or_else(|_| OffsetDateTime::parse(s, &Iso8601::DEFAULT));
+    if let Ok(dt) = with_offset {
+        return i64::try_from(dt.unix_timestamp_nanos().div_euclid(1_000_000)).ok();
+    }
+    // The WIB parser takes whole seconds only; drop a fraction rather than reject it.
+    let wall = match s.split_once('.') {
+        Some((head, frac)) if !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit()) => head,
+        _ => s,
+    };
+    parse_datetime_local_wib(wall).ok()
+}
+
+/// PHP encodes an empty associative array as `[]`, so that counts as an empty object.
+fn metadata(value: &Option<Value>) -> Result<Map<String, Value>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Array(a)) if a.is_empty() => Ok(Map::new()),
+        Some(Value::Object(m)) => check_metadata(m).map(|()| m.clone()),
+        Some(_) => Err("Metadata must be a JSON object.".to_string()),
+    }
+}
+
+/// A new expiry must lie in the future. Re-sending the stored one, as read-modify-write
+/// clients do, is no change even once it has passed (compared in whole seconds: our ISO output).
+fn expiry(value: &Option<Value>, stored: Option<i64>, now_ms: i64) -> Result<Option<i64>, String> {
+    match (value.as_ref().map_or(Ok(None), parse_expired_at)?, stored) {
+        (Some(new), Some(old)) if new.div_euclid(1000) == old.div_euclid(1000) => Ok(stored),
+        (Some(new), _) if new <= now_ms => Err("expired_at must be in the future.".to_string()),
+        (at, _) => Ok(at),
+    }
+}
+
+fn text(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
+/// POST body of create (v1.0 and v2.0). Unknown keys are ignored, as Singapay does.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CreateLinkBody {
+    #[serde(default)]
+    pub reff_no: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub total_amount: Option<Value>,
+    #[serde(default)]
+    pub items: Option<Vec<ItemBody>>,
+    /// The fields a link can change later, read exactly as a v1.0 update reads them.
+    #[serde(flatten)]
+    pub settings: UpdateLinkBody,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ItemBody {
+    pub name: Option<String>,
+    pub quantity: Option<Value>,
+    pub unit_price: Option<Value>,
+}
+
+/// Items and their total. Rows whose numbers do not parse still go through `validate_items`
+/// (with harmless placeholders) so each row's other problems show too; the first error wins.
+fn parse_items(rows: &[ItemBody], errors: &mut FieldErrors) -> Option<(Vec<LineItem>, Rupiah)> {
+    let mut row_errors = FieldErrors::new();
+    let mut items = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let mut number = |value: &Option<Value>, key: &str, label: &str, placeholder: i64| {
+            required_number(value.as_ref(), label).unwrap_or_else(|e| {
+                row_errors.add(format!("items.{i}.{key}"), e);
+                placeholder
+            })
+        };
+        let quantity = number(&row.quantity, "quantity", "Quantity", 1);
+        let unit_price = Rupiah(number(&row.unit_price, "unit_price", "Unit price", 0));
+        let name = text(&row.name).trim().to_string();
+        items.push(LineItem {
+            name,
+            quantity,
+            unit_price,
+        });
+    }
+    if let Err(domain) = validate_items(&items) {
+        // The domain names rows "items[0].name"; the API contract says "items.0.name".
+        for (f, message) in domain.iter() {
+            row_errors.add(f.replace('[', ".").replace(']', ""), message);
+        }
+    }
+    // Placeholders must not reach the total, or their sum would add a bogus error.
+    if !row_errors.is_empty() {
+        errors.merge(row_errors);
+        return None;
+    }
+    total_of(&items)
+        .map(|t| (items, t))
+        .map_err(|e| errors.merge(e))
+        .ok()
+}
+
+impl CreateLinkBody {
+    /// All field errors at once, named as in the contract. `require_reff_no` is the v1
+    /// contract; v2 may leave reff_no out to get a generated one. `total_amount` may be left
+    /// out (the items define it), but when sent it must equal their sum, as a checksum.
+    pub fn parse(
+        &self,
+        rules: &MethodRules,
+        now_ms: i64,
+        require_reff_no: bool,
+    ) -> Result<NewPaymentLink, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let e = &mut errors;
+        let reff_no = match self.reff_no.as_deref().filter(|s| !s.is_empty()) {
+            None if require_reff_no => field(e, "reff_no", Err("Reference is required.".into())),
+            None => Some(None),
+            Some(s) => field(e, "reff_no", ReffNo::parse(s).map(Some)),
+        };
+        let title = field(e, "title", parse_title(text(&self.title)));
+        let description = field(e, "description", parse_description(text(&self.description)));
+        let items = parse_items(self.items.as_deref().unwrap_or(&[]), e);
+        if let Some(declared) = present(self.total_amount.as_ref()) {
+            let sum = items.as_ref().map(|(_, total)| total.value());
+            let checked = whole_number(declared, "Total amount").and_then(|d| match sum {
+                Some(s) if s != d => Err(format!("Total amount must equal the items' sum, {s}.")),
+                _ => Ok(()),
+            });
+            field(e, "total_amount", checked);
+        }
+        let settings = self.settings.parse_settings(None, false, rules, now_ms, e);
+        build(errors, || {
+            let (items, total_amount) = items?;
+            let s = settings?;
+            Some(NewPaymentLink {
+                reff_no: reff_no?,
+                title: title?,
+                description: description?,
+                items,
+                total_amount,
+                whitelisted_payment_method: s.whitelisted_payment_method,
+                max_usage: s.max_usage,
+                expired_at: s.expired_at,
+                required_customer_detail: s.required_customer_detail,
+                redirect_url: s.redirect_url,
+                optional_metadata: s.optional_metadata,
+            })
+        })
+    }
+}
+
+/// Keeps an explicit `null` as `Some(Value::Null)`, apart from a missing key (`None`): a
+/// partial update clears a field with null and leaves it alone when the key is missing.
+fn keep_null<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+/// PUT body of update; also the mutable part of create. Values stay raw JSON so that absent,
+/// null and mistyped can each get their own answer.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UpdateLinkBody {
+    #[serde(default, deserialize_with = "keep_null")]
+    pub status: Option<Value>,
+    #[serde(default, deserialize_with = "keep_null")]
+    pub max_usage: Option<Value>,
+    #[serde(default, deserialize_with = "keep_null")]
+    pub required_customer_detail: Option<Value>,
+    #[serde(default, deserialize_with = "keep_null")]
+    pub expired_at: Option<Value>,
+    #[serde(default, deserialize_with = "keep_null")]
+    pub whitelisted_payment_method: Option<Value>,
+    #[serde(default, deserialize_with = "keep_null")]
+    pub redirect_url: Option<Value>,
+    #[serde(default, deserialize_with = "keep_null")]
+    pub optional_metadata: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkUpdate {
+    pub status: LinkStatus,
+    pub settings: LinkSettings,
+}
+
+/// The contract's update accepts "expired", but "expired" is never stored: it is derived from
+/// expired_at and the clock. It asks to stop taking payments now, which closing does without
+/// overwriting the expiry the same body may carry.
+fn link_status(value: &Value) -> Result<LinkStatus, String> {
+    let status = value.as_str().unwrap_or("").trim().to_ascii_lowercase();
+    match status.as_str() {
+        "open" => Ok(LinkStatus::Open),
+        "closed" | "expired" => Ok(LinkStatus::Closed),
+        _ => Err("Status must be open, closed or expired.".to_string()),
+    }
+}
+
+/// Payments already made cannot be undone, so the cap may not drop below them.
+fn max_usage_of(value: Option<&Value>, used: i64) -> Result<i64, String> {
+    let max = required_number(value, "Max usage").and_then(check_max_usage)?;
+    if max < used {
+        return Err(format!(
+            "Max usage cannot be below the current usage ({used})."
+        ));
+    }
+    Ok(max)
+}
+
+fn methods_of(value: &Option<Value>, rules: &MethodRules) -> Result<Option<Vec<String>>, String> {
+    let codes = match value {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::Array(list)) => list.iter().map(|c| c.as_str().map(String::from)).collect(),
+        Some(_) => None,
+    };
+    let codes = codes.ok_or("Payment methods must be a list of method codes.")?;
+    parse_methods(&codes, rules)
+}
+
+fn redirect_of(value: &Option<Value>) -> Result<Option<String>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => parse_redirect_url(s),
+        Some(_) => Err("Redirect URL must be a string.".to_string()),
+    }
+}
+
+impl UpdateLinkBody {
+    /// `partial` = v2.0: a missing key keeps the stored value, null clears a nullable field.
+    /// Otherwise v1.0 PUT: status and max_usage are required and every other mutable field is
+    /// replaced (missing = null / false / empty, §4.4). `current` is the stored link.
+    pub fn parse(
+        &self,
+        current: &PaymentLink,
+        rules: &MethodRules,
+        now_ms: i64,
+        partial: bool,
+    ) -> Result<LinkUpdate, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let e = &mut errors;
+        // In partial mode null reads as "not given" for the non-nullable fields.
+        let status = match present(self.status.as_ref()) {
+            None if partial => Some(current.status),
+            None => field(e, "status", Err("Status is required.".to_string())),
+            Some(v) => field(e, "status", link_status(v)),
+        };
+        let settings = self.parse_settings(Some(current), partial, rules, now_ms, e);
+        build(errors, || {
+            Some(LinkUpdate {
+                status: status?,
+                settings: settings?,
+            })
+        })
+    }
+
+    /// The mutable settings. `current` is the stored link (none on create); in `partial` mode
+    /// its values stand in for missing keys.
+    fn parse_settings(
+        &self,
+        current: Option<&PaymentLink>,
+        partial: bool,
+        rules: &MethodRules,
+        now_ms: i64,
+        e: &mut FieldErrors,
+    ) -> Option<LinkSettings> {
+        let keep = current.filter(|_| partial);
+        let used = current.map_or(0, |c| c.current_usage);
+        let stored_expiry = current.and_then(|c| c.expired_at);
+        let max_usage = match (present(self.max_usage.as_ref()), keep) {
+            (None, Some(k)) => Some(k.max_usage),
+            (v, _) => field(e, "max_usage", max_usage_of(v, used)),
+        };
+        let required_customer_detail = match present(self.required_customer_detail.as_ref()) {
+            None => Some(keep.is_some_and(|k| k.required_customer_detail)),
+            Some(v) => {
+                let flag = boolean(v, "Required customer detail");
+                field(e, "required_customer_detail", flag)
+            }
+        };
+        let expired_at = match (&self.expired_at, keep) {
+            (None, Some(k)) => Some(k.expired_at),
+            (v, _) => field(e, "expired_at", expiry(v, stored_expiry, now_ms)),
+        };
+        let methods = match (&self.whitelisted_payment_method, keep) {
+            (None, Some(k)) => Some(k.whitelisted_payment_method.clone()),
+            (v, _) => field(e, "whitelisted_payment_method", methods_of(v, rules)),
+        };
+        let redirect_url = match (&self.redirect_url, keep) {
+            (None, Some(k)) => Some(k.redirect_url.clone()),
+            (v, _) => field(e, "redirect_url", redirect_of(v)),
+        };
+        let metadata = match (&self.optional_metadata, keep) {
+            (None, Some(k)) => Some(k.optional_metadata.clone()),
+            (v, _) => field(e, "optional_metadata", metadata(v)),
+        };
+        Some(LinkSettings {
+            whitelisted_payment_method: methods?,
+            max_usage: max_usage?,
+            expired_at: expired_at?,
+            required_customer_detail: required_customer_detail?,
+            redirect_url: redirect_url?,
+            optional_metadata: metadata?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+//! v1.0 payment-link endpoints: `/api/v1.0/payment-link-manage/…`. Thin: each reads the
+//! request, calls the same db functions as the dashboard, and wraps the result.
+
+use crate::api::envelope::ApiJson;
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+
+use crate::api::auth::ApiCaller;
+use crate::api::envelope::{ok, ok_page, ApiError, ApiResult, Pagination};
+use crate::api::link_json::{CreateLinkBody, LinkJson, UpdateLinkBody};
+use crate::db::links::{self, LinkFilter, LinkKey};
+use crate::db::{accounts, methods};
+use crate::domain::link::MethodRules;
+use crate::error::AppError;
+use crate::model::{Account, PaymentLink};
+use crate::state::AppState;
+
+pub const MAX_PER_PAGE: i64 = 100;
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn page(&self) -> i64 {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    pub fn per_page(&self) -> i64 {
+        self.per_page.unwrap_or(25).clamp(1, MAX_PER_PAGE)
+    }
+}
+
+fn to_json(state: &AppState, link: &PaymentLink, account: &Account) -> LinkJson {
+    LinkJson::new(link, account, state.payer_url(&link.slug), state.now_ms())
+}
+
+async fn active_codes(state: &AppState) -> Result<Vec<String>, AppError> {
+    Ok(methods::catalogue(&state.db)
+        .await?
+        .into_iter()
+        .filter(|m| m.active)
+        .map(|m| m.code)
+        .collect())
+}
+
+pub async fn payment_methods(State(state): State<AppState>, _caller: ApiCaller) -> ApiResult {
+    let catalogue = methods::catalogue(&state.db).await?;
+    let payment_methods: Vec<_> = catalogue
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "code": m.code, "name": m.name, "group": m.group.as_str(), "desc": m.description,
+            })
+        })
+        .collect();
+    let available_codes: Vec<_> = catalogue
+        .iter()
+        .filter(|m| m.active)
+        .map(|m| &m.code)
+        .collect();
+    Ok(ok(serde_json::json!({
+        "payment_methods": payment_methods,
+        "available_codes": available_codes,
+    })))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(account_id): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> ApiResult {
+    let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
+    let filter = LinkFilter {
+        search: None,
+        status: None,
+        page: query.page(),
+        per_page: query.per_page(),
+    };
+    let page = links::list(
+        &state.db,
+        caller.merchant_id,
+        &account.id,
+        &filter,
+        state.now_ms(),
+    )
+    .await?;
+    let mut data = Vec::with_capacity(page.rows.len());
+    for summary in &page.rows {
+        let link = links::find(&state.db, caller.merchant_id, &account.id, summary.id).await?;
+        data.push(to_json(&state, &link, &account));
+    }
+    let base = format!(
+        "{}/api/v1.0/payment-link-manage/{}",
+        state.settings.public_base_url, account.id
+    );
+    let pagination = Pagination::new(
+        page.total,
+        data.len() as i64,
+        page.page,
+        page.per_page,
+        &base,
+    );
+    Ok(ok_page(data, pagination))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(account_id): Path<String>,
+    ApiJson(body): ApiJson<CreateLinkBody>,
+) -> ApiResult {
+    let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
+    let known = active_codes(&state).await?;
+    let now = state.now_ms();
+    let new = body
+        .parse(
+            &MethodRules {
+                known_codes: &known,
+            },
+            now,
+            true,
+        )
+        .map_err(AppError::Validation)?;
+    let id = links::create(
+        &state.db,
+        caller.merchant_id,
+        &account.id,
+        &new,
+        "api v1",
+        now,
+    )
+    .await?;
+    let link = links::find(&state.db, caller.merchant_id, &account.id, id).await?;
+    Ok(ok(to_json(&state, &link, &account)))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((account_id, link_id)): Path<(String, i64)>,
+) -> ApiResult {
+    let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
+    let link = links::find(&state.db, caller.merchant_id, &account.id, link_id).await?;
+    Ok(ok(to_json(&state, &link, &account)))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((account_id, link_id)): Path<(String, i64)>,
+    ApiJson(body): ApiJson<UpdateLinkBody>,
+) -> ApiResult {
+    let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
+    let current = links::find(&state.db, caller.merchant_id, &account.id, link_id).await?;
+    let known = active_codes(&state).await?;
+    let now = state.now_ms();
+    let update = body
+        .parse(
+            &current,
+            &MethodRules {
+                known_codes: &known,
+            },
+            now,
+            false,
+        )
+        .map_err(AppError::Validation)?;
+    let key = || LinkKey {
+        merchant_id: caller.merchant_id,
+        account_id: &account.id,
+        link_id,
+    };
+    links::update_settings(&state.db, key(), &update.settings, now).await?;
+    links::set_status(&state.db, key(), update.status, now).await?;
+    let link = links::find(&state.db, caller.merchant_id, &account.id, link_id).await?;
+    Ok(ok(to_json(&state, &link, &account)))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((account_id, link_id)): Path<(String, i64)>,
+) -> ApiResult {
+    let key = LinkKey {
+        merchant_id: caller.merchant_id,
+        account_id: &account_id,
+        link_id,
+    };
+    match links::delete(&state.db, key).await {
+        Ok(()) => Ok(ok(
+            serde_json::json!({"message": "Payment Link deleted successfully"}),
+        )),
+        // The contract answers 403 for a link with history.
+        Err(AppError::Conflict(message)) => {
+            Err(ApiError::new(AppError::Forbidden).with_message(message))
+        }
+        Err(other) => Err(other.into()),
+    }
+}

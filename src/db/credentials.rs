@@ -1,0 +1,108 @@
+//! API credentials and bearer tokens.
+
+use crate::db::Db;
+use crate::error::AppError;
+use crate::on_db;
+
+/// A credential as issued: the only moment the secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IssuedCredential {
+    pub api_key: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Credential {
+    pub id: i64,
+    pub merchant_id: i64,
+    pub api_key: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+pub async fn create(db: &Db, merchant_id: i64, now_ms: i64) -> Result<IssuedCredential, AppError> {
+    let issued = IssuedCredential {
+        api_key: uuid::Uuid::new_v4().to_string(),
+        client_id: uuid::Uuid::new_v4().to_string(),
+        client_secret: {
+            use rand::Rng;
+            hex::encode(rand::thread_rng().gen::<[u8; 32]>())
+        },
+    };
+    on_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO api_credentials (merchant_id, api_key, client_id, client_secret, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(merchant_id)
+        .bind(&issued.api_key)
+        .bind(&issued.client_id)
+        .bind(&issued.client_secret)
+        .bind(now_ms)
+        .execute(pool)
+        .await?;
+    });
+    Ok(issued)
+}
+
+/// The live credential with this API key and client id.
+pub async fn find_active(
+    db: &Db,
+    api_key: &str,
+    client_id: &str,
+) -> Result<Option<Credential>, AppError> {
+    let row = on_db!(db, pool => {
+        sqlx::query_as::<_, Credential>(
+            "SELECT id, merchant_id, api_key, client_id, client_secret FROM api_credentials
+             WHERE api_key = $1 AND client_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(api_key)
+        .bind(client_id)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row)
+}
+
+pub async fn store_token(
+    db: &Db,
+    credential_id: i64,
+    token_hash: &str,
+    expires_at: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    on_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO api_tokens (token_hash, credential_id, expires_at, created_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(credential_id)
+        .bind(expires_at)
+        .bind(now_ms)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Who a live token belongs to: (credential id, merchant id, API key).
+pub async fn find_token(
+    db: &Db,
+    token_hash: &str,
+    now_ms: i64,
+) -> Result<Option<(i64, i64, String)>, AppError> {
+    let row = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT c.id, c.merchant_id, c.api_key FROM api_tokens t
+             JOIN api_credentials c ON c.id = t.credential_id
+             WHERE t.token_hash = $1 AND t.expires_at > $2 AND c.revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .bind(now_ms)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row)
+}
