@@ -37,7 +37,7 @@ fn to_json(state: &AppState, link: &PaymentLink, account: &Account) -> LinkJson 
     LinkJson::new(link, account, state.payer_url(&link.slug), state.now_ms())
 }
 
-async fn active_codes(state: &AppState) -> Result<Vec<String>, AppError> {
+pub(crate) async fn active_codes(state: &AppState) -> Result<Vec<String>, AppError> {
     Ok(methods::catalogue(&state.db)
         .await?
         .into_iter()

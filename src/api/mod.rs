@@ -5,6 +5,7 @@ pub mod auth;
 pub mod envelope;
 pub mod link_json;
 pub mod links;
+pub mod links_v2;
 pub mod tokens;
 
 use axum::routing::{get, post};
@@ -28,5 +29,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
             get(links::show).put(links::update).delete(links::delete),
+        )
+        // One path: POST takes an account id, GET a link id.
+        .route(
+            "/api/v2.0/payment-link/{id}",
+            post(links_v2::create).get(links_v2::show),
+        )
+        .route(
+            "/api/v2.0/payment-link/update/{payment_link_id}",
+            axum::routing::put(links_v2::update),
         )
 }

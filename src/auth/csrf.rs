@@ -13,7 +13,7 @@ use crate::state::AppState;
 
 /// Paths authenticated by API credentials, not cookies, so a forged browser post gains nothing.
 /// Provider callbacks are signed; the sandbox bank simulators hold no cookies to abuse.
-const TOKEN_AUTHENTICATED_PREFIXES: &[&str] = &["/api/v1", "/callbacks/", "/sandbox/"];
+const TOKEN_AUTHENTICATED_PREFIXES: &[&str] = &["/api/v", "/callbacks/", "/sandbox/"];
 
 pub async fn require_same_origin(
     State(state): State<AppState>,

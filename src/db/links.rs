@@ -325,6 +325,21 @@ pub async fn find(
     with_items(db, row.ok_or(AppError::NotFound)?).await
 }
 
+/// A link of the merchant by id, whatever its account (the v2 API addresses links so).
+pub async fn find_for_merchant(
+    db: &Db,
+    merchant_id: i64,
+    link_id: i64,
+) -> Result<PaymentLink, AppError> {
+    let sql = format!(
+        "SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.merchant_id = $1 AND l.id = $2"
+    );
+    let row: Option<LinkRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(merchant_id).bind(link_id).fetch_optional(pool).await?
+    });
+    with_items(db, row.ok_or(AppError::NotFound)?).await
+}
+
 /// A link by id alone, for the provider side, which knows attempts, not merchants.
 pub async fn find_by_id(db: &Db, link_id: i64) -> Result<PaymentLink, AppError> {
     let sql = format!("SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.id = $1");

@@ -410,3 +410,86 @@ async fn a_token_of_one_merchant_never_reaches_another() {
         .unwrap();
     assert!(!output.status.success());
 }
+
+#[tokio::test]
+async fn v2_creates_without_a_reference_and_updates_partially() {
+    let app = spawn_app().await;
+    let client = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;
+    let mut body = new_link("unused");
+    body.as_object_mut().unwrap().remove("reff_no");
+    body["expired_at"] = json!("2026-12-31T23:59:00+07:00");
+    let created = client
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v2.0/payment-link/{}", client.account_id),
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::OK);
+    let created: Value = created.json().await.unwrap();
+    let id = created["data"]["id"].as_i64().unwrap();
+    assert_eq!(created["data"]["source"], "api v2");
+    assert!(created["data"]["reff_no"]
+        .as_str()
+        .unwrap()
+        .starts_with("PL"));
+    assert_eq!(created["data"]["expired_at"], "2026-12-31T23:59:00+07:00");
+
+    let updated: Value = client
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v2.0/payment-link/update/{id}"),
+        )
+        .json(&json!({"max_usage": 3}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(updated["data"]["max_usage"], 3);
+    assert_eq!(
+        updated["data"]["required_customer_detail"], true,
+        "left as it was"
+    );
+    assert_eq!(
+        updated["data"]["redirect_url"],
+        "https://merchant.example.com/payment/success"
+    );
+
+    let shown = client
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v2.0/payment-link/{id}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shown.status(), StatusCode::OK);
+    let other = ApiClient::new(&app, "other@toko.id", "Toko Lain").await;
+    let hidden = other
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v2.0/payment-link/{id}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+
+    let malformed = client
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v2.0/payment-link/{}", client.account_id),
+        )
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    let malformed: Value = malformed.json().await.unwrap();
+    assert_eq!(malformed["success"], false);
+}
