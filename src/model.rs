@@ -137,6 +137,12 @@ pub struct PaymentAttempt {
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
     pub created_at: i64,
+    pub updated_at: i64,
+    pub payment_link_reff_no: String,
+    pub processed_timestamp: Option<i64>,
+    pub ip_address: Option<String>,
+    pub has_settle: bool,
+    pub settle_at: Option<i64>,
 }
 
 impl PaymentAttempt {

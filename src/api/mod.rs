@@ -3,12 +3,13 @@
 
 pub mod auth;
 pub mod envelope;
+pub mod histories;
 pub mod link_json;
 pub mod links;
 pub mod links_v2;
 pub mod tokens;
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 
 use crate::state::AppState;
@@ -30,6 +31,18 @@ pub fn routes() -> Router<AppState> {
             "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
             get(links::show).put(links::update).delete(links::delete),
         )
+        .route(
+            "/api/v1.0/payment-link-histories/{account_id}",
+            get(histories::list),
+        )
+        .route(
+            "/api/v1.0/payment-link-histories/{account_id}/{history_id}",
+            get(histories::show),
+        )
+        .route(
+            "/api/v1.0/payment-link-histories/{account_id}/{history_id}/simulate-payment",
+            post(histories::simulate_payment),
+        )
         // One path: POST takes an account id, GET a link id.
         .route(
             "/api/v2.0/payment-link/{id}",
@@ -37,6 +50,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/v2.0/payment-link/update/{payment_link_id}",
-            axum::routing::put(links_v2::update),
+            put(links_v2::update),
         )
 }

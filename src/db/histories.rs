@@ -154,6 +154,12 @@ struct AttemptRow {
     customer_email: Option<String>,
     customer_phone: Option<String>,
     created_at: i64,
+    updated_at: i64,
+    payment_link_reff_no: String,
+    processed_timestamp: Option<i64>,
+    ip_address: Option<String>,
+    has_settle: bool,
+    settle_at: Option<i64>,
 }
 
 impl TryFrom<AttemptRow> for PaymentAttempt {
@@ -177,6 +183,12 @@ impl TryFrom<AttemptRow> for PaymentAttempt {
             customer_email: row.customer_email,
             customer_phone: row.customer_phone,
             created_at: row.created_at,
+            updated_at: row.updated_at,
+            payment_link_reff_no: row.payment_link_reff_no,
+            processed_timestamp: row.processed_timestamp,
+            ip_address: row.ip_address,
+            has_settle: row.has_settle,
+            settle_at: row.settle_at,
         })
     }
 }
@@ -184,7 +196,8 @@ impl TryFrom<AttemptRow> for PaymentAttempt {
 const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_method_code,
     payment_method_name, payment_method_value, payment_method_additional, amount, fee,
     net_amount, status, expired_at, payment_date, customer_name, customer_email, customer_phone,
-    created_at";
+    created_at, updated_at, payment_link_reff_no, processed_timestamp, ip_address, has_settle,
+    settle_at";
 
 /// An attempt of the given link by its reference (the payer's view).
 pub async fn find_on_link(
@@ -327,6 +340,174 @@ pub async fn find_by_reff(db: &Db, reff_no: &str) -> Result<PaymentAttempt, AppE
     let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories WHERE reff_no = $1");
     let row: Option<AttemptRow> = on_db!(db, pool => {
         sqlx::query_as(&sql).bind(reff_no).fetch_optional(pool).await?
+    });
+    row.ok_or(AppError::NotFound)?.try_into()
+}
+
+/// Orders the history list may be sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HistorySort {
+    #[default]
+    Id,
+    CreatedAt,
+    Amount,
+    PaymentDate,
+}
+
+impl HistorySort {
+    fn column(self) -> &'static str {
+        match self {
+            HistorySort::Id => "id",
+            HistorySort::CreatedAt => "created_at",
+            HistorySort::Amount => "amount",
+            HistorySort::PaymentDate => "payment_date",
+        }
+    }
+}
+
+/// Inclusive time bounds, Unix ms.
+pub type Range = (Option<i64>, Option<i64>);
+
+/// The history list's filters (the API contract's query parameters), all ANDed.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryFilter {
+    pub reff_no: Option<String>,
+    pub status: Option<AttemptStatus>,
+    pub method_name: Option<String>,
+    pub method_value: Option<String>,
+    pub amount: Option<i64>,
+    pub amount_min: Option<i64>,
+    pub amount_max: Option<i64>,
+    pub has_settle: Option<bool>,
+    pub created_at: Range,
+    pub payment_date: Range,
+    pub processed_timestamp: Range,
+    pub settle_at: Range,
+    /// Records older than this are archived from the list (the contract keeps 12 months).
+    pub created_since: i64,
+    pub sort: HistorySort,
+    pub descending: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+fn push_filters<'a, DB>(
+    query: &mut sqlx::QueryBuilder<'a, DB>,
+    merchant_id: i64,
+    account_id: &'a str,
+    filter: &'a HistoryFilter,
+) where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    query
+        .push(" WHERE payment_link_id IN (SELECT id FROM payment_links WHERE merchant_id = ")
+        .push_bind(merchant_id)
+        .push(" AND account_id = ")
+        .push_bind(account_id)
+        .push(") AND created_at >= ")
+        .push_bind(filter.created_since);
+    let contains = [
+        ("reff_no", &filter.reff_no),
+        ("payment_method_name", &filter.method_name),
+        ("payment_method_value", &filter.method_value),
+    ];
+    for (column, text) in contains {
+        if let Some(text) = text.as_deref().filter(|t| !t.trim().is_empty()) {
+            query
+                .push(format!(" AND LOWER({column}) LIKE "))
+                .push_bind(crate::db::like_pattern(text))
+                .push(" ESCAPE '\\'");
+        }
+    }
+    if let Some(status) = filter.status {
+        query.push(" AND status = ").push_bind(status.as_str());
+    }
+    if let Some(amount) = filter.amount {
+        query.push(" AND amount = ").push_bind(amount);
+    }
+    if let Some(min) = filter.amount_min {
+        query.push(" AND amount >= ").push_bind(min);
+    }
+    if let Some(max) = filter.amount_max {
+        query.push(" AND amount <= ").push_bind(max);
+    }
+    if let Some(settled) = filter.has_settle {
+        query.push(" AND has_settle = ").push_bind(settled);
+    }
+    let ranges = [
+        ("created_at", filter.created_at),
+        ("payment_date", filter.payment_date),
+        ("processed_timestamp", filter.processed_timestamp),
+        ("settle_at", filter.settle_at),
+    ];
+    for (column, (from, to)) in ranges {
+        if let Some(from) = from {
+            query.push(format!(" AND {column} >= ")).push_bind(from);
+        }
+        if let Some(to) = to {
+            query.push(format!(" AND {column} <= ")).push_bind(to);
+        }
+    }
+}
+
+/// One account's attempts, filtered, sorted and paged, with the total for the pager.
+pub async fn search(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+    filter: &HistoryFilter,
+) -> Result<crate::model::Page<PaymentAttempt>, AppError> {
+    let per_page = filter.per_page.clamp(1, 100);
+    let page = filter.page.max(1);
+    let (total, rows): (i64, Vec<AttemptRow>) = on_db!(db, pool => {
+        let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM payment_link_histories");
+        push_filters(&mut count, merchant_id, account_id, filter);
+        let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
+        let mut rows = sqlx::QueryBuilder::new(format!(
+            "SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories"
+        ));
+        push_filters(&mut rows, merchant_id, account_id, filter);
+        let direction = if filter.descending { "DESC" } else { "ASC" };
+        rows.push(format!(" ORDER BY {} {direction}, id {direction} LIMIT ", filter.sort.column()))
+            .push_bind(per_page)
+            .push(" OFFSET ")
+            .push_bind((page - 1) * per_page);
+        (total, rows.build_query_as().fetch_all(pool).await?)
+    });
+    Ok(crate::model::Page {
+        rows: rows
+            .into_iter()
+            .map(PaymentAttempt::try_from)
+            .collect::<Result<_, _>>()?,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// One attempt of an account's links by its id.
+pub async fn find_in_account(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+    history_id: i64,
+) -> Result<PaymentAttempt, AppError> {
+    let sql = format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories
+         WHERE id = $1 AND payment_link_id IN
+             (SELECT id FROM payment_links WHERE merchant_id = $2 AND account_id = $3)"
+    );
+    let row: Option<AttemptRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(history_id)
+            .bind(merchant_id)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?
     });
     row.ok_or(AppError::NotFound)?.try_into()
 }

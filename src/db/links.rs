@@ -175,16 +175,6 @@ fn status_condition(status: Option<ComputedStatus>) -> &'static str {
     }
 }
 
-fn like_pattern(search: &str) -> String {
-    let escaped = search
-        .trim()
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
     id: i64,
@@ -210,7 +200,7 @@ pub async fn list(
         .search
         .as_deref()
         .filter(|s| !s.trim().is_empty())
-        .map(like_pattern);
+        .map(crate::db::like_pattern);
     let per_page = filter.per_page.clamp(1, 100);
     let page = filter.page.max(1);
     let condition = format!(

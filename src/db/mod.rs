@@ -97,3 +97,15 @@ pub fn is_unique_violation(error: &sqlx::Error, hint: &str) -> bool {
         _ => false,
     }
 }
+
+/// A case-insensitive "contains" pattern for `LOWER(col) LIKE $n ESCAPE '\\'`, with the
+/// wildcards in the search text escaped so they match literally.
+pub(crate) fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}

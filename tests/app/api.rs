@@ -493,3 +493,115 @@ async fn v2_creates_without_a_reference_and_updates_partially() {
     let malformed: Value = malformed.json().await.unwrap();
     assert_eq!(malformed["success"], false);
 }
+
+#[tokio::test]
+async fn histories_are_listed_filtered_shown_and_simulated() {
+    let app = spawn_app().await;
+    let client = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;
+    let mut body = new_link("H-1");
+    body["required_customer_detail"] = json!(false);
+    body["whitelisted_payment_method"] = Value::Null;
+    let created: Value = client
+        .call(reqwest::Method::POST, &client.links_path())
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["success"], true, "{created}");
+    let slug = app.scalar_text("SELECT slug FROM payment_links").await;
+    for method in ["VA_BRI", "QRIS", "GOPAY"] {
+        let response = app
+            .new_browser()
+            .call("pay", &[("slug", &slug), ("method", method)])
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{method}");
+    }
+    let base = format!("/api/v1.0/payment-link-histories/{}", client.account_id);
+    let get = |query: String| {
+        let request = client.call(reqwest::Method::GET, &format!("{base}{query}"));
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let all = get(String::new()).await;
+    assert_eq!(all["data"].as_array().unwrap().len(), 3);
+    assert_eq!(all["pagination"]["total"], 3);
+    assert_eq!(
+        all["data"][0]["payment_method_name"], "GoPay",
+        "newest first"
+    );
+    assert_eq!(all["data"][0]["payment_link_reff_no"], "H-1");
+    assert_eq!(all["data"][0]["customer_name"], "");
+
+    let by_name = get("?payment_method_name=va%20bri".into()).await;
+    assert_eq!(by_name["data"].as_array().unwrap().len(), 1);
+    let va_id = by_name["data"][0]["id"].as_i64().unwrap();
+    let ascending = get("?sort_by=amount&sort_order=asc&per_page=2".into()).await;
+    assert_eq!(ascending["data"].as_array().unwrap().len(), 2);
+    assert_eq!(ascending["pagination"]["totalPages"], 2);
+    let none = get("?amount_min=150001".into()).await;
+    assert_eq!(none["data"].as_array().unwrap().len(), 0);
+    let exact = get("?amount=150000.00&status=pending".into()).await;
+    assert_eq!(exact["data"].as_array().unwrap().len(), 3);
+
+    let bad = client
+        .call(
+            reqwest::Method::GET,
+            &format!("{base}?status=settled&sort_by=fee"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bad: Value = bad.json().await.unwrap();
+    assert!(bad["error"]["errors"]["status"].is_array());
+    assert!(bad["error"]["errors"]["sort_by"].is_array());
+
+    let paid = client
+        .call(
+            reqwest::Method::POST,
+            &format!("{base}/{va_id}/simulate-payment"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paid.status(), StatusCode::OK);
+    let shown: Value = client
+        .call(reqwest::Method::GET, &format!("{base}/{va_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["data"]["status"], "paid");
+    assert_eq!(shown["data"]["fee"], 4000);
+    assert_eq!(shown["data"]["net_amount"], 146000);
+    assert!(shown["data"]["payment_date"]
+        .as_str()
+        .unwrap()
+        .ends_with("+07:00"));
+    let paid_only = get("?status=paid&payment_date_from=2026-11-25T00:00:00%2B07:00".into()).await;
+    assert_eq!(paid_only["data"].as_array().unwrap().len(), 1);
+
+    let other = ApiClient::new(&app, "other@toko.id", "Toko Lain").await;
+    let hidden = other
+        .call(reqwest::Method::GET, &format!("{base}/{va_id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    let own_account = other
+        .call(
+            reqwest::Method::GET,
+            &format!(
+                "/api/v1.0/payment-link-histories/{}/{va_id}",
+                other.account_id
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own_account.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,244 @@
+//! v1.0 history endpoints: list (with the contract's filters and sorts), show, and the
+//! sandbox's simulate-payment.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use serde::Serialize;
+
+use crate::api::auth::ApiCaller;
+use crate::api::envelope::{ok, ok_page, ApiResult, Pagination};
+use crate::api::link_json::parse_expired_at;
+use crate::db::accounts;
+use crate::db::histories::{self, HistoryFilter, HistorySort};
+use crate::domain::attempt::AttemptStatus;
+use crate::domain::time::to_iso_wib;
+use crate::domain::FieldErrors;
+use crate::model::PaymentAttempt;
+use crate::state::AppState;
+
+/// The contract lists only the last 12 months.
+const RETENTION_MS: i64 = 365 * 24 * 3600 * 1000;
+
+/// The history object of the contract (§3.2); amounts as integers, times in +07:00.
+#[derive(Debug, Serialize)]
+pub struct HistoryJson {
+    id: i64,
+    reff_no: String,
+    payment_link_reff_no: String,
+    payment_method_code: String,
+    payment_method_name: String,
+    payment_method_value: String,
+    payment_method_additional: Option<String>,
+    expired_at: String,
+    is_expired: bool,
+    amount: i64,
+    fee: i64,
+    net_amount: i64,
+    payment_date: Option<String>,
+    balance_after: Option<i64>,
+    status: &'static str,
+    status_computed: &'static str,
+    customer_name: String,
+    customer_email: String,
+    customer_phone: String,
+    ip_address: Option<String>,
+    locations: serde_json::Value,
+    processed_timestamp: Option<String>,
+    has_settle: bool,
+    settle_at: Option<String>,
+    optional_metadata: serde_json::Value,
+    created_at: String,
+    updated_at: String,
+}
+
+impl HistoryJson {
+    pub fn new(a: &PaymentAttempt, now_ms: i64) -> HistoryJson {
+        HistoryJson {
+            id: a.id,
+            reff_no: a.reff_no.clone(),
+            payment_link_reff_no: a.payment_link_reff_no.clone(),
+            payment_method_code: a.method_code.clone(),
+            payment_method_name: a.method_name.clone(),
+            payment_method_value: a.value.clone(),
+            payment_method_additional: a.additional.clone(),
+            expired_at: to_iso_wib(a.expired_at),
+            is_expired: a.expired_at <= now_ms,
+            amount: a.amount.value(),
+            fee: a.fee.value(),
+            net_amount: a.net_amount.value(),
+            payment_date: a.payment_date.map(to_iso_wib),
+            // Not tracked: payment links credit no wallet balance here.
+            balance_after: None,
+            status: a.status.as_str(),
+            status_computed: a.status_computed(now_ms).as_str(),
+            // The contract sends empty strings, not null, when no detail was asked.
+            customer_name: a.customer_name.clone().unwrap_or_default(),
+            customer_email: a.customer_email.clone().unwrap_or_default(),
+            customer_phone: a.customer_phone.clone().unwrap_or_default(),
+            ip_address: a.ip_address.clone(),
+            locations: serde_json::json!({}),
+            processed_timestamp: a.processed_timestamp.map(to_iso_wib),
+            has_settle: a.has_settle,
+            settle_at: a.settle_at.map(to_iso_wib),
+            optional_metadata: serde_json::json!({}),
+            created_at: to_iso_wib(a.created_at),
+            updated_at: to_iso_wib(a.updated_at),
+        }
+    }
+}
+
+/// Whole rupiah; "1200000.00" is accepted, a real fraction is not.
+fn parse_amount(s: &str) -> Result<i64, String> {
+    let (whole, fraction) = s.trim().split_once('.').unwrap_or((s.trim(), ""));
+    if !fraction.bytes().all(|b| b == b'0') {
+        return Err("must be whole rupiah".into());
+    }
+    whole
+        .parse()
+        .map_err(|_| "must be a number of rupiah".into())
+}
+
+/// Reads the query parameters into a filter, naming every bad one.
+fn filter_from(query: &HashMap<String, String>, now_ms: i64) -> Result<HistoryFilter, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let text = |k: &str| {
+        query
+            .get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let mut amount = |k: &str| {
+        text(k).and_then(|v| {
+            parse_amount(&v)
+                .map_err(|e| errors.add(k, format!("{k} {e}")))
+                .ok()
+        })
+    };
+    let (amount_exact, amount_min, amount_max) =
+        (amount("amount"), amount("amount_min"), amount("amount_max"));
+    let mut time = |k: &str| {
+        text(k).and_then(|v| {
+            parse_expired_at(&serde_json::Value::String(v))
+                .map_err(|_| errors.add(k, format!("{k} must be an ISO-8601 date-time")))
+                .ok()
+                .flatten()
+        })
+    };
+    let mut range = |name: &str| (time(&format!("{name}_from")), time(&format!("{name}_to")));
+    let (created_at, payment_date, processed_timestamp, settle_at) = (
+        range("created_at"),
+        range("payment_date"),
+        range("processed_timestamp"),
+        range("settle_at"),
+    );
+    let status = match text("status") {
+        Some(s) => AttemptStatus::parse(&s)
+            .map_err(|m| errors.add("status", m))
+            .ok(),
+        None => None,
+    };
+    let has_settle = match text("has_settle").as_deref() {
+        None => None,
+        Some("true" | "1") => Some(true),
+        Some("false" | "0") => Some(false),
+        Some(_) => {
+            errors.add("has_settle", "has_settle must be true or false");
+            None
+        }
+    };
+    let sort = match text("sort_by").as_deref() {
+        None | Some("id") => HistorySort::Id,
+        Some("created_at") => HistorySort::CreatedAt,
+        Some("amount") => HistorySort::Amount,
+        Some("payment_date") => HistorySort::PaymentDate,
+        Some(_) => {
+            errors.add(
+                "sort_by",
+                "sort_by must be id, created_at, amount or payment_date",
+            );
+            HistorySort::Id
+        }
+    };
+    let descending = match text("sort_order").as_deref() {
+        None | Some("desc") => true,
+        Some("asc") => false,
+        Some(_) => {
+            errors.add("sort_order", "sort_order must be asc or desc");
+            true
+        }
+    };
+    let number = |k: &str, default: i64| {
+        text(k)
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(default)
+    };
+    errors.into_result(HistoryFilter {
+        reff_no: text("reff_no"),
+        status,
+        method_name: text("payment_method_name"),
+        method_value: text("payment_method_value"),
+        amount: amount_exact,
+        amount_min,
+        amount_max,
+        has_settle,
+        created_at,
+        payment_date,
+        processed_timestamp,
+        settle_at,
+        created_since: now_ms - RETENTION_MS,
+        sort,
+        descending,
+        page: number("page", 1),
+        per_page: number("per_page", 25),
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(account_id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult {
+    let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
+    let now = state.now_ms();
+    let filter = filter_from(&query, now)?;
+    let page = histories::search(&state.db, caller.merchant_id, &account.id, &filter).await?;
+    let data: Vec<_> = page.rows.iter().map(|a| HistoryJson::new(a, now)).collect();
+    let base = format!(
+        "{}/api/v1.0/payment-link-histories/{}",
+        state.settings.public_base_url, account.id
+    );
+    let pagination = Pagination::new(
+        page.total,
+        data.len() as i64,
+        page.page,
+        page.per_page,
+        &base,
+    );
+    Ok(ok_page(data, pagination))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((account_id, history_id)): Path<(String, i64)>,
+) -> ApiResult {
+    let attempt =
+        histories::find_in_account(&state.db, caller.merchant_id, &account_id, history_id).await?;
+    Ok(ok(HistoryJson::new(&attempt, state.now_ms())))
+}
+
+/// Sandbox only: pays a pending attempt in full through the signed provider callback.
+pub async fn simulate_payment(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((account_id, history_id)): Path<(String, i64)>,
+) -> ApiResult {
+    let attempt =
+        histories::find_in_account(&state.db, caller.merchant_id, &account_id, history_id).await?;
+    crate::payments::sandbox::bank::simulate_paid(&state, &attempt).await?;
+    let paid =
+        histories::find_in_account(&state.db, caller.merchant_id, &account_id, history_id).await?;
+    Ok(ok(HistoryJson::new(&paid, state.now_ms())))
+}
