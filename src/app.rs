@@ -8,6 +8,7 @@ use leptos_router::{path, SsrMode};
 use crate::ui::auth::{LogInPage, SignUpPage};
 use crate::ui::components::NotFoundPage;
 use crate::ui::dashboard::accounts::AccountsPage;
+use crate::ui::dashboard::developers::DevelopersPage;
 use crate::ui::dashboard::link_edit::EditLinkPage;
 use crate::ui::dashboard::link_new::NewLinkPage;
 use crate::ui::dashboard::link_show::LinkPage;
@@ -46,6 +47,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup") view=SignUpPage/>
                 <Route path=path!("/login") view=LogInPage/>
                 <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async/>
+                <Route path=path!("/developers") view=DevelopersPage ssr=SsrMode::Async/>
                 <Route path=path!("/accounts/:account_id/links") view=LinksPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/accounts/:account_id/links/new")

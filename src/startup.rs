@@ -30,7 +30,7 @@ use crate::ui::{dashboard, qr};
 pub const SESSION_COOKIE: &str = "paylinks_session";
 
 /// Pages that need a signed-in merchant; anyone else is sent to the log-in page.
-const DASHBOARD_PREFIXES: &[&str] = &["/dashboard", "/accounts"];
+const DASHBOARD_PREFIXES: &[&str] = &["/dashboard", "/accounts", "/developers"];
 
 pub fn build_state(
     settings: Settings,

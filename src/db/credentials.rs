@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::on_db;
 
 /// A credential as issued: the only moment the secret is shown.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IssuedCredential {
     pub api_key: String,
     pub client_id: String,
@@ -105,4 +105,87 @@ pub async fn find_token(
         .await?
     });
     Ok(row)
+}
+
+/// A credential as the dashboard lists it: never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct CredentialSummary {
+    pub id: i64,
+    pub api_key: String,
+    pub client_id: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn list(db: &Db, merchant_id: i64) -> Result<Vec<CredentialSummary>, AppError> {
+    let rows = on_db!(db, pool => {
+        sqlx::query_as::<_, CredentialSummary>(
+            "SELECT id, api_key, client_id, created_at, revoked_at FROM api_credentials
+             WHERE merchant_id = $1 ORDER BY id DESC",
+        )
+        .bind(merchant_id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows)
+}
+
+/// Replaces a live credential's secret; its tokens stop working at once.
+pub async fn rotate_secret(
+    db: &Db,
+    merchant_id: i64,
+    credential_id: i64,
+) -> Result<IssuedCredential, AppError> {
+    let secret = {
+        use rand::Rng;
+        hex::encode(rand::thread_rng().gen::<[u8; 32]>())
+    };
+    let row: Option<(String, String)> = on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        let row: Option<(String, String)> = sqlx::query_as(
+            "UPDATE api_credentials SET client_secret = $1
+             WHERE id = $2 AND merchant_id = $3 AND revoked_at IS NULL
+             RETURNING api_key, client_id",
+        )
+        .bind(&secret)
+        .bind(credential_id)
+        .bind(merchant_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM api_tokens WHERE credential_id = $1")
+            .bind(credential_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(row)
+    }
+    .await)?;
+    let (api_key, client_id) = row.ok_or(AppError::NotFound)?;
+    Ok(IssuedCredential {
+        api_key,
+        client_id,
+        client_secret: secret,
+    })
+}
+
+/// Revokes a credential for good; its tokens stop working at once.
+pub async fn revoke(
+    db: &Db,
+    merchant_id: i64,
+    credential_id: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let changed = on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE api_credentials SET revoked_at = $1
+             WHERE id = $2 AND merchant_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(now_ms)
+        .bind(credential_id)
+        .bind(merchant_id)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    crate::db::accounts::found(changed)
 }

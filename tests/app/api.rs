@@ -605,3 +605,108 @@ async fn histories_are_listed_filtered_shown_and_simulated() {
         .unwrap();
     assert_eq!(own_account.status(), StatusCode::NOT_FOUND);
 }
+
+/// The secret shown once on the Developers page.
+async fn fresh_secret(app: &TestApp) -> (String, String, String) {
+    let (status, html) = app.page("/developers").await;
+    assert_eq!(status, StatusCode::OK);
+    let grab = |label: &str| {
+        let start = html
+            .find(label)
+            .unwrap_or_else(|| panic!("{label} in {html}"));
+        let code = &html[start..];
+        let open = code.find("<code").unwrap();
+        let value_start = open + code[open..].find('>').unwrap() + 1;
+        let value_end = value_start + code[value_start..].find('<').unwrap();
+        code[value_start..value_end].to_string()
+    };
+    let fresh = (
+        grab("API key (X-PARTNER-ID)"),
+        grab("Client ID"),
+        grab("Client secret"),
+    );
+    let (_, again) = app.page("/developers").await;
+    assert!(!again.contains(&fresh.2), "the secret is shown once");
+    fresh
+}
+
+#[tokio::test]
+async fn the_developers_page_issues_rotates_and_revokes_credentials() {
+    let app = spawn_app().await;
+    let account_id = app.sign_up("Toko Dev", "dev@toko.id").await;
+    assert_eq!(
+        app.call("credential_create", &[]).await.status(),
+        StatusCode::OK
+    );
+    let (api_key, client_id, client_secret) = fresh_secret(&app).await;
+    let mut client = ApiClient {
+        base: app.address.clone(),
+        api_key,
+        client_id,
+        client_secret,
+        account_id,
+        token: String::new(),
+        http: reqwest::Client::new(),
+    };
+    let today = wib_date(START_MS);
+    let token: Value = client.request_token(&today).await.json().await.unwrap();
+    client.token = token["data"]["access_token"].as_str().unwrap().to_string();
+    let list = |c: &ApiClient| c.call(reqwest::Method::GET, &c.links_path()).send();
+    assert_eq!(list(&client).await.unwrap().status(), StatusCode::OK);
+
+    let id = app
+        .scalar("SELECT id FROM api_credentials")
+        .await
+        .to_string();
+    let refused = app
+        .call("credential_rotate", &[("credential_id", &id)])
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "needs the confirmation"
+    );
+    let other = app.new_browser();
+    other.sign_up("Toko Lain", "lain@toko.id").await;
+    let stolen = other
+        .call(
+            "credential_rotate",
+            &[("credential_id", &id), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(stolen.status(), StatusCode::NOT_FOUND);
+
+    let rotated = app
+        .call(
+            "credential_rotate",
+            &[("credential_id", &id), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+    assert_eq!(
+        list(&client).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "old token dead"
+    );
+    assert_eq!(
+        client.request_token(&today).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "old secret dead"
+    );
+    client.client_secret = fresh_secret(&app).await.2;
+    assert_eq!(client.request_token(&today).await.status(), StatusCode::OK);
+
+    let revoked = app
+        .call(
+            "credential_revoke",
+            &[("credential_id", &id), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(revoked.status(), StatusCode::OK);
+    assert_eq!(
+        client.request_token(&today).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, html) = app.page("/developers").await;
+    assert!(html.contains("Revoked"));
+}

@@ -47,6 +47,7 @@ pub fn DashboardShell(
                                 <a href=format!("/accounts/{id}/links")>"Payment links"</a>
                             })}
                             <a href="/accounts">"Accounts"</a>
+                            <a href="/developers">"Developers"</a>
                         </nav>
                         <span class="who">{nav.merchant_name}" · "{nav.email}</span>
                         <LogOutButton/>

@@ -1,6 +1,7 @@
 //! The merchant dashboard.
 
 pub mod accounts;
+pub mod developers;
 pub mod link_attempts;
 pub mod link_edit;
 pub mod link_new;

@@ -1,0 +1,226 @@
+//! Developers: API credentials (create, rotate the secret, revoke). A secret is shown once,
+//! right after it is issued.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::time::format_wib;
+use crate::error::AppError;
+use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CredentialRow {
+    pub id: i64,
+    pub api_key: String,
+    pub client_id: String,
+    pub created_at: i64,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FreshCredential {
+    pub api_key: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DevelopersData {
+    pub credentials: Vec<CredentialRow>,
+    /// The secret just issued, shown this once (kept in the session until then).
+    pub fresh: Option<FreshCredential>,
+    pub api_base: String,
+}
+
+#[cfg(feature = "ssr")]
+const FRESH_KEY: &str = "fresh_credential";
+
+#[cfg(feature = "ssr")]
+async fn remember_fresh(issued: crate::db::credentials::IssuedCredential) -> Result<(), AppError> {
+    let fresh = FreshCredential {
+        api_key: issued.api_key,
+        client_id: issued.client_id,
+        client_secret: issued.client_secret,
+    };
+    crate::ui::context::session()
+        .await?
+        .insert(FRESH_KEY, fresh)
+        .await?;
+    leptos_axum::redirect("/developers");
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "developers")]
+pub async fn get_developers() -> Result<DevelopersData, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let credentials = crate::db::credentials::list(&state.db, user.merchant_id)
+        .await?
+        .into_iter()
+        .map(|c| CredentialRow {
+            id: c.id,
+            api_key: c.api_key,
+            client_id: c.client_id,
+            created_at: c.created_at,
+            revoked: c.revoked_at.is_some(),
+        })
+        .collect();
+    let fresh = crate::ui::context::session()
+        .await?
+        .remove::<FreshCredential>(FRESH_KEY)
+        .await?;
+    Ok(DevelopersData {
+        credentials,
+        fresh,
+        api_base: format!("{}/api", state.settings.public_base_url),
+    })
+}
+
+#[server(prefix = "/fn", endpoint = "credential_create")]
+pub async fn create_api_credential() -> Result<(), AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let issued =
+        crate::db::credentials::create(&state.db, user.merchant_id, state.now_ms()).await?;
+    remember_fresh(issued).await
+}
+
+#[server(prefix = "/fn", endpoint = "credential_rotate")]
+pub async fn rotate_api_credential(
+    credential_id: i64,
+    #[server(default)] confirm: Option<String>,
+) -> Result<(), AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    if confirm.is_none() {
+        return Err(AppError::field(
+            "confirm",
+            "Tick the box: the current secret stops working.",
+        ));
+    }
+    let issued =
+        crate::db::credentials::rotate_secret(&state.db, user.merchant_id, credential_id).await?;
+    remember_fresh(issued).await
+}
+
+#[server(prefix = "/fn", endpoint = "credential_revoke")]
+pub async fn revoke_api_credential(
+    credential_id: i64,
+    #[server(default)] confirm: Option<String>,
+) -> Result<(), AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    if confirm.is_none() {
+        return Err(AppError::field(
+            "confirm",
+            "Tick the box: integrations using it stop working.",
+        ));
+    }
+    crate::db::credentials::revoke(&state.db, user.merchant_id, credential_id, state.now_ms()).await
+}
+
+#[component]
+pub fn DevelopersPage() -> impl IntoView {
+    let create = ServerAction::<CreateApiCredential>::new();
+    let rotate = ServerAction::<RotateApiCredential>::new();
+    let revoke = ServerAction::<RevokeApiCredential>::new();
+    let data = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                rotate.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |_| get_developers(),
+    );
+    let create_result = Signal::derive(move || create.value().get());
+    let rotate_result = Signal::derive(move || rotate.value().get());
+    let revoke_result = Signal::derive(move || revoke.value().get());
+    view! {
+        <Title text="Developers · paylinks"/>
+        <DashboardShell account_id=Signal::derive(|| None::<String>)>
+            <h1>"Developers"</h1>
+            <p class="hint">
+                "The REST API follows Singapay's payment-link contract. Send the API key as "
+                <code>"X-PARTNER-ID"</code>", sign the token request with the client secret, then call "
+                "the endpoints with the bearer token. The README has a curl walk-through."
+            </p>
+            <FormAlert result=create_result/>
+            <FormAlert result=rotate_result/>
+            <FormAlert result=revoke_result/>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! { <Credentials data rotate revoke/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ActionForm action=create>
+                <button type="submit" class="primary">"Create a credential"</button>
+            </ActionForm>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn Credentials(
+    data: DevelopersData,
+    rotate: ServerAction<RotateApiCredential>,
+    revoke: ServerAction<RevokeApiCredential>,
+) -> impl IntoView {
+    let rotate_errors = Signal::derive(move || form_errors(rotate.value().get()));
+    let revoke_errors = Signal::derive(move || form_errors(revoke.value().get()));
+    view! {
+        <p>"API base URL: "<code>{data.api_base}</code></p>
+        {data.fresh.map(|fresh| view! {
+            <section class="card" data-testid="fresh-credential">
+                <h2>"Your new credential"</h2>
+                <p class="alert alert-info">"Copy the client secret now: it is not shown again."</p>
+                <dl class="fields">
+                    <dt>"API key (X-PARTNER-ID)"</dt><dd><code>{fresh.api_key}</code></dd>
+                    <dt>"Client ID"</dt><dd><code>{fresh.client_id}</code></dd>
+                    <dt>"Client secret"</dt><dd><code data-testid="client-secret">{fresh.client_secret}</code></dd>
+                </dl>
+            </section>
+        })}
+        {if data.credentials.is_empty() {
+            view! { <section class="empty"><p>"No credentials yet."</p></section> }.into_any()
+        } else {
+            view! {
+                <table class="table">
+                    <thead>
+                        <tr><th>"API key"</th><th>"Client ID"</th><th>"Created"</th><th>"Status"</th><th></th></tr>
+                    </thead>
+                    <tbody>
+                        {data.credentials.into_iter().map(|c| {
+                            let (rotate_id, revoke_id) = (c.id, c.id);
+                            view! {
+                                <tr>
+                                    <td><code>{c.api_key}</code></td>
+                                    <td><code>{c.client_id}</code></td>
+                                    <td>{format_wib(c.created_at)}</td>
+                                    <td>{if c.revoked { "Revoked" } else { "Active" }}</td>
+                                    <td class="actions">
+                                        {(!c.revoked).then(|| view! {
+                                            <ActionForm action=rotate attr:class="inline-form">
+                                                <input type="hidden" name="credential_id" value=rotate_id/>
+                                                <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
+                                                <button type="submit">"Rotate secret"</button>
+                                            </ActionForm>
+                                            <ActionForm action=revoke attr:class="inline-form">
+                                                <input type="hidden" name="credential_id" value=revoke_id/>
+                                                <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
+                                                <button type="submit" class="danger">"Revoke"</button>
+                                            </ActionForm>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <FieldError errors=rotate_errors field="confirm"/>
+                <FieldError errors=revoke_errors field="confirm"/>
+            }.into_any()
+        }}
+    }
+}
