@@ -66,7 +66,12 @@ pub fn build_router(state: AppState) -> Router {
     let router = Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/dashboard", get(dashboard::dashboard_home))
-        .merge(crate::api::routes())
+        .merge(
+            crate::api::routes().route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                crate::api::idempotency::idempotent,
+            )),
+        )
         .route("/pay/{slug}/qr.svg", get(qr::svg))
         .route("/pay/{slug}/qr.png", get(qr::png))
         .route("/pay/{slug}/{reff_no}/code.svg", get(qr::attempt_svg))

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod envelope;
 pub mod histories;
+pub mod idempotency;
 pub mod link_json;
 pub mod links;
 pub mod links_v2;

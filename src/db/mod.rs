@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod credentials;
 pub mod histories;
+pub mod idempotency;
 pub mod links;
 pub mod merchants;
 pub mod methods;

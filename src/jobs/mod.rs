@@ -43,11 +43,30 @@ pub async fn settle_payments(db: &Db, now_ms: i64, delay_ms: i64) -> Result<u64,
     Ok(settled)
 }
 
+/// Forgets API tokens past their expiry and idempotent responses older than a day.
+pub async fn purge_api_leftovers(db: &Db, now_ms: i64) -> Result<u64, AppError> {
+    let purged = on_db!(db, pool => {
+        let tokens = sqlx::query("DELETE FROM api_tokens WHERE expires_at <= $1")
+            .bind(now_ms)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        let keys = sqlx::query("DELETE FROM api_idempotency_keys WHERE created_at < $1")
+            .bind(now_ms - 24 * 3600 * 1000)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        tokens + keys
+    });
+    Ok(purged)
+}
+
 /// One pass of every job.
 pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     let now = state.now_ms();
     let expired = expire_attempts(&state.db, now).await?;
     let settled = settle_payments(&state.db, now, state.settings.settlement_delay_ms).await?;
+    purge_api_leftovers(&state.db, now).await?;
     if expired + settled > 0 {
         tracing::info!(expired, settled, "background jobs ran");
     }

@@ -48,11 +48,16 @@ impl ApiClient {
             token: String::new(),
             http: reqwest::Client::new(),
         };
-        let response = client.request_token(&wib_date(START_MS)).await;
+        client.refresh_token(app).await;
+        client
+    }
+
+    /// A new token, signed with today's date in Jakarta.
+    async fn refresh_token(&mut self, app: &TestApp) {
+        let response = self.request_token(&wib_date(app.state.now_ms())).await;
         assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.unwrap();
-        client.token = body["data"]["access_token"].as_str().unwrap().to_string();
-        client
+        self.token = body["data"]["access_token"].as_str().unwrap().to_string();
     }
 
     async fn request_token(&self, date: &str) -> reqwest::Response {
@@ -709,4 +714,58 @@ async fn the_developers_page_issues_rotates_and_revokes_credentials() {
     );
     let (_, html) = app.page("/developers").await;
     assert!(html.contains("Revoked"));
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body() {
+    let app = spawn_app().await;
+    let client = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;
+    let post = |body: Value, key: &str| {
+        client
+            .call(reqwest::Method::POST, &client.links_path())
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    let first = post(new_link("IDEM-1"), "order-42").await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let first: Value = first.json().await.unwrap();
+    let again = post(new_link("IDEM-1"), "order-42").await.unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "replayed, not a duplicate reff_no"
+    );
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["data"]["id"], first["data"]["id"]);
+    assert_eq!(app.count("payment_links").await, 1);
+
+    let other_body = post(new_link("IDEM-2"), "order-42").await.unwrap();
+    assert_eq!(other_body.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("payment_links").await, 1);
+
+    // A refusal is replayed too; after 24 hours the key is free again.
+    let mut bad = new_link("IDEM-3");
+    bad["title"] = json!("");
+    assert_eq!(
+        post(bad.clone(), "order-43").await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        post(bad, "order-43").await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    app.clock.advance_ms(24 * 3600 * 1000 + 1);
+    let mut client = client;
+    client.refresh_token(&app).await;
+    let fresh = client
+        .call(reqwest::Method::POST, &client.links_path())
+        .header("Idempotency-Key", "order-42")
+        .json(&new_link("IDEM-2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fresh.status(), StatusCode::OK);
+    assert_eq!(app.count("payment_links").await, 2);
 }
