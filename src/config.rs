@@ -30,6 +30,8 @@ pub struct Settings {
     pub settlement_delay_ms: i64,
     /// The sandbox's VA number prefixes per bank.
     pub va_prefixes: VaPrefixes,
+    /// API requests a credential may make per minute.
+    pub api_rate_limit_per_minute: u32,
 }
 
 impl Settings {
@@ -70,6 +72,14 @@ impl Settings {
                 hex::encode(bytes)
             }),
             settlement_delay_ms: settlement_delay_seconds * 1000,
+            api_rate_limit_per_minute: var("API_RATE_LIMIT_PER_MINUTE")
+                .map(|v| v.parse::<u32>())
+                .unwrap_or(Ok(600))
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    AppError::config("API_RATE_LIMIT_PER_MINUTE must be a positive number")
+                })?,
             va_prefixes: VaPrefixes::with_overrides(
                 &var("SANDBOX_VA_PREFIXES").unwrap_or_default(),
             )

@@ -42,7 +42,11 @@ pub fn build_state(
         &settings.public_base_url,
         settings.va_prefixes.clone(),
     ));
+    let api_rate_limiter = Arc::new(crate::api::rate_limit::RateLimiter::new(
+        settings.api_rate_limit_per_minute,
+    ));
     AppState {
+        api_rate_limiter,
         leptos_options,
         db,
         settings: Arc::new(settings),

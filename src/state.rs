@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 
+use crate::api::rate_limit::RateLimiter;
 use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -22,6 +23,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub login_throttle: Arc<LoginThrottle>,
     pub provider: Arc<dyn PaymentProvider>,
+    pub api_rate_limiter: Arc<RateLimiter>,
 }
 
 impl AppState {

@@ -20,6 +20,10 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        // Already identified (and counted) by the idempotency layer for this request.
+        if let Some(caller) = parts.extensions.get::<ApiCaller>() {
+            return Ok(*caller);
+        }
         let unauthorized = || ApiError::new(AppError::Unauthorized);
         let token = header(&parts.headers, "authorization")?
             .strip_prefix("Bearer ")
@@ -32,9 +36,15 @@ impl FromRequestParts<AppState> for ApiCaller {
         if api_key != partner {
             return Err(unauthorized());
         }
-        Ok(ApiCaller {
+        state
+            .api_rate_limiter
+            .check(credential_id, state.now_ms())
+            .map_err(ApiError::rate_limited)?;
+        let caller = ApiCaller {
             merchant_id,
             credential_id,
-        })
+        };
+        parts.extensions.insert(caller);
+        Ok(caller)
     }
 }

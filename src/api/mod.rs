@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod link_json;
 pub mod links;
 pub mod links_v2;
+pub mod rate_limit;
 pub mod tokens;
 
 use axum::routing::{get, post, put};

@@ -769,3 +769,47 @@ async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body() 
     assert_eq!(fresh.status(), StatusCode::OK);
     assert_eq!(app.count("payment_links").await, 2);
 }
+
+#[tokio::test]
+async fn each_credential_is_rate_limited_with_retry_after() {
+    let app = crate::helpers::spawn_app_with(|s| s.api_rate_limit_per_minute = 3).await;
+    let client = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;
+    for _ in 0..3 {
+        let response = client
+            .call(reqwest::Method::GET, &client.links_path())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let limited = client
+        .call(reqwest::Method::GET, &client.links_path())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait));
+    let body: Value = limited.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+
+    // Another merchant's credential is not affected; a minute later the first may go on.
+    let other = ApiClient::new(&app, "other@toko.id", "Toko Lain").await;
+    let response = other
+        .call(reqwest::Method::GET, &other.links_path())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    app.clock.advance_ms(60_000);
+    let response = client
+        .call(reqwest::Method::GET, &client.links_path())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}

@@ -40,6 +40,11 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// `spawn_app` with settings changed first, e.g. a tiny rate limit.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let name = format!(
         "paylinks_test_{}",
         ulid::Ulid::new().to_string().to_lowercase()
@@ -65,7 +70,7 @@ pub async fn spawn_app() -> TestApp {
         .expect("bind a free port");
     let addr = listener.local_addr().unwrap();
     let address = format!("http://{addr}");
-    let settings = Settings {
+    let mut settings = Settings {
         database_url,
         site_addr: addr,
         public_base_url: address.clone(),
@@ -74,7 +79,9 @@ pub async fn spawn_app() -> TestApp {
         sandbox_callback_secret: SANDBOX_SECRET.into(),
         settlement_delay_ms: SETTLEMENT_DELAY_MS,
         va_prefixes: VaPrefixes::with_overrides("VA_BRI=77002").unwrap(),
+        api_rate_limit_per_minute: 600,
     };
+    configure(&mut settings);
     let leptos_options = LeptosOptions::builder()
         .output_name("paylinks")
         .site_addr(addr)
