@@ -33,7 +33,7 @@ impl PageQuery {
     }
 }
 
-fn to_json(state: &AppState, link: &PaymentLink, account: &Account) -> LinkJson {
+pub(crate) fn to_json(state: &AppState, link: &PaymentLink, account: &Account) -> LinkJson {
     LinkJson::new(link, account, state.payer_url(&link.slug), state.now_ms())
 }
 
@@ -107,35 +107,84 @@ pub async fn list(
     Ok(ok_page(data, pagination))
 }
 
+/// The two generations of the contract differ in small ways; everything else is shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Version {
+    V1,
+    V2,
+}
+
+impl Version {
+    fn source(self) -> &'static str {
+        match self {
+            Version::V1 => "api v1",
+            Version::V2 => "api v2",
+        }
+    }
+}
+
+/// Creates a link from an API body. v1 requires `reff_no`; v2 generates one when absent.
+pub(crate) async fn create_link(
+    state: &AppState,
+    caller: ApiCaller,
+    account_id: &str,
+    body: &CreateLinkBody,
+    version: Version,
+) -> ApiResult {
+    let account = accounts::find(&state.db, caller.merchant_id, account_id).await?;
+    let known = active_codes(state).await?;
+    let now = state.now_ms();
+    let rules = MethodRules {
+        known_codes: &known,
+    };
+    let new = body.parse(&rules, now, version == Version::V1)?;
+    let id = links::create(
+        &state.db,
+        caller.merchant_id,
+        &account.id,
+        &new,
+        version.source(),
+        now,
+    )
+    .await?;
+    let link = links::find(&state.db, caller.merchant_id, &account.id, id).await?;
+    Ok(ok(to_json(state, &link, &account)))
+}
+
+/// Applies an update body. v1 replaces every mutable field (status and max_usage required);
+/// v2 keeps the fields it leaves out.
+pub(crate) async fn update_link(
+    state: &AppState,
+    caller: ApiCaller,
+    current: &PaymentLink,
+    body: &UpdateLinkBody,
+    version: Version,
+) -> ApiResult {
+    let account = accounts::find(&state.db, caller.merchant_id, &current.account_id).await?;
+    let known = active_codes(state).await?;
+    let now = state.now_ms();
+    let rules = MethodRules {
+        known_codes: &known,
+    };
+    let update = body.parse(current, &rules, now, version == Version::V2)?;
+    let key = || LinkKey {
+        merchant_id: caller.merchant_id,
+        account_id: &account.id,
+        link_id: current.id,
+    };
+    links::update_settings(&state.db, key(), &update.settings, now).await?;
+    links::set_status(&state.db, key(), update.status, now).await?;
+    let link = links::find(&state.db, caller.merchant_id, &account.id, current.id).await?;
+    Ok(ok(to_json(state, &link, &account)))
+}
+
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
     Path(account_id): Path<String>,
     ApiJson(body): ApiJson<CreateLinkBody>,
 ) -> ApiResult {
-    let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
-    let known = active_codes(&state).await?;
-    let now = state.now_ms();
-    let new = body
-        .parse(
-            &MethodRules {
-                known_codes: &known,
-            },
-            now,
-            true,
-        )
-        .map_err(AppError::Validation)?;
-    let id = links::create(
-        &state.db,
-        caller.merchant_id,
-        &account.id,
-        &new,
-        "api v1",
-        now,
-    )
-    .await?;
-    let link = links::find(&state.db, caller.merchant_id, &account.id, id).await?;
-    Ok(ok(to_json(&state, &link, &account)))
+    create_link(&state, caller, &account_id, &body, Version::V1).await
 }
 
 pub async fn show(
@@ -154,29 +203,8 @@ pub async fn update(
     Path((account_id, link_id)): Path<(String, i64)>,
     ApiJson(body): ApiJson<UpdateLinkBody>,
 ) -> ApiResult {
-    let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
-    let current = links::find(&state.db, caller.merchant_id, &account.id, link_id).await?;
-    let known = active_codes(&state).await?;
-    let now = state.now_ms();
-    let update = body
-        .parse(
-            &current,
-            &MethodRules {
-                known_codes: &known,
-            },
-            now,
-            false,
-        )
-        .map_err(AppError::Validation)?;
-    let key = || LinkKey {
-        merchant_id: caller.merchant_id,
-        account_id: &account.id,
-        link_id,
-    };
-    links::update_settings(&state.db, key(), &update.settings, now).await?;
-    links::set_status(&state.db, key(), update.status, now).await?;
-    let link = links::find(&state.db, caller.merchant_id, &account.id, link_id).await?;
-    Ok(ok(to_json(&state, &link, &account)))
+    let current = links::find(&state.db, caller.merchant_id, &account_id, link_id).await?;
+    update_link(&state, caller, &current, &body, Version::V1).await
 }
 
 pub async fn delete(

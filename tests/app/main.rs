@@ -3,6 +3,8 @@
 
 mod accounts;
 mod api;
+mod api_client;
+mod api_more;
 mod auth;
 mod csrf;
 mod helpers;

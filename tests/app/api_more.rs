@@ -1,0 +1,323 @@
+//! The REST API beyond links: histories, the Developers page, idempotency, rate limits.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::api_client::{new_link, ApiClient};
+use crate::helpers::{spawn_app, TestApp, START_MS};
+use paylinks::api::tokens::wib_date;
+
+#[tokio::test]
+async fn histories_are_listed_filtered_shown_and_simulated() {
+    let app = spawn_app().await;
+    let client = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;
+    let mut body = new_link("H-1");
+    body["required_customer_detail"] = json!(false);
+    body["whitelisted_payment_method"] = Value::Null;
+    let created: Value = client
+        .call(reqwest::Method::POST, &client.links_path())
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["success"], true, "{created}");
+    let slug = app.scalar_text("SELECT slug FROM payment_links").await;
+    for method in ["VA_BRI", "QRIS", "GOPAY"] {
+        let response = app
+            .new_browser()
+            .call("pay", &[("slug", &slug), ("method", method)])
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{method}");
+    }
+    let base = format!("/api/v1.0/payment-link-histories/{}", client.account_id);
+    let get = |query: String| {
+        let request = client.call(reqwest::Method::GET, &format!("{base}{query}"));
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let all = get(String::new()).await;
+    assert_eq!(all["data"].as_array().unwrap().len(), 3);
+    assert_eq!(all["pagination"]["total"], 3);
+    assert_eq!(
+        all["data"][0]["payment_method_name"], "GoPay",
+        "newest first"
+    );
+    assert_eq!(all["data"][0]["payment_link_reff_no"], "H-1");
+    assert_eq!(all["data"][0]["customer_name"], "");
+
+    let by_name = get("?payment_method_name=va%20bri".into()).await;
+    assert_eq!(by_name["data"].as_array().unwrap().len(), 1);
+    let va_id = by_name["data"][0]["id"].as_i64().unwrap();
+    let ascending = get("?sort_by=amount&sort_order=asc&per_page=2".into()).await;
+    assert_eq!(ascending["data"].as_array().unwrap().len(), 2);
+    assert_eq!(ascending["pagination"]["totalPages"], 2);
+    let none = get("?amount_min=150001".into()).await;
+    assert_eq!(none["data"].as_array().unwrap().len(), 0);
+    let exact = get("?amount=150000.00&status=pending".into()).await;
+    assert_eq!(exact["data"].as_array().unwrap().len(), 3);
+
+    let bad = client
+        .call(
+            reqwest::Method::GET,
+            &format!("{base}?status=settled&sort_by=fee"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bad: Value = bad.json().await.unwrap();
+    assert!(bad["error"]["errors"]["status"].is_array());
+    assert!(bad["error"]["errors"]["sort_by"].is_array());
+
+    let paid = client
+        .call(
+            reqwest::Method::POST,
+            &format!("{base}/{va_id}/simulate-payment"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paid.status(), StatusCode::OK);
+    let shown: Value = client
+        .call(reqwest::Method::GET, &format!("{base}/{va_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["data"]["status"], "paid");
+    assert_eq!(shown["data"]["fee"], 4000);
+    assert_eq!(shown["data"]["net_amount"], 146000);
+    assert!(shown["data"]["payment_date"]
+        .as_str()
+        .unwrap()
+        .ends_with("+07:00"));
+    let paid_only = get("?status=paid&payment_date_from=2026-11-25T00:00:00%2B07:00".into()).await;
+    assert_eq!(paid_only["data"].as_array().unwrap().len(), 1);
+
+    let other = ApiClient::new(&app, "other@toko.id", "Toko Lain").await;
+    let hidden = other
+        .call(reqwest::Method::GET, &format!("{base}/{va_id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    let own_account = other
+        .call(
+            reqwest::Method::GET,
+            &format!(
+                "/api/v1.0/payment-link-histories/{}/{va_id}",
+                other.account_id
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own_account.status(), StatusCode::NOT_FOUND);
+}
+
+/// The secret shown once on the Developers page.
+async fn fresh_secret(app: &TestApp) -> (String, String, String) {
+    let (status, html) = app.page("/developers").await;
+    assert_eq!(status, StatusCode::OK);
+    let grab = |label: &str| {
+        let start = html
+            .find(label)
+            .unwrap_or_else(|| panic!("{label} in {html}"));
+        let code = &html[start..];
+        let open = code.find("<code").unwrap();
+        let value_start = open + code[open..].find('>').unwrap() + 1;
+        let value_end = value_start + code[value_start..].find('<').unwrap();
+        code[value_start..value_end].to_string()
+    };
+    let fresh = (
+        grab("API key (X-PARTNER-ID)"),
+        grab("Client ID"),
+        grab("Client secret"),
+    );
+    let (_, again) = app.page("/developers").await;
+    assert!(!again.contains(&fresh.2), "the secret is shown once");
+    fresh
+}
+
+#[tokio::test]
+async fn the_developers_page_issues_rotates_and_revokes_credentials() {
+    let app = spawn_app().await;
+    let account_id = app.sign_up("Toko Dev", "dev@toko.id").await;
+    assert_eq!(
+        app.call("credential_create", &[]).await.status(),
+        StatusCode::OK
+    );
+    let (api_key, client_id, client_secret) = fresh_secret(&app).await;
+    let mut client = ApiClient {
+        base: app.address.clone(),
+        api_key,
+        client_id,
+        client_secret,
+        account_id,
+        token: String::new(),
+        http: reqwest::Client::new(),
+    };
+    let today = wib_date(START_MS);
+    let token: Value = client.request_token(&today).await.json().await.unwrap();
+    client.token = token["data"]["access_token"].as_str().unwrap().to_string();
+    let list = |c: &ApiClient| c.call(reqwest::Method::GET, &c.links_path()).send();
+    assert_eq!(list(&client).await.unwrap().status(), StatusCode::OK);
+
+    let id = app
+        .scalar("SELECT id FROM api_credentials")
+        .await
+        .to_string();
+    let refused = app
+        .call("credential_rotate", &[("credential_id", &id)])
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "needs the confirmation"
+    );
+    let other = app.new_browser();
+    other.sign_up("Toko Lain", "lain@toko.id").await;
+    let stolen = other
+        .call(
+            "credential_rotate",
+            &[("credential_id", &id), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(stolen.status(), StatusCode::NOT_FOUND);
+
+    let rotated = app
+        .call(
+            "credential_rotate",
+            &[("credential_id", &id), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+    assert_eq!(
+        list(&client).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "old token dead"
+    );
+    assert_eq!(
+        client.request_token(&today).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "old secret dead"
+    );
+    client.client_secret = fresh_secret(&app).await.2;
+    assert_eq!(client.request_token(&today).await.status(), StatusCode::OK);
+
+    let revoked = app
+        .call(
+            "credential_revoke",
+            &[("credential_id", &id), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(revoked.status(), StatusCode::OK);
+    assert_eq!(
+        client.request_token(&today).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, html) = app.page("/developers").await;
+    assert!(html.contains("Revoked"));
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body() {
+    let app = spawn_app().await;
+    let client = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;
+    let post = |body: Value, key: &str| {
+        client
+            .call(reqwest::Method::POST, &client.links_path())
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+    };
+    let first = post(new_link("IDEM-1"), "order-42").await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let first: Value = first.json().await.unwrap();
+    let again = post(new_link("IDEM-1"), "order-42").await.unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "replayed, not a duplicate reff_no"
+    );
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["data"]["id"], first["data"]["id"]);
+    assert_eq!(app.count("payment_links").await, 1);
+
+    let other_body = post(new_link("IDEM-2"), "order-42").await.unwrap();
+    assert_eq!(other_body.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("payment_links").await, 1);
+
+    // A refusal is replayed too; after 24 hours the key is free again.
+    let mut bad = new_link("IDEM-3");
+    bad["title"] = json!("");
+    assert_eq!(
+        post(bad.clone(), "order-43").await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        post(bad, "order-43").await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    app.clock.advance_ms(24 * 3600 * 1000 + 1);
+    let mut client = client;
+    client.refresh_token(&app).await;
+    let fresh = client
+        .call(reqwest::Method::POST, &client.links_path())
+        .header("Idempotency-Key", "order-42")
+        .json(&new_link("IDEM-2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fresh.status(), StatusCode::OK);
+    assert_eq!(app.count("payment_links").await, 2);
+}
+
+#[tokio::test]
+async fn each_credential_is_rate_limited_with_retry_after() {
+    let app = crate::helpers::spawn_app_with(|s| s.api_rate_limit_per_minute = 3).await;
+    let client = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;
+    for _ in 0..3 {
+        let response = client
+            .call(reqwest::Method::GET, &client.links_path())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let limited = client
+        .call(reqwest::Method::GET, &client.links_path())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait));
+    let body: Value = limited.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+
+    // Another merchant's credential is not affected; a minute later the first may go on.
+    let other = ApiClient::new(&app, "other@toko.id", "Toko Lain").await;
+    let response = other
+        .call(reqwest::Method::GET, &other.links_path())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    app.clock.advance_ms(60_000);
+    let response = client
+        .call(reqwest::Method::GET, &client.links_path())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
