@@ -194,6 +194,13 @@ fn filter_from(query: &HashMap<String, String>, now_ms: i64) -> Result<HistoryFi
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1.0/payment-link-histories/{account_id}",
+    tag = "histories",
+    params(("account_id" = String, Path, description = "Account id (ULID)"), ("status" = Option<String>, Query, description = "pending | paid | failed | expired; also reff_no, payment_method_name, payment_method_value, amount, amount_min, amount_max, has_settle, *_from/*_to, sort_by, sort_order, page, per_page")),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -219,6 +226,13 @@ pub async fn list(
     Ok(ok_page(data, pagination))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1.0/payment-link-histories/{account_id}/{history_id}",
+    tag = "histories",
+    params(("account_id" = String, Path, description = "Account id (ULID)"), ("history_id" = i64, Path, description = "History (attempt) id")),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"))
+)]
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -230,6 +244,13 @@ pub async fn show(
 }
 
 /// Sandbox only: pays a pending attempt in full through the signed provider callback.
+#[utoipa::path(
+    post,
+    path = "/api/v1.0/payment-link-histories/{account_id}/{history_id}/simulate-payment",
+    tag = "histories",
+    params(("account_id" = String, Path, description = "Account id (ULID)"), ("history_id" = i64, Path, description = "History (attempt) id")),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 409, description = "Not payable (already paid or expired)"))
+)]
 pub async fn simulate_payment(
     State(state): State<AppState>,
     caller: ApiCaller,

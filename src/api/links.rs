@@ -46,6 +46,12 @@ pub(crate) async fn active_codes(state: &AppState) -> Result<Vec<String>, AppErr
         .collect())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1.0/payment-link-manage/payment-methods",
+    tag = "payment links",
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"))
+)]
 pub async fn payment_methods(State(state): State<AppState>, _caller: ApiCaller) -> ApiResult {
     let catalogue = methods::catalogue(&state.db).await?;
     let payment_methods: Vec<_> = catalogue
@@ -67,6 +73,13 @@ pub async fn payment_methods(State(state): State<AppState>, _caller: ApiCaller) 
     })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1.0/payment-link-manage/{account_id}",
+    tag = "payment links",
+    params(("account_id" = String, Path, description = "Account id (ULID)"), ("page" = Option<i64>, Query, description = "Page, from 1"), ("per_page" = Option<i64>, Query, description = "At most 100")),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"))
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -178,6 +191,14 @@ pub(crate) async fn update_link(
     Ok(ok(to_json(state, &link, &account)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1.0/payment-link-manage/{account_id}",
+    tag = "payment links",
+    params(("account_id" = String, Path, description = "Account id (ULID)")),
+    request_body(content = Object, description = "Payment link fields; reff_no required"),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"), (status = 409, description = "Duplicate reff_no"))
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -187,6 +208,13 @@ pub async fn create(
     create_link(&state, caller, &account_id, &body, Version::V1).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
+    tag = "payment links",
+    params(("account_id" = String, Path, description = "Account id (ULID)"), ("payment_link_id" = i64, Path, description = "Payment link id")),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"))
+)]
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -197,6 +225,14 @@ pub async fn show(
     Ok(ok(to_json(&state, &link, &account)))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
+    tag = "payment links",
+    params(("account_id" = String, Path, description = "Account id (ULID)"), ("payment_link_id" = i64, Path, description = "Payment link id")),
+    request_body(content = Object, description = "Mutable fields; status and max_usage required"),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
+)]
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -207,6 +243,13 @@ pub async fn update(
     update_link(&state, caller, &current, &body, Version::V1).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
+    tag = "payment links",
+    params(("account_id" = String, Path, description = "Account id (ULID)"), ("payment_link_id" = i64, Path, description = "Payment link id")),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 403, description = "The link has history; close it instead"))
+)]
 pub async fn delete(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -9,6 +9,14 @@ use crate::api::links::{create_link, to_json, update_link, Version};
 use crate::db::{accounts, links};
 use crate::state::AppState;
 
+#[utoipa::path(
+    post,
+    path = "/api/v2.0/payment-link/{id}",
+    tag = "payment links v2",
+    params(("id" = String, Path, description = "Account id (ULID)")),
+    request_body(content = Object, description = "Payment link fields; reff_no optional"),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -19,6 +27,13 @@ pub async fn create(
 }
 
 /// v2 addresses a link by id alone; it must still be the caller's.
+#[utoipa::path(
+    get,
+    path = "/api/v2.0/payment-link/{id}",
+    tag = "payment links v2",
+    params(("id" = i64, Path, description = "Payment link id")),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"))
+)]
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -29,6 +44,14 @@ pub async fn show(
     Ok(ok(to_json(&state, &link, &account)))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/v2.0/payment-link/update/{payment_link_id}",
+    tag = "payment links v2",
+    params(("payment_link_id" = i64, Path, description = "Payment link id")),
+    request_body(content = Object, description = "Fields to change; omitted fields keep their value"),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
+)]
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -1,5 +1,6 @@
 //! The REST API, compatible with Singapay's payment-link contract. Authenticated by bearer
-//! tokens (not cookies); answers in the `{status, success, data}` envelope.
+//! tokens (not cookies); answers in the `{status, success, data}` envelope. Routes are
+//! registered together with their OpenAPI description, so the document lists every one.
 
 pub mod auth;
 pub mod envelope;
@@ -11,47 +12,52 @@ pub mod links_v2;
 pub mod rate_limit;
 pub mod tokens;
 
-use axum::routing::{get, post, put};
-use axum::Router;
+use std::sync::Arc;
+
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1.1/access-token/b2b", post(tokens::token_v1_1))
-        .route("/api/v1.0/access-token/b2b", post(tokens::token_v1_0))
-        // The literal segment is registered beside the account matcher; axum prefers it.
-        .route(
-            "/api/v1.0/payment-link-manage/payment-methods",
-            get(links::payment_methods),
-        )
-        .route(
-            "/api/v1.0/payment-link-manage/{account_id}",
-            get(links::list).post(links::create),
-        )
-        .route(
-            "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
-            get(links::show).put(links::update).delete(links::delete),
-        )
-        .route(
-            "/api/v1.0/payment-link-histories/{account_id}",
-            get(histories::list),
-        )
-        .route(
-            "/api/v1.0/payment-link-histories/{account_id}/{history_id}",
-            get(histories::show),
-        )
-        .route(
-            "/api/v1.0/payment-link-histories/{account_id}/{history_id}/simulate-payment",
-            post(histories::simulate_payment),
-        )
+pub const OPENAPI_PATH: &str = "/api/openapi.json";
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "paylinks API",
+    description = "Reusable payment links, compatible with Singapay's payment-link API."
+))]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI document.
+pub fn routes_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(tokens::token_v1_1))
+        .routes(routes!(tokens::token_v1_0))
+        // The literal segment sits beside the account matcher; axum prefers it.
+        .routes(routes!(links::payment_methods))
+        .routes(routes!(links::list, links::create))
+        .routes(routes!(links::show, links::update, links::delete))
+        .routes(routes!(histories::list))
+        .routes(routes!(histories::show))
+        .routes(routes!(histories::simulate_payment))
         // One path: POST takes an account id, GET a link id.
-        .route(
-            "/api/v2.0/payment-link/{id}",
-            post(links_v2::create).get(links_v2::show),
-        )
-        .route(
-            "/api/v2.0/payment-link/update/{payment_link_id}",
-            put(links_v2::update),
-        )
+        .routes(routes!(links_v2::create, links_v2::show))
+        .routes(routes!(links_v2::update))
+        .split_for_parts()
+}
+
+/// The API routes plus `GET /api/openapi.json`.
+pub fn routes() -> Router<AppState> {
+    let (router, document) = routes_and_document();
+    let document = Arc::new(document);
+    router.route(
+        OPENAPI_PATH,
+        get(move || {
+            let document = document.clone();
+            async move { Json((*document).clone()) }
+        }),
+    )
 }

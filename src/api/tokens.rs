@@ -40,6 +40,13 @@ pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1.1/access-token/b2b",
+    tag = "auth",
+    request_body(content = Object, description = "grant_type = client_credentials; headers X-PARTNER-ID, X-CLIENT-ID and X-Signature = hex HMAC-SHA512(client_secret, client_id_client_secret_YYYYMMDD in Jakarta)"),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"))
+)]
 pub async fn token_v1_1(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
     let api_key = header(&headers, "x-partner-id")?;
     let client_id = header(&headers, "x-client-id")?;
@@ -61,6 +68,13 @@ pub async fn token_v1_1(State(state): State<AppState>, headers: HeaderMap) -> Ap
     issue(&state, &credential).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1.0/access-token/b2b",
+    tag = "auth",
+    request_body(content = Object, description = "grant_type = client_credentials; HTTP Basic client_id:client_secret and X-PARTNER-ID"),
+    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"))
+)]
 pub async fn token_v1_0(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
     let api_key = header(&headers, "x-partner-id")?;
     let basic = header(&headers, "authorization")?

@@ -321,3 +321,64 @@ async fn each_credential_is_rate_limited_with_retry_after() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route() {
+    let app = spawn_app().await;
+    let response = reqwest::get(app.url("/api/openapi.json")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let document: Value = response.json().await.unwrap();
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{document}"
+    );
+    let expected = [
+        ("/api/v1.1/access-token/b2b", "post"),
+        ("/api/v1.0/access-token/b2b", "post"),
+        ("/api/v1.0/payment-link-manage/payment-methods", "get"),
+        ("/api/v1.0/payment-link-manage/{account_id}", "get"),
+        ("/api/v1.0/payment-link-manage/{account_id}", "post"),
+        (
+            "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
+            "get",
+        ),
+        (
+            "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
+            "put",
+        ),
+        (
+            "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
+            "delete",
+        ),
+        ("/api/v1.0/payment-link-histories/{account_id}", "get"),
+        (
+            "/api/v1.0/payment-link-histories/{account_id}/{history_id}",
+            "get",
+        ),
+        (
+            "/api/v1.0/payment-link-histories/{account_id}/{history_id}/simulate-payment",
+            "post",
+        ),
+        ("/api/v2.0/payment-link/{id}", "post"),
+        ("/api/v2.0/payment-link/{id}", "get"),
+        ("/api/v2.0/payment-link/update/{payment_link_id}", "put"),
+    ];
+    let paths = document["paths"].as_object().unwrap();
+    let listed: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(
+        listed,
+        expected.len(),
+        "no undocumented extra: {:?}",
+        paths.keys()
+    );
+    for (path, method) in expected {
+        assert!(
+            paths[path][method].is_object(),
+            "{method} {path} is documented"
+        );
+    }
+    // The page developers read links to it.
+    app.sign_up("Toko", "owner@toko.id").await;
+    let (_, html) = app.page("/developers").await;
+    assert!(html.contains("/api/openapi.json"));
+}

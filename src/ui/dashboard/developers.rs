@@ -170,7 +170,12 @@ fn Credentials(
     let rotate_errors = Signal::derive(move || form_errors(rotate.value().get()));
     let revoke_errors = Signal::derive(move || form_errors(revoke.value().get()));
     view! {
-        <p>"API base URL: "<code>{data.api_base}</code></p>
+        <p>"API base URL: "<code>{data.api_base.clone()}</code></p>
+        <p>
+            "Every endpoint, with its parameters and answers: "
+            <a href=format!("{}/openapi.json", data.api_base) rel="external">"the OpenAPI document"</a>
+            "."
+        </p>
         {data.fresh.map(|fresh| view! {
             <section class="card" data-testid="fresh-credential">
                 <h2>"Your new credential"</h2>
