@@ -66,7 +66,7 @@ async fn create_credentials(flags: &[String]) -> Result<(), AppError> {
         .find(|a| a.status == AccountStatus::Active)
         .map(|a| a.id)
         .ok_or_else(|| AppError::config("the merchant has no active account"))?;
-    let issued = credentials::create(&db, user.merchant_id, now).await?;
+    let issued = credentials::create(&db, user.merchant_id, &[], now).await?;
     let output = serde_json::json!({
         "api_key": issued.api_key,
         "client_id": issued.client_id,

@@ -1,5 +1,7 @@
 //! Who is calling: `Authorization: Bearer …` plus the `X-PARTNER-ID` of the same credential.
 
+use std::sync::Arc;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
@@ -10,10 +12,25 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// The merchant behind a valid token. Every API query is scoped by its `merchant_id`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ApiCaller {
     pub merchant_id: i64,
     pub credential_id: i64,
+    /// Accounts the credential is bound to; `None` reaches every account of the merchant.
+    pub accounts: Option<Arc<[String]>>,
+}
+
+impl ApiCaller {
+    /// 403 for an account of the merchant that this credential is not bound to.
+    pub fn may_use(&self, account_id: &str) -> Result<(), ApiError> {
+        match &self.accounts {
+            Some(bound) if !bound.iter().any(|a| a == account_id) => {
+                Err(ApiError::new(AppError::Forbidden)
+                    .with_message("This credential is not bound to that account."))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
@@ -22,7 +39,7 @@ impl FromRequestParts<AppState> for ApiCaller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         // Already identified (and counted) by the idempotency layer for this request.
         if let Some(caller) = parts.extensions.get::<ApiCaller>() {
-            return Ok(*caller);
+            return Ok(caller.clone());
         }
         let unauthorized = || ApiError::new(AppError::Unauthorized);
         let token = header(&parts.headers, "authorization")?
@@ -40,11 +57,13 @@ impl FromRequestParts<AppState> for ApiCaller {
             .api_rate_limiter
             .check(credential_id, state.now_ms())
             .map_err(ApiError::rate_limited)?;
+        let bound = credentials::bound_accounts(&state.db, credential_id).await?;
         let caller = ApiCaller {
             merchant_id,
             credential_id,
+            accounts: (!bound.is_empty()).then(|| bound.into()),
         };
-        parts.extensions.insert(caller);
+        parts.extensions.insert(caller.clone());
         Ok(caller)
     }
 }

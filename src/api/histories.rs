@@ -207,6 +207,7 @@ pub async fn list(
     Path(account_id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult {
+    caller.may_use(&account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
     let now = state.now_ms();
     let filter = filter_from(&query, now)?;
@@ -238,6 +239,7 @@ pub async fn show(
     caller: ApiCaller,
     Path((account_id, history_id)): Path<(String, i64)>,
 ) -> ApiResult {
+    caller.may_use(&account_id)?;
     let attempt =
         histories::find_in_account(&state.db, caller.merchant_id, &account_id, history_id).await?;
     Ok(ok(HistoryJson::new(&attempt, state.now_ms())))
@@ -256,6 +258,7 @@ pub async fn simulate_payment(
     caller: ApiCaller,
     Path((account_id, history_id)): Path<(String, i64)>,
 ) -> ApiResult {
+    caller.may_use(&account_id)?;
     let attempt =
         histories::find_in_account(&state.db, caller.merchant_id, &account_id, history_id).await?;
     crate::payments::sandbox::bank::simulate_paid(&state, &attempt).await?;

@@ -86,6 +86,7 @@ pub async fn list(
     Path(account_id): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> ApiResult {
+    caller.may_use(&account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
     let filter = LinkFilter {
         search: None,
@@ -144,6 +145,7 @@ pub(crate) async fn create_link(
     body: &CreateLinkBody,
     version: Version,
 ) -> ApiResult {
+    caller.may_use(account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, account_id).await?;
     let known = active_codes(state).await?;
     let now = state.now_ms();
@@ -173,6 +175,7 @@ pub(crate) async fn update_link(
     body: &UpdateLinkBody,
     version: Version,
 ) -> ApiResult {
+    caller.may_use(&current.account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, &current.account_id).await?;
     let known = active_codes(state).await?;
     let now = state.now_ms();
@@ -220,6 +223,7 @@ pub async fn show(
     caller: ApiCaller,
     Path((account_id, link_id)): Path<(String, i64)>,
 ) -> ApiResult {
+    caller.may_use(&account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
     let link = links::find(&state.db, caller.merchant_id, &account.id, link_id).await?;
     Ok(ok(to_json(&state, &link, &account)))
@@ -239,6 +243,7 @@ pub async fn update(
     Path((account_id, link_id)): Path<(String, i64)>,
     ApiJson(body): ApiJson<UpdateLinkBody>,
 ) -> ApiResult {
+    caller.may_use(&account_id)?;
     let current = links::find(&state.db, caller.merchant_id, &account_id, link_id).await?;
     update_link(&state, caller, &current, &body, Version::V1).await
 }
@@ -255,6 +260,7 @@ pub async fn delete(
     caller: ApiCaller,
     Path((account_id, link_id)): Path<(String, i64)>,
 ) -> ApiResult {
+    caller.may_use(&account_id)?;
     let key = LinkKey {
         merchant_id: caller.merchant_id,
         account_id: &account_id,

@@ -40,6 +40,7 @@ pub async fn show(
     Path(link_id): Path<i64>,
 ) -> ApiResult {
     let link = links::find_for_merchant(&state.db, caller.merchant_id, link_id).await?;
+    caller.may_use(&link.account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, &link.account_id).await?;
     Ok(ok(to_json(&state, &link, &account)))
 }

@@ -21,7 +21,19 @@ pub struct Credential {
     pub client_secret: String,
 }
 
-pub async fn create(db: &Db, merchant_id: i64, now_ms: i64) -> Result<IssuedCredential, AppError> {
+/// Issues a credential. `accounts` binds it to those accounts of the merchant (unknown ids are
+/// refused); empty means every account.
+pub async fn create(
+    db: &Db,
+    merchant_id: i64,
+    accounts: &[String],
+    now_ms: i64,
+) -> Result<IssuedCredential, AppError> {
+    for account_id in accounts {
+        crate::db::accounts::find(db, merchant_id, account_id)
+            .await
+            .map_err(|_| AppError::field("accounts", format!("Unknown account {account_id}.")))?;
+    }
     let issued = IssuedCredential {
         api_key: uuid::Uuid::new_v4().to_string(),
         client_id: uuid::Uuid::new_v4().to_string(),
@@ -30,19 +42,31 @@ pub async fn create(db: &Db, merchant_id: i64, now_ms: i64) -> Result<IssuedCred
             hex::encode(rand::thread_rng().gen::<[u8; 32]>())
         },
     };
-    on_db!(db, pool => {
-        sqlx::query(
+    on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO api_credentials (merchant_id, api_key, client_id, client_secret, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(merchant_id)
         .bind(&issued.api_key)
         .bind(&issued.client_id)
         .bind(&issued.client_secret)
         .bind(now_ms)
-        .execute(pool)
+        .fetch_one(&mut *tx)
         .await?;
-    });
+        for account_id in accounts {
+            sqlx::query(
+                "INSERT INTO api_credential_accounts (credential_id, account_id) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+    .await)?;
     Ok(issued)
 }
 
@@ -188,4 +212,15 @@ pub async fn revoke(
         .rows_affected()
     });
     crate::db::accounts::found(changed)
+}
+
+/// The accounts a credential is bound to; empty means all of its merchant's.
+pub async fn bound_accounts(db: &Db, credential_id: i64) -> Result<Vec<String>, AppError> {
+    let rows: Vec<(String,)> = on_db!(db, pool => {
+        sqlx::query_as("SELECT account_id FROM api_credential_accounts WHERE credential_id = $1")
+            .bind(credential_id)
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }

@@ -382,3 +382,56 @@ async fn the_openapi_document_lists_every_route() {
     let (_, html) = app.page("/developers").await;
     assert!(html.contains("/api/openapi.json"));
 }
+
+#[tokio::test]
+async fn a_credential_bound_to_an_account_reaches_only_that_account() {
+    let app = spawn_app().await;
+    let main = app.sign_up("Toko Dev", "dev@toko.id").await;
+    let branch: String = app
+        .call("account_create", &[("name", "Cabang")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.create_default_link(&branch).await;
+    let branch_link = app.scalar("SELECT id FROM payment_links").await;
+    let bound = app
+        .call("credential_create", &[("accounts[0]", main.as_str())])
+        .await;
+    assert_eq!(bound.status(), StatusCode::OK);
+    let (api_key, client_id, client_secret) = fresh_secret(&app).await;
+    let (_, html) = app.page("/developers").await;
+    assert!(html.contains("Main account"), "the binding is listed");
+    let mut client = ApiClient {
+        base: app.address.clone(),
+        api_key,
+        client_id,
+        client_secret,
+        account_id: main.clone(),
+        token: String::new(),
+        http: reqwest::Client::new(),
+    };
+    client.refresh_token(&app).await;
+    let get = |path: String| client.call(reqwest::Method::GET, &path).send();
+    assert_eq!(
+        get(client.links_path()).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let other = format!("/api/v1.0/payment-link-manage/{branch}");
+    assert_eq!(get(other).await.unwrap().status(), StatusCode::FORBIDDEN);
+    let histories = format!("/api/v1.0/payment-link-histories/{branch}");
+    assert_eq!(
+        get(histories).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let by_id = format!("/api/v2.0/payment-link/{branch_link}");
+    assert_eq!(get(by_id).await.unwrap().status(), StatusCode::FORBIDDEN);
+
+    let unknown = app
+        .call(
+            "credential_create",
+            &[("accounts[0]", "01ZZZZZZZZZZZZZZZZZZZZZZZZ")],
+        )
+        .await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -16,6 +16,8 @@ pub struct CredentialRow {
     pub client_id: String,
     pub created_at: i64,
     pub revoked: bool,
+    /// Names of the accounts it is bound to; empty = every account.
+    pub bound: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +33,8 @@ pub struct DevelopersData {
     /// The secret just issued, shown this once (kept in the session until then).
     pub fresh: Option<FreshCredential>,
     pub api_base: String,
+    /// (id, name) of the merchant's accounts, for binding new credentials.
+    pub accounts: Vec<(String, String)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -54,17 +58,25 @@ async fn remember_fresh(issued: crate::db::credentials::IssuedCredential) -> Res
 #[server(prefix = "/fn", endpoint = "developers")]
 pub async fn get_developers() -> Result<DevelopersData, AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
-    let credentials = crate::db::credentials::list(&state.db, user.merchant_id)
-        .await?
-        .into_iter()
-        .map(|c| CredentialRow {
+    let accounts = crate::db::accounts::list(&state.db, user.merchant_id).await?;
+    let name_of = |id: &str| {
+        accounts
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| id.to_string(), |a| a.name.clone())
+    };
+    let mut credentials = Vec::new();
+    for c in crate::db::credentials::list(&state.db, user.merchant_id).await? {
+        let bound = crate::db::credentials::bound_accounts(&state.db, c.id).await?;
+        credentials.push(CredentialRow {
             id: c.id,
             api_key: c.api_key,
             client_id: c.client_id,
             created_at: c.created_at,
             revoked: c.revoked_at.is_some(),
-        })
-        .collect();
+            bound: bound.iter().map(|id| name_of(id)).collect(),
+        });
+    }
     let fresh = crate::ui::context::session()
         .await?
         .remove::<FreshCredential>(FRESH_KEY)
@@ -73,14 +85,18 @@ pub async fn get_developers() -> Result<DevelopersData, AppError> {
         credentials,
         fresh,
         api_base: format!("{}/api", state.settings.public_base_url),
+        accounts: accounts.into_iter().map(|a| (a.id, a.name)).collect(),
     })
 }
 
 #[server(prefix = "/fn", endpoint = "credential_create")]
-pub async fn create_api_credential() -> Result<(), AppError> {
+pub async fn create_api_credential(
+    #[server(default)] accounts: Vec<String>,
+) -> Result<(), AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
     let issued =
-        crate::db::credentials::create(&state.db, user.merchant_id, state.now_ms()).await?;
+        crate::db::credentials::create(&state.db, user.merchant_id, &accounts, state.now_ms())
+            .await?;
     remember_fresh(issued).await
 }
 
@@ -149,14 +165,12 @@ pub fn DevelopersPage() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(data) => view! { <Credentials data rotate revoke/> }.into_any(),
+                        Ok(data) => view! { <Credentials data create rotate revoke/> }.into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     }
                 })}
             </Transition>
-            <ActionForm action=create>
-                <button type="submit" class="primary">"Create a credential"</button>
-            </ActionForm>
+
         </DashboardShell>
     }
 }
@@ -164,6 +178,7 @@ pub fn DevelopersPage() -> impl IntoView {
 #[component]
 fn Credentials(
     data: DevelopersData,
+    create: ServerAction<CreateApiCredential>,
     rotate: ServerAction<RotateApiCredential>,
     revoke: ServerAction<RevokeApiCredential>,
 ) -> impl IntoView {
@@ -193,7 +208,7 @@ fn Credentials(
             view! {
                 <table class="table">
                     <thead>
-                        <tr><th>"API key"</th><th>"Client ID"</th><th>"Created"</th><th>"Status"</th><th></th></tr>
+                        <tr><th>"API key"</th><th>"Client ID"</th><th>"Accounts"</th><th>"Created"</th><th>"Status"</th><th></th></tr>
                     </thead>
                     <tbody>
                         {data.credentials.into_iter().map(|c| {
@@ -202,6 +217,7 @@ fn Credentials(
                                 <tr>
                                     <td><code>{c.api_key}</code></td>
                                     <td><code>{c.client_id}</code></td>
+                                    <td>{if c.bound.is_empty() { "All".to_string() } else { c.bound.join(", ") }}</td>
                                     <td>{format_wib(c.created_at)}</td>
                                     <td>{if c.revoked { "Revoked" } else { "Active" }}</td>
                                     <td class="actions">
@@ -227,5 +243,16 @@ fn Credentials(
                 <FieldError errors=revoke_errors field="confirm"/>
             }.into_any()
         }}
+        <h2>"New credential"</h2>
+        <ActionForm action=create attr:class="form">
+            <p class="hint">"Tick accounts to bind the credential to them only; leave all unticked for every account."</p>
+            {data.accounts.into_iter().enumerate().map(|(i, (id, name))| view! {
+                <label class="check">
+                    <input type="checkbox" name=format!("accounts[{i}]") value=id/>
+                    {name}
+                </label>
+            }).collect_view()}
+            <button type="submit" class="primary">"Create a credential"</button>
+        </ActionForm>
     }
 }
