@@ -50,7 +50,7 @@ async fn create_credentials(flags: &[String]) -> Result<(), AppError> {
             match register(&db, input, now).await {
                 Ok((user_id, _)) => user_id,
                 // The email exists but the password did not match.
-                Err(AppError::Validation(errors)) if errors.get("email").is_some() => {
+                Err(AppError::Duplicate(errors)) if errors.get("email").is_some() => {
                     return Err(AppError::config("wrong email or password"));
                 }
                 Err(other) => return Err(other),

@@ -11,6 +11,9 @@ use crate::domain::FieldErrors;
 pub enum AppError {
     #[error("Please correct the highlighted fields.")]
     Validation(FieldErrors),
+    /// A value that must be unique is taken (a reff_no, an email): a field error, answered 409.
+    #[error("Please correct the highlighted fields.")]
+    Duplicate(FieldErrors),
     #[error("Please log in to continue.")]
     Unauthorized,
     #[error("You do not have permission to do that.")]
@@ -37,6 +40,10 @@ impl AppError {
         AppError::Validation(errors)
     }
 
+    pub fn duplicate(field: &str, message: impl Into<String>) -> Self {
+        AppError::Duplicate(FieldErrors::single(field, message))
+    }
+
     pub fn config(message: impl Into<String>) -> Self {
         AppError::Config(message.into())
     }
@@ -52,7 +59,7 @@ impl AppError {
 
     pub fn field_errors(&self) -> Option<&FieldErrors> {
         match self {
-            AppError::Validation(errors) => Some(errors),
+            AppError::Validation(errors) | AppError::Duplicate(errors) => Some(errors),
             _ => None,
         }
     }
@@ -60,6 +67,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Validation(_) => 422,
+            AppError::Duplicate(_) => 409,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,

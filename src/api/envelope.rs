@@ -144,33 +144,17 @@ impl ApiError {
         self
     }
 
-    /// The issue asks for 409 on a duplicate reff_no, but the db layer reports it as a field
-    /// error so the dashboard can show it next to the input; recognise it here.
-    fn is_duplicate_reff(&self) -> bool {
-        match &self.error {
-            AppError::Validation(errors) => {
-                errors.len() == 1
-                    && errors
-                        .get("reff_no")
-                        .is_some_and(|m| m.contains("already used"))
-            }
-            _ => false,
-        }
-    }
-
     fn status(&self) -> StatusCode {
-        if self.is_duplicate_reff() {
-            StatusCode::CONFLICT
-        } else {
-            self.error.status_code()
-        }
+        self.error.status_code()
     }
 
     fn default_message(&self) -> String {
         match &self.error {
-            AppError::Validation(errors) if self.is_duplicate_reff() => errors
-                .get("reff_no")
-                .unwrap_or(VALIDATION_MESSAGE)
+            // The one taken value says what is wrong better than a generic line.
+            AppError::Duplicate(errors) => errors
+                .iter()
+                .next()
+                .map_or(VALIDATION_MESSAGE, |(_, message)| message)
                 .to_string(),
             AppError::Validation(_) => VALIDATION_MESSAGE.to_string(),
             // Config and framework errors carry internals; answer with the generic message.
@@ -208,8 +192,8 @@ impl IntoResponse for ApiError {
         let message = self.message.clone();
         let message = message.unwrap_or_else(|| self.default_message());
         let mut error = serde_json::json!({ "code": code_for(status), "message": message });
-        if let AppError::Validation(errors) = &self.error {
-            // Kept on the duplicate-reff 409 too, so clients can point at the field.
+        if let AppError::Validation(errors) | AppError::Duplicate(errors) = &self.error {
+            // Kept on the 409 for a taken value too, so clients can point at the field.
             error["errors"] = Value::Object(errors_map(errors));
         }
         let body = serde_json::json!({
@@ -393,17 +377,14 @@ mod tests {
     #[tokio::test]
     async fn duplicate_reff_is_409_conflict() {
         let message = "This reference is already used by another link.";
-        let response = ApiError::new(AppError::field("reff_no", message)).into_response();
+        let response = ApiError::new(AppError::duplicate("reff_no", message)).into_response();
         assert_eq!(response.status(), StatusCode::CONFLICT);
         let expected = json!({"status": 409, "success": false, "error": {"code": "conflict",
             "message": message, "errors": {"reff_no": [message]}}});
         assert_eq!(body_json(response).await, expected);
-        // A malformed reff_no, or a duplicate among other errors, stays a 422.
+        // A malformed reff_no is a plain 422.
         let malformed = AppError::field("reff_no", "Reference must be 1–40 characters.");
         assert_eq!(ApiError::new(malformed).into_response().status(), 422);
-        let mut two = FieldErrors::single("reff_no", message);
-        two.add("title", "Title is required.");
-        assert_eq!(ApiError::from(two).into_response().status(), 422);
     }
 
     #[tokio::test]

@@ -144,7 +144,7 @@ async fn insert(db: &Db, new: NewLinkRecord<'_>) -> Result<i64, AppError> {
     .await);
     result.map_err(|e| {
         if is_unique_violation(&e, "reff_no") {
-            AppError::field("reff_no", "This reference is already used by another link.")
+            AppError::duplicate("reff_no", "This reference is already used by another link.")
         } else {
             e.into()
         }

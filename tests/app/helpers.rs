@@ -287,10 +287,16 @@ impl TestApp {
     }
 }
 
-/// The field errors of a 422 answer, as (field, message) pairs.
+/// The field errors of a 422 answer (or a 409 for a taken value), as field -> message.
 pub async fn field_errors(response: Response) -> std::collections::BTreeMap<String, String> {
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let status = response.status();
     let body: serde_json::Value = response.json().await.unwrap();
-    serde_json::from_value(body["Validation"].clone())
-        .unwrap_or_else(|_| panic!("not a validation error: {body}"))
+    let (expected, key) = if body.get("Duplicate").is_some() {
+        (StatusCode::CONFLICT, "Duplicate")
+    } else {
+        (StatusCode::UNPROCESSABLE_ENTITY, "Validation")
+    };
+    assert_eq!(status, expected, "{body}");
+    serde_json::from_value(body[key].clone())
+        .unwrap_or_else(|_| panic!("not a field error: {body}"))
 }

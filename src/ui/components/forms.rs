@@ -6,7 +6,7 @@ use crate::error::AppError;
 /// The field errors carried by an action's last result (none after a success).
 pub fn form_errors<T>(result: Option<Result<T, AppError>>) -> FieldErrors {
     match result {
-        Some(Err(AppError::Validation(errors))) => errors,
+        Some(Err(AppError::Validation(errors) | AppError::Duplicate(errors))) => errors,
         _ => FieldErrors::default(),
     }
 }
@@ -30,7 +30,7 @@ pub fn FormAlert<T: Clone + Send + Sync + 'static>(
 ) -> impl IntoView {
     move || {
         let message = match result.get() {
-            Some(Err(AppError::Validation(errors))) => errors
+            Some(Err(AppError::Validation(errors) | AppError::Duplicate(errors))) => errors
                 .get("form")
                 .map(str::to_owned)
                 .or_else(|| Some(AppError::Validation(errors.clone()).to_string())),
