@@ -44,26 +44,37 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppErr
                  AND (h.status = 'paid' OR (h.status = 'pending' AND h.expired_at > $11)))
               < l.max_usage
         RETURNING id";
-    let row: Option<(i64,)> = match db {
-        Db::Sqlite(pool) => {
-            bind_reserve(sqlx::query_as(RESERVE), &new)
-                .fetch_optional(pool)
-                .await?
+    let reserved: Result<Option<(i64,)>, sqlx::Error> = async {
+        match db {
+            Db::Sqlite(pool) => {
+                bind_reserve(sqlx::query_as(RESERVE), &new)
+                    .fetch_optional(pool)
+                    .await
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT id FROM payment_links WHERE id = $1 FOR UPDATE")
+                    .bind(new.link_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let row = bind_reserve(sqlx::query_as(RESERVE), &new)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(row)
+            }
         }
-        Db::Postgres(pool) => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("SELECT id FROM payment_links WHERE id = $1 FOR UPDATE")
-                .bind(new.link_id)
-                .execute(&mut *tx)
-                .await?;
-            let row = bind_reserve(sqlx::query_as(RESERVE), &new)
-                .fetch_optional(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            row
-        }
-    };
-    Ok(row.map(|(id,)| id))
+    }
+    .await;
+    match reserved {
+        Ok(row) => Ok(row.map(|(id,)| id)),
+        // Two payers drew the same reference in the same millisecond: the caller draws again.
+        Err(e) if crate::db::is_unique_violation(&e, "reff_no") => Err(AppError::duplicate(
+            "reff_no",
+            "The attempt reference is taken.",
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn bind_reserve<'q, DB, O>(

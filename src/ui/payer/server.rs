@@ -20,8 +20,9 @@ use crate::state::{app_state, AppState};
 use crate::ui::context::session;
 
 const LANG_KEY: &str = "payer_lang";
-/// Tries at issuing instructions that collide with another live attempt's (e.g. a VA number).
-const ISSUE_TRIES: usize = 5;
+/// Tries at drawing a random value that turned out taken: an attempt reference, or issued
+/// instructions equal to another live attempt's (e.g. a VA number).
+const DRAW_TRIES: usize = 5;
 
 /// An explicit choice (`?lang=`) wins and is remembered; then the remembered one; then the
 /// browser's Accept-Language; Indonesian by default.
@@ -189,29 +190,43 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
         return Err(AppError::Validation(errors));
     };
 
-    let reff_no = attempt_reff_no(now, rand::random::<u32>());
-    let attempt_id = histories::reserve(
-        &state.db,
-        histories::NewAttempt {
-            link_id: link.id,
-            reff_no: &reff_no,
-            method_code: &method.code,
-            method_name: &method.name,
-            fee: method.fee_for(link.total_amount),
-            expires_at: attempt_expiry(now, method.expiry_seconds, link.expired_at),
-            customer_name: customer.as_ref().map(|c| c.name.as_str()),
-            customer_email: customer.as_ref().map(|c| c.email.as_str()),
-            customer_phone: customer.as_ref().map(|c| c.phone.as_str()),
-            ip_address: client_ip().await.as_deref(),
-            now_ms: now,
-        },
-    )
-    .await?
-    .ok_or_else(|| AppError::Conflict(texts::FULL.get(lang).into()))?;
+    let ip_address = client_ip().await;
+    let mut reserved = None;
+    for _ in 0..DRAW_TRIES {
+        let reff_no = attempt_reff_no(now, rand::random::<u32>());
+        let attempt = histories::reserve(
+            &state.db,
+            histories::NewAttempt {
+                link_id: link.id,
+                reff_no: &reff_no,
+                method_code: &method.code,
+                method_name: &method.name,
+                fee: method.fee_for(link.total_amount),
+                expires_at: attempt_expiry(now, method.expiry_seconds, link.expired_at),
+                customer_name: customer.as_ref().map(|c| c.name.as_str()),
+                customer_email: customer.as_ref().map(|c| c.email.as_str()),
+                customer_phone: customer.as_ref().map(|c| c.phone.as_str()),
+                ip_address: ip_address.as_deref(),
+                now_ms: now,
+            },
+        )
+        .await;
+        match attempt {
+            Ok(Some(id)) => {
+                reserved = Some((id, reff_no));
+                break;
+            }
+            Ok(None) => return Err(AppError::Conflict(texts::FULL.get(lang).into())),
+            Err(AppError::Duplicate(_)) => continue,
+            Err(other) => return Err(other),
+        }
+    }
+    let (attempt_id, reff_no) =
+        reserved.ok_or_else(|| AppError::internal("no free attempt reference"))?;
 
     let merchant_name = merchants::merchant_name_of_link(&state.db, link.id).await?;
     let mut recorded = false;
-    for _ in 0..ISSUE_TRIES {
+    for _ in 0..DRAW_TRIES {
         let issued = state
             .provider
             .issue(IssueRequest {
