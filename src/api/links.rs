@@ -94,7 +94,7 @@ pub async fn list(
         page: query.page(),
         per_page: query.per_page(),
     };
-    let page = links::list(
+    let page = links::list_full(
         &state.db,
         caller.merchant_id,
         &account.id,
@@ -102,11 +102,11 @@ pub async fn list(
         state.now_ms(),
     )
     .await?;
-    let mut data = Vec::with_capacity(page.rows.len());
-    for summary in &page.rows {
-        let link = links::find(&state.db, caller.merchant_id, &account.id, summary.id).await?;
-        data.push(to_json(&state, &link, &account));
-    }
+    let data: Vec<_> = page
+        .rows
+        .iter()
+        .map(|link| to_json(&state, link, &account))
+        .collect();
     let base = format!(
         "{}/api/v1.0/payment-link-manage/{}",
         state.settings.public_base_url, account.id

@@ -283,6 +283,7 @@ struct LinkRow {
 
 #[derive(sqlx::FromRow)]
 struct ItemRow {
+    payment_link_id: i64,
     name: String,
     quantity: i64,
     unit_price: i64,
@@ -351,13 +352,83 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> Result<PaymentLink, AppError> 
 async fn with_items(db: &Db, row: LinkRow) -> Result<PaymentLink, AppError> {
     let items: Vec<ItemRow> = on_db!(db, pool => {
         sqlx::query_as(
-            "SELECT name, quantity, unit_price FROM payment_link_items
+            "SELECT payment_link_id, name, quantity, unit_price FROM payment_link_items
              WHERE payment_link_id = $1 ORDER BY position",
         )
         .bind(row.id)
         .fetch_all(pool)
         .await?
     });
+    assemble(row, items)
+}
+
+/// Full links for one page of the list: two queries for the page, not two per link.
+pub async fn list_full(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+    filter: &LinkFilter,
+    now_ms: i64,
+) -> Result<Page<PaymentLink>, AppError> {
+    let page = list(db, merchant_id, account_id, filter, now_ms).await?;
+    let ids: Vec<i64> = page.rows.iter().map(|row| row.id).collect();
+    if ids.is_empty() {
+        return Ok(Page {
+            rows: Vec::new(),
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        });
+    }
+    let (rows, items): (Vec<LinkRow>, Vec<ItemRow>) = on_db!(db, pool => {
+        let mut links = sqlx::QueryBuilder::new(format!(
+            "SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.merchant_id = "
+        ));
+        links.push_bind(merchant_id).push(" AND l.id IN (");
+        let mut separated = links.separated(", ");
+        for id in &ids {
+            separated.push_bind(*id);
+        }
+        links.push(")");
+        let mut items = sqlx::QueryBuilder::new(
+            "SELECT payment_link_id, name, quantity, unit_price FROM payment_link_items
+             WHERE payment_link_id IN (",
+        );
+        let mut separated = items.separated(", ");
+        for id in &ids {
+            separated.push_bind(*id);
+        }
+        items.push(") ORDER BY payment_link_id, position");
+        (
+            links.build_query_as().fetch_all(pool).await?,
+            items.build_query_as().fetch_all(pool).await?,
+        )
+    });
+    let mut by_id: std::collections::HashMap<i64, LinkRow> =
+        rows.into_iter().map(|row| (row.id, row)).collect();
+    let mut items_by_link: std::collections::HashMap<i64, Vec<ItemRow>> = Default::default();
+    for item in items {
+        items_by_link
+            .entry(item.payment_link_id)
+            .or_default()
+            .push(item);
+    }
+    let mut links = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = by_id.remove(&id) {
+            let items = items_by_link.remove(&id).unwrap_or_default();
+            links.push(assemble(row, items)?);
+        }
+    }
+    Ok(Page {
+        rows: links,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+fn assemble(row: LinkRow, items: Vec<ItemRow>) -> Result<PaymentLink, AppError> {
     let whitelisted_payment_method = row
         .whitelisted_payment_method
         .as_deref()

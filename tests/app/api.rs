@@ -402,3 +402,56 @@ async fn v2_creates_without_a_reference_and_updates_partially() {
     let malformed: Value = malformed.json().await.unwrap();
     assert_eq!(malformed["success"], false);
 }
+
+#[tokio::test]
+async fn the_list_pages_full_links_newest_first() {
+    let app = spawn_app().await;
+    let client = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;
+    for n in 1..=3 {
+        let mut body = new_link(&format!("PAGE-{n}"));
+        body["items"] = json!([
+            {"name": format!("Item {n}"), "quantity": n, "unit_price": 50000},
+            {"name": "Diskon", "quantity": 1, "unit_price": -10000}
+        ]);
+        body.as_object_mut().unwrap().remove("total_amount");
+        let response = client
+            .call(reqwest::Method::POST, &client.links_path())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let page: Value = client
+        .call(
+            reqwest::Method::GET,
+            &format!("{}?per_page=2", client.links_path()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let data = page["data"].as_array().unwrap();
+    assert_eq!(data.len(), 2);
+    assert_eq!(data[0]["reff_no"], "PAGE-3");
+    assert_eq!(data[1]["reff_no"], "PAGE-2");
+    assert_eq!(data[0]["items"][0]["quantity"], 3);
+    assert_eq!(data[0]["items"][1]["subtotal"], -10000);
+    assert_eq!(data[0]["total_amount"], 140000);
+    assert_eq!(page["pagination"]["total"], 3);
+    assert_eq!(page["pagination"]["totalPages"], 2);
+    let second: Value = client
+        .call(
+            reqwest::Method::GET,
+            &format!("{}?per_page=2&page=2", client.links_path()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["data"][0]["reff_no"], "PAGE-1");
+}
