@@ -13,6 +13,8 @@ use crate::ui::dashboard::link_edit::EditLinkPage;
 use crate::ui::dashboard::link_new::NewLinkPage;
 use crate::ui::dashboard::link_show::LinkPage;
 use crate::ui::dashboard::links::LinksPage;
+use crate::ui::dashboard::webhook_event::WebhookEventPage;
+use crate::ui::dashboard::webhooks::WebhooksPage;
 use crate::ui::home::HomePage;
 use crate::ui::payer::{AttemptPage, PayerPage};
 
@@ -48,6 +50,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LogInPage/>
                 <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async/>
                 <Route path=path!("/developers") view=DevelopersPage ssr=SsrMode::Async/>
+                <Route path=path!("/developers/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/developers/webhooks/:event_id")
+                    view=WebhookEventPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/accounts/:account_id/links") view=LinksPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/accounts/:account_id/links/new")

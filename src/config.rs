@@ -32,6 +32,9 @@ pub struct Settings {
     pub va_prefixes: VaPrefixes,
     /// API requests a credential may make per minute.
     pub api_rate_limit_per_minute: u32,
+    /// Lets webhooks go to private, loopback and link-local addresses: for local
+    /// development and the tests only, since it lets merchants probe the internal network.
+    pub webhook_allow_private_targets: bool,
 }
 
 impl Settings {
@@ -47,12 +50,13 @@ impl Settings {
             .to_string();
         url::Url::parse(&public_base_url)
             .map_err(|_| AppError::config("PUBLIC_BASE_URL must be an absolute http(s) URL"))?;
-        let cookie_secure = match var("COOKIE_SECURE").as_deref() {
-            None => public_base_url.starts_with("https://"),
-            Some("true" | "1" | "yes") => true,
-            Some("false" | "0" | "no") => false,
-            Some(_) => return Err(AppError::config("COOKIE_SECURE must be true or false")),
+        let flag = |name: &str, default: bool| match var(name).as_deref() {
+            None => Ok(default),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some("false" | "0" | "no") => Ok(false),
+            Some(_) => Err(AppError::config(format!("{name} must be true or false"))),
         };
+        let cookie_secure = flag("COOKIE_SECURE", public_base_url.starts_with("https://"))?;
         let settlement_delay_seconds: i64 = var("SETTLEMENT_DELAY_SECONDS")
             .map(|v| v.parse())
             .unwrap_or(Ok(3600))
@@ -80,6 +84,7 @@ impl Settings {
                 .ok_or_else(|| {
                     AppError::config("API_RATE_LIMIT_PER_MINUTE must be a positive number")
                 })?,
+            webhook_allow_private_targets: flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
             va_prefixes: VaPrefixes::with_overrides(
                 &var("SANDBOX_VA_PREFIXES").unwrap_or_default(),
             )

@@ -8,6 +8,7 @@ use crate::domain::attempt::AttemptStatus;
 use crate::domain::items::LineItem;
 use crate::domain::link::{compute_status, is_expired, ComputedStatus, LinkStatus};
 use crate::domain::merchant::Role;
+use crate::domain::webhook::DeliveryStatus;
 use crate::domain::Rupiah;
 
 /// The signed-in dashboard user and the merchant they act for.
@@ -149,4 +150,44 @@ impl PaymentAttempt {
     pub fn status_computed(&self, now_ms: i64) -> AttemptStatus {
         self.status.computed(self.expired_at, now_ms)
     }
+}
+
+/// Where a merchant's notifications go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSettings {
+    pub transaction_url: String,
+    pub inquiry_url: Option<String>,
+    pub enabled: bool,
+    pub updated_at: i64,
+}
+
+/// One event of the outbox as the delivery log lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookEvent {
+    pub id: i64,
+    pub event_id: String,
+    pub event_type: String,
+    pub account_id: String,
+    pub history_id: Option<i64>,
+    pub payment_link_id: Option<i64>,
+    pub status: DeliveryStatus,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_response_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// One try at delivering an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct WebhookDelivery {
+    pub id: i64,
+    pub url: String,
+    pub attempted_at: i64,
+    pub response_status: Option<i64>,
+    pub latency_ms: i64,
+    pub response_excerpt: Option<String>,
+    pub error: Option<String>,
 }

@@ -53,6 +53,7 @@ pub fn build_state(
         clock,
         login_throttle: Arc::new(LoginThrottle::default()),
         provider,
+        webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
     }
 }
 
@@ -175,6 +176,8 @@ pub async fn run() -> Result<(), AppError> {
     let session_cleanup = spawn_session_cleanup(&db);
     let state = build_state(settings, db, leptos_options, Arc::new(SystemClock));
     let jobs = crate::jobs::spawn(state.clone());
+    // Aborting mid-send at shutdown loses nothing: the claim lapses and another pass resends.
+    let webhooks = crate::webhooks::spawn(state.clone());
     let app = build_router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -187,6 +190,7 @@ pub async fn run() -> Result<(), AppError> {
         .map_err(AppError::internal);
     session_cleanup.abort();
     jobs.abort();
+    webhooks.abort();
     served
 }
 

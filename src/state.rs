@@ -24,6 +24,8 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub provider: Arc<dyn PaymentProvider>,
     pub api_rate_limiter: Arc<RateLimiter>,
+    /// Wakes the webhook worker when new events are written, so they go out at once.
+    pub webhook_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {

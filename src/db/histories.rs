@@ -131,23 +131,8 @@ pub async fn record_issued(
     }
 }
 
-/// Gives up an attempt the provider could not issue, freeing its slot.
-pub async fn mark_failed(db: &Db, attempt_id: i64, now_ms: i64) -> Result<(), AppError> {
-    on_db!(db, pool => {
-        sqlx::query(
-            "UPDATE payment_link_histories SET status = 'failed', updated_at = $1
-             WHERE id = $2 AND status = 'pending'",
-        )
-        .bind(now_ms)
-        .bind(attempt_id)
-        .execute(pool)
-        .await?;
-    });
-    Ok(())
-}
-
 #[derive(sqlx::FromRow)]
-struct AttemptRow {
+pub(crate) struct AttemptRow {
     id: i64,
     reff_no: String,
     payment_link_id: i64,
@@ -204,7 +189,7 @@ impl TryFrom<AttemptRow> for PaymentAttempt {
     }
 }
 
-const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_method_code,
+pub(crate) const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_method_code,
     payment_method_name, payment_method_value, payment_method_additional, amount, fee,
     net_amount, status, expired_at, payment_date, customer_name, customer_email, customer_phone,
     created_at, updated_at, payment_link_reff_no, processed_timestamp, ip_address, has_settle,
@@ -236,96 +221,6 @@ pub async fn list_for_link(db: &Db, link_id: i64) -> Result<Vec<PaymentAttempt>,
         sqlx::query_as(&sql).bind(link_id).fetch_all(pool).await?
     });
     rows.into_iter().map(PaymentAttempt::try_from).collect()
-}
-
-/// The outcome of a provider's "paid" notice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Credit {
-    Credited,
-    /// The same provider transaction was credited before: nothing changes.
-    AlreadyCredited,
-}
-
-pub struct PaidNotice<'a> {
-    pub provider_transaction_id: &'a str,
-    pub attempt_reff_no: &'a str,
-    pub amount: i64,
-    pub now_ms: i64,
-}
-
-/// Marks a live pending attempt paid and counts it on its link, in one transaction. A
-/// provider transaction id credits at most one attempt, once: the status guard and the
-/// UNIQUE column make repeated or concurrent notices no-ops.
-pub async fn credit(db: &Db, notice: PaidNotice<'_>) -> Result<Credit, AppError> {
-    let credited: Option<(i64,)> = on_db!(db, pool => async {
-        let mut tx = pool.begin().await?;
-        let row: Option<(i64,)> = sqlx::query_as(
-            "UPDATE payment_link_histories
-             SET status = 'paid', payment_date = $1, processed_timestamp = $1,
-                 provider_transaction_id = $2, updated_at = $1
-             WHERE reff_no = $3 AND status = 'pending' AND expired_at > $1 AND amount = $4
-               AND provider_transaction_id IS NULL
-             RETURNING payment_link_id",
-        )
-        .bind(notice.now_ms)
-        .bind(notice.provider_transaction_id)
-        .bind(notice.attempt_reff_no)
-        .bind(notice.amount)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((link_id,)) = row {
-            sqlx::query(
-                "UPDATE payment_links SET current_usage = current_usage + 1, updated_at = $1
-                 WHERE id = $2",
-            )
-            .bind(notice.now_ms)
-            .bind(link_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(row)
-    }
-    .await)
-    .map_err(|e| {
-        if crate::db::is_unique_violation(&e, "provider_transaction_id") {
-            AppError::Conflict("This provider transaction already paid another attempt.".into())
-        } else {
-            e.into()
-        }
-    })?;
-    if credited.is_some() {
-        return Ok(Credit::Credited);
-    }
-    // Nothing changed: say why.
-    let row: Option<(String, i64, i64, Option<String>)> = on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT status, amount, expired_at, provider_transaction_id
-             FROM payment_link_histories WHERE reff_no = $1",
-        )
-        .bind(notice.attempt_reff_no)
-        .fetch_optional(pool)
-        .await?
-    });
-    let (status, amount, expired_at, transaction) = row.ok_or(AppError::NotFound)?;
-    if transaction.as_deref() == Some(notice.provider_transaction_id) {
-        return Ok(Credit::AlreadyCredited);
-    }
-    if status != "pending" {
-        return Err(AppError::Conflict(format!(
-            "The attempt is already {status}."
-        )));
-    }
-    if amount != notice.amount {
-        return Err(AppError::field(
-            "amount",
-            format!("The amount must be exactly {}.", Rupiah(amount)),
-        ));
-    }
-    if expired_at <= notice.now_ms {
-        return Err(AppError::Conflict("The attempt has expired.".into()));
-    }
-    Err(AppError::Conflict("The attempt cannot be paid.".into()))
 }
 
 /// The live pending attempt holding a VA number, QRIS payload or checkout (the sandbox bank's

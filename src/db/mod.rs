@@ -8,6 +8,8 @@ pub mod idempotency;
 pub mod links;
 pub mod merchants;
 pub mod methods;
+pub mod outcomes;
+pub mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -15,6 +15,7 @@ pub mod phone;
 pub mod reff;
 pub mod slug;
 pub mod time;
+pub mod webhook;
 
 pub use errors::FieldErrors;
 pub use money::Rupiah;

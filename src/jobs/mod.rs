@@ -12,19 +12,9 @@ use crate::state::AppState;
 /// How often the worker looks for due work.
 const TICK: Duration = Duration::from_secs(30);
 
-/// Pending attempts past their expiry become `expired`. Returns how many.
-pub async fn expire_attempts(db: &Db, now_ms: i64) -> Result<u64, AppError> {
-    let expired = on_db!(db, pool => {
-        sqlx::query(
-            "UPDATE payment_link_histories SET status = 'expired', updated_at = $1
-             WHERE status = 'pending' AND expired_at <= $1",
-        )
-        .bind(now_ms)
-        .execute(pool)
-        .await?
-        .rows_affected()
-    });
-    Ok(expired)
+/// Pending attempts past their expiry become `expired`, with their webhook events.
+pub async fn expire_attempts(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u64, AppError> {
+    crate::db::outcomes::expire_due(db, now_ms, public_base_url).await
 }
 
 /// Paid attempts older than `delay_ms` are settled to the merchant. Returns how many.
@@ -64,7 +54,10 @@ pub async fn purge_api_leftovers(db: &Db, now_ms: i64) -> Result<u64, AppError> 
 /// One pass of every job.
 pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     let now = state.now_ms();
-    let expired = expire_attempts(&state.db, now).await?;
+    let expired = expire_attempts(&state.db, now, &state.settings.public_base_url).await?;
+    if expired > 0 {
+        state.webhook_wakeup.notify_one();
+    }
     let settled = settle_payments(&state.db, now, state.settings.settlement_delay_ms).await?;
     purge_api_leftovers(&state.db, now).await?;
     if expired + settled > 0 {

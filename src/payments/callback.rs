@@ -10,7 +10,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use crate::db::histories::{self, Credit, PaidNotice};
+use crate::db::outcomes::{self, Credit, PaidNotice};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -60,19 +60,21 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         Ok(notice) => notice,
         Err(error) => return (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
     };
-    let credited = histories::credit(
+    let credited = outcomes::credit(
         &state.db,
         PaidNotice {
             provider_transaction_id: &notice.transaction_id,
             attempt_reff_no: &notice.attempt_reff_no,
             amount: notice.amount,
             now_ms: state.now_ms(),
+            public_base_url: &state.settings.public_base_url,
         },
     )
     .await;
     match credited {
         Ok(Credit::Credited) => {
             tracing::info!(attempt = %notice.attempt_reff_no, "payment credited");
+            state.webhook_wakeup.notify_one();
             Json(Answer { status: "credited" }).into_response()
         }
         Ok(Credit::AlreadyCredited) => Json(Answer {

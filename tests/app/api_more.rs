@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::api_client::{new_link, ApiClient};
-use crate::helpers::{spawn_app, TestApp, START_MS};
+use crate::helpers::{spawn_app, START_MS};
 use paylinks::api::tokens::wib_date;
 
 #[tokio::test]
@@ -120,28 +120,6 @@ async fn histories_are_listed_filtered_shown_and_simulated() {
 }
 
 /// The secret shown once on the Developers page.
-async fn fresh_secret(app: &TestApp) -> (String, String, String) {
-    let (status, html) = app.page("/developers").await;
-    assert_eq!(status, StatusCode::OK);
-    let grab = |label: &str| {
-        let start = html
-            .find(label)
-            .unwrap_or_else(|| panic!("{label} in {html}"));
-        let code = &html[start..];
-        let open = code.find("<code").unwrap();
-        let value_start = open + code[open..].find('>').unwrap() + 1;
-        let value_end = value_start + code[value_start..].find('<').unwrap();
-        code[value_start..value_end].to_string()
-    };
-    let fresh = (
-        grab("API key (X-PARTNER-ID)"),
-        grab("Client ID"),
-        grab("Client secret"),
-    );
-    let (_, again) = app.page("/developers").await;
-    assert!(!again.contains(&fresh.2), "the secret is shown once");
-    fresh
-}
 
 #[tokio::test]
 async fn the_developers_page_issues_rotates_and_revokes_credentials() {
@@ -151,7 +129,7 @@ async fn the_developers_page_issues_rotates_and_revokes_credentials() {
         app.call("credential_create", &[]).await.status(),
         StatusCode::OK
     );
-    let (api_key, client_id, client_secret) = fresh_secret(&app).await;
+    let (api_key, client_id, client_secret) = app.fresh_secret().await;
     let mut client = ApiClient {
         base: app.address.clone(),
         api_key,
@@ -206,7 +184,7 @@ async fn the_developers_page_issues_rotates_and_revokes_credentials() {
         StatusCode::UNAUTHORIZED,
         "old secret dead"
     );
-    client.client_secret = fresh_secret(&app).await.2;
+    client.client_secret = app.fresh_secret().await.2;
     assert_eq!(client.request_token(&today).await.status(), StatusCode::OK);
 
     let revoked = app
@@ -399,7 +377,7 @@ async fn a_credential_bound_to_an_account_reaches_only_that_account() {
         .call("credential_create", &[("accounts[0]", main.as_str())])
         .await;
     assert_eq!(bound.status(), StatusCode::OK);
-    let (api_key, client_id, client_secret) = fresh_secret(&app).await;
+    let (api_key, client_id, client_secret) = app.fresh_secret().await;
     let (_, html) = app.page("/developers").await;
     assert!(html.contains("Main account"), "the binding is listed");
     let mut client = ApiClient {

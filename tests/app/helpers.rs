@@ -80,6 +80,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         settlement_delay_ms: SETTLEMENT_DELAY_MS,
         va_prefixes: VaPrefixes::with_overrides("VA_BRI=77002").unwrap(),
         api_rate_limit_per_minute: 600,
+        // The tests' receivers listen on loopback.
+        webhook_allow_private_targets: true,
     };
     configure(&mut settings);
     let leptos_options = LeptosOptions::builder()
@@ -245,6 +247,30 @@ impl Browser {
             form.push((key, value));
         }
         self.call("link_create", &form).await
+    }
+
+    /// The credential just issued, read off the Developers page (api key, client id, secret).
+    pub async fn fresh_secret(&self) -> (String, String, String) {
+        let (status, html) = self.page("/developers").await;
+        assert_eq!(status, StatusCode::OK);
+        let grab = |label: &str| {
+            let start = html
+                .find(label)
+                .unwrap_or_else(|| panic!("{label} in {html}"));
+            let code = &html[start..];
+            let open = code.find("<code").unwrap();
+            let value_start = open + code[open..].find('>').unwrap() + 1;
+            let value_end = value_start + code[value_start..].find('<').unwrap();
+            code[value_start..value_end].to_string()
+        };
+        let fresh = (
+            grab("API key (X-PARTNER-ID)"),
+            grab("Client ID"),
+            grab("Client secret"),
+        );
+        let (_, again) = self.page("/developers").await;
+        assert!(!again.contains(&fresh.2), "the secret is shown once");
+        fresh
     }
 
     /// Creates the default link and returns its id.

@@ -114,7 +114,10 @@ async fn two_instances_running_the_jobs_at_once_process_each_row_once() {
     }
     app.clock.advance_ms(31 * 60 * 1000);
     let now = app.state.now_ms();
-    let (a, b) = tokio::join!(expire_attempts(&app.db, now), expire_attempts(&app.db, now));
+    let (a, b) = tokio::join!(
+        expire_attempts(&app.db, now, &app.address),
+        expire_attempts(&app.db, now, &app.address)
+    );
     assert_eq!(a.unwrap() + b.unwrap(), 7, "the unpaid ones, once");
     let (a, b) = tokio::join!(
         settle_payments(&app.db, now, 0),

@@ -15,3 +15,4 @@ mod links_validation;
 mod paying;
 mod payments;
 mod public;
+mod webhooks;

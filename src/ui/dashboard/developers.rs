@@ -186,6 +186,7 @@ fn Credentials(
     let revoke_errors = Signal::derive(move || form_errors(revoke.value().get()));
     view! {
         <p>"API base URL: "<code>{data.api_base.clone()}</code></p>
+        <p><a href="/developers/webhooks">"Webhooks: notification URL, test event and delivery log →"</a></p>
         <p>
             "Every endpoint, with its parameters and answers: "
             <a href=format!("{}/openapi.json", data.api_base) rel="external">"the OpenAPI document"</a>

@@ -7,6 +7,8 @@ pub mod link_edit;
 pub mod link_new;
 pub mod link_show;
 pub mod links;
+pub mod webhook_event;
+pub mod webhooks;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@ use tower_sessions::Session;
 
 use super::texts;
 use super::{OfferedMethod, PayerLink, Unpayable};
-use crate::db::{histories, links, merchants, methods};
+use crate::db::{histories, links, merchants, methods, outcomes};
 use crate::domain::attempt::{attempt_expiry, attempt_reff_no, AttemptStatus};
 use crate::domain::lang::Lang;
 use crate::domain::link::ComputedStatus;
@@ -240,7 +240,8 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
         let issued = match issued {
             Ok(issued) => issued,
             Err(error) => {
-                histories::mark_failed(&state.db, attempt_id, now).await?;
+                outcomes::mark_failed(&state.db, attempt_id, now, &state.settings.public_base_url)
+                    .await?;
                 return Err(error);
             }
         };
@@ -251,7 +252,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
         }
     }
     if !recorded {
-        histories::mark_failed(&state.db, attempt_id, now).await?;
+        outcomes::mark_failed(&state.db, attempt_id, now, &state.settings.public_base_url).await?;
         return Err(AppError::internal(
             "could not issue unique payment instructions",
         ));

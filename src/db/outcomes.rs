@@ -1,0 +1,202 @@
+//! How attempts end: paid, expired or failed. Each change is one transaction that also
+//! writes the webhook events it causes, so an event exists exactly when its change does.
+
+use crate::db::histories::{AttemptRow, ATTEMPT_COLUMNS};
+use crate::db::Db;
+use crate::domain::Rupiah;
+use crate::error::AppError;
+use crate::model::PaymentAttempt;
+use crate::on_db;
+use crate::webhooks::events::{self, LinkSnapshot, Subject, LINK_SNAPSHOT_COLUMNS};
+use crate::write_events;
+
+/// The outcome of a provider's "paid" notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credit {
+    Credited,
+    /// The same provider transaction was credited before: nothing changes.
+    AlreadyCredited,
+}
+
+pub struct PaidNotice<'a> {
+    pub provider_transaction_id: &'a str,
+    pub attempt_reff_no: &'a str,
+    pub amount: i64,
+    pub now_ms: i64,
+    /// Origin of payer URLs, for the events' link objects.
+    pub public_base_url: &'a str,
+}
+
+/// Marks a live pending attempt paid, counts it on its link and writes its events, in one
+/// transaction. A provider transaction id credits at most one attempt, once: the status
+/// guard and the UNIQUE column make repeated or concurrent notices no-ops.
+pub async fn credit(db: &Db, notice: PaidNotice<'_>) -> Result<Credit, AppError> {
+    let pay_attempt = format!(
+        "UPDATE payment_link_histories
+         SET status = 'paid', payment_date = $1, processed_timestamp = $1,
+             provider_transaction_id = $2, updated_at = $1
+         WHERE reff_no = $3 AND status = 'pending' AND expired_at > $1 AND amount = $4
+           AND provider_transaction_id IS NULL
+         RETURNING {ATTEMPT_COLUMNS}"
+    );
+    let count_on_link = format!(
+        "UPDATE payment_links SET current_usage = current_usage + 1, updated_at = $1
+         WHERE id = $2 RETURNING {LINK_SNAPSHOT_COLUMNS}"
+    );
+    let now = notice.now_ms;
+    let credited: bool = on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        let row: Option<AttemptRow> = sqlx::query_as(&pay_attempt)
+            .bind(now)
+            .bind(notice.provider_transaction_id)
+            .bind(notice.attempt_reff_no)
+            .bind(notice.amount)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(credit_error)?;
+        let Some(row) = row else {
+            return Ok::<_, AppError>(false);
+        };
+        let attempt = PaymentAttempt::try_from(row)?;
+        let link: LinkSnapshot = sqlx::query_as(&count_on_link)
+            .bind(now)
+            .bind(attempt.payment_link_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        write_events!(tx, link.merchant_id, now, |_settings| {
+            events::on_paid(&Subject {
+                attempt: &attempt,
+                link: &link,
+                public_base_url: notice.public_base_url,
+                now_ms: now,
+            })
+        });
+        tx.commit().await?;
+        Ok(true)
+    }
+    .await)?;
+    if credited {
+        return Ok(Credit::Credited);
+    }
+    why_not_credited(db, &notice).await
+}
+
+fn credit_error(error: sqlx::Error) -> AppError {
+    if crate::db::is_unique_violation(&error, "provider_transaction_id") {
+        AppError::Conflict("This provider transaction already paid another attempt.".into())
+    } else {
+        error.into()
+    }
+}
+
+/// Nothing changed: either this very transaction was credited before, or say why not.
+async fn why_not_credited(db: &Db, notice: &PaidNotice<'_>) -> Result<Credit, AppError> {
+    let row: Option<(String, i64, i64, Option<String>)> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT status, amount, expired_at, provider_transaction_id
+             FROM payment_link_histories WHERE reff_no = $1",
+        )
+        .bind(notice.attempt_reff_no)
+        .fetch_optional(pool)
+        .await?
+    });
+    let (status, amount, expired_at, transaction) = row.ok_or(AppError::NotFound)?;
+    if transaction.as_deref() == Some(notice.provider_transaction_id) {
+        return Ok(Credit::AlreadyCredited);
+    }
+    if status != "pending" {
+        return Err(AppError::Conflict(format!(
+            "The attempt is already {status}."
+        )));
+    }
+    if amount != notice.amount {
+        return Err(AppError::field(
+            "amount",
+            format!("The amount must be exactly {}.", Rupiah(amount)),
+        ));
+    }
+    if expired_at <= notice.now_ms {
+        return Err(AppError::Conflict("The attempt has expired.".into()));
+    }
+    Err(AppError::Conflict("The attempt cannot be paid.".into()))
+}
+
+/// Gives up an attempt the provider could not issue, freeing its slot.
+pub async fn mark_failed(
+    db: &Db,
+    attempt_id: i64,
+    now_ms: i64,
+    public_base_url: &str,
+) -> Result<(), AppError> {
+    let fail = format!(
+        "UPDATE payment_link_histories SET status = 'failed', updated_at = $1
+         WHERE id = $2 AND status = 'pending' RETURNING {ATTEMPT_COLUMNS}"
+    );
+    let read_link = format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1");
+    on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        let row: Option<AttemptRow> = sqlx::query_as(&fail)
+            .bind(now_ms)
+            .bind(attempt_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = row {
+            let attempt = PaymentAttempt::try_from(row)?;
+            let link: LinkSnapshot = sqlx::query_as(&read_link)
+                .bind(attempt.payment_link_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            write_events!(tx, link.merchant_id, now_ms, |_settings| {
+                events::on_failed(&Subject {
+                    attempt: &attempt,
+                    link: &link,
+                    public_base_url,
+                    now_ms,
+                })
+            });
+        }
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await)
+}
+
+/// Pending attempts past their expiry become `expired` (which frees their slots), with their
+/// events. Returns how many. Concurrent runs expire each attempt once: the status guard is
+/// checked again on rows another run changed first.
+pub async fn expire_due(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u64, AppError> {
+    let expire = format!(
+        "UPDATE payment_link_histories SET status = 'expired', updated_at = $1
+         WHERE status = 'pending' AND expired_at <= $1 RETURNING {ATTEMPT_COLUMNS}"
+    );
+    let read_link = format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1");
+    on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        let rows: Vec<AttemptRow> = sqlx::query_as(&expire)
+            .bind(now_ms)
+            .fetch_all(&mut *tx)
+            .await?;
+        let expired = rows.len() as u64;
+        for row in rows {
+            let attempt = PaymentAttempt::try_from(row)?;
+            let link: LinkSnapshot = sqlx::query_as(&read_link)
+                .bind(attempt.payment_link_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            write_events!(tx, link.merchant_id, now_ms, |settings| {
+                events::on_expired(
+                    &Subject {
+                        attempt: &attempt,
+                        link: &link,
+                        public_base_url,
+                        now_ms,
+                    },
+                    settings.inquiry_url.is_some(),
+                )
+            });
+        }
+        tx.commit().await?;
+        Ok::<_, AppError>(expired)
+    }
+    .await)
+}
