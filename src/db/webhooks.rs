@@ -6,7 +6,7 @@
 //! lease runs out (at-least-once delivery).
 
 use crate::db::Db;
-use crate::domain::webhook::{next_retry_delay_ms, DeliveryStatus};
+use crate::domain::webhook::{next_retry_delay_ms, DeliveryStatus, EventType};
 use crate::error::AppError;
 use crate::model::{WebhookDelivery, WebhookEvent, WebhookSettings};
 use crate::on_db;
@@ -224,10 +224,12 @@ pub async fn record_attempt(
     now_ms: i64,
 ) -> Result<bool, AppError> {
     let tries = event.attempts + 1;
+    // A test event is tried once: its sender is watching the answer.
+    let retried = event.event_type != EventType::Test.as_str();
     let (status, next_attempt_at, delivered_at) = if attempt.succeeded() {
         (DeliveryStatus::Delivered, now_ms, Some(now_ms))
     } else {
-        match next_retry_delay_ms(tries) {
+        match next_retry_delay_ms(tries).filter(|_| retried) {
             Some(delay) => (DeliveryStatus::Pending, now_ms + delay, None),
             None => (DeliveryStatus::Failed, now_ms, None),
         }

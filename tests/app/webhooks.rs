@@ -492,6 +492,12 @@ async fn private_targets_are_refused_unless_allowed() {
         "{result}"
     );
     assert!(receiver.received().is_empty());
+    // A test event gets one try, not the retry schedule.
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM webhook_events WHERE status = 'failed'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]

@@ -76,7 +76,7 @@ fn EventDetail(data: WebhookEventData, resend: ServerAction<ResendWebhook>) -> i
         </div>
         <dl class="fields">
             <dt>"Event ID"</dt><dd><code>{event.event_id.clone()}</code></dd>
-            <dt>"Status"</dt><dd data-testid="event-status">{label(event.status)}</dd>
+            <dt>"Status"</dt><dd data-testid="event-status"><span class=format!("badge badge-delivery-{}", event.status.as_str())>{label(event.status)}</span></dd>
             <dt>"Tries"</dt><dd>{event.attempts}</dd>
             <dt>"Created"</dt><dd>{format_wib_seconds(event.created_at)}</dd>
             {event.delivered_at.map(|at| view! { <dt>"Delivered"</dt><dd>{format_wib_seconds(at)}</dd> })}

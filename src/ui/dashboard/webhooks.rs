@@ -229,19 +229,15 @@ fn SettingsForm(
             })}
             <FormAlert result=saved/>
             <ActionForm action=save attr:class="form">
-                <label>
-                    "Transaction notification URL"
-                    <input type="url" name="transaction_url" required
+                <label for="transaction_url">"Transaction notification URL"</label>
+                <input type="url" id="transaction_url" name="transaction_url" required
                         placeholder="https://shop.example.com/webhooks/paylinks"
                         value=value(|s| s.transaction_url.clone())/>
-                </label>
                 <FieldError errors field="transaction_url"/>
                 <p class="hint">"Payments, expiries, failures and exhausted links."</p>
-                <label>
-                    "Inquiry notification URL (optional)"
-                    <input type="url" name="inquiry_url"
-                        value=value(|s| s.inquiry_url.clone().unwrap_or_default())/>
-                </label>
+                <label for="inquiry_url">"Inquiry notification URL (optional)"</label>
+                <input type="url" id="inquiry_url" name="inquiry_url"
+                    value=value(|s| s.inquiry_url.clone().unwrap_or_default())/>
                 <FieldError errors field="inquiry_url"/>
                 <p class="hint">"Receives "<code>"payment_link.inquiry.expired"</code>" when a payer's attempt expires."</p>
                 <label class="check">
@@ -351,7 +347,7 @@ fn EventRow(event: WebhookEvent, resend: ServerAction<ResendWebhook>) -> impl In
         <tr data-event-id=event.event_id.clone()>
             <td><a href=format!("/developers/webhooks/{}", event.event_id)><code>{event.event_id.clone()}</code></a></td>
             <td><code>{event.event_type}</code></td>
-            <td><span class=format!("badge badge-{}", event.status.as_str())>{label(event.status)}</span>{next}</td>
+            <td><span class=format!("badge badge-delivery-{}", event.status.as_str())>{label(event.status)}</span>{next}</td>
             <td>{event.attempts}</td>
             <td>{last}</td>
             <td>{format_wib_seconds(event.created_at)}</td>
