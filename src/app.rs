@@ -13,6 +13,8 @@ use crate::ui::dashboard::link_edit::EditLinkPage;
 use crate::ui::dashboard::link_new::NewLinkPage;
 use crate::ui::dashboard::link_show::LinkPage;
 use crate::ui::dashboard::links::LinksPage;
+use crate::ui::dashboard::payments::detail::PaymentPage;
+use crate::ui::dashboard::payments::PaymentsPage;
 use crate::ui::dashboard::webhook_event::WebhookEventPage;
 use crate::ui::dashboard::webhooks::WebhooksPage;
 use crate::ui::home::HomePage;
@@ -57,6 +59,16 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/accounts/:account_id/links") view=LinksPage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/accounts/:account_id/payments")
+                    view=PaymentsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/accounts/:account_id/payments/:history_id")
+                    view=PaymentPage
+                    ssr=SsrMode::Async
+                />
                 <Route
                     path=path!("/accounts/:account_id/links/new")
                     view=NewLinkPage

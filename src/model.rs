@@ -191,3 +191,14 @@ pub struct WebhookDelivery {
     pub response_excerpt: Option<String>,
     pub error: Option<String>,
 }
+
+/// Count of a payments filter's attempts, and the money of its paid ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PaymentTotals {
+    pub count: i64,
+    pub paid_count: i64,
+    pub gross: i64,
+    pub fee: i64,
+    pub net: i64,
+}

@@ -191,6 +191,7 @@ fn filter_from(query: &HashMap<String, String>, now_ms: i64) -> Result<HistoryFi
         descending,
         page: number("page", 1),
         per_page: number("per_page", 25),
+        ..HistoryFilter::default()
     })
 }
 

@@ -28,11 +28,11 @@ pub struct NewAttempt<'a> {
 /// lock, and on Postgres the link row is locked first, so concurrent payers cannot oversell.
 pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppError> {
     const RESERVE: &str = "
-        INSERT INTO payment_link_histories (payment_link_id, merchant_id, reff_no,
+        INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
             payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
             amount, fee, net_amount, status, expired_at, customer_name, customer_email,
             customer_phone, ip_address, created_at, updated_at)
-        SELECT l.id, l.merchant_id, $2, l.reff_no, $3, $4, '', l.total_amount, $5,
+        SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, '', l.total_amount, $5,
             l.total_amount - $5, 'pending',
             CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < $6 THEN l.expired_at ELSE $6 END,
             $7, $8, $9, $10, $11, $11
@@ -261,7 +261,7 @@ pub enum HistorySort {
 }
 
 impl HistorySort {
-    fn column(self) -> &'static str {
+    pub(crate) fn column(self) -> &'static str {
         match self {
             HistorySort::Id => "id",
             HistorySort::CreatedAt => "created_at",
@@ -281,6 +281,12 @@ pub struct HistoryFilter {
     pub status: Option<AttemptStatus>,
     pub method_name: Option<String>,
     pub method_value: Option<String>,
+    /// Exact method code, e.g. `VA_BRI`.
+    pub method_code: Option<String>,
+    /// Exact merchant reference of the link.
+    pub link_reff_no: Option<String>,
+    /// Text found in the reference, VA number or payload, or the customer's name, email or phone.
+    pub search: Option<String>,
     pub amount: Option<i64>,
     pub amount_min: Option<i64>,
     pub amount_max: Option<i64>,
@@ -297,7 +303,7 @@ pub struct HistoryFilter {
     pub per_page: i64,
 }
 
-fn push_filters<'a, DB>(
+pub(crate) fn push_filters<'a, DB>(
     query: &mut sqlx::QueryBuilder<'a, DB>,
     merchant_id: i64,
     account_id: &'a str,
@@ -310,12 +316,42 @@ fn push_filters<'a, DB>(
     &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     query
-        .push(" WHERE payment_link_id IN (SELECT id FROM payment_links WHERE merchant_id = ")
+        .push(" WHERE merchant_id = ")
         .push_bind(merchant_id)
         .push(" AND account_id = ")
         .push_bind(account_id)
-        .push(") AND created_at >= ")
+        .push(" AND created_at >= ")
         .push_bind(filter.created_since);
+    let exact = [
+        ("payment_method_code", &filter.method_code),
+        ("payment_link_reff_no", &filter.link_reff_no),
+    ];
+    for (column, value) in exact {
+        if let Some(value) = value.as_deref() {
+            query.push(format!(" AND {column} = ")).push_bind(value);
+        }
+    }
+    if let Some(text) = filter.search.as_deref().filter(|t| !t.trim().is_empty()) {
+        let pattern = crate::db::like_pattern(text);
+        query.push(" AND (");
+        let columns = [
+            "reff_no",
+            "payment_method_value",
+            "customer_name",
+            "customer_email",
+            "customer_phone",
+        ];
+        for (i, column) in columns.into_iter().enumerate() {
+            if i > 0 {
+                query.push(" OR ");
+            }
+            query
+                .push(format!("LOWER({column}) LIKE "))
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        query.push(")");
+    }
     let contains = [
         ("reff_no", &filter.reff_no),
         ("payment_method_name", &filter.method_name),

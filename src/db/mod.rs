@@ -9,6 +9,7 @@ pub mod links;
 pub mod merchants;
 pub mod methods;
 pub mod outcomes;
+pub mod payments;
 pub mod webhooks;
 
 use std::str::FromStr;

@@ -91,6 +91,19 @@ pub fn to_datetime_local_wib(ms: i64) -> String {
     }
 }
 
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Parses "YYYY-MM-DD" (what `<input type="date">` sends) as the start of that day in WIB;
+/// returns ms UTC.
+pub fn parse_date_wib(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let err = || "Expected a date as YYYY-MM-DD.".to_string();
+    if s.len() != 10 || !s.is_ascii() {
+        return Err(err());
+    }
+    parse_datetime_local_wib(&format!("{s}T00:00")).map_err(|_| err())
+}
+
 /// Parses "YYYY-MM-DDTHH:MM" (optionally ":SS") as WIB wall time; returns ms UTC.
 pub fn parse_datetime_local_wib(s: &str) -> Result<i64, String> {
     let err = || DATETIME_LOCAL_ERROR.to_string();
@@ -222,5 +235,14 @@ mod tests {
             let e = parse_datetime_local_wib(bad).unwrap_err();
             assert!(e.contains("YYYY-MM-DDTHH:MM"), "{bad:?} -> {e}");
         }
+    }
+
+    #[test]
+    fn a_date_is_the_start_of_its_day_in_jakarta() {
+        // 2026-11-25 00:00 WIB = 2026-11-24 17:00 UTC.
+        assert_eq!(parse_date_wib("2026-11-25"), Ok(1_795_539_600_000));
+        assert!(parse_date_wib("2026-13-01").is_err());
+        assert!(parse_date_wib("25-11-2026").is_err());
+        assert!(parse_date_wib("").is_err());
     }
 }

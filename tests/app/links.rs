@@ -149,10 +149,10 @@ async fn a_link_with_history_cannot_be_deleted_only_closed() {
     let account = app.sign_up("Toko", "owner@toko.id").await;
     let id = app.create_default_link(&account).await;
     app.execute(&format!(
-        "INSERT INTO payment_link_histories (payment_link_id, merchant_id, reff_no,
+        "INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
             payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
             amount, fee, net_amount, status, expired_at, created_at, updated_at)
-         SELECT id, merchant_id, '12917720251024134439474', reff_no, 'VA_BRI', 'VA BRI',
+         SELECT id, merchant_id, account_id, '12917720251024134439474', reff_no, 'VA_BRI', 'VA BRI',
             '8888800012345678', 200000, 4000, 196000, 'pending', 1, 1, 1
          FROM payment_links WHERE id = {id}"
     ))

@@ -14,5 +14,6 @@ mod links;
 mod links_validation;
 mod paying;
 mod payments;
+mod payments_table;
 mod public;
 mod webhooks;

@@ -45,6 +45,7 @@ pub fn DashboardShell(
                         <nav class="topnav">
                             {current.map(|id| view! {
                                 <a href=format!("/accounts/{id}/links")>"Payment links"</a>
+                                <a href=format!("/accounts/{id}/payments")>"Payments"</a>
                             })}
                             <a href="/accounts">"Accounts"</a>
                             <a href="/developers">"Developers"</a>

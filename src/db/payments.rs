@@ -1,0 +1,164 @@
+//! The dashboard's payments table: one account's attempts across its links, paged by key so
+//! a deep page costs what the first does, with totals for the whole filter.
+
+use crate::db::histories::{push_filters, AttemptRow, HistoryFilter, HistorySort, ATTEMPT_COLUMNS};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::model::{PaymentAttempt, PaymentTotals as Totals};
+use crate::on_db;
+
+/// A page boundary: the sort column's value and the id of the row there. Written in URLs as
+/// `value_id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub value: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn parse(s: &str) -> Option<Cursor> {
+        let (value, id) = s.split_once('_')?;
+        Some(Cursor {
+            value: value.parse().ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+
+    pub fn encode(self) -> String {
+        format!("{}_{}", self.value, self.id)
+    }
+
+    fn of(row: &PaymentAttempt, sort: HistorySort) -> Cursor {
+        let value = match sort {
+            HistorySort::Id => row.id,
+            HistorySort::CreatedAt => row.created_at,
+            HistorySort::Amount => row.amount.value(),
+            // Rows without a payment date are left out of this order (see `page`).
+            HistorySort::PaymentDate => row.payment_date.unwrap_or_default(),
+        };
+        Cursor { value, id: row.id }
+    }
+}
+
+/// Which side of a boundary to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    First,
+    After(Cursor),
+    Before(Cursor),
+}
+
+#[derive(Debug, Clone)]
+pub struct KeysetPage {
+    pub rows: Vec<PaymentAttempt>,
+    /// Boundary to read after for the next page, when there is one.
+    pub next: Option<Cursor>,
+    /// Boundary to read before for the previous page, when there is one.
+    pub prev: Option<Cursor>,
+}
+
+/// One page of the filter in its sort order. Sorting by payment date lists paid rows only.
+pub async fn page(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+    filter: &HistoryFilter,
+    position: Position,
+    limit: i64,
+) -> Result<KeysetPage, AppError> {
+    let column = filter.sort.column();
+    let backwards = matches!(position, Position::Before(_));
+    // Reading backwards walks the order in reverse, then flips the rows back.
+    let descending = filter.descending != backwards;
+    let (order, comparison) = if descending {
+        ("DESC", "<")
+    } else {
+        ("ASC", ">")
+    };
+    let rows: Vec<AttemptRow> = on_db!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(format!(
+            "SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories"
+        ));
+        push_filters(&mut query, merchant_id, account_id, filter);
+        if filter.sort == HistorySort::PaymentDate {
+            query.push(" AND payment_date IS NOT NULL");
+        }
+        if let Position::After(cursor) | Position::Before(cursor) = position {
+            query
+                .push(format!(" AND ({column}, id) {comparison} ("))
+                .push_bind(cursor.value)
+                .push(", ")
+                .push_bind(cursor.id)
+                .push(")");
+        }
+        query
+            .push(format!(" ORDER BY {column} {order}, id {order} LIMIT "))
+            .push_bind(limit + 1);
+        query.build_query_as().fetch_all(pool).await?
+    });
+    let mut rows = rows
+        .into_iter()
+        .map(PaymentAttempt::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    if backwards {
+        rows.reverse();
+    }
+    let first = rows.first().map(|r| Cursor::of(r, filter.sort));
+    let last = rows.last().map(|r| Cursor::of(r, filter.sort));
+    let (next, prev) = match position {
+        Position::First => (last.filter(|_| more), None),
+        Position::After(_) => (last.filter(|_| more), first),
+        Position::Before(_) => (last, first.filter(|_| more)),
+    };
+    Ok(KeysetPage { rows, next, prev })
+}
+
+pub async fn totals(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+    filter: &HistoryFilter,
+) -> Result<Totals, AppError> {
+    let paid_sum = |column: &str| {
+        format!(
+            "CAST(COALESCE(SUM(CASE WHEN status = 'paid' THEN {column} ELSE 0 END), 0) AS BIGINT)"
+        )
+    };
+    let select = format!(
+        "SELECT COUNT(*) AS count, {} AS paid_count, {} AS gross, {} AS fee, {} AS net
+         FROM payment_link_histories",
+        paid_sum("1"),
+        paid_sum("amount"),
+        paid_sum("fee"),
+        paid_sum("net_amount"),
+    );
+    let totals: Totals = on_db!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(select.as_str());
+        push_filters(&mut query, merchant_id, account_id, filter);
+        if filter.sort == HistorySort::PaymentDate {
+            query.push(" AND payment_date IS NOT NULL");
+        }
+        query.build_query_as().fetch_one(pool).await?
+    });
+    Ok(totals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_junk() {
+        let cursor = Cursor {
+            value: 1_795_575_600_000,
+            id: 42,
+        };
+        assert_eq!(Cursor::parse(&cursor.encode()), Some(cursor));
+        assert_eq!(Cursor::parse("-5_3"), Some(Cursor { value: -5, id: 3 }));
+        for junk in ["", "12", "a_1", "1_b", "1_2_3"] {
+            assert_eq!(Cursor::parse(junk), None, "{junk}");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! One payment (history): everything recorded about it, and its link.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::attempt::AttemptStatus;
+use crate::domain::time::format_wib_seconds;
+use crate::error::AppError;
+use crate::model::PaymentAttempt;
+use crate::ui::components::{account_param, DashboardShell, ErrorPanel, FormAlert};
+use crate::ui::dashboard::link_attempts::SimulateAttempt;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentDetail {
+    pub attempt: PaymentAttempt,
+    pub status: AttemptStatus,
+    pub link_title: String,
+    pub is_sandbox: bool,
+}
+
+#[server(prefix = "/fn", endpoint = "payment")]
+pub async fn get_payment(account_id: String, history_id: i64) -> Result<PaymentDetail, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let attempt =
+        crate::db::histories::find_in_account(&state.db, user.merchant_id, &account_id, history_id)
+            .await?;
+    let link = crate::db::links::find(
+        &state.db,
+        user.merchant_id,
+        &account_id,
+        attempt.payment_link_id,
+    )
+    .await?;
+    Ok(PaymentDetail {
+        status: attempt.status_computed(state.now_ms()),
+        attempt,
+        link_title: link.title,
+        is_sandbox: state.provider.is_sandbox(),
+    })
+}
+
+#[component]
+pub fn PaymentPage() -> impl IntoView {
+    let params = use_params_map();
+    let account_id = account_param();
+    let simulate = ServerAction::<SimulateAttempt>::new();
+    let history_id = move || {
+        params.with(|p| {
+            p.get("history_id")
+                .and_then(|id| id.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    };
+    let data = Resource::new(
+        move || {
+            (
+                account_id.get().unwrap_or_default(),
+                history_id(),
+                simulate.version().get(),
+            )
+        },
+        |(account_id, history_id, _)| get_payment(account_id, history_id),
+    );
+    let simulated = Signal::derive(move || simulate.value().get());
+    view! {
+        <Title text="Payment · paylinks"/>
+        <DashboardShell account_id>
+            <FormAlert result=simulated/>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let account_id = account_id.get().unwrap_or_default();
+                    match data.await {
+                        Ok(data) => view! { <Detail data account_id simulate/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn Detail(
+    data: PaymentDetail,
+    account_id: String,
+    simulate: ServerAction<SimulateAttempt>,
+) -> impl IntoView {
+    let a = data.attempt;
+    let when = |ms: Option<i64>| ms.map(format_wib_seconds).unwrap_or_else(|| "—".into());
+    let text = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+    let link_href = format!("/accounts/{account_id}/links/{}", a.payment_link_id);
+    let can_simulate = data.is_sandbox && data.status == AttemptStatus::Pending;
+    view! {
+        <p><a href=format!("/accounts/{account_id}/payments")>"← Payments"</a></p>
+        <div class="page-head">
+            <h1>"Payment "<code>{a.reff_no.clone()}</code></h1>
+            <span class=format!("badge badge-attempt-{}", data.status.as_str()) data-testid="payment-status">
+                {data.status.as_str()}
+            </span>
+        </div>
+        <section class="card">
+            <dl class="fields">
+                <dt>"Link"</dt>
+                <dd><a href=link_href>{data.link_title}</a>" · "<code>{a.payment_link_reff_no.clone()}</code></dd>
+                <dt>"Method"</dt><dd>{a.method_name.clone()}" ("<code>{a.method_code.clone()}</code>")"</dd>
+                <dt>"Pay to"</dt><dd><code class="excerpt">{a.value.clone()}</code></dd>
+                <dt>"Amount"</dt><dd>{a.amount.to_string()}</dd>
+                <dt>"Fee"</dt><dd>{a.fee.to_string()}</dd>
+                <dt>"Net"</dt><dd>{a.net_amount.to_string()}</dd>
+                <dt>"Customer"</dt>
+                <dd>{text(&a.customer_name)}" · "{text(&a.customer_email)}" · "{text(&a.customer_phone)}</dd>
+                <dt>"Created"</dt><dd>{format_wib_seconds(a.created_at)}</dd>
+                <dt>"Expires"</dt><dd>{format_wib_seconds(a.expired_at)}</dd>
+                <dt>"Paid"</dt><dd>{when(a.payment_date)}</dd>
+                <dt>"Settled"</dt><dd>{if a.has_settle { when(a.settle_at) } else { "Not yet".to_string() }}</dd>
+                <dt>"Payer IP"</dt><dd>{text(&a.ip_address)}</dd>
+            </dl>
+        </section>
+        {can_simulate.then(|| view! {
+            <ActionForm action=simulate attr:class="inline-form">
+                <input type="hidden" name="account_id" value=account_id.clone()/>
+                <input type="hidden" name="link_id" value=a.payment_link_id/>
+                <input type="hidden" name="reff_no" value=a.reff_no.clone()/>
+                <button type="submit">"Simulate payment"</button>
+            </ActionForm>
+        })}
+    }
+}

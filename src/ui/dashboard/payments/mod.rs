@@ -1,0 +1,276 @@
+//! Payments: every attempt of the current account across its links, with filters, sorts,
+//! key-based pages and totals for the whole filter.
+
+pub mod detail;
+pub mod query;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::attempt::AttemptStatus;
+use crate::domain::time::format_wib;
+use crate::domain::Rupiah;
+use crate::error::AppError;
+use crate::model::{Account, PaymentAttempt, PaymentTotals};
+use crate::ui::components::{account_param, DashboardShell, ErrorPanel};
+use query::PaymentsQuery;
+
+pub const PAYMENTS_PER_PAGE: i64 = 25;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentRow {
+    pub attempt: PaymentAttempt,
+    /// Computed on the server: a pending attempt past its expiry shows as expired.
+    pub status: AttemptStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentsData {
+    pub account: Account,
+    pub rows: Vec<PaymentRow>,
+    /// Page boundaries for the next and previous links.
+    pub next: Option<String>,
+    pub prev: Option<String>,
+    pub totals: PaymentTotals,
+    /// (code, name) of the catalogue, for the method filter.
+    pub methods: Vec<(String, String)>,
+}
+
+#[server(prefix = "/fn", endpoint = "payments")]
+pub async fn list_payments(
+    account_id: String,
+    #[server(default)] query: PaymentsQuery,
+) -> Result<PaymentsData, AppError> {
+    use crate::db::{accounts, methods, payments};
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let account = accounts::find(&state.db, user.merchant_id, &account_id).await?;
+    let (filter, position) = query::to_filter(&query)?;
+    let page = payments::page(
+        &state.db,
+        user.merchant_id,
+        &account.id,
+        &filter,
+        position,
+        PAYMENTS_PER_PAGE,
+    )
+    .await?;
+    let totals = payments::totals(&state.db, user.merchant_id, &account.id, &filter).await?;
+    let now = state.now_ms();
+    Ok(PaymentsData {
+        account,
+        rows: page
+            .rows
+            .into_iter()
+            .map(|attempt| PaymentRow {
+                status: attempt.status_computed(now),
+                attempt,
+            })
+            .collect(),
+        next: page.next.map(|c| c.encode()),
+        prev: page.prev.map(|c| c.encode()),
+        totals,
+        methods: methods::catalogue(&state.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.code, m.name))
+            .collect(),
+    })
+}
+
+#[component]
+pub fn PaymentsPage() -> impl IntoView {
+    let params = use_query_map();
+    let account_id = account_param();
+    let query = Memo::new(move |_| params.with(PaymentsQuery::from_params));
+    let data = Resource::new(
+        move || (account_id.get().unwrap_or_default(), query.get()),
+        |(account_id, query)| list_payments(account_id, query),
+    );
+    view! {
+        <Title text="Payments · paylinks"/>
+        <DashboardShell account_id>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! { <PaymentsTable data query=query.get()/> }.into_any(),
+                        Err(AppError::Validation(errors)) => view! {
+                            {crate::ui::context::set_page_status(AppError::Validation(errors.clone()).status())}
+                            <h1>"Payments"</h1>
+                            <p class="alert alert-error" data-testid="filter-errors">{errors.to_string()}</p>
+                            <p><a href=format!("/accounts/{}/payments", account_id.get().unwrap_or_default())>"Clear the filters"</a></p>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn PaymentsTable(data: PaymentsData, query: PaymentsQuery) -> impl IntoView {
+    let base = format!("/accounts/{}/payments", data.account.id);
+    let page_href = {
+        let (base, query) = (base.clone(), query.first_page());
+        move |after: Option<String>, before: Option<String>| {
+            let q = PaymentsQuery {
+                after: after.unwrap_or_default(),
+                before: before.unwrap_or_default(),
+                ..query.clone()
+            };
+            format!("{base}?{}", q.to_query_string())
+        }
+    };
+    let next = data.next.clone().map(|c| page_href(Some(c), None));
+    let prev = data.prev.clone().map(|c| page_href(None, Some(c)));
+    let filtered = query.is_filtered();
+    let totals = data.totals;
+    view! {
+        <div class="page-head">
+            <h1>"Payments"<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
+        </div>
+        <Filters base=base.clone() query=query.clone() methods=data.methods.clone()/>
+        <p class="totals" data-testid="totals">
+            {format!(
+                "{} payments · {} paid · gross {} · fee {} · net {}",
+                totals.count,
+                totals.paid_count,
+                Rupiah(totals.gross),
+                Rupiah(totals.fee),
+                Rupiah(totals.net)
+            )}
+        </p>
+        {if data.rows.is_empty() {
+            view! {
+                <section class="empty">
+                    {if filtered {
+                        view! { <p>"No payments match these filters."</p> }.into_any()
+                    } else {
+                        view! {
+                            <h2>"No payments yet"</h2>
+                            <p>"Every payer who opens one of this account's links and picks a method shows up here."</p>
+                        }.into_any()
+                    }}
+                </section>
+            }.into_any()
+        } else {
+            let rows = data.rows.clone();
+            view! {
+                <table class="table payments" data-testid="payments">
+                    <thead>
+                        <tr>
+                            <th>"Reference"</th>
+                            <th>"Link"</th>
+                            <th>"Method"</th>
+                            <th class="num">"Amount"</th>
+                            <th class="num">"Fee"</th>
+                            <th>"Status"</th>
+                            <th>"Customer"</th>
+                            <th>"Created"</th>
+                            <th>"Paid"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|row| view! { <PaymentLine row base=base.clone()/> }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <nav class="pager" aria-label="Pagination">
+            {prev.map(|h| view! { <a href=h rel="prev">"← Newer"</a> })}
+            {(data.prev.is_some() || data.next.is_some()).then(|| {
+                view! { <a href=format!("{base}?{}", query.first_page().to_query_string())>"First page"</a> }
+            })}
+            {next.map(|h| view! { <a href=h rel="next">"Older →"</a> })}
+        </nav>
+    }
+}
+
+#[component]
+fn PaymentLine(row: PaymentRow, base: String) -> impl IntoView {
+    let a = row.attempt;
+    let customer = [
+        a.customer_name.clone(),
+        a.customer_email.clone(),
+        a.customer_phone.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    view! {
+        <tr data-attempt=a.reff_no.clone()>
+            <td><a href=format!("{base}/{}", a.id)><code>{a.reff_no.clone()}</code></a></td>
+            <td><code>{a.payment_link_reff_no.clone()}</code></td>
+            <td>{a.method_name.clone()}</td>
+            <td class="num">{a.amount.to_string()}</td>
+            <td class="num">{a.fee.to_string()}</td>
+            <td><span class=format!("badge badge-attempt-{}", row.status.as_str())>{row.status.as_str()}</span></td>
+            <td>{if customer.is_empty() { "—".to_string() } else { customer }}</td>
+            <td>{format_wib(a.created_at)}</td>
+            <td>{a.payment_date.map(format_wib).unwrap_or_else(|| "—".into())}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn Filters(base: String, query: PaymentsQuery, methods: Vec<(String, String)>) -> impl IntoView {
+    let statuses = [
+        AttemptStatus::Pending,
+        AttemptStatus::Paid,
+        AttemptStatus::Expired,
+        AttemptStatus::Failed,
+    ];
+    let q = query.clone();
+    let date = move |name: &'static str, label: &'static str, value: String| {
+        view! {
+            <label class="field">{label}<input type="date" name=name value=value/></label>
+        }
+    };
+    view! {
+        <form method="get" action=base.clone() class="filters payment-filters">
+            <input type="search" name="q" value=q.q.clone()
+                placeholder="Reference, VA number, customer" aria-label="Search"/>
+            <select name="status" aria-label="Status">
+                <option value="" selected=q.status.is_empty()>"All statuses"</option>
+                {statuses.into_iter().map(|s| view! {
+                    <option value=s.as_str() selected=q.status == s.as_str()>{s.as_str()}</option>
+                }).collect_view()}
+            </select>
+            <select name="method" aria-label="Method">
+                <option value="" selected=q.method.is_empty()>"All methods"</option>
+                {methods.into_iter().map(|(code, name)| {
+                    let selected = q.method == code;
+                    view! { <option value=code selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+            <input type="text" name="link" value=q.link.clone() placeholder="Link reference" aria-label="Link reference"/>
+            <select name="settled" aria-label="Settled">
+                <option value="" selected=q.settled.is_empty()>"Settled or not"</option>
+                <option value="yes" selected=q.settled == "yes">"Settled"</option>
+                <option value="no" selected=q.settled == "no">"Not settled"</option>
+            </select>
+            {date("created_from", "Created (WIB) from", q.created_from.clone())}
+            {date("created_to", "to", q.created_to.clone())}
+            {date("paid_from", "Paid (WIB) from", q.paid_from.clone())}
+            {date("paid_to", "to", q.paid_to.clone())}
+            {date("settled_from", "Settled (WIB) from", q.settled_from.clone())}
+            {date("settled_to", "to", q.settled_to.clone())}
+            <input type="text" inputmode="numeric" name="amount_min" value=q.amount_min.clone() placeholder="Min amount" aria-label="Minimum amount"/>
+            <input type="text" inputmode="numeric" name="amount_max" value=q.amount_max.clone() placeholder="Max amount" aria-label="Maximum amount"/>
+            <select name="sort" aria-label="Sort by">
+                <option value="created" selected=q.sort.is_empty() || q.sort == "created">"Created"</option>
+                <option value="paid" selected=q.sort == "paid">"Paid date"</option>
+                <option value="amount" selected=q.sort == "amount">"Amount"</option>
+            </select>
+            <select name="order" aria-label="Order">
+                <option value="desc" selected=q.order != "asc">"Descending"</option>
+                <option value="asc" selected=q.order == "asc">"Ascending"</option>
+            </select>
+            <button type="submit">"Filter"</button>
+            {query.is_filtered().then(|| view! { <a href=base.clone()>"Clear"</a> })}
+        </form>
+    }
+}
