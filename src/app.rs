@@ -14,6 +14,7 @@ use crate::ui::dashboard::link_new::NewLinkPage;
 use crate::ui::dashboard::link_show::LinkPage;
 use crate::ui::dashboard::links::LinksPage;
 use crate::ui::dashboard::payments::detail::PaymentPage;
+use crate::ui::dashboard::payments::exports::ExportsPage;
 use crate::ui::dashboard::payments::PaymentsPage;
 use crate::ui::dashboard::webhook_event::WebhookEventPage;
 use crate::ui::dashboard::webhooks::WebhooksPage;
@@ -62,6 +63,11 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/accounts/:account_id/payments")
                     view=PaymentsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/accounts/:account_id/exports")
+                    view=ExportsPage
                     ssr=SsrMode::Async
                 />
                 <Route

@@ -1,5 +1,6 @@
-//! Subcommands of the server binary, for bootstrapping and scripts:
-//! `paylinks credentials create --email E --password P --merchant NAME`.
+//! Subcommands of the server binary, for bootstrapping, demos and benchmarks:
+//! `paylinks credentials create --email E --password P --merchant NAME` and
+//! `paylinks seed --histories N [--email E --password P --merchant NAME]`.
 
 use crate::auth::accounts::{authenticate, register};
 use crate::clock::{Clock, SystemClock};
@@ -10,36 +11,37 @@ use crate::domain::merchant::SignUpInput;
 use crate::error::AppError;
 
 pub const USAGE: &str =
-    "usage: paylinks [credentials create --email E --password P --merchant NAME]";
+    "usage: paylinks [credentials create --email E --password P --merchant NAME]
+       paylinks [seed --histories N [--email E] [--password P] [--merchant NAME]]";
 
 pub async fn run(args: &[String]) -> Result<(), AppError> {
     match args {
         [group, action, rest @ ..] if group == "credentials" && action == "create" => {
             create_credentials(rest).await
         }
+        [command, rest @ ..] if command == "seed" => seed(rest).await,
         _ => Err(AppError::config(USAGE)),
     }
 }
 
-/// Creates the merchant when the email is new (else checks its password), issues a new API
-/// credential and prints it with the default account as one JSON object.
-async fn create_credentials(flags: &[String]) -> Result<(), AppError> {
-    let flag = |name: &str| {
-        flags
-            .iter()
-            .position(|f| f == name)
-            .and_then(|i| flags.get(i + 1))
-            .cloned()
-            .ok_or_else(|| AppError::config(format!("{name} is required; {USAGE}")))
-    };
-    let (email, password, merchant_name) =
-        (flag("--email")?, flag("--password")?, flag("--merchant")?);
-    let settings = Settings::from_env()?;
-    let db = Db::connect(&settings.database_url).await?;
-    db.migrate().await?;
-    let now = SystemClock.now_ms();
+/// The value after `--name`, if given.
+fn flag_value(flags: &[String], name: &str) -> Option<String> {
+    flags
+        .iter()
+        .position(|f| f == name)
+        .and_then(|i| flags.get(i + 1))
+        .cloned()
+}
 
-    let user_id = match authenticate(&db, &email, password.clone()).await? {
+/// The merchant of this email and password, signed up first when the email is new.
+async fn merchant_of(
+    db: &Db,
+    email: String,
+    password: String,
+    merchant_name: String,
+    now: i64,
+) -> Result<crate::model::CurrentUser, AppError> {
+    let user_id = match authenticate(db, &email, password.clone()).await? {
         Some(user_id) => user_id,
         None => {
             let input = SignUpInput {
@@ -47,7 +49,7 @@ async fn create_credentials(flags: &[String]) -> Result<(), AppError> {
                 email,
                 password,
             };
-            match register(&db, input, now).await {
+            match register(db, input, now).await {
                 Ok((user_id, _)) => user_id,
                 // The email exists but the password did not match.
                 Err(AppError::Duplicate(errors)) if errors.get("email").is_some() => {
@@ -57,21 +59,109 @@ async fn create_credentials(flags: &[String]) -> Result<(), AppError> {
             }
         }
     };
-    let user = merchants::find_current_user(&db, user_id)
+    merchants::find_current_user(db, user_id)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let account_id = accounts::list(&db, user.merchant_id)
+        .ok_or(AppError::NotFound)
+}
+
+async fn first_active_account(db: &Db, merchant_id: i64) -> Result<String, AppError> {
+    accounts::list(db, merchant_id)
         .await?
         .into_iter()
         .find(|a| a.status == AccountStatus::Active)
         .map(|a| a.id)
-        .ok_or_else(|| AppError::config("the merchant has no active account"))?;
+        .ok_or_else(|| AppError::config("the merchant has no active account"))
+}
+
+/// Creates the merchant when the email is new (else checks its password), issues a new API
+/// credential and prints it with the default account as one JSON object.
+async fn create_credentials(flags: &[String]) -> Result<(), AppError> {
+    let flag = |name: &str| {
+        flag_value(flags, name)
+            .ok_or_else(|| AppError::config(format!("{name} is required; {USAGE}")))
+    };
+    let (email, password, merchant_name) =
+        (flag("--email")?, flag("--password")?, flag("--merchant")?);
+    let settings = Settings::from_env()?;
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let now = SystemClock.now_ms();
+    let user = merchant_of(&db, email, password, merchant_name, now).await?;
+    let account_id = first_active_account(&db, user.merchant_id).await?;
     let issued = credentials::create(&db, user.merchant_id, &[], now).await?;
     let output = serde_json::json!({
         "api_key": issued.api_key,
         "client_id": issued.client_id,
         "client_secret": issued.client_secret,
         "account_id": account_id,
+    });
+    println!("{output}");
+    db.close().await;
+    Ok(())
+}
+
+/// A demo merchant with a handful of links and `--histories` attempts over the last 90 days.
+async fn seed(flags: &[String]) -> Result<(), AppError> {
+    use crate::domain::items::LineItem;
+    use crate::domain::link::NewPaymentLink;
+    use crate::domain::Rupiah;
+
+    let count: i64 = flag_value(flags, "--histories")
+        .and_then(|n| n.replace('_', "").parse().ok())
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| AppError::config(format!("--histories N is required; {USAGE}")))?;
+    let email = flag_value(flags, "--email").unwrap_or_else(|| "demo@paylinks.test".into());
+    let password = flag_value(flags, "--password").unwrap_or_else(|| "demo-password".into());
+    let merchant_name = flag_value(flags, "--merchant").unwrap_or_else(|| "Toko Demo".into());
+    let settings = Settings::from_env()?;
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let started = std::time::Instant::now();
+    let now = SystemClock.now_ms();
+    let user = merchant_of(&db, email.clone(), password.clone(), merchant_name, now).await?;
+    let account_id = first_active_account(&db, user.merchant_id).await?;
+    let catalogue = [
+        ("Kaos Polos Hitam", 125_000),
+        ("Kopi Gayo 250 g", 89_000),
+        ("Workshop Batik Tulis", 350_000),
+        ("Langganan Bulanan", 49_000),
+        ("Donasi Pembangunan", 100_000),
+    ];
+    let mut links = Vec::new();
+    for (title, price) in catalogue {
+        let link = NewPaymentLink {
+            reff_no: None,
+            title: title.into(),
+            description: None,
+            items: vec![LineItem {
+                name: title.into(),
+                quantity: 1,
+                unit_price: Rupiah(price),
+            }],
+            total_amount: Rupiah(price),
+            whitelisted_payment_method: None,
+            max_usage: 1_000_000,
+            expired_at: None,
+            required_customer_detail: false,
+            redirect_url: None,
+            optional_metadata: Default::default(),
+        };
+        links.push(
+            crate::db::links::create(&db, user.merchant_id, &account_id, &link, "dashboard", now)
+                .await?,
+        );
+    }
+    crate::db::seed::histories(&db, &links, count, now, |done| {
+        eprintln!("seeded {done} of {count} histories");
+    })
+    .await?;
+    let output = serde_json::json!({
+        "email": email,
+        "password": password,
+        "account_id": account_id,
+        "links": links,
+        "histories": count,
+        "seconds": started.elapsed().as_secs_f64(),
     });
     println!("{output}");
     db.close().await;

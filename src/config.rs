@@ -7,6 +7,7 @@ use crate::payments::sandbox::va::VaPrefixes;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/paylinks.db";
 pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+pub const DEFAULT_EXPORT_DIR: &str = "data/exports";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -35,6 +36,8 @@ pub struct Settings {
     /// Lets webhooks go to private, loopback and link-local addresses: for local
     /// development and the tests only, since it lets merchants probe the internal network.
     pub webhook_allow_private_targets: bool,
+    /// Folder finished exports are kept in.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl Settings {
@@ -85,6 +88,9 @@ impl Settings {
                     AppError::config("API_RATE_LIMIT_PER_MINUTE must be a positive number")
                 })?,
             webhook_allow_private_targets: flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
+            export_dir: var("EXPORT_DIR")
+                .unwrap_or_else(|| DEFAULT_EXPORT_DIR.into())
+                .into(),
             va_prefixes: VaPrefixes::with_overrides(
                 &var("SANDBOX_VA_PREFIXES").unwrap_or_default(),
             )

@@ -202,3 +202,21 @@ pub struct PaymentTotals {
     pub fee: i64,
     pub net: i64,
 }
+
+/// A payments export as its page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Export {
+    pub id: String,
+    pub account_id: String,
+    /// "csv" or "xlsx".
+    pub format: String,
+    /// "running", "done" or "failed".
+    pub status: String,
+    pub total_rows: i64,
+    pub done_rows: i64,
+    pub size_bytes: Option<i64>,
+    pub error: Option<String>,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+}

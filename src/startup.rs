@@ -77,6 +77,7 @@ pub fn build_router(state: AppState) -> Router {
                 crate::api::idempotency::idempotent,
             )),
         )
+        .route("/exports/{id}/download", get(crate::exports::download))
         .route("/pay/{slug}/qr.svg", get(qr::svg))
         .route("/pay/{slug}/qr.png", get(qr::png))
         .route("/pay/{slug}/{reff_no}/code.svg", get(qr::attempt_svg))

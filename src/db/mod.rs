@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod credentials;
+pub mod exports;
 pub mod histories;
 pub mod idempotency;
 pub mod links;
@@ -10,6 +11,7 @@ pub mod merchants;
 pub mod methods;
 pub mod outcomes;
 pub mod payments;
+pub mod seed;
 pub mod webhooks;
 
 use std::str::FromStr;

@@ -31,6 +31,7 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.state.settings.export_dir);
         if let Some(file) = &self.sqlite_file {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
@@ -82,6 +83,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         api_rate_limit_per_minute: 600,
         // The tests' receivers listen on loopback.
         webhook_allow_private_targets: true,
+        export_dir: std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("exports")
+            .join(&name),
     };
     configure(&mut settings);
     let leptos_options = LeptosOptions::builder()

@@ -7,6 +7,8 @@ mod api_client;
 mod api_more;
 mod auth;
 mod csrf;
+mod export_helpers;
+mod exports;
 mod helpers;
 mod isolation;
 mod jobs;

@@ -2,6 +2,7 @@
 //! key-based pages and totals for the whole filter.
 
 pub mod detail;
+pub mod exports;
 pub mod query;
 
 use leptos::prelude::*;
@@ -130,6 +131,10 @@ fn PaymentsTable(data: PaymentsData, query: PaymentsQuery) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Payments"<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
+            <div class="actions">
+                <exports::ExportButtons account_id=data.account.id.clone() query=query.clone()/>
+                <a href=format!("/accounts/{}/exports", data.account.id)>"Exports"</a>
+            </div>
         </div>
         <Filters base=base.clone() query=query.clone() methods=data.methods.clone()/>
         <p class="totals" data-testid="totals">

@@ -1,0 +1,227 @@
+//! Payments exports: the payments table's filter written to a CSV or XLSX file in the
+//! background, a batch at a time by key, so memory stays flat however many rows there are.
+
+mod download;
+mod sinks;
+
+pub use download::download;
+
+use std::path::PathBuf;
+
+use crate::db::histories::HistoryFilter;
+use crate::db::payments::{self, Position};
+use crate::domain::time::to_iso_wib;
+use crate::error::AppError;
+use crate::model::PaymentAttempt;
+use crate::state::AppState;
+use crate::ui::dashboard::payments::query::{to_filter, PaymentsQuery};
+use sinks::{CsvSink, Sink, XlsxSink};
+
+/// Rows read and written per step; progress is reported after each.
+pub const BATCH: i64 = 5_000;
+/// A running export that has not reported for this long was interrupted.
+pub const ABANDONED_AFTER_MS: i64 = 10 * 60 * 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Result<Format, String> {
+        match s {
+            "csv" => Ok(Format::Csv),
+            "xlsx" => Ok(Format::Xlsx),
+            _ => Err("Choose CSV or XLSX.".into()),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// One cell of an exported row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(i64),
+}
+
+pub const COLUMNS: [&str; 18] = [
+    "id",
+    "reff_no",
+    "payment_link_reff_no",
+    "payment_method_code",
+    "payment_method_name",
+    "payment_method_value",
+    "amount",
+    "fee",
+    "net_amount",
+    "status",
+    "customer_name",
+    "customer_email",
+    "customer_phone",
+    "created_at",
+    "expired_at",
+    "payment_date",
+    "has_settle",
+    "settle_at",
+];
+
+/// A row in the order of [`COLUMNS`]; times in WIB (ISO-8601 with +07:00).
+pub fn cells(a: &PaymentAttempt, now_ms: i64) -> Vec<Cell> {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let optional = |s: &Option<String>| Cell::Text(s.clone().unwrap_or_default());
+    let time = |ms: Option<i64>| Cell::Text(ms.map(to_iso_wib).unwrap_or_default());
+    vec![
+        Cell::Number(a.id),
+        text(&a.reff_no),
+        text(&a.payment_link_reff_no),
+        text(&a.method_code),
+        text(&a.method_name),
+        text(&a.value),
+        Cell::Number(a.amount.value()),
+        Cell::Number(a.fee.value()),
+        Cell::Number(a.net_amount.value()),
+        text(a.status_computed(now_ms).as_str()),
+        optional(&a.customer_name),
+        optional(&a.customer_email),
+        optional(&a.customer_phone),
+        time(Some(a.created_at)),
+        time(Some(a.expired_at)),
+        time(a.payment_date),
+        text(if a.has_settle { "yes" } else { "no" }),
+        time(a.settle_at),
+    ]
+}
+
+pub fn file_path(state: &AppState, id: &str, format: Format) -> PathBuf {
+    state
+        .settings
+        .export_dir
+        .join(format!("{id}.{}", format.as_str()))
+}
+
+/// Records an export of the query and starts writing it in the background. Returns its id.
+pub async fn start(
+    state: &AppState,
+    merchant_id: i64,
+    account_id: &str,
+    format: Format,
+    query: &PaymentsQuery,
+) -> Result<String, AppError> {
+    let (filter, _) = to_filter(&query.first_page())?;
+    let total = payments::totals(&state.db, merchant_id, account_id, &filter).await?;
+    let id = ulid::Ulid::new().to_string().to_lowercase();
+    let query_json = serde_json::to_string(&query.first_page()).map_err(AppError::internal)?;
+    crate::db::exports::create(
+        &state.db,
+        crate::db::exports::NewExport {
+            id: &id,
+            merchant_id,
+            account_id,
+            format: format.as_str(),
+            query_json: &query_json,
+            total_rows: total.count,
+            now_ms: state.now_ms(),
+        },
+    )
+    .await?;
+    let job = Job {
+        state: state.clone(),
+        id: id.clone(),
+        merchant_id,
+        account_id: account_id.to_string(),
+        filter,
+        format,
+    };
+    tokio::spawn(job.run());
+    Ok(id)
+}
+
+/// One export being written.
+pub struct Job {
+    pub state: AppState,
+    pub id: String,
+    pub merchant_id: i64,
+    pub account_id: String,
+    pub filter: HistoryFilter,
+    pub format: Format,
+}
+
+impl Job {
+    /// Writes the file and records the outcome; a failure leaves no half-written file.
+    pub async fn run(self) {
+        let path = file_path(&self.state, &self.id, self.format);
+        let outcome = self.write(&path).await;
+        if outcome.is_err() {
+            let _ = std::fs::remove_file(&path);
+        }
+        let outcome = outcome.map_err(|e| {
+            tracing::error!(export = %self.id, error = %e, "export failed");
+            "The export could not be written; try again.".to_string()
+        });
+        let finished =
+            crate::db::exports::finish(&self.state.db, &self.id, outcome, self.state.now_ms())
+                .await;
+        if let Err(error) = finished {
+            tracing::error!(export = %self.id, %error, "recording an export's end failed");
+        }
+    }
+
+    async fn write(&self, path: &std::path::Path) -> Result<(i64, i64), String> {
+        let db = &self.state.db;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        }
+        let mut sink: Box<dyn Sink + Send> = match self.format {
+            Format::Csv => Box::new(CsvSink::create(path)?),
+            Format::Xlsx => Box::new(XlsxSink::create(path)?),
+        };
+        sink.write_row(&COLUMNS.map(|c| Cell::Text(c.into())))?;
+        let mut position = Position::First;
+        let mut written = 0_i64;
+        loop {
+            let page = payments::page(
+                db,
+                self.merchant_id,
+                &self.account_id,
+                &self.filter,
+                position,
+                BATCH,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let now = self.state.now_ms();
+            for row in &page.rows {
+                sink.write_row(&cells(row, now))?;
+            }
+            written += page.rows.len() as i64;
+            crate::db::exports::progress(db, &self.id, written, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            match page.next {
+                Some(cursor) => position = Position::After(cursor),
+                None => break,
+            }
+        }
+        // Zipping a large workbook takes a while: off the async threads.
+        tokio::task::spawn_blocking(move || sink.finish())
+            .await
+            .map_err(|e| e.to_string())??;
+        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        Ok((written, size as i64))
+    }
+}

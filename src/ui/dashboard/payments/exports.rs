@@ -1,0 +1,158 @@
+//! Exports of the payments table: started from the table's filter, written in the
+//! background, listed here with their progress, downloadable when done.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use serde::{Deserialize, Serialize};
+
+use super::query::PaymentsQuery;
+use crate::domain::time::format_wib_seconds;
+use crate::error::AppError;
+use crate::model::{Account, Export};
+use crate::ui::components::{account_param, DashboardShell, ErrorPanel};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportsData {
+    pub account: Account,
+    pub exports: Vec<Export>,
+}
+
+#[server(prefix = "/fn", endpoint = "export_create")]
+pub async fn create_export(
+    account_id: String,
+    format: String,
+    #[server(default)] query: PaymentsQuery,
+) -> Result<String, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
+    let format =
+        crate::exports::Format::parse(&format).map_err(|e| AppError::field("format", e))?;
+    let id = crate::exports::start(&state, user.merchant_id, &account.id, format, &query).await?;
+    leptos_axum::redirect(&format!("/accounts/{}/exports", account.id));
+    Ok(id)
+}
+
+#[server(prefix = "/fn", endpoint = "exports")]
+pub async fn list_exports(account_id: String) -> Result<ExportsData, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
+    let exports = crate::db::exports::list(&state.db, user.merchant_id, &account.id).await?;
+    Ok(ExportsData { account, exports })
+}
+
+/// The two export buttons under the payments table, carrying its filter.
+#[component]
+pub fn ExportButtons(account_id: String, query: PaymentsQuery) -> impl IntoView {
+    let create = ServerAction::<CreateExport>::new();
+    let fields: Vec<(String, String)> = match serde_json::to_value(query.first_page()) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let value = value.as_str().filter(|v| !v.is_empty())?.to_string();
+                Some((format!("query[{key}]"), value))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    view! {
+        <div class="export-buttons">
+            {["csv", "xlsx"].into_iter().map(|format| {
+                let (account_id, fields) = (account_id.clone(), fields.clone());
+                view! {
+                    <ActionForm action=create attr:class="inline-form">
+                        <input type="hidden" name="account_id" value=account_id/>
+                        <input type="hidden" name="format" value=format/>
+                        {fields.into_iter().map(|(name, value)| view! {
+                            <input type="hidden" name=name value=value/>
+                        }).collect_view()}
+                        <button type="submit">{format!("Export {}", format.to_uppercase())}</button>
+                    </ActionForm>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+pub fn ExportsPage() -> impl IntoView {
+    let account_id = account_param();
+    let data = Resource::new(move || account_id.get().unwrap_or_default(), list_exports);
+    view! {
+        <Title text="Exports · paylinks"/>
+        <DashboardShell account_id>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! { <ExportsList data/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn ExportsList(data: ExportsData) -> impl IntoView {
+    let running = data.exports.iter().any(|e| e.status == "running");
+    let payments = format!("/accounts/{}/payments", data.account.id);
+    view! {
+        // Works with and without JavaScript: the page reloads itself until every export ends.
+        {running.then(|| view! { <Meta http_equiv="refresh" content="2"/> })}
+        <div class="page-head">
+            <h1>"Exports"<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
+            <a href=payments.clone()>"← Payments"</a>
+        </div>
+        {if data.exports.is_empty() {
+            view! {
+                <section class="empty">
+                    <p>"No exports yet. Filter the payments table, then export it as CSV or XLSX."</p>
+                    <a class="button primary" href=payments>"Go to payments"</a>
+                </section>
+            }.into_any()
+        } else {
+            view! {
+                <table class="table" data-testid="exports">
+                    <thead>
+                        <tr><th>"Started"</th><th>"Format"</th><th>"Progress"</th><th>"Size"</th><th></th></tr>
+                    </thead>
+                    <tbody>
+                        {data.exports.into_iter().map(|e| view! { <ExportLine export=e/> }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn ExportLine(export: Export) -> impl IntoView {
+    let total = export.total_rows.max(1);
+    let progress = match export.status.as_str() {
+        "done" => format!("{} rows", export.done_rows),
+        "failed" => export.error.clone().unwrap_or_else(|| "Failed".into()),
+        _ => format!("{} of {} rows", export.done_rows, export.total_rows),
+    };
+    let size = export
+        .size_bytes
+        .map(|b| format!("{:.1} MB", b as f64 / 1_048_576.0))
+        .unwrap_or_default();
+    view! {
+        <tr data-export=export.id.clone() data-status=export.status.clone()>
+            <td>{format_wib_seconds(export.created_at)}</td>
+            <td>{export.format.to_uppercase()}</td>
+            <td>
+                {(export.status == "running").then(|| view! {
+                    <progress max=total value=export.done_rows></progress>" "
+                })}
+                {progress}
+            </td>
+            <td>{size}</td>
+            <td>
+                {(export.status == "done").then(|| view! {
+                    <a class="button" href=format!("/exports/{}/download", export.id) rel="external" download="">"Download"</a>
+                })}
+            </td>
+        </tr>
+    }
+}

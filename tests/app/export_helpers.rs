@@ -1,0 +1,59 @@
+//! Seeding an account at scale and running an export to its end, for the export tests.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Browser, TestApp};
+
+/// A merchant whose default account holds `count` seeded attempts over three links.
+pub async fn seeded_merchant(app: &TestApp, count: i64) -> String {
+    let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    let mut links = Vec::new();
+    for reff in ["INV-A", "INV-B", "INV-C"] {
+        let id = app
+            .create_link(
+                &account,
+                &[("input[reff_no]", reff), ("input[max_usage]", "1000000")],
+            )
+            .await
+            .json::<i64>()
+            .await
+            .unwrap();
+        links.push(id);
+    }
+    paylinks::db::seed::histories(&app.db, &links, count, app.state.now_ms(), |_| {})
+        .await
+        .unwrap();
+    account
+}
+
+/// Starts an export from the payments page's buttons and waits for it to finish; returns its id.
+pub async fn export(
+    browser: &Browser,
+    app: &TestApp,
+    account: &str,
+    format: &str,
+    query: &[(&str, &str)],
+) -> String {
+    let mut form = vec![
+        ("account_id".to_string(), account.to_string()),
+        ("format".to_string(), format.to_string()),
+    ];
+    for (k, v) in query {
+        form.push((format!("query[{k}]"), v.to_string()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let response = browser.call("export_create", &form).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let id: String = response.json().await.unwrap();
+    for _ in 0..600 {
+        let status = app
+            .scalar_text(&format!("SELECT status FROM exports WHERE id = '{id}'"))
+            .await;
+        match status.as_str() {
+            "done" => return id,
+            "failed" => panic!("export {id} failed"),
+            _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+    panic!("export {id} did not finish in 30 s");
+}
