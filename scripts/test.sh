@@ -64,7 +64,7 @@ if [ -n "$chromium_path" ] && [ -x end2end/node_modules/.bin/playwright ]; then
   e2e_addr="127.0.0.1:$e2e_port"
   CHROMIUM_PATH="$chromium_path" E2E_BASE_URL="http://$e2e_addr" \
     LEPTOS_SITE_ADDR="$e2e_addr" PUBLIC_BASE_URL="http://$e2e_addr" \
-    DATABASE_URL="sqlite:target/e2e/paylinks.db" RUST_LOG=warn \
+    DATABASE_URL="sqlite:target/e2e/paylinks.db" EXPORT_DIR="target/e2e/exports" RUST_LOG=warn \
     cargo leptos end-to-end
 else
   skip "browser tests" "chromium or the Playwright package is missing"

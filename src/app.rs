@@ -13,6 +13,7 @@ use crate::ui::dashboard::link_edit::EditLinkPage;
 use crate::ui::dashboard::link_new::NewLinkPage;
 use crate::ui::dashboard::link_show::LinkPage;
 use crate::ui::dashboard::links::LinksPage;
+use crate::ui::dashboard::overview::OverviewPage;
 use crate::ui::dashboard::payments::detail::PaymentPage;
 use crate::ui::dashboard::payments::exports::ExportsPage;
 use crate::ui::dashboard::payments::PaymentsPage;
@@ -63,6 +64,11 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/accounts/:account_id/payments")
                     view=PaymentsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/accounts/:account_id/overview")
+                    view=OverviewPage
                     ssr=SsrMode::Async
                 />
                 <Route

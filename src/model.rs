@@ -220,3 +220,41 @@ pub struct Export {
     pub created_at: i64,
     pub finished_at: Option<i64>,
 }
+
+/// Revenue and conversion over one window of the overview.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowFigures {
+    /// Payments made in the window, and their gross and net.
+    pub paid: i64,
+    pub gross: i64,
+    pub net: i64,
+    /// Attempts started in the window, and how many of those were paid.
+    pub attempts: i64,
+    pub attempts_paid: i64,
+}
+
+impl WindowFigures {
+    /// Paid attempts per started attempt, in percent; `None` without attempts.
+    pub fn conversion_percent(&self) -> Option<f64> {
+        (self.attempts > 0).then(|| 100.0 * self.attempts_paid as f64 / self.attempts as f64)
+    }
+}
+
+/// Revenue of one WIB day (days since 1970-01-01 in WIB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct DayRevenue {
+    pub day: i64,
+    pub count: i64,
+    pub gross: i64,
+}
+
+/// Revenue of one group: a payment method, or a link (label = title, detail = reference).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct GroupRevenue {
+    pub label: String,
+    pub detail: String,
+    pub count: i64,
+    pub gross: i64,
+}

@@ -10,6 +10,7 @@ pub mod links;
 pub mod merchants;
 pub mod methods;
 pub mod outcomes;
+pub mod overview;
 pub mod payments;
 pub mod seed;
 pub mod webhooks;

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod attempt;
+pub mod chart;
 pub mod errors;
 pub mod instructions;
 pub mod items;

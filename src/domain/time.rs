@@ -44,6 +44,24 @@ pub fn format_wib(ms: i64) -> String {
     }
 }
 
+/// "25 Nov": the WIB day of `ms`, for chart labels.
+pub fn format_wib_day(ms: i64) -> String {
+    match wib_wall(ms) {
+        Some(t) => format!("{} {}", t.day(), month_abbr(t.month())),
+        None => ms.to_string(),
+    }
+}
+
+/// The WIB day `ms` falls on, counted from 1970-01-01 (WIB).
+pub fn wib_day_number(ms: i64) -> i64 {
+    (ms + i64::from(WIB_OFFSET_SECONDS) * 1000).div_euclid(DAY_MS)
+}
+
+/// The instant a WIB day (as numbered by [`wib_day_number`]) starts.
+pub fn wib_day_start(day: i64) -> i64 {
+    day * DAY_MS - i64::from(WIB_OFFSET_SECONDS) * 1000
+}
+
 /// "25 Nov 2026 18:35:07 WIB"
 pub fn format_wib_seconds(ms: i64) -> String {
     match wib_wall(ms) {
@@ -244,5 +262,16 @@ mod tests {
         assert!(parse_date_wib("2026-13-01").is_err());
         assert!(parse_date_wib("25-11-2026").is_err());
         assert!(parse_date_wib("").is_err());
+    }
+
+    #[test]
+    fn wib_days_start_at_midnight_in_jakarta() {
+        // 2026-11-25 10:00 WIB.
+        let now = 1_795_575_600_000;
+        let day = wib_day_number(now);
+        assert_eq!(wib_day_start(day), 1_795_539_600_000);
+        assert_eq!(wib_day_number(wib_day_start(day)), day);
+        assert_eq!(wib_day_number(wib_day_start(day) - 1), day - 1);
+        assert_eq!(format_wib_day(now), "25 Nov");
     }
 }

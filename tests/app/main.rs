@@ -14,6 +14,7 @@ mod isolation;
 mod jobs;
 mod links;
 mod links_validation;
+mod overview;
 mod paying;
 mod payments;
 mod payments_table;

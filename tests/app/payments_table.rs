@@ -9,27 +9,27 @@ use crate::helpers::{field_errors, spawn_app, Browser, TestApp, START_MS};
 const DAY: i64 = 86_400_000;
 
 /// One seeded attempt.
-struct Seed {
-    reff: &'static str,
-    link: i64,
-    method: &'static str,
-    amount: i64,
-    status: &'static str,
+pub struct Seed {
+    pub reff: &'static str,
+    pub link: i64,
+    pub method: &'static str,
+    pub amount: i64,
+    pub status: &'static str,
     /// Days before the test's "now".
-    created_days_ago: i64,
-    paid_days_ago: Option<i64>,
-    settled_days_ago: Option<i64>,
-    customer: (&'static str, &'static str, &'static str),
-    value: &'static str,
+    pub created_days_ago: i64,
+    pub paid_days_ago: Option<i64>,
+    pub settled_days_ago: Option<i64>,
+    pub customer: (&'static str, &'static str, &'static str),
+    pub value: &'static str,
 }
 
 impl Seed {
-    fn fee(&self) -> i64 {
+    pub fn fee(&self) -> i64 {
         self.amount / 100
     }
 }
 
-async fn insert(app: &TestApp, seed: &Seed) {
+pub async fn insert(app: &TestApp, seed: &Seed) {
     let reff = format!("{:0>23}", seed.reff);
     let ms =
         |days: Option<i64>| days.map_or("NULL".to_string(), |d| (START_MS - d * DAY).to_string());

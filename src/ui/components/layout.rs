@@ -44,6 +44,7 @@ pub fn DashboardShell(
                         </details>
                         <nav class="topnav">
                             {current.map(|id| view! {
+                                <a href=format!("/accounts/{id}/overview")>"Overview"</a>
                                 <a href=format!("/accounts/{id}/links")>"Payment links"</a>
                                 <a href=format!("/accounts/{id}/payments")>"Payments"</a>
                             })}

@@ -7,6 +7,7 @@ pub mod link_edit;
 pub mod link_new;
 pub mod link_show;
 pub mod links;
+pub mod overview;
 pub mod payments;
 pub mod webhook_event;
 pub mod webhooks;

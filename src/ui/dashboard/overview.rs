@@ -1,0 +1,209 @@
+//! Overview of an account: revenue and conversion for today, 7 and 30 days, a daily revenue
+//! chart, the split by method and the top links. Charts are SVG drawn on the server.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::chart::{columns, nice_max, share};
+use crate::domain::Rupiah;
+use crate::error::AppError;
+use crate::model::{Account, GroupRevenue, WindowFigures};
+use crate::ui::components::{account_param, DashboardShell, ErrorPanel};
+
+/// Days the chart and the breakdowns cover.
+pub const CHART_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartDay {
+    /// "25 Nov"
+    pub label: String,
+    pub gross: i64,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewData {
+    pub account: Account,
+    pub today: WindowFigures,
+    pub week: WindowFigures,
+    pub month: WindowFigures,
+    /// The last 30 WIB days, oldest first, including days without payments.
+    pub days: Vec<ChartDay>,
+    pub methods: Vec<GroupRevenue>,
+    pub top_links: Vec<GroupRevenue>,
+}
+
+#[server(prefix = "/fn", endpoint = "overview")]
+pub async fn get_overview(account_id: String) -> Result<OverviewData, AppError> {
+    use crate::db::overview;
+    use crate::domain::time::{format_wib_day, wib_day_number, wib_day_start};
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
+    let (db, merchant, id) = (&state.db, user.merchant_id, account.id.as_str());
+    let today = wib_day_number(state.now_ms());
+    let since = |days_back: i64| wib_day_start(today - days_back);
+    let month_start = since(CHART_DAYS - 1);
+    let revenue = overview::daily(db, merchant, id, month_start).await?;
+    let days = (today - CHART_DAYS + 1..=today)
+        .map(|day| {
+            let found = revenue.iter().find(|r| r.day == day);
+            ChartDay {
+                label: format_wib_day(wib_day_start(day)),
+                gross: found.map_or(0, |r| r.gross),
+                count: found.map_or(0, |r| r.count),
+            }
+        })
+        .collect();
+    Ok(OverviewData {
+        today: overview::window(db, merchant, id, since(0)).await?,
+        week: overview::window(db, merchant, id, since(6)).await?,
+        month: overview::window(db, merchant, id, month_start).await?,
+        days,
+        methods: overview::by_method(db, merchant, id, month_start).await?,
+        top_links: overview::top_links(db, merchant, id, month_start, 5).await?,
+        account,
+    })
+}
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    let account_id = account_param();
+    let data = Resource::new(move || account_id.get().unwrap_or_default(), get_overview);
+    view! {
+        <Title text="Overview · paylinks"/>
+        <DashboardShell account_id>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! { <Overview data/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn Overview(data: OverviewData) -> impl IntoView {
+    let windows = [
+        ("Today", data.today),
+        ("Last 7 days", data.week),
+        ("Last 30 days", data.month),
+    ];
+    view! {
+        <div class="page-head">
+            <h1>"Overview"<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
+            <a href=format!("/accounts/{}/payments", data.account.id)>"All payments →"</a>
+        </div>
+        <div class="kpis">
+            {windows.into_iter().map(|(label, w)| view! {
+                <section class="card kpi" data-testid="kpi">
+                    <h2>{label}</h2>
+                    <p class="kpi-value">{Rupiah(w.gross).to_string()}</p>
+                    <dl class="fields">
+                        <dt>"Net"</dt><dd>{Rupiah(w.net).to_string()}</dd>
+                        <dt>"Payments"</dt><dd>{w.paid}</dd>
+                        <dt>"Conversion"</dt>
+                        <dd>{w.conversion_percent().map_or_else(|| "—".to_string(), |p| format!("{p:.1} % of {} attempts", w.attempts))}</dd>
+                    </dl>
+                </section>
+            }).collect_view()}
+        </div>
+        <section class="card">
+            <h2>"Daily revenue, last 30 days (WIB)"</h2>
+            <RevenueChart days=data.days/>
+        </section>
+        <div class="two-columns">
+            <section class="card">
+                <h2>"By method, last 30 days"</h2>
+                <Breakdown rows=data.methods empty="No payments in the last 30 days."/>
+            </section>
+            <section class="card">
+                <h2>"Top links, last 30 days"</h2>
+                <Breakdown rows=data.top_links empty="No payments in the last 30 days."/>
+            </section>
+        </div>
+    }
+}
+
+const CHART_WIDTH: f64 = 720.0;
+const CHART_HEIGHT: f64 = 180.0;
+/// Room left of the plot for the amount labels, and below it for the day labels.
+const LEFT: f64 = 90.0;
+const BOTTOM: f64 = 22.0;
+
+#[component]
+fn RevenueChart(days: Vec<ChartDay>) -> impl IntoView {
+    let values: Vec<i64> = days.iter().map(|d| d.gross).collect();
+    let top = nice_max(values.iter().copied().max().unwrap_or(0));
+    let bars = columns(&values, top, CHART_WIDTH - LEFT, CHART_HEIGHT);
+    let total: i64 = values.iter().sum();
+    let label = format!(
+        "Daily revenue over the last {} days, {} in total",
+        days.len(),
+        Rupiah(total)
+    );
+    let gridlines = [0.0, 0.5, 1.0].map(|f| {
+        let y = CHART_HEIGHT * (1.0 - f);
+        let amount = Rupiah((top as f64 * f) as i64).to_string();
+        view! {
+            <line x1=LEFT y1=y x2=CHART_WIDTH y2=y class="grid"/>
+            <text x=LEFT - 6.0 y=y + 4.0 text-anchor="end" class="axis">{amount}</text>
+        }
+    });
+    let aria_label = label.clone();
+    view! {
+        <svg class="chart" data-testid="revenue-chart" role="img" aria-label=aria_label
+            viewBox=format!("0 0 {CHART_WIDTH} {}", CHART_HEIGHT + BOTTOM)>
+            <title>{label}</title>
+            {gridlines.into_iter().collect_view()}
+            {bars.into_iter().zip(days).enumerate().map(|(i, (bar, day))| {
+                let tip = format!("{}: {} ({} payments)", day.label, Rupiah(day.gross), day.count);
+                view! {
+                    <rect class="bar" x=LEFT + bar.x y=bar.y width=bar.width height=bar.height>
+                        <title>{tip}</title>
+                    </rect>
+                    {(i % 5 == 4).then(|| view! {
+                        <text x=LEFT + bar.x + bar.width / 2.0 y=CHART_HEIGHT + 16.0
+                            text-anchor="middle" class="axis">{day.label.clone()}</text>
+                    })}
+                }
+            }).collect_view()}
+        </svg>
+    }
+}
+
+#[component]
+fn Breakdown(rows: Vec<GroupRevenue>, empty: &'static str) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted">{empty}</p> }.into_any();
+    }
+    let largest = rows.iter().map(|r| r.gross).max().unwrap_or(0);
+    view! {
+        <table class="table breakdown">
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let width = share(r.gross, largest, 100.0);
+                    view! {
+                        <tr>
+                            <td>
+                                {r.label}
+                                {(!r.detail.is_empty()).then(|| view! { " " <code>{r.detail}</code> })}
+                            </td>
+                            <td class="bar-cell">
+                                <svg class="share" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                                    <rect x="0" y="0" width=width height="10"/>
+                                </svg>
+                            </td>
+                            <td class="num">{Rupiah(r.gross).to_string()}</td>
+                            <td class="num">{r.count}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
