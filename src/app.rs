@@ -8,6 +8,7 @@ use leptos_router::{path, SsrMode};
 use crate::ui::auth::{LogInPage, SignUpPage};
 use crate::ui::components::NotFoundPage;
 use crate::ui::dashboard::accounts::AccountsPage;
+use crate::ui::dashboard::audit::AuditPage;
 use crate::ui::dashboard::developers::DevelopersPage;
 use crate::ui::dashboard::link_edit::EditLinkPage;
 use crate::ui::dashboard::link_new::NewLinkPage;
@@ -17,9 +18,11 @@ use crate::ui::dashboard::overview::OverviewPage;
 use crate::ui::dashboard::payments::detail::PaymentPage;
 use crate::ui::dashboard::payments::exports::ExportsPage;
 use crate::ui::dashboard::payments::PaymentsPage;
+use crate::ui::dashboard::team::TeamPage;
 use crate::ui::dashboard::webhook_event::WebhookEventPage;
 use crate::ui::dashboard::webhooks::WebhooksPage;
 use crate::ui::home::HomePage;
+use crate::ui::invitation::InvitationPage;
 use crate::ui::payer::{AttemptPage, PayerPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,6 +57,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LogInPage/>
                 <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async/>
                 <Route path=path!("/developers") view=DevelopersPage ssr=SsrMode::Async/>
+                <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                 <Route path=path!("/developers/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                 <Route
                     path=path!("/developers/webhooks/:event_id")

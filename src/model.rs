@@ -258,3 +258,36 @@ pub struct GroupRevenue {
     pub count: i64,
     pub gross: i64,
 }
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AuditEntry {
+    pub id: i64,
+    /// The user's email, or "API key …" for API calls.
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+    pub created_at: i64,
+}
+
+/// A member of the merchant's team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Member {
+    pub user_id: i64,
+    pub email: String,
+    pub role: String,
+    pub created_at: i64,
+}
+
+/// An invitation not yet accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Invitation {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}

@@ -30,7 +30,7 @@ use crate::ui::{dashboard, qr};
 pub const SESSION_COOKIE: &str = "paylinks_session";
 
 /// Pages that need a signed-in merchant; anyone else is sent to the log-in page.
-const DASHBOARD_PREFIXES: &[&str] = &["/dashboard", "/accounts", "/developers"];
+const DASHBOARD_PREFIXES: &[&str] = &["/dashboard", "/accounts", "/developers", "/team", "/audit"];
 
 pub fn build_state(
     settings: Settings,
@@ -96,6 +96,10 @@ pub fn build_router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(crate::error::server_fn_error_status))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::access::enforce,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             require_dashboard_login,

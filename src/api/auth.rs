@@ -18,9 +18,27 @@ pub struct ApiCaller {
     pub credential_id: i64,
     /// Accounts the credential is bound to; `None` reaches every account of the merchant.
     pub accounts: Option<Arc<[String]>>,
+    /// Its API key, which names the caller in the audit log.
+    pub api_key: String,
 }
 
 impl ApiCaller {
+    /// Logs a change made through the API; a failure to log is reported, not fatal.
+    pub async fn audit(&self, state: &AppState, action: &str, detail: String) {
+        let actor = format!("API key {}", self.api_key);
+        let entry = crate::db::audit::NewEntry {
+            merchant_id: self.merchant_id,
+            user_id: None,
+            actor: &actor,
+            action,
+            detail: &detail,
+            now_ms: state.now_ms(),
+        };
+        if let Err(error) = crate::db::audit::record(&state.db, entry).await {
+            tracing::error!(%error, "writing an audit entry failed");
+        }
+    }
+
     /// 403 for an account of the merchant that this credential is not bound to.
     pub fn may_use(&self, account_id: &str) -> Result<(), ApiError> {
         match &self.accounts {
@@ -62,6 +80,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             merchant_id,
             credential_id,
             accounts: (!bound.is_empty()).then(|| bound.into()),
+            api_key,
         };
         parts.extensions.insert(caller.clone());
         Ok(caller)

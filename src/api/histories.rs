@@ -263,6 +263,13 @@ pub async fn simulate_payment(
     let attempt =
         histories::find_in_account(&state.db, caller.merchant_id, &account_id, history_id).await?;
     crate::payments::sandbox::bank::simulate_paid(&state, &attempt).await?;
+    caller
+        .audit(
+            &state,
+            "Simulated a payment",
+            format!("api: history={history_id}, reff_no={}", attempt.reff_no),
+        )
+        .await;
     let paid =
         histories::find_in_account(&state.db, caller.merchant_id, &account_id, history_id).await?;
     Ok(ok(HistoryJson::new(&paid, state.now_ms())))

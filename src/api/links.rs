@@ -163,6 +163,13 @@ pub(crate) async fn create_link(
     )
     .await?;
     let link = links::find(&state.db, caller.merchant_id, &account.id, id).await?;
+    caller
+        .audit(
+            state,
+            "Created a payment link",
+            format!("api: id={id}, reff_no={}", link.reff_no),
+        )
+        .await;
     Ok(ok(to_json(state, &link, &account)))
 }
 
@@ -191,6 +198,13 @@ pub(crate) async fn update_link(
     links::update_settings(&state.db, key(), &update.settings, now).await?;
     links::set_status(&state.db, key(), update.status, now).await?;
     let link = links::find(&state.db, caller.merchant_id, &account.id, current.id).await?;
+    caller
+        .audit(
+            state,
+            "Edited a payment link",
+            format!("api: id={}, reff_no={}", link.id, link.reff_no),
+        )
+        .await;
     Ok(ok(to_json(state, &link, &account)))
 }
 
@@ -267,9 +281,18 @@ pub async fn delete(
         link_id,
     };
     match links::delete(&state.db, key).await {
-        Ok(()) => Ok(ok(
-            serde_json::json!({"message": "Payment Link deleted successfully"}),
-        )),
+        Ok(()) => {
+            caller
+                .audit(
+                    &state,
+                    "Deleted a payment link",
+                    format!("api: id={link_id}"),
+                )
+                .await;
+            Ok(ok(
+                serde_json::json!({"message": "Payment Link deleted successfully"}),
+            ))
+        }
         // The contract answers 403 for a link with history.
         Err(AppError::Conflict(message)) => {
             Err(ApiError::new(AppError::Forbidden).with_message(message))

@@ -1,6 +1,7 @@
 //! Dashboard authentication: argon2id passwords, database-backed sessions, log-in throttling
 //! and the same-origin check that defends every mutating request against CSRF.
 
+pub mod access;
 pub mod accounts;
 pub mod csrf;
 pub mod password;

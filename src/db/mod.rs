@@ -2,6 +2,7 @@
 //! written once in SQL both backends accept and compiled for each through [`on_db!`].
 
 pub mod accounts;
+pub mod audit;
 pub mod credentials;
 pub mod exports;
 pub mod histories;
@@ -13,6 +14,7 @@ pub mod outcomes;
 pub mod overview;
 pub mod payments;
 pub mod seed;
+pub mod team;
 pub mod webhooks;
 
 use std::str::FromStr;

@@ -142,7 +142,27 @@ pub enum Role {
     Viewer,
 }
 
+/// What calling something takes: nothing (payer pages, log-in), being a member (reading),
+/// being an admin or owner (changing things), or being an owner (team and audit log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    Read,
+    Write,
+    Owner,
+}
+
 impl Role {
+    pub const ALL: [Role; 3] = [Role::Owner, Role::Admin, Role::Viewer];
+
+    pub fn allows(self, access: Access) -> bool {
+        match access {
+            Access::Public | Access::Read => true,
+            Access::Write => self != Role::Viewer,
+            Access::Owner => self == Role::Owner,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Owner => "owner",
@@ -258,5 +278,20 @@ mod tests {
             );
         }
         assert!(Role::parse("root").is_err());
+    }
+
+    #[test]
+    fn viewers_read_admins_write_owners_manage() {
+        use Access::*;
+        let allowed = |role: Role| {
+            [Public, Read, Write, Owner]
+                .into_iter()
+                .filter(|a| role.allows(*a))
+                .count()
+        };
+        assert_eq!(allowed(Role::Viewer), 2);
+        assert_eq!(allowed(Role::Admin), 3);
+        assert_eq!(allowed(Role::Owner), 4);
+        assert!(!Role::Admin.allows(Owner));
     }
 }

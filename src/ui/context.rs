@@ -34,6 +34,19 @@ mod server {
         Ok((state, user))
     }
 
+    /// Like [`signed_in`], and 403 unless the user's role allows `access`. The `/fn` guard
+    /// checks the same rule first; this keeps the function safe wherever it is called from.
+    pub async fn signed_in_with(
+        access: crate::domain::merchant::Access,
+    ) -> Result<(AppState, CurrentUser), AppError> {
+        let (state, user) = signed_in().await?;
+        if user.role.allows(access) {
+            Ok((state, user))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// Only local paths, so a crafted `next` cannot send users to another site.
     pub fn safe_next(next: Option<&str>) -> Option<String> {
         next.filter(|path| {

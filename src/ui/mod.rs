@@ -5,6 +5,7 @@ pub mod components;
 pub mod context;
 pub mod dashboard;
 pub mod home;
+pub mod invitation;
 pub mod payer;
 #[cfg(feature = "ssr")]
 pub mod qr;

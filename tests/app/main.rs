@@ -19,4 +19,5 @@ mod paying;
 mod payments;
 mod payments_table;
 mod public;
+mod team;
 mod webhooks;

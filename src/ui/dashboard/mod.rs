@@ -1,6 +1,7 @@
 //! The merchant dashboard.
 
 pub mod accounts;
+pub mod audit;
 pub mod developers;
 pub mod link_attempts;
 pub mod link_edit;
@@ -9,6 +10,7 @@ pub mod link_show;
 pub mod links;
 pub mod overview;
 pub mod payments;
+pub mod team;
 pub mod webhook_event;
 pub mod webhooks;
 

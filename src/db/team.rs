@@ -1,0 +1,250 @@
+//! The merchant's team: members, their roles, and invitations. A merchant always keeps at
+//! least one owner: demoting or removing the last one is refused inside the transaction.
+
+use crate::db::{is_unique_violation, Db};
+use crate::domain::merchant::Role;
+use crate::error::AppError;
+use crate::model::{Invitation, Member};
+use crate::on_db;
+
+pub async fn members(db: &Db, merchant_id: i64) -> Result<Vec<Member>, AppError> {
+    let rows = on_db!(db, pool => {
+        sqlx::query_as::<_, Member>(
+            "SELECT id AS user_id, email, role, created_at FROM users
+             WHERE merchant_id = $1 ORDER BY created_at, id",
+        )
+        .bind(merchant_id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows)
+}
+
+/// Invitations neither accepted, withdrawn nor expired.
+pub async fn open_invitations(
+    db: &Db,
+    merchant_id: i64,
+    now_ms: i64,
+) -> Result<Vec<Invitation>, AppError> {
+    let rows = on_db!(db, pool => {
+        sqlx::query_as::<_, Invitation>(
+            "SELECT id, email, role, created_at, expires_at FROM invitations
+             WHERE merchant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL
+               AND expires_at > $2
+             ORDER BY id DESC",
+        )
+        .bind(merchant_id)
+        .bind(now_ms)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows)
+}
+
+pub struct NewInvitation<'a> {
+    pub merchant_id: i64,
+    pub email: &'a str,
+    pub role: Role,
+    pub token_hash: &'a str,
+    pub invited_by: i64,
+    pub now_ms: i64,
+    pub expires_at: i64,
+}
+
+/// Records an invitation; an earlier open one for the same email is withdrawn. An email that
+/// already has a user is refused: a person belongs to one merchant.
+pub async fn invite(db: &Db, new: NewInvitation<'_>) -> Result<(), AppError> {
+    let taken: Option<(i64,)> = on_db!(db, pool => {
+        sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(new.email)
+            .fetch_optional(pool)
+            .await?
+    });
+    if taken.is_some() {
+        return Err(AppError::duplicate(
+            "email",
+            "This email already has a paylinks account.",
+        ));
+    }
+    on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "UPDATE invitations SET revoked_at = $1
+             WHERE merchant_id = $2 AND email = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(new.now_ms)
+        .bind(new.merchant_id)
+        .bind(new.email)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO invitations (merchant_id, email, role, token_hash, invited_by,
+                created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new.merchant_id)
+        .bind(new.email)
+        .bind(new.role.as_str())
+        .bind(new.token_hash)
+        .bind(new.invited_by)
+        .bind(new.now_ms)
+        .bind(new.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+    .await)?;
+    Ok(())
+}
+
+pub async fn revoke_invitation(
+    db: &Db,
+    merchant_id: i64,
+    invitation_id: i64,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let changed = on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE invitations SET revoked_at = $1
+             WHERE id = $2 AND merchant_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(now_ms)
+        .bind(invitation_id)
+        .bind(merchant_id)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    crate::db::accounts::found(changed)
+}
+
+/// An open invitation as its link shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenInvitation {
+    pub id: i64,
+    pub merchant_name: String,
+    pub email: String,
+    pub role: String,
+}
+
+pub async fn find_open(db: &Db, token_hash: &str, now_ms: i64) -> Result<OpenInvitation, AppError> {
+    let row = on_db!(db, pool => {
+        sqlx::query_as::<_, OpenInvitation>(
+            "SELECT i.id, m.name AS merchant_name, i.email, i.role
+             FROM invitations i JOIN merchants m ON m.id = i.merchant_id
+             WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+               AND i.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now_ms)
+        .fetch_optional(pool)
+        .await?
+    });
+    row.ok_or(AppError::NotFound)
+}
+
+/// Turns an open invitation into a user of its merchant, once. Returns the user's id.
+pub async fn accept(
+    db: &Db,
+    token_hash: &str,
+    password_hash: &str,
+    now_ms: i64,
+) -> Result<i64, AppError> {
+    let created: Result<Option<i64>, sqlx::Error> = on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        let invitation: Option<(i64, String, String)> = sqlx::query_as(
+            "UPDATE invitations SET accepted_at = $1
+             WHERE token_hash = $2 AND accepted_at IS NULL AND revoked_at IS NULL
+               AND expires_at > $1
+             RETURNING merchant_id, email, role",
+        )
+        .bind(now_ms)
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((merchant_id, email, role)) = invitation else {
+            return Ok(None);
+        };
+        let (user_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (merchant_id, email, password_hash, role, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(merchant_id)
+        .bind(&email)
+        .bind(password_hash)
+        .bind(&role)
+        .bind(now_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(user_id))
+    }
+    .await);
+    match created {
+        Ok(Some(user_id)) => Ok(user_id),
+        Ok(None) => Err(AppError::NotFound),
+        Err(e) if is_unique_violation(&e, "email") => Err(AppError::duplicate(
+            "email",
+            "This email already has a paylinks account.",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Changes a member's role (`Some`) or removes the member (`None`), keeping an owner.
+pub async fn change_member(
+    db: &Db,
+    merchant_id: i64,
+    user_id: i64,
+    role: Option<Role>,
+) -> Result<(), AppError> {
+    let outcome: Result<Result<(), AppError>, sqlx::Error> = on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        // Serialises changes within one merchant on Postgres (SQLite holds its write lock),
+        // so two owners demoting each other cannot both succeed.
+        sqlx::query("UPDATE merchants SET name = name WHERE id = $1")
+            .bind(merchant_id)
+            .execute(&mut *tx)
+            .await?;
+        let current: Option<(String,)> =
+            sqlx::query_as("SELECT role FROM users WHERE id = $1 AND merchant_id = $2")
+                .bind(user_id)
+                .bind(merchant_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((current,)) = current else {
+            return Ok(Err(AppError::NotFound));
+        };
+        let (owners,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM users WHERE merchant_id = $1 AND role = 'owner'",
+        )
+        .bind(merchant_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let stays_owner = role == Some(Role::Owner);
+        if current == Role::Owner.as_str() && !stays_owner && owners <= 1 {
+            return Ok(Err(AppError::Conflict(
+                "At least one owner must remain: make someone else owner first.".into(),
+            )));
+        }
+        match role {
+            Some(role) => {
+                sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+                    .bind(role.as_str())
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+    .await);
+    outcome?
+}

@@ -1,0 +1,252 @@
+//! Team: members and their roles, invitations by link. Every member can see the team; only
+//! owners invite, change roles and remove, and the last owner cannot be demoted or removed.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::merchant::Role;
+use crate::domain::time::format_wib;
+use crate::error::AppError;
+use crate::model::{Invitation, Member};
+use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
+
+/// Invitations stay usable this long.
+pub const INVITATION_DAYS: i64 = 7;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamData {
+    pub members: Vec<Member>,
+    pub invitations: Vec<Invitation>,
+    pub me: i64,
+    pub i_am_owner: bool,
+}
+
+#[server(prefix = "/fn", endpoint = "team")]
+pub async fn get_team() -> Result<TeamData, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    Ok(TeamData {
+        members: crate::db::team::members(&state.db, user.merchant_id).await?,
+        invitations: crate::db::team::open_invitations(&state.db, user.merchant_id, state.now_ms())
+            .await?,
+        me: user.user_id,
+        i_am_owner: user.role == Role::Owner,
+    })
+}
+
+/// Returns the invitation link: the one time it is shown.
+#[server(prefix = "/fn", endpoint = "team_invite")]
+pub async fn invite_member(email: String, role: String) -> Result<String, AppError> {
+    use crate::domain::merchant::{Access, Email};
+    use crate::domain::FieldErrors;
+    use rand::Rng;
+    use sha2::{Digest, Sha256};
+    let (state, user) = crate::ui::context::signed_in_with(Access::Owner).await?;
+    let mut errors = FieldErrors::new();
+    let email = Email::parse(&email)
+        .map_err(|e| errors.add("email", e))
+        .ok();
+    let role = Role::parse(&role)
+        .map_err(|_| errors.add("role", "Choose owner, admin or viewer."))
+        .ok();
+    let (Some(email), Some(role)) = (email, role) else {
+        return Err(AppError::Validation(errors));
+    };
+    let token = hex::encode(rand::thread_rng().gen::<[u8; 32]>());
+    let now = state.now_ms();
+    crate::db::team::invite(
+        &state.db,
+        crate::db::team::NewInvitation {
+            merchant_id: user.merchant_id,
+            email: email.as_str(),
+            role,
+            token_hash: &hex::encode(Sha256::digest(token.as_bytes())),
+            invited_by: user.user_id,
+            now_ms: now,
+            expires_at: now + INVITATION_DAYS * crate::domain::time::DAY_MS,
+        },
+    )
+    .await?;
+    Ok(format!(
+        "{}/invitations/{token}",
+        state.settings.public_base_url
+    ))
+}
+
+#[server(prefix = "/fn", endpoint = "team_invitation_revoke")]
+pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
+    let (state, user) =
+        crate::ui::context::signed_in_with(crate::domain::merchant::Access::Owner).await?;
+    crate::db::team::revoke_invitation(&state.db, user.merchant_id, invitation_id, state.now_ms())
+        .await
+}
+
+#[server(prefix = "/fn", endpoint = "team_role")]
+pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
+    let (state, user) =
+        crate::ui::context::signed_in_with(crate::domain::merchant::Access::Owner).await?;
+    let role = Role::parse(&role)
+        .map_err(|_| AppError::field("role", "Choose owner, admin or viewer."))?;
+    crate::db::team::change_member(&state.db, user.merchant_id, user_id, Some(role)).await
+}
+
+#[server(prefix = "/fn", endpoint = "team_remove")]
+pub async fn remove_member(
+    user_id: i64,
+    #[server(default)] confirm: Option<String>,
+) -> Result<(), AppError> {
+    let (state, user) =
+        crate::ui::context::signed_in_with(crate::domain::merchant::Access::Owner).await?;
+    if confirm.is_none() {
+        return Err(AppError::field(
+            "confirm",
+            "Tick the box: the member loses access at once.",
+        ));
+    }
+    crate::db::team::change_member(&state.db, user.merchant_id, user_id, None).await
+}
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let invite = ServerAction::<InviteMember>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let role = ServerAction::<ChangeRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let data = Resource::new(
+        move || {
+            (
+                invite.version().get(),
+                revoke.version().get(),
+                role.version().get(),
+                remove.version().get(),
+            )
+        },
+        |_| get_team(),
+    );
+    view! {
+        <Title text="Team · paylinks"/>
+        <DashboardShell account_id=Signal::derive(|| None::<String>)>
+            <h1>"Team"</h1>
+            <p class="hint">
+                "Owners manage the team and read the audit log; admins change links, accounts, "
+                "credentials and webhooks; viewers read everything and change nothing."
+            </p>
+            <FormAlert result=Signal::derive(move || role.value().get())/>
+            <FormAlert result=Signal::derive(move || remove.value().get())/>
+            <FormAlert result=Signal::derive(move || revoke.value().get())/>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! { <Team data invite role remove revoke/> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn Team(
+    data: TeamData,
+    invite: ServerAction<InviteMember>,
+    role: ServerAction<ChangeRole>,
+    remove: ServerAction<RemoveMember>,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
+    let owner = data.i_am_owner;
+    let invite_errors = Signal::derive(move || form_errors(invite.value().get()));
+    let remove_errors = Signal::derive(move || form_errors(remove.value().get()));
+    view! {
+        <table class="table" data-testid="members">
+            <thead><tr><th>"Email"</th><th>"Role"</th><th>"Since"</th><th></th></tr></thead>
+            <tbody>
+                {data.members.into_iter().map(|m| {
+                    let me = m.user_id == data.me;
+                    view! {
+                        <tr data-member=m.email.clone()>
+                            <td>{m.email.clone()}{me.then_some(" (you)")}</td>
+                            <td>
+                                {if owner {
+                                    let current = m.role.clone();
+                                    view! {
+                                        <ActionForm action=role attr:class="inline-form">
+                                            <input type="hidden" name="user_id" value=m.user_id/>
+                                            <select name="role" aria-label="Role">
+                                                {Role::ALL.into_iter().map(|r| view! {
+                                                    <option value=r.as_str() selected=current == r.as_str()>{r.as_str()}</option>
+                                                }).collect_view()}
+                                            </select>
+                                            <button type="submit">"Change"</button>
+                                        </ActionForm>
+                                    }.into_any()
+                                } else {
+                                    view! { <span>{m.role.clone()}</span> }.into_any()
+                                }}
+                            </td>
+                            <td>{format_wib(m.created_at)}</td>
+                            <td class="actions">
+                                {owner.then(|| view! {
+                                    <ActionForm action=remove attr:class="inline-form">
+                                        <input type="hidden" name="user_id" value=m.user_id/>
+                                        <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
+                                        <button type="submit" class="danger">"Remove"</button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <FieldError errors=remove_errors field="confirm"/>
+        {owner.then(|| view! {
+            <section class="card">
+                <h2>"Invite a member"</h2>
+                <ActionForm action=invite attr:class="form">
+                    <label for="invite_email">"Email"</label>
+                    <input type="email" id="invite_email" name="email" required/>
+                    <FieldError errors=invite_errors field="email"/>
+                    <label for="invite_role">"Role"</label>
+                    <select id="invite_role" name="role">
+                        <option value="viewer">"viewer"</option>
+                        <option value="admin">"admin"</option>
+                        <option value="owner">"owner"</option>
+                    </select>
+                    <FieldError errors=invite_errors field="role"/>
+                    <button type="submit" class="primary">"Create invitation link"</button>
+                </ActionForm>
+                {move || invite.value().get().and_then(Result::ok).map(|link| {
+                    let mail = format!("mailto:?subject=Join%20us%20on%20paylinks&body={link}");
+                    view! {
+                        <p class="alert alert-info" data-testid="invitation-link">
+                            "Send this link to the person you invited (valid 7 days, shown once): "
+                            <code>{link}</code>" · "<a href=mail>"Email it"</a>
+                        </p>
+                    }
+                })}
+            </section>
+        })}
+        {(!data.invitations.is_empty()).then(|| view! {
+            <h2>"Open invitations"</h2>
+            <table class="table">
+                <thead><tr><th>"Email"</th><th>"Role"</th><th>"Expires"</th><th></th></tr></thead>
+                <tbody>
+                    {data.invitations.into_iter().map(|i| view! {
+                        <tr>
+                            <td>{i.email}</td>
+                            <td>{i.role}</td>
+                            <td>{format_wib(i.expires_at)}</td>
+                            <td>{owner.then(|| view! {
+                                <ActionForm action=revoke attr:class="inline-form">
+                                    <input type="hidden" name="invitation_id" value=i.id/>
+                                    <button type="submit">"Withdraw"</button>
+                                </ActionForm>
+                            })}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+    }
+}
