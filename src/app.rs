@@ -26,6 +26,8 @@ use crate::ui::invitation::InvitationPage;
 use crate::ui::payer::{AttemptPage, PayerPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::security::set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

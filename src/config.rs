@@ -38,6 +38,13 @@ pub struct Settings {
     pub webhook_allow_private_targets: bool,
     /// Folder finished exports are kept in.
     pub export_dir: std::path::PathBuf,
+    /// New payment attempts one payer address may start per 10 minutes.
+    pub payer_attempts_per_ip: u32,
+    /// New payment attempts one link accepts per minute.
+    pub payer_attempts_per_link: u32,
+    /// Take the payer's address from `X-Forwarded-For` (behind a proxy that sets it) rather
+    /// than from the connection.
+    pub trust_proxy: bool,
 }
 
 impl Settings {
@@ -59,6 +66,14 @@ impl Settings {
             Some("false" | "0" | "no") => Ok(false),
             Some(_) => Err(AppError::config(format!("{name} must be true or false"))),
         };
+        let positive = |name: &str, default: u32| {
+            var(name)
+                .map(|v| v.parse::<u32>())
+                .unwrap_or(Ok(default))
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| AppError::config(format!("{name} must be a positive number")))
+        };
         let cookie_secure = flag("COOKIE_SECURE", public_base_url.starts_with("https://"))?;
         let settlement_delay_seconds: i64 = var("SETTLEMENT_DELAY_SECONDS")
             .map(|v| v.parse())
@@ -79,15 +94,11 @@ impl Settings {
                 hex::encode(bytes)
             }),
             settlement_delay_ms: settlement_delay_seconds * 1000,
-            api_rate_limit_per_minute: var("API_RATE_LIMIT_PER_MINUTE")
-                .map(|v| v.parse::<u32>())
-                .unwrap_or(Ok(600))
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| {
-                    AppError::config("API_RATE_LIMIT_PER_MINUTE must be a positive number")
-                })?,
+            api_rate_limit_per_minute: positive("API_RATE_LIMIT_PER_MINUTE", 600)?,
             webhook_allow_private_targets: flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
+            payer_attempts_per_ip: positive("PAYER_ATTEMPTS_PER_IP", 30)?,
+            payer_attempts_per_link: positive("PAYER_ATTEMPTS_PER_LINK", 120)?,
+            trust_proxy: flag("TRUST_PROXY", false)?,
             export_dir: var("EXPORT_DIR")
                 .unwrap_or_else(|| DEFAULT_EXPORT_DIR.into())
                 .into(),

@@ -42,11 +42,17 @@ pub fn build_state(
         &settings.public_base_url,
         settings.va_prefixes.clone(),
     ));
-    let api_rate_limiter = Arc::new(crate::api::rate_limit::RateLimiter::new(
-        settings.api_rate_limit_per_minute,
+    use crate::rate_limit::{RateLimiter, MINUTE_MS};
+    let api_rate_limiter = Arc::new(RateLimiter::new(settings.api_rate_limit_per_minute));
+    let payer_ip_limiter = Arc::new(RateLimiter::per_window(
+        settings.payer_attempts_per_ip,
+        10 * MINUTE_MS,
     ));
+    let payer_link_limiter = Arc::new(RateLimiter::new(settings.payer_attempts_per_link));
     AppState {
         api_rate_limiter,
+        payer_ip_limiter,
+        payer_link_limiter,
         leptos_options,
         db,
         settings: Arc::new(settings),
@@ -119,7 +125,7 @@ pub fn build_router(state: AppState) -> Router {
             secure,
         )),
     };
-    router
+    crate::security::with_security_headers(router)
         // No request may hold a connection forever: a stuck one answers 408 after this.
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -189,6 +195,7 @@ pub async fn run() -> Result<(), AppError> {
         .map_err(|e| AppError::config(format!("cannot listen on {addr}: {e}")))?;
     tracing::info!("paylinks is listening on http://{addr}");
     println!("\n  paylinks is running: open {base}/signup to create the first merchant.\n");
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

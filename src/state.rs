@@ -7,13 +7,13 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 
-use crate::api::rate_limit::RateLimiter;
 use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::payments::PaymentProvider;
+use crate::rate_limit::RateLimiter;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -24,6 +24,11 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub provider: Arc<dyn PaymentProvider>,
     pub api_rate_limiter: Arc<RateLimiter>,
+    /// New payment attempts per payer address (10-minute windows) and per link (per minute).
+    #[from_ref(skip)]
+    pub payer_ip_limiter: Arc<RateLimiter<String>>,
+    #[from_ref(skip)]
+    pub payer_link_limiter: Arc<RateLimiter>,
     /// Wakes the webhook worker when new events are written, so they go out at once.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
 }

@@ -9,7 +9,6 @@ pub mod idempotency;
 pub mod link_json;
 pub mod links;
 pub mod links_v2;
-pub mod rate_limit;
 pub mod tokens;
 
 use std::sync::Arc;

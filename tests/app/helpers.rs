@@ -81,6 +81,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         settlement_delay_ms: SETTLEMENT_DELAY_MS,
         va_prefixes: VaPrefixes::with_overrides("VA_BRI=77002").unwrap(),
         api_rate_limit_per_minute: 600,
+        // Every test payer comes from 127.0.0.1: limits high enough for the concurrency tests.
+        payer_attempts_per_ip: 100_000,
+        payer_attempts_per_link: 100_000,
+        trust_proxy: false,
         // The tests' receivers listen on loopback.
         webhook_allow_private_targets: true,
         export_dir: std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -101,7 +105,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     );
     let router = build_router(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, service).await.unwrap();
     });
 
     TestApp {

@@ -19,5 +19,6 @@ mod paying;
 mod payments;
 mod payments_table;
 mod public;
+mod security;
 mod team;
 mod webhooks;

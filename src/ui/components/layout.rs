@@ -124,3 +124,15 @@ pub fn Pager(
         </nav>
     }
 }
+
+/// Text for `<Title>`. leptos_meta writes the server's title into the page unescaped, so a
+/// link titled `</title><script>…` would inject markup: the server escapes it here. The
+/// browser build sets `document.title`, which takes plain text, so it passes it unchanged.
+pub fn title_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    let text = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    text
+}

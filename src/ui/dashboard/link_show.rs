@@ -189,7 +189,7 @@ fn LinkDetailView(
         detail.method_names.join(", ")
     };
     view! {
-        <Title text=format!("{} · paylinks", link.title)/>
+        <Title text=crate::ui::components::title_text(format!("{} · paylinks", link.title))/>
         <div class="page-head">
             <h1>{link.title.clone()}" "<StatusBadge status=detail.status/></h1>
             <span class="actions">

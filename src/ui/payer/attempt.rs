@@ -141,7 +141,7 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
     };
     let switch = format!("{here}?lang={}", lang.other().as_str());
     view! {
-        <Title text=format!("{} · {}", attempt.method_name, attempt.title)/>
+        <Title text=crate::ui::components::title_text(format!("{} · {}", attempt.method_name, attempt.title))/>
         <p class="lang-switch"><a href=switch rel="external">{lang.other().label()}</a></p>
         <p class="muted">{texts::PAYMENT_TO.get(lang)}" "{attempt.merchant_name.clone()}</p>
         <h1>{attempt.title.clone()}</h1>

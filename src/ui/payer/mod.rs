@@ -142,7 +142,7 @@ fn PayerView(link: PayerLink) -> impl IntoView {
     }
     let switch = format!("/pay/{}?lang={}", link.slug, lang.other().as_str());
     view! {
-        <Title text=format!("{} · {}", link.title, link.merchant_name)/>
+        <Title text=crate::ui::components::title_text(format!("{} · {}", link.title, link.merchant_name))/>
         <Meta property="og:title" content=format!("{} · {}", link.title, link.total_amount)/>
         <Meta property="og:description" content=format!("{} {}", texts::PAYMENT_TO.get(lang), link.merchant_name)/>
         <Meta property="og:site_name" content=link.merchant_name.clone()/>

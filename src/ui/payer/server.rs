@@ -190,7 +190,8 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
         return Err(AppError::Validation(errors));
     };
 
-    let ip_address = client_ip().await;
+    let ip_address = client_ip(&state).await;
+    admit_attempt(&state, ip_address.as_deref(), link.id, now, lang)?;
     let mut reserved = None;
     for _ in 0..DRAW_TRIES {
         let reff_no = attempt_reff_no(now, rand::random::<u32>());
@@ -271,14 +272,44 @@ pub(super) fn unpayable_text(reason: Unpayable, lang: Lang) -> &'static str {
 }
 
 /// The payer's address as the first proxy saw it (the first X-Forwarded-For hop), if any.
-async fn client_ip() -> Option<String> {
-    let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|ip| ip.trim().chars().take(45).collect())
-        .filter(|ip: &String| !ip.is_empty())
+/// The payer's address: the connection's peer, or with `TRUST_PROXY` the first address of
+/// `X-Forwarded-For` (which a client could otherwise forge to dodge the limits).
+async fn client_ip(state: &AppState) -> Option<String> {
+    if state.settings.trust_proxy {
+        let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
+        return headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|ip| ip.trim().chars().take(45).collect())
+            .filter(|ip: &String| !ip.is_empty());
+    }
+    let axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr> =
+        leptos_axum::extract().await.ok()?;
+    Some(peer.ip().to_string())
+}
+
+/// Refuses a new attempt when its address or its link has started too many lately: a bot
+/// cannot hold a link's slots or flood the acquirer with numbers.
+fn admit_attempt(
+    state: &AppState,
+    ip: Option<&str>,
+    link_id: i64,
+    now_ms: i64,
+    lang: Lang,
+) -> Result<(), AppError> {
+    let by_ip = ip.map_or(Ok(()), |ip| {
+        state.payer_ip_limiter.check(ip.to_string(), now_ms)
+    });
+    let by_link = state.payer_link_limiter.check(link_id, now_ms);
+    match by_ip.and(by_link) {
+        Ok(()) => Ok(()),
+        Err(seconds) => Err(AppError::TooManyRequests(format!(
+            "{} ({} min)",
+            texts::TOO_MANY_ATTEMPTS.get(lang),
+            seconds.div_ceil(60)
+        ))),
+    }
 }
 
 pub(super) async fn attempt_view(

@@ -82,3 +82,9 @@ pub const SANDBOX_NOTE: Text = Text::new(
     "Sandbox mode: no real money moves.",
 );
 pub const TIME_LEFT: Text = Text::new("Sisa waktu", "Time left");
+/// Server-side only: answered when a payer starts too many attempts.
+#[cfg(feature = "ssr")]
+pub const TOO_MANY_ATTEMPTS: Text = Text::new(
+    "Terlalu banyak percobaan pembayaran. Silakan coba lagi sebentar lagi",
+    "Too many payment attempts. Please try again shortly",
+);

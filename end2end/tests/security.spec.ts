@@ -1,0 +1,32 @@
+import { expect, test } from "@playwright/test";
+
+// Text a merchant or payer types is shown, never run: titles and item names full of markup
+// render as text on the payer page, and the page's script policy would refuse them anyway.
+test("markup in a link's title and items runs nowhere", async ({ browser, page }) => {
+  await page.goto("/signup");
+  await page.getByLabel("Business name").fill("Toko <b>Aman</b>");
+  await page.getByLabel("Email").fill(`xss-${Date.now()}-${Math.random()}@example.com`);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/links$/);
+  await page.getByRole("link", { name: "New payment link" }).click();
+  const title = `</title><script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">`;
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Item 1 name").fill(`<svg onload="window.__xss = 3">`);
+  await page.getByLabel("Item 1 quantity").fill("1");
+  await page.getByLabel("Item 1 unit price").fill("50.000");
+  await page.getByRole("button", { name: "Create payment link" }).click();
+  const url = await page.getByTestId("payer-url").inputValue();
+  expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+
+  const payer = await browser.newContext();
+  const p = await payer.newPage();
+  const dialogs: string[] = [];
+  p.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss(); });
+  await p.goto(url + "?lang=en");
+  await expect(p.getByText("<svg onload=")).toBeVisible();
+  await expect(p).toHaveTitle(/<\/title><script>/);
+  expect(await p.evaluate(() => (window as any).__xss)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+  await payer.close();
+});
