@@ -36,6 +36,9 @@ pub struct Settings {
     /// Lets webhooks go to private, loopback and link-local addresses: for local
     /// development and the tests only, since it lets merchants probe the internal network.
     pub webhook_allow_private_targets: bool,
+    /// How long a webhook worker holds an event it is sending; a crashed worker's events are
+    /// sent again once it runs out.
+    pub webhook_claim_lease_ms: i64,
     /// Folder finished exports are kept in.
     pub export_dir: std::path::PathBuf,
     /// New payment attempts one payer address may start per 10 minutes.
@@ -96,6 +99,7 @@ impl Settings {
             settlement_delay_ms: settlement_delay_seconds * 1000,
             api_rate_limit_per_minute: positive("API_RATE_LIMIT_PER_MINUTE", 600)?,
             webhook_allow_private_targets: flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
+            webhook_claim_lease_ms: i64::from(positive("WEBHOOK_LEASE_SECONDS", 60)?) * 1000,
             payer_attempts_per_ip: positive("PAYER_ATTEMPTS_PER_IP", 30)?,
             payer_attempts_per_link: positive("PAYER_ATTEMPTS_PER_LINK", 120)?,
             trust_proxy: flag("TRUST_PROXY", false)?,

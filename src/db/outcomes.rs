@@ -162,21 +162,50 @@ pub async fn mark_failed(
 }
 
 /// Pending attempts past their expiry become `expired` (which frees their slots), with their
-/// events. Returns how many. Concurrent runs expire each attempt once: the status guard is
-/// checked again on rows another run changed first.
+/// events. Returns how many.
 pub async fn expire_due(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u64, AppError> {
     let expire = format!(
         "UPDATE payment_link_histories SET status = 'expired', updated_at = $1
          WHERE status = 'pending' AND expired_at <= $1 RETURNING {ATTEMPT_COLUMNS}"
     );
+    end_attempts(db, &expire, now_ms, public_base_url, |subject, settings| {
+        events::on_expired(subject, settings.inquiry_url.is_some())
+    })
+    .await
+}
+
+/// How long an attempt may wait for its payment instructions before it counts as abandoned.
+pub const UNISSUED_AFTER_MS: i64 = 2 * 60 * 1000;
+
+/// Attempts reserved but never given instructions (the process died between the two steps)
+/// become `failed`, freeing their slots, with their events. Returns how many.
+pub async fn fail_unissued(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u64, AppError> {
+    let fail = format!(
+        "UPDATE payment_link_histories SET status = 'failed', updated_at = $1
+         WHERE status = 'pending' AND payment_method_value = '' AND created_at <= $1 - {UNISSUED_AFTER_MS}
+         RETURNING {ATTEMPT_COLUMNS}"
+    );
+    end_attempts(db, &fail, now_ms, public_base_url, |subject, _| {
+        events::on_failed(subject)
+    })
+    .await
+}
+
+/// Runs `sql` (an UPDATE … RETURNING attempts, `$1` = now) and writes each changed attempt's
+/// events, all in one transaction. Concurrent runs change each attempt once: the status
+/// guard is checked again on rows another run changed first.
+async fn end_attempts(
+    db: &Db,
+    sql: &str,
+    now_ms: i64,
+    public_base_url: &str,
+    make_events: fn(&Subject<'_>, &crate::db::webhooks::SettingsRow) -> Vec<events::NewEvent>,
+) -> Result<u64, AppError> {
     let read_link = format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1");
     on_db!(db, pool => async {
         let mut tx = pool.begin().await?;
-        let rows: Vec<AttemptRow> = sqlx::query_as(&expire)
-            .bind(now_ms)
-            .fetch_all(&mut *tx)
-            .await?;
-        let expired = rows.len() as u64;
+        let rows: Vec<AttemptRow> = sqlx::query_as(sql).bind(now_ms).fetch_all(&mut *tx).await?;
+        let changed = rows.len() as u64;
         for row in rows {
             let attempt = PaymentAttempt::try_from(row)?;
             let link: LinkSnapshot = sqlx::query_as(&read_link)
@@ -184,19 +213,19 @@ pub async fn expire_due(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u
                 .fetch_one(&mut *tx)
                 .await?;
             write_events!(tx, link.merchant_id, now_ms, |settings| {
-                events::on_expired(
+                make_events(
                     &Subject {
                         attempt: &attempt,
                         link: &link,
                         public_base_url,
                         now_ms,
                     },
-                    settings.inquiry_url.is_some(),
+                    &settings,
                 )
             });
         }
         tx.commit().await?;
-        Ok::<_, AppError>(expired)
+        Ok::<_, AppError>(changed)
     }
     .await)
 }

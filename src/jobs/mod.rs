@@ -54,7 +54,9 @@ pub async fn purge_api_leftovers(db: &Db, now_ms: i64) -> Result<u64, AppError> 
 /// One pass of every job.
 pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     let now = state.now_ms();
-    let expired = expire_attempts(&state.db, now, &state.settings.public_base_url).await?;
+    let base = &state.settings.public_base_url;
+    let expired = expire_attempts(&state.db, now, base).await?
+        + crate::db::outcomes::fail_unissued(&state.db, now, base).await?;
     if expired > 0 {
         state.webhook_wakeup.notify_one();
     }

@@ -16,8 +16,8 @@ use crate::webhooks::signature::{body_hash, path_and_query, sign, string_to_sign
 
 /// How long a receiver has to answer.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a claim holds: well past the timeout, so a live worker never loses its event,
-/// and short enough that a crashed worker's events go out again soon.
+/// The usual claim lease (`WEBHOOK_LEASE_SECONDS`): well past the timeout, so a live worker
+/// never loses its event, and short enough that a crashed worker's events go out again soon.
 pub const CLAIM_LEASE_MS: i64 = 60_000;
 /// Events one pass sends at once.
 const BATCH: i64 = 32;
@@ -31,7 +31,8 @@ pub const EVENT_TYPE_HEADER: &str = "X-Event-Type";
 
 /// One pass: claims due events and delivers them concurrently. Returns how many were tried.
 pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
-    let claimed = outbox::claim_due(&state.db, state.now_ms(), CLAIM_LEASE_MS, BATCH).await?;
+    let lease = state.settings.webhook_claim_lease_ms;
+    let claimed = outbox::claim_due(&state.db, state.now_ms(), lease, BATCH).await?;
     let tried = claimed.len();
     let mut sends = JoinSet::new();
     for event in claimed {
@@ -51,8 +52,8 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
 /// Delivers one event right away if it is due and not in flight; returns the try, or `None`
 /// when another worker holds it.
 pub async fn deliver_now(state: &AppState, event_row_id: i64) -> Result<Option<Attempt>, AppError> {
-    let Some(event) =
-        outbox::claim_one(&state.db, event_row_id, state.now_ms(), CLAIM_LEASE_MS).await?
+    let lease = state.settings.webhook_claim_lease_ms;
+    let Some(event) = outbox::claim_one(&state.db, event_row_id, state.now_ms(), lease).await?
     else {
         return Ok(None);
     };

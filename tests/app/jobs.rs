@@ -125,3 +125,37 @@ async fn two_instances_running_the_jobs_at_once_process_each_row_once() {
     );
     assert_eq!(a.unwrap() + b.unwrap(), 5, "the paid ones, once");
 }
+
+#[tokio::test]
+async fn an_attempt_left_without_instructions_is_failed_and_its_slot_freed() {
+    let app = spawn_app().await;
+    let slug = slug_with_max_usage(&app, "1").await;
+    let reff = start(&app, &slug, "VA_BRI").await;
+    // As if the process died between reserving the slot and recording the VA number.
+    app.execute(&format!(
+        "UPDATE payment_link_histories SET payment_method_value = '' WHERE reff_no = '{reff}'"
+    ))
+    .await;
+    let full = app
+        .new_browser()
+        .call("pay", &[("slug", slug.as_str()), ("method", "VA_BNI")])
+        .await;
+    assert_eq!(full.status(), StatusCode::CONFLICT, "the slot is still held");
+
+    app.clock.advance_ms(60_000);
+    run_due(&app.state).await.unwrap();
+    let status = |reff: String| {
+        let app = &app;
+        async move {
+            app.scalar_text(&format!(
+                "SELECT status FROM payment_link_histories WHERE reff_no = '{reff}'"
+            ))
+            .await
+        }
+    };
+    assert_eq!(status(reff.clone()).await, "pending", "a minute is not yet abandoned");
+    app.clock.advance_ms(60_000);
+    run_due(&app.state).await.unwrap();
+    assert_eq!(status(reff.clone()).await, "failed");
+    start(&app, &slug, "VA_BNI").await;
+}
