@@ -140,7 +140,11 @@ async fn an_attempt_left_without_instructions_is_failed_and_its_slot_freed() {
         .new_browser()
         .call("pay", &[("slug", slug.as_str()), ("method", "VA_BNI")])
         .await;
-    assert_eq!(full.status(), StatusCode::CONFLICT, "the slot is still held");
+    assert_eq!(
+        full.status(),
+        StatusCode::CONFLICT,
+        "the slot is still held"
+    );
 
     app.clock.advance_ms(60_000);
     run_due(&app.state).await.unwrap();
@@ -153,7 +157,11 @@ async fn an_attempt_left_without_instructions_is_failed_and_its_slot_freed() {
             .await
         }
     };
-    assert_eq!(status(reff.clone()).await, "pending", "a minute is not yet abandoned");
+    assert_eq!(
+        status(reff.clone()).await,
+        "pending",
+        "a minute is not yet abandoned"
+    );
     app.clock.advance_ms(60_000);
     run_due(&app.state).await.unwrap();
     assert_eq!(status(reff.clone()).await, "failed");
