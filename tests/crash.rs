@@ -32,7 +32,7 @@ fn free_port() -> u16 {
 /// Starts the server binary on `database`, and waits until it answers.
 async fn start(database: &str, port: u16) -> Server {
     let address = format!("http://127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_paylinks"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paylinks"))
         .env("DATABASE_URL", database)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("PUBLIC_BASE_URL", &address)
@@ -54,6 +54,8 @@ async fn start(database: &str, port: u16) -> Server {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start");
 }
 
