@@ -66,7 +66,7 @@ pub fn build_state(
 /// The route list, generated once per process. Generating it suspends resource loading
 /// process-wide for a moment, which would stall any page rendering at that instant in a
 /// process serving several apps (the integration tests).
-fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
         std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()

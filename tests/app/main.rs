@@ -11,6 +11,7 @@ mod export_helpers;
 mod exports;
 mod helpers;
 mod isolation;
+mod isolation_sweep;
 mod jobs;
 mod links;
 mod links_validation;
