@@ -1,7 +1,7 @@
 //! Crash safety with the real server: SIGKILL while payers start attempts, while payments
 //! are credited and while webhooks are in flight, on a real SQLite file. After a restart no
 //! row is half-written (usage matches payments, every payment has its events) and every
-//! event reaches the merchant.
+//! event reaches the merchant. And SIGTERM lets the request in flight finish.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -331,6 +331,75 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     );
     server.kill();
     pool.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("crash");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{}.db", ulid::Ulid::new()));
+    let database = format!("sqlite:{}", file.display());
+    let (hook_url, seen) = slow_receiver().await;
+    let mut server = start(&database, free_port()).await;
+    let owner = server.browser();
+    server
+        .call(
+            &owner,
+            "signup",
+            &[
+                ("merchant_name", "Toko Term"),
+                ("email", "owner@term.id"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    server.call(&owner, "credential_create", &[]).await;
+    let saved = server
+        .call(
+            &owner,
+            "webhook_settings",
+            &[("transaction_url", &hook_url), ("enabled", "yes")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+
+    // "Send test event" waits for the slow receiver: it is in flight when SIGTERM arrives.
+    let in_flight = {
+        let (client, url) = (owner.clone(), format!("{}/fn/webhook_test", server.address));
+        tokio::spawn(async move { client.post(url).send().await })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let answer = in_flight
+        .await
+        .unwrap()
+        .expect("the request in flight is answered");
+    assert_eq!(answer.status(), StatusCode::OK);
+    let result: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(result["response_status"], 200, "{result}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+
+    let mut exit = None;
+    for _ in 0..100 {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            exit = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let exit = exit.expect("the server exits after SIGTERM");
+    assert!(exit.success(), "{exit}");
+    assert!(reqwest::get(format!("{}/health", server.address))
+        .await
+        .is_err());
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
     }
