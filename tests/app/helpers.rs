@@ -135,6 +135,25 @@ impl std::ops::Deref for TestApp {
 }
 
 impl TestApp {
+    /// A second server process as after a restart: fresh state on the same database and
+    /// clock. Returns its address.
+    pub async fn restarted(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let state = build_state(
+            (*self.state.settings).clone(),
+            self.db.clone(),
+            self.state.leptos_options.clone(),
+            Arc::new(self.clock.clone()),
+        );
+        let service =
+            build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+        address
+    }
+
     /// Another browser with its own cookies, e.g. a second merchant.
     pub fn new_browser(&self) -> Browser {
         Browser::new(&self.address)

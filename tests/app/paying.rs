@@ -216,32 +216,7 @@ async fn the_same_callback_fifty_times_at_once_credits_once() {
         attempt_reff_no: reff.clone(),
         amount: 200_000,
     };
-    let (body, signature) = signed(&notice, SANDBOX_SECRET);
-    let mut tasks = Vec::new();
-    for _ in 0..50 {
-        let (url, body, signature) = (app.url(CALLBACK_PATH), body.clone(), signature.clone());
-        tasks.push(tokio::spawn(async move {
-            reqwest::Client::new()
-                .post(url)
-                .header(SIGNATURE_HEADER, signature)
-                .body(body)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }));
-    }
-    let mut credited = 0;
-    for task in tasks {
-        let answer = task.await.unwrap();
-        if answer.contains("\"credited\"") {
-            credited += 1;
-        } else {
-            assert!(answer.contains("already_credited"), "{answer}");
-        }
-    }
+    let credited = notify_many(&app.address, &notice, 50).await;
     assert_eq!(credited, 1);
     assert_eq!(
         app.scalar("SELECT current_usage FROM payment_links").await,
@@ -403,4 +378,77 @@ async fn an_expired_link_answers_410_in_the_payers_words() {
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert_eq!(app.count("payment_link_histories").await, 0);
+}
+
+/// Sends the same signed notice `times` times at once to `base`; returns how many credited.
+async fn notify_many(base: &str, notice: &PaymentNotice, times: usize) -> usize {
+    let (body, signature) = signed(notice, SANDBOX_SECRET);
+    let mut tasks = Vec::new();
+    for _ in 0..times {
+        let (url, body, signature) = (
+            format!("{base}{CALLBACK_PATH}"),
+            body.clone(),
+            signature.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            reqwest::Client::new()
+                .post(url)
+                .header(SIGNATURE_HEADER, signature)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }));
+    }
+    let mut credited = 0;
+    for task in tasks {
+        let answer = task.await.unwrap();
+        if answer.contains("\"credited\"") {
+            credited += 1;
+        } else {
+            assert!(answer.contains("already_credited"), "{answer}");
+        }
+    }
+    credited
+}
+
+#[tokio::test]
+async fn one_transaction_a_hundred_times_and_again_after_a_restart_moves_money_once() {
+    let app = spawn_app().await;
+    let (_, reff, _) = link_and_attempt(&app, "VA_BRI", &[]).await;
+    let saved = app
+        .call(
+            "webhook_settings",
+            &[
+                ("transaction_url", "https://example.com/hook"),
+                ("enabled", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let notice = PaymentNotice {
+        transaction_id: "BANK-TXN-100".into(),
+        attempt_reff_no: reff.clone(),
+        amount: 200_000,
+    };
+    assert_eq!(notify_many(&app.address, &notice, 100).await, 1);
+    let restarted = app.restarted().await;
+    assert_eq!(notify_many(&restarted, &notice, 100).await, 0);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE status = 'paid'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM webhook_events").await,
+        2,
+        "one set of events: the contract's and ours"
+    );
 }
