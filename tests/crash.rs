@@ -118,21 +118,9 @@ async fn slow_receiver() -> (String, Arc<Mutex<Vec<String>>>) {
     (url, seen)
 }
 
-async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("crash");
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("{}.db", ulid::Ulid::new()));
-    let database = format!("sqlite:{}", file.display());
-    let port = free_port();
-    let (hook_url, seen) = slow_receiver().await;
-
-    // A merchant with webhooks on and a link with room for many payers.
-    let server = start(&database, port).await;
+/// Signs a merchant up on `server` with an API credential and webhooks to `hook_url`;
+/// returns the owner's browser.
+async fn merchant_with_webhooks(server: &Server, email: &str, hook_url: &str) -> Client {
     let owner = server.browser();
     let signed_up = server
         .call(
@@ -140,25 +128,46 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
             "signup",
             &[
                 ("merchant_name", "Toko Crash"),
-                ("email", "owner@crash.id"),
+                ("email", email),
                 ("password", PASSWORD),
             ],
         )
         .await;
     assert!(signed_up.status().is_success() || signed_up.status().is_redirection());
-    assert!(server
-        .call(&owner, "credential_create", &[])
-        .await
-        .status()
-        .is_success());
+    let issued = server.call(&owner, "credential_create", &[]).await;
+    assert!(issued.status().is_success());
     let saved = server
         .call(
             &owner,
             "webhook_settings",
-            &[("transaction_url", &hook_url), ("enabled", "yes")],
+            &[("transaction_url", hook_url), ("enabled", "yes")],
         )
         .await;
     assert_eq!(saved.status(), StatusCode::OK);
+    owner
+}
+
+/// A fresh SQLite file for one test.
+fn database_file() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("crash");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("{}.db", ulid::Ulid::new()))
+}
+
+async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event() {
+    let file = database_file();
+    let database = format!("sqlite:{}", file.display());
+    let port = free_port();
+    let (hook_url, seen) = slow_receiver().await;
+
+    // A merchant with webhooks on and a link with room for many payers.
+    let server = start(&database, port).await;
+    let owner = merchant_with_webhooks(&server, "owner@crash.id", &hook_url).await;
     let pool = SqlitePool::connect(&database).await.unwrap();
     let account: String = sqlx::query_scalar("SELECT id FROM accounts")
         .fetch_one(&pool)
@@ -338,33 +347,11 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("crash");
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("{}.db", ulid::Ulid::new()));
+    let file = database_file();
     let database = format!("sqlite:{}", file.display());
     let (hook_url, seen) = slow_receiver().await;
     let mut server = start(&database, free_port()).await;
-    let owner = server.browser();
-    server
-        .call(
-            &owner,
-            "signup",
-            &[
-                ("merchant_name", "Toko Term"),
-                ("email", "owner@term.id"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
-    server.call(&owner, "credential_create", &[]).await;
-    let saved = server
-        .call(
-            &owner,
-            "webhook_settings",
-            &[("transaction_url", &hook_url), ("enabled", "yes")],
-        )
-        .await;
-    assert_eq!(saved.status(), StatusCode::OK);
+    let owner = merchant_with_webhooks(&server, "owner@term.id", &hook_url).await;
 
     // "Send test event" waits for the slow receiver: it is in flight when SIGTERM arrives.
     let in_flight = {

@@ -311,6 +311,14 @@ impl Browser {
 }
 
 impl TestApp {
+    /// The public slug of a link.
+    pub async fn slug_of(&self, link_id: i64) -> String {
+        self.scalar_text(&format!(
+            "SELECT slug FROM payment_links WHERE id = {link_id}"
+        ))
+        .await
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         self.scalar(&format!("SELECT COUNT(*) FROM {table}")).await
     }

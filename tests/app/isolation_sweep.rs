@@ -67,9 +67,7 @@ async fn alpha(app: &TestApp) -> AlphaIds {
         .json()
         .await
         .unwrap();
-    let slug = app
-        .scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {link}"))
-        .await;
+    let slug = app.slug_of(link).await;
     let payer = app.new_browser();
     let paid = payer
         .call(

@@ -14,8 +14,7 @@ async fn slug_with_max_usage(app: &TestApp, max_usage: &str) -> String {
         .json()
         .await
         .unwrap();
-    app.scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {id}"))
-        .await
+    app.slug_of(id).await
 }
 
 async fn start(app: &TestApp, slug: &str, method: &str) -> String {

@@ -30,9 +30,7 @@ async fn a_link_goes_through_create_list_show_edit_close_reopen_delete() {
     let show = format!("/accounts/{account}/links/{id}");
     let (status, html) = app.page(&show).await;
     assert_eq!(status, StatusCode::OK);
-    let slug = app
-        .scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {id}"))
-        .await;
+    let slug = app.slug_of(id).await;
     assert_eq!(slug.len(), 22);
     assert!(
         html.contains(&format!("{}/pay/{slug}", app.address)),

@@ -18,9 +18,7 @@ async fn link_and_attempt(
         .json()
         .await
         .unwrap();
-    let slug = app
-        .scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {id}"))
-        .await;
+    let slug = app.slug_of(id).await;
     let payer = app.new_browser();
     let response = payer
         .call(

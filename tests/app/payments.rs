@@ -11,8 +11,7 @@ async fn link(app: &TestApp, overrides: &[(&str, &str)]) -> String {
     let response = app.create_link(&account, overrides).await;
     assert_eq!(response.status(), StatusCode::OK);
     let id: i64 = response.json().await.unwrap();
-    app.scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {id}"))
-        .await
+    app.slug_of(id).await
 }
 
 async fn pay(payer: &Browser, slug: &str, form: &[(&str, &str)]) -> reqwest::Response {

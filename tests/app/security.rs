@@ -57,9 +57,7 @@ async fn every_page_sends_the_security_headers_and_a_nonce_policy() {
     }
     let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
     let link = app.create_default_link(&account).await;
-    let slug = app
-        .scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {link}"))
-        .await;
+    let slug = app.slug_of(link).await;
     for path in [
         format!("/accounts/{account}/links"),
         format!("/accounts/{account}/payments"),
@@ -143,9 +141,7 @@ async fn hostile_text_is_stored_verbatim_and_shown_inert() {
         title,
         "stored exactly as typed"
     );
-    let slug = app
-        .scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {link}"))
-        .await;
+    let slug = app.slug_of(link).await;
     for path in [
         format!("/pay/{slug}"),
         format!("/accounts/{account}/links/{link}"),
@@ -190,9 +186,7 @@ async fn payers_are_limited_per_address_and_per_link() {
         .json::<i64>()
         .await
         .unwrap();
-    let slug = app
-        .scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {link}"))
-        .await;
+    let slug = app.slug_of(link).await;
     for _ in 0..3 {
         assert_eq!(start_attempt(&app, &slug).await, StatusCode::OK);
     }
@@ -226,9 +220,7 @@ async fn payers_are_limited_per_address_and_per_link() {
         .json::<i64>()
         .await
         .unwrap();
-    let slug = app
-        .scalar_text(&format!("SELECT slug FROM payment_links WHERE id = {link}"))
-        .await;
+    let slug = app.slug_of(link).await;
     assert_eq!(start_attempt(&app, &slug).await, StatusCode::OK);
     assert_eq!(start_attempt(&app, &slug).await, StatusCode::OK);
     assert_eq!(
