@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building paylinks needs, skipping whatever is already there:
 # the wasm32 target, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, and the
-# end-to-end test dependencies (npm packages, Debian's chromium) when asked with --e2e.
+# test dependencies (npm packages, Debian's chromium, Schemathesis) when asked with --e2e.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +29,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wasm_bindge
 fi
 
 if [ "${1:-}" = "--e2e" ]; then
+  # Schemathesis (PyPI) fuzzes the REST API from its OpenAPI document; kept in its own venv.
+  schemathesis_version="4.32.5"
+  st="target/tools/schemathesis/bin/st"
+  if [ "$("$st" --version 2>/dev/null | awk '{print $3}')" != "$schemathesis_version" ]; then
+    say "installing Schemathesis $schemathesis_version for the API fuzz test"
+    python3 -m venv target/tools/schemathesis
+    target/tools/schemathesis/bin/pip install -q "schemathesis==$schemathesis_version"
+  fi
   if [ ! -x end2end/node_modules/.bin/playwright ]; then
     say "installing the end-to-end test packages"
     (cd end2end && npm ci --no-audit --no-fund)

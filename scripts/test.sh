@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check: formatting, clippy (server and browser builds), unit and integration tests
-# on SQLite, the integration tests again on Postgres, and the Playwright browser tests.
+# on SQLite, API fuzzing, the integration tests again on Postgres, and the Playwright browser
+# tests.
 # With CI=true nothing may be skipped: a missing Postgres or browser fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,14 @@ cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --featu
 
 say "unit and integration tests on SQLite"
 TEST_DATABASE_URL="" cargo test --features ssr
+
+# The server binary the tests just built, fuzzed from its own OpenAPI document.
+if [ -x target/tools/schemathesis/bin/st ]; then
+  say "API fuzzing from the OpenAPI document (Schemathesis)"
+  python3 scripts/api_fuzz.py target/tools/schemathesis/bin/st
+else
+  skip "API fuzzing" "Schemathesis is not installed"
+fi
 
 # Postgres: the given URL, or the local server (started if it is installed but stopped).
 pg_url="${TEST_POSTGRES_URL:-}"

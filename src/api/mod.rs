@@ -48,9 +48,42 @@ pub fn routes_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
+/// Answers any operation may give, whatever its own list says: a malformed request (bad path
+/// parameter, query or JSON), a body over the size cap, and the rate limit.
+fn document_common_answers(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{RefOr, Response};
+    let common = [
+        (
+            "400",
+            "Malformed request: a path parameter, query or body that cannot be read",
+        ),
+        ("413", "The request body is larger than 1 MB"),
+        ("429", "Rate limited; Retry-After says when to try again"),
+    ];
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for (status, description) in common {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| RefOr::T(Response::new(description)));
+            }
+        }
+    }
+}
+
 /// The API routes plus `GET /api/openapi.json`.
 pub fn routes() -> Router<AppState> {
-    let (router, document) = routes_and_document();
+    let (router, mut document) = routes_and_document();
+    document_common_answers(&mut document);
     let document = Arc::new(document);
     router.route(
         OPENAPI_PATH,
