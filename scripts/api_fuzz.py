@@ -61,7 +61,7 @@ def token(base: str, credential: dict) -> str:
 
 
 def main() -> int:
-    st = sys.argv[1]
+    st = os.path.abspath(sys.argv[1])
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as workdir:
