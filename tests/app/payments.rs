@@ -2,7 +2,8 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{field_errors, spawn_app, Browser, TestApp};
+use crate::helpers::{field_errors, spawn_app, Browser, TestApp, SANDBOX_SECRET};
+use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
 use paylinks::payments::sandbox::qris::parse_payload;
 
 /// A merchant with one link (Rp 200.000, max usage 10 unless overridden); returns its slug.
@@ -248,13 +249,71 @@ async fn usage_is_reserved_and_an_expired_attempt_frees_its_slot() {
 }
 
 #[tokio::test]
-async fn two_hundred_concurrent_payers_get_exactly_max_usage_attempts() {
+async fn two_hundred_concurrent_payers_get_exactly_max_usage_attempts_again_after_expiry() {
     let app = spawn_app().await;
     let slug = link(&app, &[("input[max_usage]", "10")]).await;
+    assert_eq!(rush(&app, &slug, 200).await, 10);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE status = 'pending'")
+            .await,
+        10
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(DISTINCT payment_method_value) FROM payment_link_histories")
+            .await,
+        10,
+        "every VA number is unique"
+    );
+
+    // Three pay, the other seven expire: another rush gets exactly the seven freed slots.
+    let reffs: Vec<(String,)> = match &app.db {
+        paylinks::db::Db::Sqlite(pool) => {
+            sqlx::query_as("SELECT reff_no FROM payment_link_histories ORDER BY id LIMIT 3")
+                .fetch_all(pool)
+                .await
+                .unwrap()
+        }
+        paylinks::db::Db::Postgres(pool) => {
+            sqlx::query_as("SELECT reff_no FROM payment_link_histories ORDER BY id LIMIT 3")
+                .fetch_all(pool)
+                .await
+                .unwrap()
+        }
+    };
+    for (n, (reff,)) in reffs.iter().enumerate() {
+        let body = serde_json::to_vec(&PaymentNotice {
+            transaction_id: format!("BANK-{n}"),
+            attempt_reff_no: reff.clone(),
+            amount: 200_000,
+        })
+        .unwrap();
+        let response = reqwest::Client::new()
+            .post(app.url(CALLBACK_PATH))
+            .header(SIGNATURE_HEADER, sign(SANDBOX_SECRET, &body))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    app.clock.advance_ms(25 * 3600 * 1000);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(rush(&app, &slug, 200).await, 7);
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM payment_link_histories WHERE status IN ('pending', 'paid')"
+        )
+        .await,
+        10
+    );
+}
+
+/// `payers` new payers pick a VA at once; returns how many got one (the rest 409).
+async fn rush(app: &TestApp, slug: &str, payers: usize) -> usize {
     let mut tasks = Vec::new();
-    for _ in 0..200 {
+    for _ in 0..payers {
         let payer = app.new_browser();
-        let slug = slug.clone();
+        let slug = slug.to_string();
         tasks.push(tokio::spawn(async move {
             pay(&payer, &slug, &[("method", "VA_BRI")]).await.status()
         }));
@@ -267,18 +326,7 @@ async fn two_hundred_concurrent_payers_get_exactly_max_usage_attempts() {
             other => panic!("unexpected status {other}"),
         }
     }
-    assert_eq!(created, 10);
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE status = 'pending'")
-            .await,
-        10
-    );
-    assert_eq!(
-        app.scalar("SELECT COUNT(DISTINCT payment_method_value) FROM payment_link_histories")
-            .await,
-        10,
-        "every VA number is unique"
-    );
+    created
 }
 
 #[tokio::test]
