@@ -1,0 +1,333 @@
+#!/usr/bin/env python3
+"""The benchmark harness behind `make bench`.
+
+Builds nothing itself (scripts/bench.sh builds release first). Starts the release server on
+a fresh SQLite database seeded with BENCH_HISTORIES payments (default 1,000,000), starts two
+baselines (a bare axum "hello" and a minimal Leptos SSR page), drives load with oha on
+loopback, and prints one table: requests/s, p50, p99, errors, server RSS, ratio to the bare
+baseline, and the target. The same goes to target/bench/results.json and BENCHMARKS.md.
+"""
+
+import datetime
+import json
+import os
+import platform
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "target", "bench")
+RELEASE = os.path.join(ROOT, "target", "release")
+OHA = os.environ.get("OHA", os.path.expanduser("~/.cargo/bin/oha"))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+HISTORIES = int(os.environ.get("BENCH_HISTORIES", "1000000"))
+PASSWORD = "demo-password"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str) -> None:
+    for _ in range(400):
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"nothing answers at {url}")
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Process:
+    def __init__(self, args, env, url):
+        self.proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(url)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+def oha(url, connections, method="GET", body=None, headers=()):
+    args = [OHA, "-z", DURATION, "-c", str(connections), "--no-tui", "--output-format", "json", "-m", method]
+    for header in headers:
+        args += ["-H", header]
+    if body is not None:
+        args += ["-d", body, "-T", "application/x-www-form-urlencoded"]
+    out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
+    data = json.loads(out)
+    codes = data.get("statusCodeDistribution", {})
+    ok = sum(n for code, n in codes.items() if code.startswith("2"))
+    errors = sum(data.get("errorDistribution", {}).values()) + sum(
+        n for code, n in codes.items() if not code.startswith("2"))
+    latency = data.get("latencyPercentiles", {})
+    return {
+        "rps": data["summary"]["requestsPerSec"],
+        "p50_ms": (latency.get("p50") or 0) * 1000,
+        "p99_ms": (latency.get("p99") or 0) * 1000,
+        "ok": ok,
+        "errors": errors,
+    }
+
+
+def timed_gets(opener, url, times=20):
+    samples = []
+    for _ in range(times):
+        started = time.perf_counter()
+        with opener.open(url) as response:
+            response.read()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_gb = int(f.readline().split()[1]) / 1024 / 1024
+    return f"{os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB RAM, {platform.system()} {platform.release()}"
+
+
+def main() -> int:
+    os.makedirs(OUT, exist_ok=True)
+    database = os.path.join(OUT, "bench.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(database + suffix):
+            os.remove(database + suffix)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:{database}",
+        LEPTOS_SITE_ADDR=f"127.0.0.1:{port}",
+        LEPTOS_SITE_ROOT="target/site",
+        PUBLIC_BASE_URL=base,
+        EXPORT_DIR=os.path.join(OUT, "exports"),
+        PAYER_ATTEMPTS_PER_IP="100000000",
+        PAYER_ATTEMPTS_PER_LINK="100000000",
+        API_RATE_LIMIT_PER_MINUTE="100000000",
+        RUST_LOG="error",
+    )
+    print(f"seeding {HISTORIES:,} payments…", flush=True)
+    seeded = subprocess.run([os.path.join(RELEASE, "paylinks"), "seed", "--histories", str(HISTORIES)],
+                            env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    seed = json.loads(seeded.stdout)
+    account = seed["account_id"]
+    db = sqlite3.connect(database)
+    slug = db.execute("SELECT slug FROM payment_links WHERE id = ?", (seed["links"][0],)).fetchone()[0]
+    # A link of its own for the oversell check: 500 slots, none used.
+    db.execute("""INSERT INTO payment_links (merchant_id, account_id, slug, reff_no, title,
+                  total_amount, required_customer_detail, max_usage, current_usage, status,
+                  source, created_at, updated_at)
+                  SELECT merchant_id, account_id, 'benchOversell500slots0', 'BENCH-500', 'Bench',
+                  total_amount, FALSE, 500, 0, 'open', source, created_at, updated_at
+                  FROM payment_links WHERE id = ?""", (seed["links"][0],))
+    db.commit()
+
+    results = {}
+    hello_port, leptos_port = free_port(), free_port()
+    hello = Process([os.path.join(RELEASE, "examples", "bench_hello")],
+                    dict(env, BENCH_ADDR=f"127.0.0.1:{hello_port}"), f"http://127.0.0.1:{hello_port}/")
+    minimal = Process([os.path.join(RELEASE, "examples", "bench_leptos")],
+                      dict(env, BENCH_ADDR=f"127.0.0.1:{leptos_port}"), f"http://127.0.0.1:{leptos_port}/")
+    print("baselines…", flush=True)
+    results["bare axum hello"] = oha(f"http://127.0.0.1:{hello_port}/", 64)
+    results["bare axum hello"]["rss_mb"] = rss_mb(hello.proc.pid)
+    results["minimal Leptos page"] = oha(f"http://127.0.0.1:{leptos_port}/", 64)
+    results["minimal Leptos page"]["rss_mb"] = rss_mb(minimal.proc.pid)
+    hello.stop()
+    minimal.stop()
+
+    server = Process([os.path.join(RELEASE, "paylinks")], env, f"{base}/health")
+    try:
+        print("payer page…", flush=True)
+        results["payer page GET /pay/{slug}"] = oha(f"{base}/pay/{slug}", 64)
+        results["payer page GET /pay/{slug}"]["rss_mb"] = rss_mb(server.proc.pid)
+        with urllib.request.urlopen(f"{base}/pay/{slug}") as r:
+            html_bytes = len(r.read())
+
+        print("attempt creation…", flush=True)
+        form = urllib.parse.urlencode({"slug": slug, "method": "VA_BRI"})
+        results["attempt creation POST /fn/pay"] = oha(
+            f"{base}/fn/pay", 32, "POST", form, [f"Origin: {base}", "Accept: application/json"])
+        results["attempt creation POST /fn/pay"]["rss_mb"] = rss_mb(server.proc.pid)
+        form = urllib.parse.urlencode({"slug": "benchOversell500slots0", "method": "QRIS"})
+        oha(f"{base}/fn/pay", 32, "POST", form, [f"Origin: {base}", "Accept: application/json"])
+        held = db.execute("""SELECT COUNT(*) FROM payment_link_histories h JOIN payment_links l
+                             ON l.id = h.payment_link_id WHERE l.reff_no = 'BENCH-500'
+                             AND h.status IN ('pending', 'paid')""").fetchone()[0]
+        results["oversell check, max_usage 500"] = {"held": held}
+
+        # The dashboard as the demo merchant.
+        jar = CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener.addheaders = [("Origin", base), ("Accept", "text/html")]
+        login = urllib.parse.urlencode({"email": seed["email"], "password": PASSWORD}).encode()
+        opener.open(urllib.request.Request(f"{base}/fn/login", data=login, headers={"Accept": "application/json"}))
+        print("payments page…", flush=True)
+        first = timed_gets(opener, f"{base}/accounts/{account}/payments")
+        deep_row = db.execute("""SELECT created_at, id FROM payment_link_histories WHERE account_id = ?
+                                 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?""",
+                              (account, HISTORIES // 2)).fetchone()
+        deep = timed_gets(opener, f"{base}/accounts/{account}/payments?after={deep_row[0]}_{deep_row[1]}")
+        results["payments page, first page"] = {"p50_ms": first}
+        results["payments page, page at row 500,000"] = {"p50_ms": deep}
+
+        print("API history list…", flush=True)
+        sys.path.insert(0, os.path.dirname(__file__))
+        from api_fuzz import token  # noqa: E402  (the contract's token request)
+        issued = subprocess.run([os.path.join(RELEASE, "paylinks"), "credentials", "create",
+                                 "--email", seed["email"], "--password", PASSWORD, "--merchant", "Toko Demo"],
+                                env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+        credential = json.loads(issued.stdout)
+        bearer = token(base, credential)
+        results["API list histories, filtered"] = oha(
+            f"{base}/api/v1.0/payment-link-histories/{account}?status=paid&payment_method_name=QRIS&per_page=25",
+            8, headers=[f"Authorization: Bearer {bearer}", f"X-PARTNER-ID: {credential['api_key']}"])
+
+        print("CSV export…", flush=True)
+        peak = [rss_mb(server.proc.pid)]
+        done = threading.Event()
+
+        def sample():
+            while not done.is_set():
+                peak.append(rss_mb(server.proc.pid))
+                time.sleep(0.1)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        started = time.perf_counter()
+        body = urllib.parse.urlencode({"account_id": account, "format": "csv"}).encode()
+        with opener.open(urllib.request.Request(f"{base}/fn/export_create", data=body,
+                                                headers={"Accept": "application/json"})) as r:
+            export_id = json.load(r)
+        while True:
+            status, rows = db.execute("SELECT status, done_rows FROM exports WHERE id = ?", (export_id,)).fetchone()
+            if status != "running":
+                break
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        results[f"CSV export of {rows:,} rows"] = {"seconds": elapsed, "rss_mb": max(peak), "status": status}
+    finally:
+        server.stop()
+
+    results["page weight"] = page_weight(os.path.join(ROOT, "target", "site", "pkg"), html_bytes)
+    report(results)
+    return 0
+
+
+def page_weight(site, html_bytes):
+    """The payer page's HTML and CSS, and the WASM compressed with brotli."""
+    css = os.path.getsize(os.path.join(site, "paylinks.css"))
+    wasm_path = os.path.join(site, "paylinks.wasm")
+    try:
+        import brotli
+        with open(wasm_path, "rb") as f:
+            wasm_br = len(brotli.compress(f.read(), quality=11))
+    except ImportError:
+        wasm_br = None
+    return {"html_kb": html_bytes / 1024, "css_kb": css / 1024,
+            "wasm_kb": os.path.getsize(wasm_path) / 1024,
+            "wasm_brotli_kb": None if wasm_br is None else wasm_br / 1024}
+
+
+TARGETS = {
+    "payer page GET /pay/{slug}": "≥ 50 % of minimal Leptos rps; p99 < 25 ms; 0 errors",
+    "attempt creation POST /fn/pay": "≥ 1,000/s",
+    "oversell check, max_usage 500": "exactly 500 held",
+    "payments page, first page": "< 50 ms",
+    "payments page, page at row 500,000": "< 50 ms",
+    "API list histories, filtered": "p50 < 50 ms",
+    "page weight": "HTML+CSS < 60 KB; WASM < 250 KB brotli",
+}
+
+
+def verdict(name, r, bare, minimal):
+    if name.startswith("payer page"):
+        return r["rps"] >= 0.5 * minimal and r["p99_ms"] < 25 and r["errors"] == 0
+    if name.startswith("attempt creation"):
+        return r["rps"] >= 1000
+    if name.startswith("oversell"):
+        return r["held"] == 500
+    if name.startswith("payments page"):
+        return r["p50_ms"] < 50
+    if name.startswith("API list"):
+        return r["p50_ms"] < 50
+    if name.startswith("CSV export"):
+        return r["seconds"] < 15 and r["rss_mb"] < 150
+    if name == "page weight":
+        return r["html_kb"] + r["css_kb"] < 60 and (r["wasm_brotli_kb"] or 1e9) < 250
+    return None
+
+
+def fmt(value, spec):
+    return "—" if value is None else format(value, spec)
+
+
+def report(results):
+    bare = results["bare axum hello"]["rps"]
+    minimal = results["minimal Leptos page"]["rps"]
+    lines = ["| scenario | req/s | p50 ms | p99 ms | errors | server RSS MB | vs bare | other | target | met |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        other = ""
+        if "seconds" in r:
+            other = f"{r['seconds']:.1f} s"
+        if "held" in r:
+            other = f"{r['held']} held"
+        if name == "page weight":
+            other = (f"HTML {r['html_kb']:.1f} KB + CSS {r['css_kb']:.1f} KB; "
+                     f"WASM {r['wasm_kb']:.0f} KB, brotli {fmt(r['wasm_brotli_kb'], '.0f')} KB")
+        ratio = f"{r['rps'] / bare:.1%}" if "rps" in r else ""
+        target = TARGETS.get(name, "< 15 s, RSS < 150 MB" if name.startswith("CSV") else "baseline")
+        met = verdict(name, r, bare, minimal)
+        lines.append("| " + " | ".join([
+            name, fmt(r.get("rps"), ",.0f"), fmt(r.get("p50_ms"), ".2f"), fmt(r.get("p99_ms"), ".2f"),
+            fmt(r.get("errors"), "d"), fmt(r.get("rss_mb"), ".0f"), ratio, other, target,
+            "" if met is None else ("yes" if met else "**no**")]) + " |")
+    table = "\n".join(lines)
+    print("\n" + table + "\n")
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump({"date": stamp, "machine": machine(), "histories": HISTORIES,
+                   "duration": DURATION, "results": results}, f, indent=2)
+    with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
+        f.write(f"""# Benchmarks
+
+Produced by `make bench` on {stamp}: {machine()}. SQLite, release build, load from oha on
+loopback for {DURATION} per scenario, {HISTORIES:,} seeded payments. "vs bare" is the share of the
+bare axum "hello" throughput measured in the same run; the payer page is compared with the
+minimal Leptos page. Postgres runs are not part of the harness yet.
+
+{table}
+""")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
