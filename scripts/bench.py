@@ -280,7 +280,7 @@ def verdict(name, r, bare, minimal):
     if name.startswith("payments page"):
         return r["p50_ms"] < 50
     if name.startswith("API list"):
-        return r["p50_ms"] < 50
+        return r["ok"] > 0 and r["p50_ms"] < 50
     if name.startswith("CSV export"):
         return r["seconds"] < 15 and r["rss_mb"] < 150
     if name == "page weight":

@@ -51,8 +51,8 @@ pub struct PaymentLink {
     pub source: String,
     pub created_at: i64,
     pub updated_at: i64,
-    /// Attempts recorded on the link; a link with any cannot be deleted.
-    pub history_count: i64,
+    /// Whether any attempt was recorded on the link; such a link cannot be deleted.
+    pub has_history: bool,
 }
 
 impl PaymentLink {

@@ -26,6 +26,8 @@ pub struct NewAttempt<'a> {
 /// Stores a pending attempt if the link is open, unexpired and has a free slot; `None` when
 /// it has not. One statement does the check and the insert: SQLite runs it under its write
 /// lock, and on Postgres the link row is locked first, so concurrent payers cannot oversell.
+/// Paid slots are the link's `current_usage` (raised in the same transaction as each credit),
+/// so only live pending attempts are counted, through the (link, status, expiry) index.
 pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppError> {
     const RESERVE: &str = "
         INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
@@ -39,9 +41,8 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppErr
         FROM payment_links l
         WHERE l.id = $1 AND l.status = 'open'
           AND (l.expired_at IS NULL OR l.expired_at > $11)
-          AND (SELECT COUNT(*) FROM payment_link_histories h
-               WHERE h.payment_link_id = l.id
-                 AND (h.status = 'paid' OR (h.status = 'pending' AND h.expired_at > $11)))
+          AND l.current_usage + (SELECT COUNT(*) FROM payment_link_histories h
+               WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > $11)
               < l.max_usage
         RETURNING id";
     let reserved: Result<Option<(i64,)>, sqlx::Error> = async {

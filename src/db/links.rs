@@ -278,7 +278,7 @@ struct LinkRow {
     source: String,
     created_at: i64,
     updated_at: i64,
-    history_count: i64,
+    has_history: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -293,7 +293,7 @@ const LINK_COLUMNS: &str = "l.id, l.account_id, l.slug, l.reff_no, l.title, l.de
     l.total_amount, l.required_customer_detail, l.max_usage, l.current_usage, l.expired_at,
     l.status, l.whitelisted_payment_method, l.redirect_url, l.optional_metadata, l.source,
     l.created_at, l.updated_at,
-    (SELECT COUNT(*) FROM payment_link_histories h WHERE h.payment_link_id = l.id) AS history_count";
+    EXISTS (SELECT 1 FROM payment_link_histories h WHERE h.payment_link_id = l.id) AS has_history";
 
 pub async fn find(
     db: &Db,
@@ -466,7 +466,7 @@ fn assemble(row: LinkRow, items: Vec<ItemRow>) -> Result<PaymentLink, AppError> 
         source: row.source,
         created_at: row.created_at,
         updated_at: row.updated_at,
-        history_count: row.history_count,
+        has_history: row.has_history,
     })
 }
 
@@ -495,9 +495,9 @@ pub async fn update_settings(
                 expired_at = $3, required_customer_detail = $4, redirect_url = $5,
                 optional_metadata = $6, updated_at = $7
              WHERE merchant_id = $8 AND account_id = $9 AND id = $10
-               AND (SELECT COUNT(*) FROM payment_link_histories h
+               AND current_usage + (SELECT COUNT(*) FROM payment_link_histories h
                     WHERE h.payment_link_id = payment_links.id
-                      AND (h.status = 'paid' OR (h.status = 'pending' AND h.expired_at > $7)))
+                      AND h.status = 'pending' AND h.expired_at > $7)
                    <= $2",
         )
         .bind(&whitelist)

@@ -46,7 +46,7 @@ fn stored() -> PaymentLink {
         "expired_at": NOW - 1_000, "status": "open", "whitelisted_payment_method": ["QRIS"],
         "redirect_url": "https://toko.id/", "optional_metadata": {"k": "v"},
         "source": "api v1", "created_at": NOW - 86_400_000, "updated_at": NOW,
-        "history_count": 3});
+        "has_history": true});
     serde_json::from_value(link).unwrap()
 }
 

@@ -158,8 +158,7 @@ fn LinkDetailView(
 ) -> impl IntoView {
     let link = detail.link;
     let base = format!("/accounts/{}/links/{}", link.account_id, link.id);
-    let (account_id, link_id, has_history) =
-        (link.account_id.clone(), link.id, link.history_count > 0);
+    let (account_id, link_id, has_history) = (link.account_id.clone(), link.id, link.has_history);
     let delete_account_id = account_id.clone();
     let qr_base = format!("/pay/{}/qr", link.slug);
     let usage_percent = (link.current_usage * 100 / link.max_usage.max(1)).clamp(0, 100);
