@@ -152,6 +152,9 @@ pub async fn enforce(
     if !user.role.allows(access) {
         return forbidden();
     }
+    // The function reads the user from here instead of looking it up a second time.
+    let mut request = request;
+    request.extensions_mut().insert(user.clone());
     if label.is_empty() {
         return next.run(request).await;
     }

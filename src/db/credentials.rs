@@ -224,3 +224,28 @@ pub async fn bound_accounts(db: &Db, credential_id: i64) -> Result<Vec<String>, 
     });
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
+
+/// The newest live credential that reaches an account (the one webhooks are signed with).
+/// Returns its API key (sent as X-PARTNER-ID) and client secret.
+pub async fn newest_reaching(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+) -> Result<Option<(String, String)>, AppError> {
+    let row = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT c.api_key, c.client_secret FROM api_credentials c
+             WHERE c.merchant_id = $1 AND c.revoked_at IS NULL
+               AND (NOT EXISTS (SELECT 1 FROM api_credential_accounts b
+                                WHERE b.credential_id = c.id)
+                    OR EXISTS (SELECT 1 FROM api_credential_accounts b
+                               WHERE b.credential_id = c.id AND b.account_id = $2))
+             ORDER BY c.id DESC LIMIT 1",
+        )
+        .bind(merchant_id)
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row)
+}

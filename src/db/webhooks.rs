@@ -426,28 +426,3 @@ pub async fn resend_failed(db: &Db, merchant_id: i64, now_ms: i64) -> Result<u64
     });
     Ok(changed)
 }
-
-/// The credential whose client secret signs deliveries for an account: the newest live one
-/// that reaches it. Returns its API key (sent as X-PARTNER-ID) and secret.
-pub async fn signing_credential(
-    db: &Db,
-    merchant_id: i64,
-    account_id: &str,
-) -> Result<Option<(String, String)>, AppError> {
-    let row = on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT c.api_key, c.client_secret FROM api_credentials c
-             WHERE c.merchant_id = $1 AND c.revoked_at IS NULL
-               AND (NOT EXISTS (SELECT 1 FROM api_credential_accounts b
-                                WHERE b.credential_id = c.id)
-                    OR EXISTS (SELECT 1 FROM api_credential_accounts b
-                               WHERE b.credential_id = c.id AND b.account_id = $2))
-             ORDER BY c.id DESC LIMIT 1",
-        )
-        .bind(merchant_id)
-        .bind(account_id)
-        .fetch_optional(pool)
-        .await?
-    });
-    Ok(row)
-}

@@ -25,7 +25,7 @@ pub(crate) fn wib_wall(ms: i64) -> Option<PrimitiveDateTime> {
     Some(PrimitiveDateTime::new(dt.date(), dt.time()))
 }
 
-fn month_abbr(m: Month) -> &'static str {
+pub(crate) fn month_abbr(m: Month) -> &'static str {
     MONTHS[usize::from(u8::from(m)) - 1]
 }
 

@@ -30,7 +30,13 @@ mod server {
     /// The state and the signed-in user, or 401: every dashboard server function starts here.
     pub async fn signed_in() -> Result<(AppState, CurrentUser), AppError> {
         let state = app_state()?;
-        let user = require_user(&state.db, &session().await?).await?;
+        // Server functions get the user the access guard already read; pages look it up.
+        let checked = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned());
+        let user = match checked {
+            Some(user) => user,
+            None => require_user(&state.db, &session().await?).await?,
+        };
         Ok((state, user))
     }
 

@@ -137,7 +137,7 @@ async fn prepare(
         .await
         .map_err(|e| fail(&e))?;
     let (api_key, client_secret) =
-        outbox::signing_credential(&state.db, event.merchant_id, &event.account_id)
+        crate::db::credentials::newest_reaching(&state.db, event.merchant_id, &event.account_id)
             .await
             .map_err(|e| fail(&e.to_string()))?
             .ok_or_else(|| {

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::api::histories::HistoryJson;
-use crate::domain::time::{to_iso_wib, wib_wall};
+use crate::domain::time::{month_abbr, to_iso_wib, wib_wall};
 use crate::domain::webhook::EventType;
 use crate::model::PaymentAttempt;
 use crate::webhooks::signature::normalized_body;
@@ -245,14 +245,11 @@ fn decimal(rupiah: i64) -> String {
 
 /// The contract's event time: `d M Y H:i:s` in Jakarta, e.g. "05 Nov 2025 16:09:49".
 fn singapay_time(ms: i64) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     match wib_wall(ms) {
         Some(t) => format!(
             "{:02} {} {:04} {:02}:{:02}:{:02}",
             t.day(),
-            MONTHS[usize::from(u8::from(t.month())) - 1],
+            month_abbr(t.month()),
             t.year(),
             t.hour(),
             t.minute(),
