@@ -58,25 +58,12 @@ async fn csv_and_xlsx_hold_exactly_the_filtered_rows() {
     // More than two batches, so the writer pages by key across batch boundaries.
     let account = seeded_merchant(&app, 12_000).await;
     let filter = [("status", "paid"), ("link", "INV-B"), ("sort", "amount")];
-    let expected_ids: Vec<i64> = {
-        let rows: Vec<(i64,)> = match &app.db {
-            paylinks::db::Db::Sqlite(pool) => sqlx::query_as(
-                "SELECT id FROM payment_link_histories
-                 WHERE status = 'paid' AND payment_link_reff_no = 'INV-B' ORDER BY id",
-            )
-            .fetch_all(pool)
-            .await
-            .unwrap(),
-            paylinks::db::Db::Postgres(pool) => sqlx::query_as(
-                "SELECT id FROM payment_link_histories
-                 WHERE status = 'paid' AND payment_link_reff_no = 'INV-B' ORDER BY id",
-            )
-            .fetch_all(pool)
-            .await
-            .unwrap(),
-        };
-        rows.into_iter().map(|(id,)| id).collect()
-    };
+    let expected_ids = app
+        .numbers(
+            "SELECT id FROM payment_link_histories
+             WHERE status = 'paid' AND payment_link_reff_no = 'INV-B' ORDER BY id",
+        )
+        .await;
     assert!(expected_ids.len() > 2_000, "{}", expected_ids.len());
 
     let csv_id = export(&app, &app, &account, "csv", &filter).await;

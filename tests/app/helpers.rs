@@ -341,6 +341,42 @@ impl TestApp {
         value
     }
 
+    /// One integer column of every row a query returns.
+    pub async fn numbers(&self, sql: &str) -> Vec<i64> {
+        let rows: Vec<(i64,)> = match &self.db {
+            Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+        };
+        rows.into_iter().map(|(n,)| n).collect()
+    }
+
+    /// One text column of every row a query returns.
+    pub async fn texts(&self, sql: &str) -> Vec<String> {
+        let rows: Vec<(String,)> = match &self.db {
+            Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+        };
+        rows.into_iter().map(|(t,)| t).collect()
+    }
+
+    /// The sandbox acquirer's signed "paid" callback for an attempt.
+    pub async fn bank_pays(&self, reff: &str, transaction_id: &str, amount: i64) -> Response {
+        use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
+        let body = serde_json::to_vec(&PaymentNotice {
+            transaction_id: transaction_id.into(),
+            attempt_reff_no: reff.into(),
+            amount,
+        })
+        .unwrap();
+        Client::new()
+            .post(self.url(CALLBACK_PATH))
+            .header(SIGNATURE_HEADER, sign(SANDBOX_SECRET, &body))
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn execute(&self, sql: &str) {
         match &self.db {
             Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),

@@ -2,8 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{field_errors, spawn_app, Browser, TestApp, SANDBOX_SECRET};
-use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
+use crate::helpers::{field_errors, spawn_app, Browser, TestApp};
 use paylinks::payments::sandbox::qris::parse_payload;
 
 /// A merchant with one link (Rp 200.000, max usage 10 unless overridden); returns its slug.
@@ -266,35 +265,12 @@ async fn two_hundred_concurrent_payers_get_exactly_max_usage_attempts_again_afte
     );
 
     // Three pay, the other seven expire: another rush gets exactly the seven freed slots.
-    let reffs: Vec<(String,)> = match &app.db {
-        paylinks::db::Db::Sqlite(pool) => {
-            sqlx::query_as("SELECT reff_no FROM payment_link_histories ORDER BY id LIMIT 3")
-                .fetch_all(pool)
-                .await
-                .unwrap()
-        }
-        paylinks::db::Db::Postgres(pool) => {
-            sqlx::query_as("SELECT reff_no FROM payment_link_histories ORDER BY id LIMIT 3")
-                .fetch_all(pool)
-                .await
-                .unwrap()
-        }
-    };
-    for (n, (reff,)) in reffs.iter().enumerate() {
-        let body = serde_json::to_vec(&PaymentNotice {
-            transaction_id: format!("BANK-{n}"),
-            attempt_reff_no: reff.clone(),
-            amount: 200_000,
-        })
-        .unwrap();
-        let response = reqwest::Client::new()
-            .post(app.url(CALLBACK_PATH))
-            .header(SIGNATURE_HEADER, sign(SANDBOX_SECRET, &body))
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
+    let reffs = app
+        .texts("SELECT reff_no FROM payment_link_histories ORDER BY id LIMIT 3")
+        .await;
+    for (n, reff) in reffs.iter().enumerate() {
+        let paid = app.bank_pays(reff, &format!("BANK-{n}"), 200_000).await;
+        assert_eq!(paid.status(), StatusCode::OK);
     }
     app.clock.advance_ms(25 * 3600 * 1000);
     paylinks::jobs::run_due(&app.state).await.unwrap();

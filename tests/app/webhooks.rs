@@ -12,10 +12,9 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256, Sha512};
 
-use crate::helpers::{field_errors, spawn_app, spawn_app_with, TestApp, SANDBOX_SECRET};
+use crate::helpers::{field_errors, spawn_app, spawn_app_with, TestApp};
 use paylinks::db::webhooks::claim_due;
 use paylinks::domain::webhook::RETRY_DELAYS_MS;
-use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
 use paylinks::webhooks::deliver::CLAIM_LEASE_MS;
 use paylinks::webhooks::deliver_due;
 
@@ -186,38 +185,13 @@ async fn open_attempt(app: &TestApp, link_id: i64) -> String {
 
 /// The acquirer's signed "paid" callback for the attempt.
 async fn pay(app: &TestApp, reff: &str, transaction_id: &str) {
-    let notice = PaymentNotice {
-        transaction_id: transaction_id.into(),
-        attempt_reff_no: reff.into(),
-        amount: 200_000,
-    };
-    let body = serde_json::to_vec(&notice).unwrap();
-    let response = reqwest::Client::new()
-        .post(app.url(CALLBACK_PATH))
-        .header(SIGNATURE_HEADER, sign(SANDBOX_SECRET, &body))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    let paid = app.bank_pays(reff, transaction_id, 200_000).await;
+    assert_eq!(paid.status(), StatusCode::OK);
 }
 
 async fn events_by_type(app: &TestApp) -> Vec<String> {
-    let rows: Vec<(String,)> = match &app.db {
-        paylinks::db::Db::Sqlite(pool) => {
-            sqlx::query_as("SELECT event_type FROM webhook_events ORDER BY id")
-                .fetch_all(pool)
-                .await
-                .unwrap()
-        }
-        paylinks::db::Db::Postgres(pool) => {
-            sqlx::query_as("SELECT event_type FROM webhook_events ORDER BY id")
-                .fetch_all(pool)
-                .await
-                .unwrap()
-        }
-    };
-    rows.into_iter().map(|(t,)| t).collect()
+    app.texts("SELECT event_type FROM webhook_events ORDER BY id")
+        .await
 }
 
 #[tokio::test]
@@ -272,21 +246,10 @@ async fn a_payment_is_notified_signed_and_retried_on_the_backoff_schedule() {
         .await,
         3
     );
-    let gaps: Vec<(i64,)> = match &app.db {
-        paylinks::db::Db::Sqlite(pool) => sqlx::query_as(
-            "SELECT attempted_at FROM webhook_deliveries WHERE event_id = 1 ORDER BY id",
-        )
-        .fetch_all(pool)
-        .await
-        .unwrap(),
-        paylinks::db::Db::Postgres(pool) => sqlx::query_as(
-            "SELECT attempted_at FROM webhook_deliveries WHERE event_id = 1 ORDER BY id",
-        )
-        .fetch_all(pool)
-        .await
-        .unwrap(),
-    };
-    let gaps: Vec<i64> = gaps.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    let tries = app
+        .numbers("SELECT attempted_at FROM webhook_deliveries WHERE event_id = 1 ORDER BY id")
+        .await;
+    let gaps: Vec<i64> = tries.windows(2).map(|w| w[1] - w[0]).collect();
     assert_eq!(gaps, RETRY_DELAYS_MS[..3]);
 
     let received = receiver.received();
