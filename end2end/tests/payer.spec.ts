@@ -1,13 +1,9 @@
 import { expect, Page, test } from "@playwright/test";
+import { signUp } from "./helpers";
 
 // A merchant makes a link that asks for customer details; returns the payer URL.
 async function merchantLink(page: Page): Promise<string> {
-  await page.goto("/signup");
-  await page.getByLabel("Business name").fill("Toko Payer");
-  await page.getByLabel("Email").fill(`payer-${Date.now()}-${Math.random()}@example.com`);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/links$/);
+  await signUp(page, "Toko Payer");
   await page.getByRole("link", { name: "New payment link" }).click();
   await page.getByLabel("Title").fill("Kelas yoga");
   await page.getByLabel("Item 1 name").fill("Kelas pagi");

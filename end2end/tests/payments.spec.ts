@@ -1,14 +1,10 @@
 import { expect, Page, test } from "@playwright/test";
+import { signUp } from "./helpers";
 import { readFile } from "node:fs/promises";
 
 // A merchant with one link: one payer pays by VA BRI, another leaves a QRIS attempt open.
 async function merchantWithPayments(page: Page, browser: import("@playwright/test").Browser) {
-  await page.goto("/signup");
-  await page.getByLabel("Business name").fill("Toko Laporan");
-  await page.getByLabel("Email").fill(`report-${Date.now()}-${Math.random()}@example.com`);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/links$/);
+  await signUp(page, "Toko Laporan");
   await page.getByRole("link", { name: "New payment link" }).click();
   await page.getByLabel("Title").fill("Kelas yoga");
   await page.getByLabel("Item 1 name").fill("Kelas pagi");

@@ -1,14 +1,10 @@
 import { expect, test } from "@playwright/test";
+import { signUp } from "./helpers";
 
 // Text a merchant or payer types is shown, never run: titles and item names full of markup
 // render as text on the payer page, and the page's script policy would refuse them anyway.
 test("markup in a link's title and items runs nowhere", async ({ browser, page }) => {
-  await page.goto("/signup");
-  await page.getByLabel("Business name").fill("Toko <b>Aman</b>");
-  await page.getByLabel("Email").fill(`xss-${Date.now()}-${Math.random()}@example.com`);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/links$/);
+  await signUp(page, "Toko <b>Aman</b>");
   await page.getByRole("link", { name: "New payment link" }).click();
   const title = `</title><script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">`;
   await page.getByLabel("Title").fill(title);
