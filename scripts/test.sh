@@ -57,7 +57,7 @@ if command -v psql >/dev/null 2>&1 && pg_ready; then
   # Each test creates its own database; clear those an earlier run left behind.
   psql "$pg_url" -qtAc "SELECT datname FROM pg_database WHERE datname LIKE 'paylinks\_test\_%'" |
     while read -r db; do psql "$pg_url" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
-  TEST_DATABASE_URL="$pg_url" cargo test --features ssr --test app
+  TEST_DATABASE_URL="$pg_url" cargo test --features ssr --test app --test scale_out
 else
   skip "Postgres integration tests" "no PostgreSQL server answers at $pg_url"
 fi

@@ -48,6 +48,8 @@ pub struct Settings {
     /// Take the payer's address from `X-Forwarded-For` (behind a proxy that sets it) rather
     /// than from the connection.
     pub trust_proxy: bool,
+    /// How often each instance looks for due background work (expiry, settlement, purges).
+    pub job_interval: std::time::Duration,
 }
 
 impl Settings {
@@ -103,6 +105,9 @@ impl Settings {
             payer_attempts_per_ip: positive("PAYER_ATTEMPTS_PER_IP", 30)?,
             payer_attempts_per_link: positive("PAYER_ATTEMPTS_PER_LINK", 120)?,
             trust_proxy: flag("TRUST_PROXY", false)?,
+            job_interval: std::time::Duration::from_secs(
+                positive("JOB_INTERVAL_SECONDS", 30)?.into(),
+            ),
             export_dir: var("EXPORT_DIR")
                 .unwrap_or_else(|| DEFAULT_EXPORT_DIR.into())
                 .into(),

@@ -3,156 +3,17 @@
 //! row is half-written (usage matches payments, every payment has its events) and every
 //! event reaches the merchant. And SIGTERM lets the request in flight finish.
 
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::Duration;
 
-use axum::http::StatusCode as AxumStatus;
 use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
-use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
+use reqwest::header::ORIGIN;
 use reqwest::{Client, StatusCode};
 use sqlx::SqlitePool;
 
-const SECRET: &str = "crash-test-secret";
-const PASSWORD: &str = "correct horse battery";
+mod support;
 
-struct Server {
-    child: Child,
-    address: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts the server binary on `database`, and waits until it answers.
-async fn start(database: &str, port: u16) -> Server {
-    let address = format!("http://127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paylinks"))
-        .env("DATABASE_URL", database)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("PUBLIC_BASE_URL", &address)
-        .env("SANDBOX_CALLBACK_SECRET", SECRET)
-        .env("WEBHOOK_ALLOW_PRIVATE_TARGETS", "true")
-        .env("WEBHOOK_LEASE_SECONDS", "2")
-        .env("PAYER_ATTEMPTS_PER_IP", "100000")
-        .env("PAYER_ATTEMPTS_PER_LINK", "100000")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server");
-    for _ in 0..200 {
-        if let Ok(r) = reqwest::get(format!("{address}/health")).await {
-            if r.status().is_success() {
-                return Server { child, address };
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not start");
-}
-
-impl Server {
-    /// SIGKILL: no shutdown code runs.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    fn browser(&self) -> Client {
-        let mut headers = HeaderMap::new();
-        headers.insert(ORIGIN, HeaderValue::from_str(&self.address).unwrap());
-        Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .default_headers(headers)
-            .timeout(Duration::from_secs(20))
-            .build()
-            .unwrap()
-    }
-
-    async fn call(
-        &self,
-        client: &Client,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> reqwest::Response {
-        client
-            .post(format!("{}/fn/{endpoint}", self.address))
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-/// A receiver that answers slowly, so deliveries are in flight when the server dies.
-async fn slow_receiver() -> (String, Arc<Mutex<Vec<String>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let router = axum::Router::new().fallback({
-        let seen = seen.clone();
-        move |headers: axum::http::HeaderMap| {
-            let seen = seen.clone();
-            async move {
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                let id = headers
-                    .get("x-event-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default()
-                    .to_string();
-                seen.lock().unwrap().push(id);
-                AxumStatus::OK
-            }
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    (url, seen)
-}
-
-/// Signs a merchant up on `server` with an API credential and webhooks to `hook_url`;
-/// returns the owner's browser.
-async fn merchant_with_webhooks(server: &Server, email: &str, hook_url: &str) -> Client {
-    let owner = server.browser();
-    let signed_up = server
-        .call(
-            &owner,
-            "signup",
-            &[
-                ("merchant_name", "Toko Crash"),
-                ("email", email),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
-    assert!(signed_up.status().is_success() || signed_up.status().is_redirection());
-    let issued = server.call(&owner, "credential_create", &[]).await;
-    assert!(issued.status().is_success());
-    let saved = server
-        .call(
-            &owner,
-            "webhook_settings",
-            &[("transaction_url", hook_url), ("enabled", "yes")],
-        )
-        .await;
-    assert_eq!(saved.status(), StatusCode::OK);
-    owner
-}
-
-/// A fresh SQLite file for one test.
-fn database_file() -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("crash");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(format!("{}.db", ulid::Ulid::new()))
-}
+use support::*;
 
 async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
@@ -160,34 +21,20 @@ async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event() {
-    let file = database_file();
+    let file = sqlite_file("crash");
     let database = format!("sqlite:{}", file.display());
     let port = free_port();
-    let (hook_url, seen) = slow_receiver().await;
+    let (hook_url, seen) = receiver(Duration::from_millis(300)).await;
 
     // A merchant with webhooks on and a link with room for many payers.
-    let server = start(&database, port).await;
+    let server = start(&database, port, &[]).await;
     let owner = merchant_with_webhooks(&server, "owner@crash.id", &hook_url).await;
     let pool = SqlitePool::connect(&database).await.unwrap();
     let account: String = sqlx::query_scalar("SELECT id FROM accounts")
         .fetch_one(&pool)
         .await
         .unwrap();
-    let created = server
-        .call(
-            &owner,
-            "link_create",
-            &[
-                ("account_id", &account),
-                ("input[title]", "Kaos"),
-                ("input[items][0][name]", "Kaos"),
-                ("input[items][0][quantity]", "1"),
-                ("input[items][0][unit_price]", "100000"),
-                ("input[max_usage]", "1000"),
-            ],
-        )
-        .await;
-    assert_eq!(created.status(), StatusCode::OK);
+    create_link(&server, &owner, &account, "1000").await;
     let slug: String = sqlx::query_scalar("SELECT slug FROM payment_links")
         .fetch_one(&pool)
         .await
@@ -215,7 +62,7 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     for task in payers {
         let _ = task.await;
     }
-    let server = start(&database, port).await;
+    let server = start(&database, port, &[]).await;
     let attempts = scalar(&pool, "SELECT COUNT(*) FROM payment_link_histories").await;
     let unissued = scalar(
         &pool,
@@ -270,7 +117,7 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     for task in callbacks {
         let _ = task.await;
     }
-    let server = start(&database, port).await;
+    let server = start(&database, port, &[]).await;
     let paid = scalar(
         &pool,
         "SELECT COUNT(*) FROM payment_link_histories WHERE status = 'paid'",
@@ -308,7 +155,7 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     // Kill once more while deliveries are in flight, then let the last start finish them.
     tokio::time::sleep(Duration::from_millis(200)).await;
     server.kill();
-    let server = start(&database, port).await;
+    let server = start(&database, port, &[]).await;
     let events = scalar(&pool, "SELECT COUNT(*) FROM webhook_events").await;
     let mut delivered = 0;
     for _ in 0..300 {
@@ -340,17 +187,15 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     );
     server.kill();
     pool.close().await;
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-    }
+    remove_sqlite_file(&file);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
-    let file = database_file();
+    let file = sqlite_file("crash");
     let database = format!("sqlite:{}", file.display());
-    let (hook_url, seen) = slow_receiver().await;
-    let mut server = start(&database, free_port()).await;
+    let (hook_url, seen) = receiver(Duration::from_millis(300)).await;
+    let mut server = start(&database, free_port(), &[]).await;
     let owner = merchant_with_webhooks(&server, "owner@term.id", &hook_url).await;
 
     // "Send test event" waits for the slow receiver: it is in flight when SIGTERM arrives.
@@ -387,7 +232,5 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
     assert!(reqwest::get(format!("{}/health", server.address))
         .await
         .is_err());
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-    }
+    remove_sqlite_file(&file);
 }

@@ -6,6 +6,7 @@ mod export_helpers;
 #[path = "app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+mod support;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;

@@ -12,7 +12,7 @@ use crate::api::link_json::parse_expired_at;
 use crate::db::accounts;
 use crate::db::histories::{self, HistoryFilter, HistorySort};
 use crate::domain::attempt::AttemptStatus;
-use crate::domain::time::to_iso_wib;
+use crate::domain::time::{to_iso_wib, wib_day_number, wib_day_start};
 use crate::domain::FieldErrors;
 use crate::model::PaymentAttempt;
 use crate::state::AppState;
@@ -186,7 +186,8 @@ fn filter_from(query: &HashMap<String, String>, now_ms: i64) -> Result<HistoryFi
         payment_date,
         processed_timestamp,
         settle_at,
-        created_since: now_ms - RETENTION_MS,
+        // From the start of that WIB day: whole days are counted from the day buckets.
+        created_since: wib_day_start(wib_day_number(now_ms - RETENTION_MS)),
         sort,
         descending,
         page: number("page", 1),

@@ -406,10 +406,8 @@ pub async fn search(
 ) -> Result<crate::model::Page<PaymentAttempt>, AppError> {
     let per_page = filter.per_page.clamp(1, 100);
     let page = filter.page.max(1);
-    let (total, rows): (i64, Vec<AttemptRow>) = on_db!(db, pool => {
-        let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM payment_link_histories");
-        push_filters(&mut count, merchant_id, account_id, filter);
-        let (total,): (i64,) = count.build_query_as().fetch_one(pool).await?;
+    let total = crate::db::totals::count(db, merchant_id, account_id, filter).await?;
+    let rows: Vec<AttemptRow> = on_db!(db, pool => {
         let mut rows = sqlx::QueryBuilder::new(format!(
             "SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories"
         ));
@@ -419,7 +417,7 @@ pub async fn search(
             .push_bind(per_page)
             .push(" OFFSET ")
             .push_bind((page - 1) * per_page);
-        (total, rows.build_query_as().fetch_all(pool).await?)
+        rows.build_query_as().fetch_all(pool).await?
     });
     Ok(crate::model::Page {
         rows: rows

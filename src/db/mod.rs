@@ -15,6 +15,7 @@ pub mod overview;
 pub mod payments;
 pub mod seed;
 pub mod team;
+pub mod totals;
 pub mod webhooks;
 
 use std::str::FromStr;

@@ -1,10 +1,10 @@
 //! The dashboard's payments table: one account's attempts across its links, paged by key so
-//! a deep page costs what the first does, with totals for the whole filter.
+//! a deep page costs what the first does (totals for the whole filter: `db::totals`).
 
 use crate::db::histories::{push_filters, AttemptRow, HistoryFilter, HistorySort, ATTEMPT_COLUMNS};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::model::{PaymentAttempt, PaymentTotals as Totals};
+use crate::model::PaymentAttempt;
 use crate::on_db;
 
 /// A page boundary: the sort column's value and the id of the row there. Written in URLs as
@@ -113,36 +113,6 @@ pub async fn page(
         Position::Before(_) => (last, first.filter(|_| more)),
     };
     Ok(KeysetPage { rows, next, prev })
-}
-
-pub async fn totals(
-    db: &Db,
-    merchant_id: i64,
-    account_id: &str,
-    filter: &HistoryFilter,
-) -> Result<Totals, AppError> {
-    let paid_sum = |column: &str| {
-        format!(
-            "CAST(COALESCE(SUM(CASE WHEN status = 'paid' THEN {column} ELSE 0 END), 0) AS BIGINT)"
-        )
-    };
-    let select = format!(
-        "SELECT COUNT(*) AS count, {} AS paid_count, {} AS gross, {} AS fee, {} AS net
-         FROM payment_link_histories",
-        paid_sum("1"),
-        paid_sum("amount"),
-        paid_sum("fee"),
-        paid_sum("net_amount"),
-    );
-    let totals: Totals = on_db!(db, pool => {
-        let mut query = sqlx::QueryBuilder::new(select.as_str());
-        push_filters(&mut query, merchant_id, account_id, filter);
-        if filter.sort == HistorySort::PaymentDate {
-            query.push(" AND payment_date IS NOT NULL");
-        }
-        query.build_query_as().fetch_one(pool).await?
-    });
-    Ok(totals)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use crate::db::histories::HistoryFilter;
 use crate::db::payments::{self, Position};
+use crate::db::totals;
 use crate::domain::time::to_iso_wib;
 use crate::error::AppError;
 use crate::model::PaymentAttempt;
@@ -123,7 +124,8 @@ pub async fn start(
     query: &PaymentsQuery,
 ) -> Result<String, AppError> {
     let (filter, _) = to_filter(&query.first_page())?;
-    let total = payments::totals(&state.db, merchant_id, account_id, &filter).await?;
+    let scope = totals::Scope::listed_by(filter.sort);
+    let total = totals::totals(&state.db, merchant_id, account_id, &filter, scope).await?;
     let id = ulid::Ulid::new().to_string().to_lowercase();
     let query_json = serde_json::to_string(&query.first_page()).map_err(AppError::internal)?;
     crate::db::exports::create(

@@ -2,15 +2,10 @@
 //! ones after a delay. Each job is one guarded UPDATE, so two app instances on one database
 //! can run them at once without processing a row twice.
 
-use std::time::Duration;
-
 use crate::db::Db;
 use crate::error::AppError;
 use crate::on_db;
 use crate::state::AppState;
-
-/// How often the worker looks for due work.
-const TICK: Duration = Duration::from_secs(30);
 
 /// Pending attempts past their expiry become `expired`, with their webhook events.
 pub async fn expire_attempts(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u64, AppError> {
@@ -69,10 +64,10 @@ pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Runs the jobs every tick until the task is aborted at shutdown.
+/// Runs the jobs every `job_interval` until the task is aborted at shutdown.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut interval = tokio::time::interval(TICK);
+        let mut interval = tokio::time::interval(state.settings.job_interval);
         loop {
             interval.tick().await;
             if let Err(error) = run_due(&state).await {

@@ -51,9 +51,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         ulid::Ulid::new().to_string().to_lowercase()
     );
     let (database_url, sqlite_file) = match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin_url) if admin_url.starts_with("postgres") => {
-            (fresh_postgres_database(&admin_url, &name).await, None)
-        }
+        Ok(admin_url) if admin_url.starts_with("postgres") => (
+            crate::support::fresh_postgres_database(&admin_url, &name).await,
+            None,
+        ),
         _ => {
             let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-dbs");
             std::fs::create_dir_all(&dir).expect("create the test database folder");
@@ -86,6 +87,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         payer_attempts_per_ip: 100_000,
         payer_attempts_per_link: 100_000,
         trust_proxy: false,
+        job_interval: std::time::Duration::from_secs(30),
         // The tests' receivers listen on loopback.
         webhook_allow_private_targets: true,
         export_dir: std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -158,21 +160,6 @@ impl TestApp {
     pub fn new_browser(&self) -> Browser {
         Browser::new(&self.address)
     }
-}
-
-async fn fresh_postgres_database(admin_url: &str, name: &str) -> String {
-    use sqlx::Executor;
-    let admin = sqlx::PgPool::connect(admin_url)
-        .await
-        .expect("connect to Postgres");
-    admin
-        .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
-        .await
-        .expect("create the test database");
-    admin.close().await;
-    let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
-    url.set_path(name);
-    url.to_string()
 }
 
 impl Browser {

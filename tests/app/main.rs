@@ -21,5 +21,7 @@ mod payments;
 mod payments_table;
 mod public;
 mod security;
+#[path = "../support/mod.rs"]
+mod support;
 mod team;
 mod webhooks;

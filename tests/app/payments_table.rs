@@ -307,6 +307,106 @@ async fn every_filter_and_sort_returns_the_right_rows_with_matching_totals() {
     }
 }
 
+/// The totals a filter shows, and the same figures counted straight from the attempts.
+async fn shown_and_counted(app: &TestApp, account: &str, query: &[(&str, &str)], sql_filter: &str) {
+    let data = list(app, account, query).await;
+    let totals = &data["totals"];
+    let counted = |what: &str| {
+        format!(
+            "SELECT CAST(COALESCE({what}, 0) AS BIGINT) FROM payment_link_histories
+             WHERE account_id = '{account}' {sql_filter}"
+        )
+    };
+    let paid_sum =
+        |column: &str| counted(&format!("SUM(CASE WHEN status = 'paid' THEN {column} END)"));
+    assert_eq!(
+        totals["count"],
+        app.scalar(&counted("COUNT(*)")).await,
+        "{query:?}"
+    );
+    assert_eq!(
+        totals["paid_count"],
+        app.scalar(&paid_sum("1")).await,
+        "{query:?}"
+    );
+    assert_eq!(
+        totals["gross"],
+        app.scalar(&paid_sum("amount")).await,
+        "{query:?}"
+    );
+    assert_eq!(
+        totals["fee"],
+        app.scalar(&paid_sum("fee")).await,
+        "{query:?}"
+    );
+    assert_eq!(
+        totals["net"],
+        app.scalar(&paid_sum("net_amount")).await,
+        "{query:?}"
+    );
+}
+
+#[tokio::test]
+async fn kept_totals_follow_payments_expiries_corrections_and_deletions() {
+    let (app, account, _) = seeded().await;
+    // Real attempts through the payer flow: two paid by the bank, the rest left to expire.
+    let link = app.create_default_link(&account).await;
+    let slug = app.slug_of(link).await;
+    for method in ["VA_BRI", "QRIS", "VA_BNI", "QRIS"] {
+        let started = app
+            .new_browser()
+            .call("pay", &[("slug", slug.as_str()), ("method", method)])
+            .await;
+        assert!(started.status().is_redirection() || started.status().is_success());
+    }
+    let reffs = app
+        .texts(&format!(
+            "SELECT reff_no FROM payment_link_histories WHERE payment_link_id = {link} ORDER BY id"
+        ))
+        .await;
+    assert_eq!(reffs.len(), 4);
+    for (n, reff) in reffs.iter().take(2).enumerate() {
+        let paid = app.bank_pays(reff, &format!("BANK-{n}"), 200_000).await;
+        assert_eq!(paid.status(), StatusCode::OK);
+    }
+    app.clock.advance_ms(2 * DAY);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    // A correction of a row's money and a row removed by hand are followed too.
+    let (corrected, removed) = (format!("{:0>23}", "7"), format!("{:0>23}", "6"));
+    app.execute(&format!(
+        "UPDATE payment_link_histories SET fee = fee + 500, net_amount = net_amount - 500
+         WHERE reff_no = '{corrected}'"
+    ))
+    .await;
+    app.execute(&format!(
+        "DELETE FROM payment_link_histories WHERE reff_no = '{removed}'"
+    ))
+    .await;
+
+    for (query, sql_filter) in [
+        (&[][..], ""),
+        (&[("status", "paid")][..], "AND status = 'paid'"),
+        (&[("status", "expired")][..], "AND status = 'expired'"),
+        (&[("method", "QRIS")][..], "AND payment_method_code = 'QRIS'"),
+        (
+            &[("created_from", "2026-11-21"), ("created_to", "2026-11-25")][..],
+            // 2026-11-21 00:00 WIB up to the end of 2026-11-25.
+            "AND created_at >= 1795194000000 AND created_at < 1795626000000",
+        ),
+        (&[("q", "budi")][..], "AND LOWER(customer_name) LIKE '%budi%'"),
+    ] {
+        shown_and_counted(&app, &account, query, sql_filter).await;
+    }
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM payment_link_histories WHERE payment_link_id = {link} AND status = 'expired'"
+        ))
+        .await,
+        2,
+        "the unpaid attempts expired"
+    );
+}
+
 #[tokio::test]
 async fn bad_filters_are_named_and_the_page_says_so() {
     let (app, account, _) = seeded().await;

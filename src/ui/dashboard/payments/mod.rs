@@ -44,7 +44,7 @@ pub async fn list_payments(
     account_id: String,
     #[server(default)] query: PaymentsQuery,
 ) -> Result<PaymentsData, AppError> {
-    use crate::db::{accounts, methods, payments};
+    use crate::db::{accounts, methods, payments, totals};
     let (state, user) = crate::ui::context::signed_in().await?;
     let account = accounts::find(&state.db, user.merchant_id, &account_id).await?;
     let (filter, position) = query::to_filter(&query)?;
@@ -57,7 +57,8 @@ pub async fn list_payments(
         PAYMENTS_PER_PAGE,
     )
     .await?;
-    let totals = payments::totals(&state.db, user.merchant_id, &account.id, &filter).await?;
+    let scope = totals::Scope::listed_by(filter.sort);
+    let totals = totals::totals(&state.db, user.merchant_id, &account.id, &filter, scope).await?;
     let now = state.now_ms();
     Ok(PaymentsData {
         account,

@@ -1,0 +1,238 @@
+//! Counts and money of a history filter. Filters on nothing but the stored status, the method
+//! and whole WIB days of creation are read from `payment_totals` (buckets the database keeps in
+//! step with every write), so an account's totals cost the same at a million attempts as at
+//! ten. Any other filter is counted over the matching attempts.
+
+use crate::db::histories::{push_filters, HistoryFilter, HistorySort};
+use crate::db::Db;
+use crate::domain::time::{wib_day_number, wib_day_start};
+use crate::error::AppError;
+use crate::model::PaymentTotals;
+use crate::on_db;
+
+/// Which rows a total covers beyond the filter itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    /// Only attempts with a payment date (the payments table sorted by it lists no others).
+    WithPaymentDate,
+}
+
+impl Scope {
+    /// The rows the payments table lists in this order.
+    pub fn listed_by(sort: HistorySort) -> Scope {
+        match sort {
+            HistorySort::PaymentDate => Scope::WithPaymentDate,
+            _ => Scope::All,
+        }
+    }
+}
+
+/// Count of the filter's attempts, and the money of its paid ones.
+pub async fn totals(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+    filter: &HistoryFilter,
+    scope: Scope,
+) -> Result<PaymentTotals, AppError> {
+    let paid_sum = |column: &str| {
+        format!(
+            "CAST(COALESCE(SUM(CASE WHEN status = 'paid' THEN {column} ELSE 0 END), 0) AS BIGINT)"
+        )
+    };
+    if let Some(buckets) = Buckets::of(filter, scope) {
+        let select = format!(
+            "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) AS count, {} AS paid_count,
+                 {} AS gross, {} AS fee, {} AS net FROM payment_totals",
+            paid_sum("count"),
+            paid_sum("amount"),
+            paid_sum("fee"),
+            paid_sum("net_amount"),
+        );
+        return Ok(on_db!(db, pool => {
+            let mut query = sqlx::QueryBuilder::new(select);
+            buckets.push_where(&mut query, account_id);
+            query.build_query_as().fetch_one(pool).await?
+        }));
+    }
+    let select = format!(
+        "SELECT COUNT(*) AS count, {} AS paid_count, {} AS gross, {} AS fee, {} AS net
+         FROM payment_link_histories",
+        paid_sum("1"),
+        paid_sum("amount"),
+        paid_sum("fee"),
+        paid_sum("net_amount"),
+    );
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(select);
+        push_filters(&mut query, merchant_id, account_id, filter);
+        if scope == Scope::WithPaymentDate {
+            query.push(" AND payment_date IS NOT NULL");
+        }
+        query.build_query_as().fetch_one(pool).await?
+    }))
+}
+
+/// Number of attempts the filter matches (the API's pagination total).
+pub async fn count(
+    db: &Db,
+    merchant_id: i64,
+    account_id: &str,
+    filter: &HistoryFilter,
+) -> Result<i64, AppError> {
+    if Buckets::of(filter, Scope::All).is_some() {
+        return Ok(totals(db, merchant_id, account_id, filter, Scope::All)
+            .await?
+            .count);
+    }
+    let (total,): (i64,) = on_db!(db, pool => {
+        let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM payment_link_histories");
+        push_filters(&mut count, merchant_id, account_id, filter);
+        count.build_query_as().fetch_one(pool).await?
+    });
+    Ok(total)
+}
+
+/// A filter expressed over the buckets' keys.
+#[derive(Debug, PartialEq)]
+struct Buckets<'a> {
+    first_day: Option<i64>,
+    last_day: Option<i64>,
+    status: Option<&'static str>,
+    method_code: Option<&'a str>,
+    method_name_pattern: Option<String>,
+}
+
+impl<'a> Buckets<'a> {
+    /// `None` when the filter needs anything the buckets do not record.
+    fn of(filter: &'a HistoryFilter, scope: Scope) -> Option<Buckets<'a>> {
+        let blank = |text: &Option<String>| text.as_deref().is_none_or(|t| t.trim().is_empty());
+        let unbounded = |(from, to): (Option<i64>, Option<i64>)| from.is_none() && to.is_none();
+        let only_bucket_keys = scope == Scope::All
+            && blank(&filter.reff_no)
+            && blank(&filter.method_value)
+            && blank(&filter.link_reff_no)
+            && blank(&filter.search)
+            && filter.amount.is_none()
+            && filter.amount_min.is_none()
+            && filter.amount_max.is_none()
+            && filter.has_settle.is_none()
+            && unbounded(filter.payment_date)
+            && unbounded(filter.processed_timestamp)
+            && unbounded(filter.settle_at);
+        if !only_bucket_keys {
+            return None;
+        }
+        // Day buckets answer only for bounds on whole WIB days.
+        let starts_day = |ms: i64| ms == wib_day_start(wib_day_number(ms));
+        let first_day = |from: i64| starts_day(from).then(|| wib_day_number(from));
+        let since = match filter.created_since {
+            since if since <= 0 => None,
+            since => Some(first_day(since)?),
+        };
+        let from = match filter.created_at.0 {
+            Some(from) => Some(first_day(from)?),
+            None => None,
+        };
+        let last_day = match filter.created_at.1 {
+            Some(to) => Some(first_day(to + 1)? - 1),
+            None => None,
+        };
+        Some(Buckets {
+            first_day: since.max(from),
+            last_day,
+            status: filter.status.map(|s| s.as_str()),
+            method_code: filter.method_code.as_deref(),
+            method_name_pattern: filter
+                .method_name
+                .as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map(crate::db::like_pattern),
+        })
+    }
+
+    fn push_where<'q, DB>(&self, query: &mut sqlx::QueryBuilder<'q, DB>, account_id: &'q str)
+    where
+        DB: sqlx::Database,
+        i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+        String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+        &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    {
+        query.push(" WHERE account_id = ").push_bind(account_id);
+        if let Some(day) = self.first_day {
+            query.push(" AND day >= ").push_bind(day);
+        }
+        if let Some(day) = self.last_day {
+            query.push(" AND day <= ").push_bind(day);
+        }
+        if let Some(status) = self.status {
+            query.push(" AND status = ").push_bind(status);
+        }
+        if let Some(code) = self.method_code {
+            query
+                .push(" AND payment_method_code = ")
+                .push_bind(code.to_string());
+        }
+        if let Some(pattern) = &self.method_name_pattern {
+            query
+                .push(" AND LOWER(payment_method_name) LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::attempt::AttemptStatus;
+    use crate::domain::time::DAY_MS;
+
+    const DAY_START: i64 = 1_795_626_000_000; // 2026-11-26 00:00 WIB
+
+    #[test]
+    fn whole_wib_days_status_and_method_are_read_from_buckets() {
+        let filter = HistoryFilter {
+            status: Some(AttemptStatus::Paid),
+            method_name: Some("qris".into()),
+            created_since: DAY_START,
+            created_at: (Some(DAY_START + DAY_MS), Some(DAY_START + 3 * DAY_MS - 1)),
+            ..HistoryFilter::default()
+        };
+        let buckets = Buckets::of(&filter, Scope::All).expect("bucket filter");
+        let day = wib_day_number(DAY_START);
+        assert_eq!(buckets.first_day, Some(day + 1));
+        assert_eq!(buckets.last_day, Some(day + 2));
+        assert_eq!(buckets.status, Some("paid"));
+        assert_eq!(buckets.method_name_pattern.as_deref(), Some("%qris%"));
+    }
+
+    #[test]
+    fn anything_else_is_counted_over_the_rows() {
+        let part_of_a_day = HistoryFilter {
+            created_since: DAY_START + 1,
+            ..HistoryFilter::default()
+        };
+        let ends_mid_day = HistoryFilter {
+            created_at: (None, Some(DAY_START + 3_600_000)),
+            ..HistoryFilter::default()
+        };
+        let by_amount = HistoryFilter {
+            amount_min: Some(10_000),
+            ..HistoryFilter::default()
+        };
+        let by_text = HistoryFilter {
+            search: Some("budi".into()),
+            ..HistoryFilter::default()
+        };
+        for filter in [part_of_a_day, ends_mid_day, by_amount, by_text] {
+            assert_eq!(Buckets::of(&filter, Scope::All), None, "{filter:?}");
+        }
+        assert_eq!(
+            Buckets::of(&HistoryFilter::default(), Scope::WithPaymentDate),
+            None
+        );
+        assert!(Buckets::of(&HistoryFilter::default(), Scope::All).is_some());
+    }
+}
