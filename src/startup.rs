@@ -20,6 +20,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::{csrf, current_user};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
+use crate::db::methods::CachedCatalogue;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::payments::callback;
@@ -60,6 +61,7 @@ pub fn build_state(
         login_throttle: Arc::new(LoginThrottle::default()),
         provider,
         webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
+        catalogue: Arc::new(CachedCatalogue::new(std::time::Duration::from_secs(60))),
     }
 }
 

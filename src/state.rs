@@ -10,6 +10,7 @@ use leptos::prelude::use_context;
 use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::db::methods::CachedCatalogue;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::payments::PaymentProvider;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub payer_link_limiter: Arc<RateLimiter>,
     /// Wakes the webhook worker when new events are written, so they go out at once.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
+    /// The method catalogue for the payer pages.
+    pub catalogue: Arc<CachedCatalogue>,
 }
 
 impl AppState {

@@ -55,8 +55,11 @@ AFTER INSERT OR DELETE OR UPDATE OF account_id, created_at, status, payment_meth
     payment_method_name, amount, fee, net_amount ON payment_link_histories
 FOR EACH ROW EXECUTE FUNCTION payment_totals_apply();
 
--- The payments table filtered by one link, and the API list in id order within a status.
+-- The payments table filtered by one link, and the API list in id order (its default), of
+-- every status or of one.
 CREATE INDEX payment_link_histories_account_link
     ON payment_link_histories (account_id, payment_link_reff_no, created_at, id);
+CREATE INDEX payment_link_histories_account_id
+    ON payment_link_histories (account_id, id);
 CREATE INDEX payment_link_histories_account_status_id
     ON payment_link_histories (account_id, status, id);

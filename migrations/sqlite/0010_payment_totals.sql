@@ -60,8 +60,11 @@ BEGIN
       AND payment_method_name = OLD.payment_method_name;
 END;
 
--- The payments table filtered by one link, and the API list in id order within a status.
+-- The payments table filtered by one link, and the API list in id order (its default), of
+-- every status or of one.
 CREATE INDEX payment_link_histories_account_link
     ON payment_link_histories (account_id, payment_link_reff_no, created_at, id);
+CREATE INDEX payment_link_histories_account_id
+    ON payment_link_histories (account_id, id);
 CREATE INDEX payment_link_histories_account_status_id
     ON payment_link_histories (account_id, status, id);

@@ -1,5 +1,8 @@
 //! The payment-method catalogue.
 
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
 use crate::db::Db;
 use crate::domain::method::{MethodGroup, PaymentMethod};
 use crate::domain::Rupiah;
@@ -47,4 +50,36 @@ pub async fn catalogue(db: &Db) -> Result<Vec<PaymentMethod>, AppError> {
             })
         })
         .collect()
+}
+
+/// The catalogue as this instance last read it, for the payer pages: it changes only through
+/// migrations or an operator's hand, so reading it once a minute instead of on every page view
+/// is enough (a change reaches payers within `ttl`; the dashboard always reads it fresh).
+pub struct CachedCatalogue {
+    ttl: Duration,
+    read: RwLock<Option<(Instant, Arc<Vec<PaymentMethod>>)>>,
+}
+
+impl CachedCatalogue {
+    pub fn new(ttl: Duration) -> CachedCatalogue {
+        CachedCatalogue {
+            ttl,
+            read: RwLock::new(None),
+        }
+    }
+
+    pub async fn get(&self, db: &Db) -> Result<Arc<Vec<PaymentMethod>>, AppError> {
+        let fresh = |read: &Option<(Instant, Arc<Vec<PaymentMethod>>)>| {
+            read.as_ref()
+                .filter(|(at, _)| at.elapsed() < self.ttl)
+                .map(|(_, methods)| methods.clone())
+        };
+        if let Some(methods) = fresh(&self.read.read().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(methods);
+        }
+        let methods = Arc::new(catalogue(db).await?);
+        *self.read.write().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), methods.clone()));
+        Ok(methods)
+    }
 }

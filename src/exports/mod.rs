@@ -183,6 +183,8 @@ impl Job {
         }
     }
 
+    /// Reads the filter a batch at a time while a blocking thread formats and writes the
+    /// previous batch, so the database and the file work side by side.
     async fn write(&self, path: &std::path::Path) -> Result<(i64, i64), String> {
         let db = &self.state.db;
         if let Some(dir) = path.parent() {
@@ -192,37 +194,51 @@ impl Job {
             Format::Csv => Box::new(CsvSink::create(path)?),
             Format::Xlsx => Box::new(XlsxSink::create(path)?),
         };
-        sink.write_row(&COLUMNS.map(|c| Cell::Text(c.into())))?;
+        // Two batches in flight at most: memory stays flat when the file is the slow side.
+        let (batches, mut to_write) = tokio::sync::mpsc::channel::<(Vec<PaymentAttempt>, i64)>(1);
+        let writer = tokio::task::spawn_blocking(move || {
+            sink.write_row(&COLUMNS.map(|c| Cell::Text(c.into())))?;
+            while let Some((rows, now)) = to_write.blocking_recv() {
+                for row in &rows {
+                    sink.write_row(&cells(row, now))?;
+                }
+            }
+            // Zipping a large workbook takes a while: here, off the async threads too.
+            sink.finish()
+        });
         let mut position = Position::First;
         let mut written = 0_i64;
-        loop {
-            let page = payments::page(
-                db,
-                self.merchant_id,
-                &self.account_id,
-                &self.filter,
-                position,
-                BATCH,
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-            let now = self.state.now_ms();
-            for row in &page.rows {
-                sink.write_row(&cells(row, now))?;
-            }
-            written += page.rows.len() as i64;
-            crate::db::exports::progress(db, &self.id, written, now)
+        let read = async {
+            loop {
+                let page = payments::page(
+                    db,
+                    self.merchant_id,
+                    &self.account_id,
+                    &self.filter,
+                    position,
+                    BATCH,
+                )
                 .await
                 .map_err(|e| e.to_string())?;
-            match page.next {
-                Some(cursor) => position = Position::After(cursor),
-                None => break,
+                let now = self.state.now_ms();
+                written += page.rows.len() as i64;
+                if batches.send((page.rows, now)).await.is_err() {
+                    // The writer stopped early; its own error says why.
+                    return Ok(());
+                }
+                crate::db::exports::progress(db, &self.id, written, now)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                match page.next {
+                    Some(cursor) => position = Position::After(cursor),
+                    None => return Ok::<(), String>(()),
+                }
             }
-        }
-        // Zipping a large workbook takes a while: off the async threads.
-        tokio::task::spawn_blocking(move || sink.finish())
-            .await
-            .map_err(|e| e.to_string())??;
+        };
+        let read = read.await;
+        drop(batches);
+        writer.await.map_err(|e| e.to_string())??;
+        read?;
         let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
         Ok((written, size as i64))
     }

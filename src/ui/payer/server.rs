@@ -5,7 +5,7 @@ use tower_sessions::Session;
 
 use super::texts;
 use super::{OfferedMethod, PayerLink, Unpayable};
-use crate::db::{histories, links, merchants, methods, outcomes};
+use crate::db::{histories, links, merchants, outcomes};
 use crate::domain::attempt::{attempt_expiry, attempt_reff_no, AttemptStatus};
 use crate::domain::lang::Lang;
 use crate::domain::link::ComputedStatus;
@@ -92,7 +92,7 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
         leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
     }
     let lang = resolve_lang(&session, lang.as_deref()).await?;
-    let catalogue = methods::catalogue(&state.db).await?;
+    let catalogue = state.catalogue.get(&state.db).await?;
     let methods = offered_methods(
         &catalogue,
         link.whitelisted_payment_method.as_deref(),
@@ -145,7 +145,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
     }
 
     let mut errors = FieldErrors::new();
-    let catalogue = methods::catalogue(&state.db).await?;
+    let catalogue = state.catalogue.get(&state.db).await?;
     let offered = offered_methods(
         &catalogue,
         link.whitelisted_payment_method.as_deref(),
@@ -332,9 +332,11 @@ pub(super) async fn attempt_view(
     let link = link_by_slug(&state, &slug).await?;
     let attempt = histories::find_on_link(&state.db, link.id, &reff_no).await?;
     let lang = resolve_lang(&session, lang.as_deref()).await?;
-    let group = methods::catalogue(&state.db)
+    let group = state
+        .catalogue
+        .get(&state.db)
         .await?
-        .into_iter()
+        .iter()
         .find(|m| m.code == attempt.method_code)
         .map(|m| m.group)
         .ok_or_else(|| AppError::internal("attempt of an unknown method"))?;
