@@ -1,3 +1,9 @@
+/// The server allocates many small, short-lived buffers per request (rendering, JSON, rows):
+/// mimalloc serves them with less contention between threads than the system allocator.
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() {

@@ -26,6 +26,7 @@ use crate::error::AppError;
 use crate::payments::callback;
 use crate::payments::sandbox::{bank, SandboxProvider};
 use crate::state::AppState;
+use crate::ui::payer::cache::PayerLinkCache;
 use crate::ui::{dashboard, qr};
 
 pub const SESSION_COOKIE: &str = "paylinks_session";
@@ -62,6 +63,7 @@ pub fn build_state(
         provider,
         webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         catalogue: Arc::new(CachedCatalogue::new(std::time::Duration::from_secs(60))),
+        payer_links: Arc::new(PayerLinkCache::new(std::time::Duration::from_secs(1))),
     }
 }
 

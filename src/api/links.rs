@@ -197,6 +197,7 @@ pub(crate) async fn update_link(
     };
     links::update_settings(&state.db, key(), &update.settings, now).await?;
     links::set_status(&state.db, key(), update.status, now).await?;
+    state.payer_links.changed();
     let link = links::find(&state.db, caller.merchant_id, &account.id, current.id).await?;
     caller
         .audit(
@@ -282,6 +283,7 @@ pub async fn delete(
     };
     match links::delete(&state.db, key).await {
         Ok(()) => {
+            state.payer_links.changed();
             caller
                 .audit(
                     &state,

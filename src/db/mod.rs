@@ -22,7 +22,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::config::{backend_of, Backend};
 use crate::error::AppError;
@@ -53,6 +55,11 @@ impl Db {
                     .map_err(|e| AppError::config(format!("DATABASE_URL: {e}")))?
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
+                    // In WAL mode NORMAL syncs at checkpoints rather than at every commit: a
+                    // committed change survives the process being killed (tests/crash.rs), but
+                    // the last ones before a power cut may be lost. That trade is SQLite's own
+                    // advice for WAL; deployments that cannot take it run on Postgres.
+                    .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
                 if let Some(parent) = options.get_filename().parent() {

@@ -51,6 +51,16 @@ pub async fn histories(
     on_db!(db, pool => {
         sqlx::query(&recount).execute(pool).await?;
     });
+    if let Db::Postgres(pool) = db {
+        // After a bulk load the planner's statistics are stale until autovacuum comes by, and
+        // the total buckets carry a dead version per seeded row: refresh both now.
+        for sql in [
+            "VACUUM ANALYZE payment_totals",
+            "ANALYZE payment_link_histories",
+        ] {
+            sqlx::query(sql).execute(pool).await?;
+        }
+    }
     Ok(())
 }
 

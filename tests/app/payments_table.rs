@@ -387,13 +387,19 @@ async fn kept_totals_follow_payments_expiries_corrections_and_deletions() {
         (&[][..], ""),
         (&[("status", "paid")][..], "AND status = 'paid'"),
         (&[("status", "expired")][..], "AND status = 'expired'"),
-        (&[("method", "QRIS")][..], "AND payment_method_code = 'QRIS'"),
+        (
+            &[("method", "QRIS")][..],
+            "AND payment_method_code = 'QRIS'",
+        ),
         (
             &[("created_from", "2026-11-21"), ("created_to", "2026-11-25")][..],
             // 2026-11-21 00:00 WIB up to the end of 2026-11-25.
             "AND created_at >= 1795194000000 AND created_at < 1795626000000",
         ),
-        (&[("q", "budi")][..], "AND LOWER(customer_name) LIKE '%budi%'"),
+        (
+            &[("q", "budi")][..],
+            "AND LOWER(customer_name) LIKE '%budi%'",
+        ),
     ] {
         shown_and_counted(&app, &account, query, sql_filter).await;
     }

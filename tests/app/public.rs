@@ -98,3 +98,50 @@ async fn unknown_pages_answer_404() {
     let (status, _) = app.page("/health").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn payer_pages_are_served_from_memory_briefly_and_show_this_instances_changes_at_once() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Sinar", "owner@toko.id").await;
+    let link = app
+        .create_link(&account, &[("input[max_usage]", "1")])
+        .await
+        .json::<i64>()
+        .await
+        .unwrap();
+    let slug = app.slug_of(link).await;
+    let page = || async {
+        let response = reqwest::get(app.url(&format!("/pay/{slug}")))
+            .await
+            .unwrap();
+        (response.status(), response.text().await.unwrap())
+    };
+    assert!(page().await.1.contains("Kaos dan topi"));
+
+    // A change this instance did not make (another instance, an operator) shows within a second.
+    app.execute(&format!(
+        "UPDATE payment_links SET title = 'Topi saja' WHERE id = {link}"
+    ))
+    .await;
+    assert!(
+        page().await.1.contains("Kaos dan topi"),
+        "served from memory"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(page().await.1.contains("Topi saja"));
+
+    // The one payment the link takes fills it: the next payer sees it full at once.
+    let started = app
+        .new_browser()
+        .call("pay", &[("slug", slug.as_str()), ("method", "VA_BRI")])
+        .await;
+    assert!(started.status().is_redirection() || started.status().is_success());
+    let reff = app
+        .scalar_text("SELECT reff_no FROM payment_link_histories")
+        .await;
+    assert_eq!(
+        app.bank_pays(&reff, "BANK-1", 200_000).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(page().await.0, StatusCode::GONE);
+}

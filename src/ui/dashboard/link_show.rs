@@ -93,7 +93,9 @@ pub async fn set_link_status(
         account_id: &account_id,
         link_id,
     };
-    links::set_status(&state.db, key, status, state.now_ms()).await
+    links::set_status(&state.db, key, status, state.now_ms()).await?;
+    state.payer_links.changed();
+    Ok(())
 }
 
 #[server(prefix = "/fn", endpoint = "link_delete")]
@@ -116,6 +118,7 @@ pub async fn delete_link(
         link_id,
     };
     links::delete(&state.db, key).await?;
+    state.payer_links.changed();
     leptos_axum::redirect(&format!("/accounts/{account_id}/links"));
     Ok(())
 }

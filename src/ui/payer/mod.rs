@@ -3,6 +3,8 @@
 
 mod attempt;
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 mod server;
 mod texts;
 

@@ -86,9 +86,13 @@ fn unpayable(link: &PaymentLink, now_ms: i64) -> Option<Unpayable> {
 pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<PayerLink, AppError> {
     let state = app_state()?;
     let session = session().await?;
-    let link = link_by_slug(&state, &slug).await?;
+    if Slug::parse(&slug).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let read = state.payer_links.get(&state.db, &slug).await?;
+    let link = &read.link;
     // A payer coming back to the link continues the attempt they hold: never a second VA.
-    if let Some(reff_no) = live_attempt(&state, &session, &link).await? {
+    if let Some(reff_no) = live_attempt(&state, &session, link).await? {
         leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
     }
     let lang = resolve_lang(&session, lang.as_deref()).await?;
@@ -106,12 +110,12 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
     })
     .collect();
     Ok(PayerLink {
-        unpayable: unpayable(&link, state.now_ms()),
-        merchant_name: merchants::merchant_name_of_link(&state.db, link.id).await?,
-        slug: link.slug,
-        title: link.title,
-        description: link.description,
-        items: link.items,
+        unpayable: unpayable(link, state.now_ms()),
+        merchant_name: read.merchant_name.clone(),
+        slug: link.slug.clone(),
+        title: link.title.clone(),
+        description: link.description.clone(),
+        items: link.items.clone(),
         total_amount: link.total_amount,
         expired_at: link.expired_at,
         required_customer_detail: link.required_customer_detail,
