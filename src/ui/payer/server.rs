@@ -67,10 +67,13 @@ async fn live_attempt(
     }
 }
 
+/// A malformed slug names no link: answered without asking the database.
+fn well_formed(slug: &str) -> Result<(), AppError> {
+    Slug::parse(slug).map(|_| ()).ok_or(AppError::NotFound)
+}
+
 async fn link_by_slug(state: &AppState, slug: &str) -> Result<PaymentLink, AppError> {
-    if Slug::parse(slug).is_none() {
-        return Err(AppError::NotFound);
-    }
+    well_formed(slug)?;
     links::find_by_slug(&state.db, slug).await
 }
 
@@ -86,9 +89,7 @@ fn unpayable(link: &PaymentLink, now_ms: i64) -> Option<Unpayable> {
 pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<PayerLink, AppError> {
     let state = app_state()?;
     let session = session().await?;
-    if Slug::parse(&slug).is_none() {
-        return Err(AppError::NotFound);
-    }
+    well_formed(&slug)?;
     let read = state.payer_links.get(&state.db, &slug).await?;
     let link = &read.link;
     // A payer coming back to the link continues the attempt they hold: never a second VA.
