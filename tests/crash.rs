@@ -6,7 +6,6 @@
 use std::process::Command;
 use std::time::Duration;
 
-use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
 use reqwest::header::ORIGIN;
 use reqwest::{Client, StatusCode};
 use sqlx::SqlitePool;
@@ -85,21 +84,9 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     .unwrap();
     let mut callbacks = Vec::new();
     for (n, reff) in issued.iter().enumerate() {
-        let body = serde_json::to_vec(&PaymentNotice {
-            transaction_id: format!("BANK-{n}"),
-            attempt_reff_no: reff.clone(),
-            amount: 100_000,
-        })
-        .unwrap();
-        let (address, signature) = (server.address.clone(), sign(SECRET, &body));
+        let (address, reff) = (server.address.clone(), reff.clone());
         callbacks.push(tokio::spawn(async move {
-            let _ = Client::new()
-                .post(format!("{address}{CALLBACK_PATH}"))
-                .header(SIGNATURE_HEADER, signature)
-                .body(body)
-                .timeout(Duration::from_secs(5))
-                .send()
-                .await;
+            let _ = bank_pays(&address, SECRET, &reff, &format!("BANK-{n}"), 100_000).await;
         }));
     }
     for _ in 0..500 {

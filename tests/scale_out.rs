@@ -8,7 +8,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use paylinks::db::Db;
 use paylinks::on_db;
-use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
 use reqwest::header::ORIGIN;
 use reqwest::{Client, StatusCode};
 
@@ -125,17 +124,8 @@ async fn two_instances_share_sessions_and_process_each_row_once() {
     // Half are paid through either instance; the other half run out of time.
     let (paid, unpaid) = reffs.split_at(PAYERS / 2);
     for (n, reff) in paid.iter().enumerate() {
-        let body = serde_json::to_vec(&PaymentNotice {
-            transaction_id: format!("BANK-{n}"),
-            attempt_reff_no: reff.clone(),
-            amount: 100_000,
-        })
-        .unwrap();
-        let credited = Client::new()
-            .post(format!("{}{CALLBACK_PATH}", servers[n % 2].address))
-            .header(SIGNATURE_HEADER, sign(SECRET, &body))
-            .body(body)
-            .send()
+        let address = &servers[n % 2].address;
+        let credited = bank_pays(address, SECRET, reff, &format!("BANK-{n}"), 100_000)
             .await
             .unwrap();
         assert_eq!(credited.status(), StatusCode::OK);

@@ -36,25 +36,8 @@ pub async fn totals(
     filter: &HistoryFilter,
     scope: Scope,
 ) -> Result<PaymentTotals, AppError> {
-    let paid_sum = |column: &str| {
-        format!(
-            "CAST(COALESCE(SUM(CASE WHEN status = 'paid' THEN {column} ELSE 0 END), 0) AS BIGINT)"
-        )
-    };
     if let Some(buckets) = Buckets::of(filter, scope) {
-        let select = format!(
-            "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) AS count, {} AS paid_count,
-                 {} AS gross, {} AS fee, {} AS net FROM payment_totals",
-            paid_sum("count"),
-            paid_sum("amount"),
-            paid_sum("fee"),
-            paid_sum("net_amount"),
-        );
-        return Ok(on_db!(db, pool => {
-            let mut query = sqlx::QueryBuilder::new(select);
-            buckets.push_where(&mut query, account_id);
-            query.build_query_as().fetch_one(pool).await?
-        }));
+        return from_buckets(db, account_id, &buckets).await;
     }
     let select = format!(
         "SELECT COUNT(*) AS count, {} AS paid_count, {} AS gross, {} AS fee, {} AS net
@@ -81,10 +64,8 @@ pub async fn count(
     account_id: &str,
     filter: &HistoryFilter,
 ) -> Result<i64, AppError> {
-    if Buckets::of(filter, Scope::All).is_some() {
-        return Ok(totals(db, merchant_id, account_id, filter, Scope::All)
-            .await?
-            .count);
+    if let Some(buckets) = Buckets::of(filter, Scope::All) {
+        return Ok(from_buckets(db, account_id, &buckets).await?.count);
     }
     let (total,): (i64,) = on_db!(db, pool => {
         let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM payment_link_histories");
@@ -92,6 +73,31 @@ pub async fn count(
         count.build_query_as().fetch_one(pool).await?
     });
     Ok(total)
+}
+
+async fn from_buckets(
+    db: &Db,
+    account_id: &str,
+    buckets: &Buckets<'_>,
+) -> Result<PaymentTotals, AppError> {
+    let select = format!(
+        "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) AS count, {} AS paid_count,
+             {} AS gross, {} AS fee, {} AS net FROM payment_totals",
+        paid_sum("count"),
+        paid_sum("amount"),
+        paid_sum("fee"),
+        paid_sum("net_amount"),
+    );
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::QueryBuilder::new(select);
+        buckets.push_where(&mut query, account_id);
+        query.build_query_as().fetch_one(pool).await?
+    }))
+}
+
+/// The sum of `column` over paid attempts (or paid buckets), 0 when there are none.
+fn paid_sum(column: &str) -> String {
+    format!("CAST(COALESCE(SUM(CASE WHEN status = 'paid' THEN {column} ELSE 0 END), 0) AS BIGINT)")
 }
 
 /// A filter expressed over the buckets' keys.

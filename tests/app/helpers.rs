@@ -348,18 +348,7 @@ impl TestApp {
 
     /// The sandbox acquirer's signed "paid" callback for an attempt.
     pub async fn bank_pays(&self, reff: &str, transaction_id: &str, amount: i64) -> Response {
-        use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
-        let body = serde_json::to_vec(&PaymentNotice {
-            transaction_id: transaction_id.into(),
-            attempt_reff_no: reff.into(),
-            amount,
-        })
-        .unwrap();
-        Client::new()
-            .post(self.url(CALLBACK_PATH))
-            .header(SIGNATURE_HEADER, sign(SANDBOX_SECRET, &body))
-            .body(body)
-            .send()
+        crate::support::bank_pays(&self.address, SANDBOX_SECRET, reff, transaction_id, amount)
             .await
             .unwrap()
     }

@@ -170,6 +170,31 @@ pub async fn create_link(server: &Server, owner: &Client, account: &str, max_usa
     assert_eq!(created.status(), StatusCode::OK);
 }
 
+/// The acquirer reports `amount` paid for attempt `reff` to the server at `address`, signed
+/// with `secret` as the sandbox bank signs its callbacks.
+pub async fn bank_pays(
+    address: &str,
+    secret: &str,
+    reff: &str,
+    transaction_id: &str,
+    amount: i64,
+) -> reqwest::Result<reqwest::Response> {
+    use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
+    let body = serde_json::to_vec(&PaymentNotice {
+        transaction_id: transaction_id.into(),
+        attempt_reff_no: reff.into(),
+        amount,
+    })
+    .unwrap();
+    Client::new()
+        .post(format!("{address}{CALLBACK_PATH}"))
+        .header(SIGNATURE_HEADER, sign(secret, &body))
+        .body(body)
+        .timeout(Duration::from_secs(20))
+        .send()
+        .await
+}
+
 /// A fresh SQLite file for one test.
 pub fn sqlite_file(folder: &str) -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(folder);
