@@ -26,7 +26,7 @@ use crate::error::AppError;
 use crate::payments::callback;
 use crate::payments::sandbox::{bank, SandboxProvider};
 use crate::state::AppState;
-use crate::ui::payer::cache::PayerLinkCache;
+use crate::ui::payer::cache::PayerCache;
 use crate::ui::{dashboard, qr};
 
 pub const SESSION_COOKIE: &str = "paylinks_session";
@@ -63,7 +63,7 @@ pub fn build_state(
         provider,
         webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         catalogue: Arc::new(CachedCatalogue::new(std::time::Duration::from_secs(60))),
-        payer_links: Arc::new(PayerLinkCache::new(std::time::Duration::from_secs(1))),
+        payer_cache: Arc::new(PayerCache::new(std::time::Duration::from_secs(1))),
     }
 }
 
@@ -129,6 +129,11 @@ pub fn build_router(state: AppState) -> Router {
             secure,
         )),
     };
+    // Outside the session layer: a page served from memory touches no session store.
+    let router = router.layer(middleware::from_fn_with_state(
+        state.clone(),
+        crate::ui::payer::page_cache::serve_from_memory,
+    ));
     crate::security::with_security_headers(router)
         // No request may hold a connection forever: a stuck one answers 408 after this.
         .layer(TimeoutLayer::with_status_code(

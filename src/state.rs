@@ -15,7 +15,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::payments::PaymentProvider;
 use crate::rate_limit::RateLimiter;
-use crate::ui::payer::cache::PayerLinkCache;
+use crate::ui::payer::cache::PayerCache;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -35,8 +35,8 @@ pub struct AppState {
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
     /// The method catalogue for the payer pages.
     pub catalogue: Arc<CachedCatalogue>,
-    /// Links as the payer page last read them; writers of links call `changed()`.
-    pub payer_links: Arc<PayerLinkCache>,
+    /// Payer pages and their links as last read; writers of links call `changed()`.
+    pub payer_cache: Arc<PayerCache>,
 }
 
 impl AppState {

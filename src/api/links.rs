@@ -197,7 +197,7 @@ pub(crate) async fn update_link(
     };
     links::update_settings(&state.db, key(), &update.settings, now).await?;
     links::set_status(&state.db, key(), update.status, now).await?;
-    state.payer_links.changed();
+    state.payer_cache.changed();
     let link = links::find(&state.db, caller.merchant_id, &account.id, current.id).await?;
     caller
         .audit(
@@ -283,7 +283,7 @@ pub async fn delete(
     };
     match links::delete(&state.db, key).await {
         Ok(()) => {
-            state.payer_links.changed();
+            state.payer_cache.changed();
             caller
                 .audit(
                     &state,

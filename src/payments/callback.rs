@@ -75,7 +75,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         Ok(Credit::Credited) => {
             tracing::info!(attempt = %notice.attempt_reff_no, "payment credited");
             // The link's usage grew: it may be full now.
-            state.payer_links.changed();
+            state.payer_cache.changed();
             state.webhook_wakeup.notify_one();
             Json(Answer { status: "credited" }).into_response()
         }

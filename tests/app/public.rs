@@ -99,6 +99,57 @@ async fn unknown_pages_answer_404() {
     assert_eq!(status, StatusCode::OK);
 }
 
+/// The nonce a page's policy allows, which its hydration scripts must carry.
+fn policy_nonce(response: &reqwest::Response) -> String {
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .expect("a nonce in the policy");
+    nonce.split('\'').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_payer_page_from_memory_gets_its_own_nonce_and_the_payers_language() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Sinar", "owner@toko.id").await;
+    app.create_default_link(&account).await;
+    let slug = app.scalar_text("SELECT slug FROM payment_links").await;
+    let anonymous = reqwest::Client::new();
+    let page = |lang: &'static str| {
+        anonymous
+            .get(app.url(&format!("/pay/{slug}")))
+            .header("accept-language", lang)
+            .send()
+    };
+
+    let mut nonces = Vec::new();
+    for _ in 0..3 {
+        let response = page("id-ID,id;q=0.9").await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers().get("set-cookie").is_none());
+        let nonce = policy_nonce(&response);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Pembayaran ke"));
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "the scripts carry the policy's nonce"
+        );
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "each response has its own nonce");
+
+    let english = page("en-US,en;q=0.9").await.unwrap();
+    let nonce = policy_nonce(&english);
+    let html = english.text().await.unwrap();
+    assert!(html.contains("Payment to"), "not the Indonesian page kept");
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")));
+}
+
 #[tokio::test]
 async fn payer_pages_are_served_from_memory_briefly_and_show_this_instances_changes_at_once() {
     let app = spawn_app().await;

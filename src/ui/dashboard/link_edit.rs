@@ -42,7 +42,7 @@ pub async fn update_link(
         link_id,
     };
     links::update_settings(&state.db, key, &settings, now).await?;
-    state.payer_links.changed();
+    state.payer_cache.changed();
     leptos_axum::redirect(&format!("/accounts/{account_id}/links/{link_id}"));
     Ok(())
 }

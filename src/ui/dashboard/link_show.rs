@@ -94,7 +94,7 @@ pub async fn set_link_status(
         link_id,
     };
     links::set_status(&state.db, key, status, state.now_ms()).await?;
-    state.payer_links.changed();
+    state.payer_cache.changed();
     Ok(())
 }
 
@@ -118,7 +118,7 @@ pub async fn delete_link(
         link_id,
     };
     links::delete(&state.db, key).await?;
-    state.payer_links.changed();
+    state.payer_cache.changed();
     leptos_axum::redirect(&format!("/accounts/{account_id}/links"));
     Ok(())
 }

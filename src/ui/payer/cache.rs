@@ -1,11 +1,12 @@
-//! The payer page's link as last read, kept for a moment. A link shared on WhatsApp is opened
-//! by many payers at once; serving their page views from memory keeps the database for
-//! payments. A change made on this instance shows at once (its writers call
-//! [`PayerLinkCache::changed`]); one made on another instance within `ttl`. Starting a
-//! payment always reads the link afresh, so a stale page can never take a payment it should
-//! not.
+//! The payer page as last read and rendered, kept for a moment. A link shared on WhatsApp is
+//! opened by many payers at once; serving their page views from memory keeps the database
+//! for payments and the CPU for everyone else. A change made on this instance shows at once
+//! (its writers call [`PayerCache::changed`]); one made on another instance within `ttl`.
+//! Starting a payment always reads the link afresh, so a stale page can never take a payment
+//! it should not.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,20 +15,19 @@ use crate::db::{links, merchants, Db};
 use crate::error::AppError;
 use crate::model::PaymentLink;
 
-/// Links kept at most; past that, entries older than `ttl` are dropped.
-const MAX_ENTRIES: usize = 10_000;
+use super::page_cache::{PageKey, RenderedPage};
 
-pub struct PayerLinkCache {
+/// Links kept at most; past that, entries older than `ttl` are dropped.
+const MAX_LINKS: usize = 10_000;
+/// Rendered pages kept at most (a page is some 20 KB).
+const MAX_PAGES: usize = 1_000;
+
+pub struct PayerCache {
     ttl: Duration,
     /// Bumped by every change to a link on this instance; older entries are not served.
     generation: AtomicU64,
-    entries: Mutex<HashMap<String, Entry>>,
-}
-
-struct Entry {
-    read_at: Instant,
-    generation: u64,
-    link: Arc<PayerLinkRead>,
+    links: Memo<String, PayerLinkRead>,
+    pages: Memo<PageKey, RenderedPage>,
 }
 
 pub struct PayerLinkRead {
@@ -35,12 +35,13 @@ pub struct PayerLinkRead {
     pub merchant_name: String,
 }
 
-impl PayerLinkCache {
-    pub fn new(ttl: Duration) -> PayerLinkCache {
-        PayerLinkCache {
+impl PayerCache {
+    pub fn new(ttl: Duration) -> PayerCache {
+        PayerCache {
             ttl,
             generation: AtomicU64::new(0),
-            entries: Mutex::new(HashMap::new()),
+            links: Memo::new(MAX_LINKS),
+            pages: Memo::new(MAX_PAGES),
         }
     }
 
@@ -49,13 +50,17 @@ impl PayerLinkCache {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// Read before reading or rendering: what is kept is stamped with it, so a change made
+    /// meanwhile wins.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     /// The link with this slug and its merchant's name, from memory when read lately.
-    pub async fn get(&self, db: &Db, slug: &str) -> Result<Arc<PayerLinkRead>, AppError> {
-        let generation = self.generation.load(Ordering::SeqCst);
-        if let Some(entry) = self.lock().get(slug) {
-            if entry.generation == generation && entry.read_at.elapsed() < self.ttl {
-                return Ok(entry.link.clone());
-            }
+    pub async fn link(&self, db: &Db, slug: &str) -> Result<Arc<PayerLinkRead>, AppError> {
+        let generation = self.generation();
+        if let Some(read) = self.links.fresh(slug, generation, self.ttl) {
+            return Ok(read);
         }
         let link = links::find_by_slug(db, slug).await?;
         let merchant_name = merchants::merchant_name_of_link(db, link.id).await?;
@@ -63,23 +68,70 @@ impl PayerLinkCache {
             link,
             merchant_name,
         });
-        let mut entries = self.lock();
-        if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, entry| entry.read_at.elapsed() < self.ttl);
-        }
-        // Stamped with the generation seen before reading: a change made meanwhile wins.
-        entries.insert(
-            slug.to_string(),
-            Entry {
-                read_at: Instant::now(),
-                generation,
-                link: read.clone(),
-            },
-        );
+        self.links
+            .keep(slug.to_string(), read.clone(), generation, self.ttl);
         Ok(read)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+    pub fn page(&self, key: &PageKey) -> Option<Arc<RenderedPage>> {
+        self.pages.fresh(key, self.generation(), self.ttl)
+    }
+
+    pub fn keep_page(&self, key: PageKey, page: RenderedPage, generation: u64) {
+        self.pages.keep(key, Arc::new(page), generation, self.ttl);
+    }
+}
+
+/// A bounded map of values stamped with when and at which generation they were made.
+struct Memo<K, V> {
+    max_entries: usize,
+    entries: Mutex<HashMap<K, Stamped<V>>>,
+}
+
+struct Stamped<V> {
+    made_at: Instant,
+    generation: u64,
+    value: Arc<V>,
+}
+
+impl<K: Eq + Hash, V> Memo<K, V> {
+    fn new(max_entries: usize) -> Memo<K, V> {
+        Memo {
+            max_entries,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn fresh<Q>(&self, key: &Q, generation: u64, ttl: Duration) -> Option<Arc<V>>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
+        let entries = self.lock();
+        let entry = entries.get(key)?;
+        (entry.generation == generation && entry.made_at.elapsed() < ttl)
+            .then(|| entry.value.clone())
+    }
+
+    fn keep(&self, key: K, value: Arc<V>, generation: u64, ttl: Duration) {
+        let mut entries = self.lock();
+        if entries.len() >= self.max_entries {
+            entries.retain(|_, entry| entry.made_at.elapsed() < ttl);
+            if entries.len() >= self.max_entries {
+                return;
+            }
+        }
+        entries.insert(
+            key,
+            Stamped {
+                made_at: Instant::now(),
+                generation,
+                value,
+            },
+        );
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Stamped<V>>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

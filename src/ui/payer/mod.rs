@@ -5,6 +5,8 @@ mod attempt;
 #[cfg(feature = "ssr")]
 pub mod cache;
 #[cfg(feature = "ssr")]
+pub mod page_cache;
+#[cfg(feature = "ssr")]
 mod server;
 mod texts;
 

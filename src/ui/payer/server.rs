@@ -90,7 +90,7 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
     let state = app_state()?;
     let session = session().await?;
     well_formed(&slug)?;
-    let read = state.payer_links.get(&state.db, &slug).await?;
+    let read = state.payer_cache.link(&state.db, &slug).await?;
     let link = &read.link;
     // A payer coming back to the link continues the attempt they hold: never a second VA.
     if let Some(reff_no) = live_attempt(&state, &session, link).await? {
