@@ -27,7 +27,8 @@ pub struct NewAttempt<'a> {
 /// it has not. One statement does the check and the insert: SQLite runs it under its write
 /// lock, and on Postgres the link row is locked first, so concurrent payers cannot oversell.
 /// Paid slots are the link's `current_usage` (raised in the same transaction as each credit),
-/// so only live pending attempts are counted, through the (link, status, expiry) index.
+/// so only live pending attempts are counted: not at all while the link's kept count of
+/// pending ones (migration 0011) leaves room, else through the (link, status, expiry) index.
 pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppError> {
     const RESERVE: &str = "
         INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
@@ -41,9 +42,10 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppErr
         FROM payment_links l
         WHERE l.id = $1 AND l.status = 'open'
           AND (l.expired_at IS NULL OR l.expired_at > $11)
-          AND l.current_usage + (SELECT COUNT(*) FROM payment_link_histories h
-               WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > $11)
-              < l.max_usage
+          AND CASE WHEN l.current_usage + l.pending_usage < l.max_usage THEN TRUE
+              ELSE l.current_usage + (SELECT COUNT(*) FROM payment_link_histories h
+                  WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > $11)
+                  < l.max_usage END
         RETURNING id";
     let reserved: Result<Option<(i64,)>, sqlx::Error> = async {
         match db {

@@ -369,8 +369,35 @@ async fn kept_totals_follow_payments_expiries_corrections_and_deletions() {
         let paid = app.bank_pays(reff, &format!("BANK-{n}"), 200_000).await;
         assert_eq!(paid.status(), StatusCode::OK);
     }
+    let pending_sql = format!("SELECT pending_usage FROM payment_links WHERE id = {link}");
+    let pending_usage = || app.scalar(&pending_sql);
+    assert_eq!(
+        pending_usage().await,
+        2,
+        "the link's kept count of pending attempts"
+    );
     app.clock.advance_ms(2 * DAY);
     paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(
+        pending_usage().await,
+        0,
+        "expired attempts are no longer pending"
+    );
+    let started = app
+        .new_browser()
+        .call("pay", &[("slug", slug.as_str()), ("method", "VA_BRI")])
+        .await;
+    assert!(started.status().is_redirection() || started.status().is_success());
+    assert_eq!(pending_usage().await, 1);
+    app.execute(&format!(
+        "DELETE FROM payment_link_histories WHERE payment_link_id = {link} AND status = 'pending'"
+    ))
+    .await;
+    assert_eq!(
+        pending_usage().await,
+        0,
+        "a deleted pending attempt is not counted"
+    );
     // A correction of a row's money and a row removed by hand are followed too.
     let (corrected, removed) = (format!("{:0>23}", "7"), format!("{:0>23}", "6"));
     app.execute(&format!(
