@@ -25,7 +25,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::payments::callback;
 use crate::payments::sandbox::{bank, SandboxProvider};
-use crate::state::AppState;
+use crate::state::{AppServices, AppState};
 use crate::ui::payer::cache::PayerCache;
 use crate::ui::{dashboard, qr};
 
@@ -51,7 +51,7 @@ pub fn build_state(
         10 * MINUTE_MS,
     ));
     let payer_link_limiter = Arc::new(RateLimiter::new(settings.payer_attempts_per_link));
-    AppState {
+    AppState::new(AppServices {
         api_rate_limiter,
         payer_ip_limiter,
         payer_link_limiter,
@@ -64,7 +64,7 @@ pub fn build_state(
         webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         catalogue: Arc::new(CachedCatalogue::new(std::time::Duration::from_secs(60))),
         payer_cache: Arc::new(PayerCache::new(std::time::Duration::from_secs(1))),
-    }
+    })
 }
 
 /// The route list, generated once per process. Generating it suspends resource loading
@@ -194,6 +194,10 @@ pub async fn run() -> Result<(), AppError> {
     let addr = settings.site_addr;
     let base = settings.public_base_url.clone();
     let session_cleanup = spawn_session_cleanup(&db);
+    let checkpoints = match &db {
+        Db::Sqlite(_) => Some(crate::db::checkpoint::spawn(&settings.database_url)?),
+        Db::Postgres(_) => None,
+    };
     let state = build_state(settings, db, leptos_options, Arc::new(SystemClock));
     let jobs = crate::jobs::spawn(state.clone());
     // Aborting mid-send at shutdown loses nothing: the claim lapses and another pass resends.
@@ -210,6 +214,9 @@ pub async fn run() -> Result<(), AppError> {
         .await
         .map_err(AppError::internal);
     session_cleanup.abort();
+    if let Some(task) = checkpoints {
+        task.abort();
+    }
     jobs.abort();
     webhooks.abort();
     served

@@ -17,8 +17,11 @@ use crate::payments::PaymentProvider;
 use crate::rate_limit::RateLimiter;
 use crate::ui::payer::cache::PayerCache;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Cloned for every request by each layer that holds it, so a clone is one reference count.
+#[derive(Clone)]
+pub struct AppState(Arc<AppServices>);
+
+pub struct AppServices {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub settings: Arc<Settings>,
@@ -27,9 +30,7 @@ pub struct AppState {
     pub provider: Arc<dyn PaymentProvider>,
     pub api_rate_limiter: Arc<RateLimiter>,
     /// New payment attempts per payer address (10-minute windows) and per link (per minute).
-    #[from_ref(skip)]
     pub payer_ip_limiter: Arc<RateLimiter<String>>,
-    #[from_ref(skip)]
     pub payer_link_limiter: Arc<RateLimiter>,
     /// Wakes the webhook worker when new events are written, so they go out at once.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
@@ -40,6 +41,27 @@ pub struct AppState {
 }
 
 impl AppState {
+    pub fn new(services: AppServices) -> AppState {
+        AppState(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppServices;
+
+    fn deref(&self) -> &AppServices {
+        &self.0
+    }
+}
+
+/// leptos_axum renders with the options it takes from the state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppServices {
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }

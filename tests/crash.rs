@@ -221,3 +221,37 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
         .is_err());
     remove_sqlite_file(&file);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_copies_its_log_into_the_database_file_without_waiting_for_a_threshold() {
+    let file = sqlite_file("checkpoint");
+    let database = format!("sqlite:{}", file.display());
+    let (hook_url, _) = receiver(Duration::ZERO).await;
+    let server = start(&database, free_port(), &[]).await;
+    let owner = merchant_with_webhooks(&server, "owner@log.id", &hook_url).await;
+    let pool = SqlitePool::connect(&database).await.unwrap();
+    let account: String = sqlx::query_scalar("SELECT id FROM accounts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    create_link(&server, &owner, &account, "10").await;
+
+    // A few hundred KB of log is far below SQLite's own threshold, so only the background
+    // checkpointer puts the link into the main file: a copy of that file alone shows it.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let copy = sqlite_file("checkpoint");
+    std::fs::copy(&file, &copy).unwrap();
+    let alone = SqlitePool::connect(&format!("sqlite:{}", copy.display()))
+        .await
+        .unwrap();
+    assert_eq!(
+        scalar(&alone, "SELECT COUNT(*) FROM payment_links").await,
+        1,
+        "the link is in the database file, not only in its log"
+    );
+    alone.close().await;
+    server.kill();
+    remove_sqlite_file(&copy);
+    remove_sqlite_file(&file);
+}

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod checkpoint;
 pub mod credentials;
 pub mod exports;
 pub mod histories;
@@ -61,7 +62,13 @@ impl Db {
                     // advice for WAL; deployments that cannot take it run on Postgres.
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10));
+                    .busy_timeout(Duration::from_secs(10))
+                    // The server checkpoints in the background (db::checkpoint); this is the
+                    // backstop for a process without it (the seed command, tests).
+                    .pragma(
+                        "wal_autocheckpoint",
+                        (2 * checkpoint::TRUNCATE_FRAMES).to_string(),
+                    );
                 if let Some(parent) = options.get_filename().parent() {
                     std::fs::create_dir_all(parent).map_err(AppError::internal)?;
                 }
