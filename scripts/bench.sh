@@ -26,7 +26,7 @@ fi
 export PATH="$PWD/target/tools/binaryen/node_modules/.bin:$PATH"
 
 say "release build"
-cargo leptos build --release
+cargo leptos build --release --split
 cargo build --release --no-default-features --features ssr --example bench_hello --example bench_leptos
 
 say "benchmarks"

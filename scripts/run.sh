@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export DATABASE_URL="${DATABASE_URL:-sqlite:data/paylinks.db}"
-exec cargo leptos serve
+exec cargo leptos serve --split

@@ -74,7 +74,7 @@ if [ -n "$chromium_path" ] && [ -x end2end/node_modules/.bin/playwright ]; then
   CHROMIUM_PATH="$chromium_path" E2E_BASE_URL="http://$e2e_addr" \
     LEPTOS_SITE_ADDR="$e2e_addr" PUBLIC_BASE_URL="http://$e2e_addr" \
     DATABASE_URL="sqlite:target/e2e/paylinks.db" EXPORT_DIR="target/e2e/exports" RUST_LOG=warn \
-    cargo leptos end-to-end
+    cargo leptos end-to-end --split
 else
   skip "browser tests" "chromium or the Playwright package is missing"
 fi

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 use crate::ui::auth::{LogInPage, SignUpPage};
 use crate::ui::components::NotFoundPage;
@@ -25,9 +25,44 @@ use crate::ui::home::HomePage;
 use crate::ui::invitation::InvitationPage;
 use crate::ui::payer::{AttemptPage, PayerPage};
 
+/// A dashboard page loaded as its own WebAssembly module: a payer never downloads the
+/// dashboard's code, only the payer pages' (built with `cargo leptos build --split`).
+macro_rules! lazy_page {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    AccountsRoute => AccountsPage,
+    DevelopersRoute => DevelopersPage,
+    TeamRoute => TeamPage,
+    AuditRoute => AuditPage,
+    InvitationRoute => InvitationPage,
+    WebhooksRoute => WebhooksPage,
+    WebhookEventRoute => WebhookEventPage,
+    LinksRoute => LinksPage,
+    PaymentsRoute => PaymentsPage,
+    OverviewRoute => OverviewPage,
+    ExportsRoute => ExportsPage,
+    PaymentRoute => PaymentPage,
+    NewLinkRoute => NewLinkPage,
+    LinkRoute => LinkPage,
+    EditLinkRoute => EditLinkPage,
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::security::set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -57,51 +92,51 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/signup") view=SignUpPage/>
                 <Route path=path!("/login") view=LogInPage/>
-                <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async/>
-                <Route path=path!("/developers") view=DevelopersPage ssr=SsrMode::Async/>
-                <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
-                <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async/>
-                <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
-                <Route path=path!("/developers/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
+                <Route path=path!("/accounts") view={Lazy::<AccountsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/developers") view={Lazy::<DevelopersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/invitations/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/developers/webhooks") view={Lazy::<WebhooksRoute>::new()} ssr=SsrMode::Async/>
                 <Route
                     path=path!("/developers/webhooks/:event_id")
-                    view=WebhookEventPage
+                    view={Lazy::<WebhookEventRoute>::new()}
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/accounts/:account_id/links") view=LinksPage ssr=SsrMode::Async/>
+                <Route path=path!("/accounts/:account_id/links") view={Lazy::<LinksRoute>::new()} ssr=SsrMode::Async/>
                 <Route
                     path=path!("/accounts/:account_id/payments")
-                    view=PaymentsPage
+                    view={Lazy::<PaymentsRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/accounts/:account_id/overview")
-                    view=OverviewPage
+                    view={Lazy::<OverviewRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/accounts/:account_id/exports")
-                    view=ExportsPage
+                    view={Lazy::<ExportsRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/accounts/:account_id/payments/:history_id")
-                    view=PaymentPage
+                    view={Lazy::<PaymentRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/accounts/:account_id/links/new")
-                    view=NewLinkPage
+                    view={Lazy::<NewLinkRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/accounts/:account_id/links/:link_id")
-                    view=LinkPage
+                    view={Lazy::<LinkRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/accounts/:account_id/links/:link_id/edit")
-                    view=EditLinkPage
+                    view={Lazy::<EditLinkRoute>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/pay/:slug") view=PayerPage ssr=SsrMode::Async/>

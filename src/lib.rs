@@ -40,5 +40,6 @@ pub mod webhooks;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // The dashboard's routes load lazily (`app::lazy_page!`), which needs this hydration entry.
+    leptos::mount::hydrate_lazy(app::App);
 }

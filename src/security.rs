@@ -2,7 +2,12 @@
 //! our own files and the inline hydration scripts carrying this response's nonce, no framing,
 //! no MIME sniffing, a strict referrer policy; and a cap on request bodies.
 
-use axum::http::{header, HeaderValue};
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -25,17 +30,42 @@ pub fn page_policy(nonce: &str) -> String {
 /// For everything that is not a rendered page (JSON, images, files).
 const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Called while rendering the document shell: sets the page's policy with its nonce.
-pub fn set_content_security_policy() {
-    use leptos::prelude::use_context;
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce.to_string())) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+/// The nonce of the page being answered. It is drawn before rendering and the policy is set
+/// from it after, so the header never depends on what the render did with its context.
+#[derive(Clone)]
+struct PageNonce(Arc<str>);
+
+/// Middleware: draws the nonce of a page request and gives every HTML answer the page policy
+/// carrying it. Leptos writes the same nonce into its scripts (see [`provide_page_nonce`]).
+pub async fn page_policy_layer(mut request: Request, next: Next) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let nonce: Arc<str> = leptos::nonce::Nonce::new().to_string().into();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
+/// Leptos context for a render: the nonce [`page_policy_layer`] drew for this request.
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }
 

@@ -100,11 +100,14 @@ pub fn build_router(state: AppState) -> Router {
             "/sandbox/ewallet/{reff_no}/approve",
             post(bank::wallet_approve),
         )
-        .leptos_routes(&state, routes, {
+        .leptos_routes_with_context(&state, routes, crate::security::provide_page_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(crate::security::provide_page_nonce, shell))
         .layer(middleware::from_fn(crate::error::server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -129,6 +132,7 @@ pub fn build_router(state: AppState) -> Router {
             secure,
         )),
     };
+    let router = router.layer(middleware::from_fn(crate::security::page_policy_layer));
     // Outside the session layer: a page served from memory touches no session store.
     let router = router.layer(middleware::from_fn_with_state(
         state.clone(),
