@@ -2,8 +2,11 @@
 //! commit that crosses its threshold, and that commit waits for two fsyncs; under steady
 //! load, readers also keep the write-ahead log from ever starting over, so it grows without
 //! bound. One background connection checkpoints instead: often and without blocking anyone,
-//! and, once the log has grown past [`TRUNCATE_FRAMES`], truncating it as soon as readers let
-//! it (waiting at most [`TRUNCATE_WAIT`], during which writers wait too).
+//! and, once the log has grown past [`TRUNCATE_FRAMES`] and all of it is in the database file,
+//! truncating it. Truncating waits for readers still on the log (at most [`TRUNCATE_WAIT`],
+//! writers waiting too); with everything copied those are only readers that began before the
+//! copy, so the wait is short. A long reader (an export) keeps the copy incomplete; then
+//! truncation is only tried once the log passes four times the mark, so it stays bounded.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -17,7 +20,7 @@ use crate::error::AppError;
 const PERIOD: Duration = Duration::from_millis(250);
 /// Pages of log (4 KB each) past which it is truncated: 64 MB.
 pub const TRUNCATE_FRAMES: i64 = 16_384;
-const TRUNCATE_WAIT: Duration = Duration::from_millis(100);
+const TRUNCATE_WAIT: Duration = Duration::from_millis(20);
 
 /// Checkpoints the SQLite database at `database_url` until the task is aborted.
 pub fn spawn(database_url: &str) -> Result<tokio::task::JoinHandle<()>, AppError> {
@@ -53,10 +56,10 @@ pub fn spawn(database_url: &str) -> Result<tokio::task::JoinHandle<()>, AppError
 
 async fn checkpoint(connection: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     // (blocked, frames in the log, frames copied into the database)
-    let (_, frames, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+    let (_, frames, copied): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
         .fetch_one(&mut *connection)
         .await?;
-    if frames > TRUNCATE_FRAMES {
+    if frames > TRUNCATE_FRAMES && (copied == frames || frames > 4 * TRUNCATE_FRAMES) {
         // Busy (a reader held on past the wait) is no error: the next tick tries again.
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&mut *connection)
