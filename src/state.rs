@@ -1,5 +1,5 @@
 //! What every handler and server function can reach: passed to axum as state and provided to
-//! Leptos as context by `leptos_routes`.
+//! Leptos as context by `leptos_routes_with_context`.
 
 use std::sync::Arc;
 
