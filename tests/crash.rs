@@ -18,6 +18,14 @@ async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
+/// The id of the one merchant account the test signed up.
+async fn the_account(pool: &SqlitePool) -> String {
+    sqlx::query_scalar("SELECT id FROM accounts")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event() {
     let file = sqlite_file("crash");
@@ -29,10 +37,7 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     let server = start(&database, port, &[]).await;
     let owner = merchant_with_webhooks(&server, "owner@crash.id", &hook_url).await;
     let pool = SqlitePool::connect(&database).await.unwrap();
-    let account: String = sqlx::query_scalar("SELECT id FROM accounts")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let account = the_account(&pool).await;
     create_link(&server, &owner, &account, "1000").await;
     let slug: String = sqlx::query_scalar("SELECT slug FROM payment_links")
         .fetch_one(&pool)
@@ -230,10 +235,7 @@ async fn the_server_copies_its_log_into_the_database_file_without_waiting_for_a_
     let server = start(&database, free_port(), &[]).await;
     let owner = merchant_with_webhooks(&server, "owner@log.id", &hook_url).await;
     let pool = SqlitePool::connect(&database).await.unwrap();
-    let account: String = sqlx::query_scalar("SELECT id FROM accounts")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let account = the_account(&pool).await;
     pool.close().await;
     create_link(&server, &owner, &account, "10").await;
 

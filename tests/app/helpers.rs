@@ -291,7 +291,12 @@ impl Browser {
 
     /// Creates the default link and returns its id.
     pub async fn create_default_link(&self, account_id: &str) -> i64 {
-        let response = self.create_link(account_id, &[]).await;
+        self.create_link_with(account_id, &[]).await
+    }
+
+    /// A link with these fields changed from the default; its id.
+    pub async fn create_link_with(&self, account_id: &str, overrides: &[(&str, &str)]) -> i64 {
+        let response = self.create_link(account_id, overrides).await;
         assert_eq!(response.status(), StatusCode::OK, "link creation failed");
         response.json::<i64>().await.unwrap()
     }

@@ -174,17 +174,11 @@ async fn seeded() -> (TestApp, String, Vec<Seed>) {
     let app = spawn_app().await;
     let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
     let first = app
-        .create_link(&account, &[("input[reff_no]", "INV-1")])
-        .await
-        .json::<i64>()
-        .await
-        .unwrap();
+        .create_link_with(&account, &[("input[reff_no]", "INV-1")])
+        .await;
     let second = app
-        .create_link(&account, &[("input[reff_no]", "INV-2")])
-        .await
-        .json::<i64>()
-        .await
-        .unwrap();
+        .create_link_with(&account, &[("input[reff_no]", "INV-2")])
+        .await;
     let seeds = seeds(first, second);
     for seed in &seeds {
         insert(&app, seed).await;

@@ -42,11 +42,8 @@ async fn the_payer_page_shows_what_is_paid_and_hides_merchant_internals() {
     let app = spawn_app().await;
     let account = app.sign_up("Toko Sinar", "owner@toko.id").await;
     let id = app
-        .create_link(&account, &[("input[reff_no]", "SECRET-REF-9")])
-        .await
-        .json::<i64>()
-        .await
-        .unwrap();
+        .create_link_with(&account, &[("input[reff_no]", "SECRET-REF-9")])
+        .await;
     let slug = app.scalar_text("SELECT slug FROM payment_links").await;
 
     let anonymous = reqwest::Client::new();
@@ -155,11 +152,8 @@ async fn payer_pages_are_served_from_memory_briefly_and_show_this_instances_chan
     let app = spawn_app().await;
     let account = app.sign_up("Toko Sinar", "owner@toko.id").await;
     let link = app
-        .create_link(&account, &[("input[max_usage]", "1")])
-        .await
-        .json::<i64>()
-        .await
-        .unwrap();
+        .create_link_with(&account, &[("input[max_usage]", "1")])
+        .await;
     let slug = app.slug_of(link).await;
     let page = || async {
         let response = reqwest::get(app.url(&format!("/pay/{slug}")))

@@ -181,11 +181,8 @@ async fn payers_are_limited_per_address_and_per_link() {
     .await;
     let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
     let link = app
-        .create_link(&account, &[("input[max_usage]", "100")])
-        .await
-        .json::<i64>()
-        .await
-        .unwrap();
+        .create_link_with(&account, &[("input[max_usage]", "100")])
+        .await;
     let slug = app.slug_of(link).await;
     for _ in 0..3 {
         assert_eq!(start_attempt(&app, &slug).await, StatusCode::OK);
@@ -215,11 +212,8 @@ async fn payers_are_limited_per_address_and_per_link() {
     let app = spawn_app_with(|s| s.payer_attempts_per_link = 2).await;
     let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
     let link = app
-        .create_link(&account, &[("input[max_usage]", "100")])
-        .await
-        .json::<i64>()
-        .await
-        .unwrap();
+        .create_link_with(&account, &[("input[max_usage]", "100")])
+        .await;
     let slug = app.slug_of(link).await;
     assert_eq!(start_attempt(&app, &slug).await, StatusCode::OK);
     assert_eq!(start_attempt(&app, &slug).await, StatusCode::OK);
