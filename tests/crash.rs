@@ -61,7 +61,19 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
                 .await;
         }));
     }
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    // Kill as soon as the first attempt has its instructions: the rest are mid-flight, and
+    // round 2 has something to pay however slow this machine is.
+    for _ in 0..2500 {
+        let issued = scalar(
+            &pool,
+            "SELECT COUNT(*) FROM payment_link_histories WHERE payment_method_value <> ''",
+        )
+        .await;
+        if issued > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
     server.kill();
     for task in payers {
         let _ = task.await;
@@ -94,7 +106,7 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
             let _ = bank_pays(&address, SECRET, &reff, &format!("BANK-{n}"), 100_000).await;
         }));
     }
-    for _ in 0..500 {
+    for _ in 0..2500 {
         let paid = scalar(
             &pool,
             "SELECT COUNT(*) FROM payment_link_histories WHERE status = 'paid'",
