@@ -8,11 +8,16 @@ use crate::error::AppError;
 use crate::model::PaymentAttempt;
 use crate::on_db;
 
+#[derive(Clone, Copy)]
 pub struct NewAttempt<'a> {
     pub link_id: i64,
     pub reff_no: &'a str,
     pub method_code: &'a str,
     pub method_name: &'a str,
+    /// What the provider issued (VA number, QRIS payload, checkout): empty only for an
+    /// attempt stored to be failed at once, because the provider could not issue.
+    pub value: &'a str,
+    pub additional: Option<&'a str>,
     pub fee: Rupiah,
     /// The method's expiry; the link's own expiry caps it in SQL.
     pub expires_at: i64,
@@ -23,8 +28,9 @@ pub struct NewAttempt<'a> {
     pub now_ms: i64,
 }
 
-/// Stores a pending attempt if the link is open, unexpired and has a free slot; `None` when
-/// it has not. One statement does the check and the insert: SQLite runs it under its write
+/// Stores a pending attempt, with its issued instructions, if the link is open, unexpired and
+/// has a free slot; `None` when it has not. One statement does the check and the insert (a
+/// payer's attempt is one write): SQLite runs it under its write
 /// lock, and on Postgres the link row is locked first, so concurrent payers cannot oversell.
 /// Paid slots are the link's `current_usage` (raised in the same transaction as each credit),
 /// so only live pending attempts are counted: not at all while the link's kept count of
@@ -34,11 +40,11 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppErr
         INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
             payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
             amount, fee, net_amount, status, expired_at, customer_name, customer_email,
-            customer_phone, ip_address, created_at, updated_at)
-        SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, '', l.total_amount, $5,
+            customer_phone, ip_address, created_at, updated_at, payment_method_additional)
+        SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, $12, l.total_amount, $5,
             l.total_amount - $5, 'pending',
             CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < $6 THEN l.expired_at ELSE $6 END,
-            $7, $8, $9, $10, $11, $11
+            $7, $8, $9, $10, $11, $11, $13
         FROM payment_links l
         WHERE l.id = $1 AND l.status = 'open'
           AND (l.expired_at IS NULL OR l.expired_at > $11)
@@ -71,10 +77,15 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppErr
     .await;
     match reserved {
         Ok(row) => Ok(row.map(|(id,)| id)),
-        // Two payers drew the same reference in the same millisecond: the caller draws again.
+        // Two payers drew the same reference in the same millisecond, or the provider issued
+        // a value a live attempt holds (a VA number): the caller draws again.
         Err(e) if crate::db::is_unique_violation(&e, "reff_no") => Err(AppError::duplicate(
             "reff_no",
             "The attempt reference is taken.",
+        )),
+        Err(e) if is_live_value_taken(&e) => Err(AppError::duplicate(
+            "payment_method_value",
+            "The issued instructions belong to another live attempt.",
         )),
         Err(e) => Err(e.into()),
     }
@@ -102,36 +113,15 @@ where
         .bind(new.customer_phone)
         .bind(new.ip_address)
         .bind(new.now_ms)
+        .bind(new.value)
+        .bind(new.additional)
 }
 
-/// Records what the provider issued. `Ok(false)` when another live attempt already holds the
-/// same value (a VA number collision): the caller asks the provider for another.
-pub async fn record_issued(
-    db: &Db,
-    attempt_id: i64,
-    value: &str,
-    additional: Option<&str>,
-    now_ms: i64,
-) -> Result<bool, AppError> {
-    let result = on_db!(db, pool => {
-        sqlx::query(
-            "UPDATE payment_link_histories
-             SET payment_method_value = $1, payment_method_additional = $2, updated_at = $3
-             WHERE id = $4",
-        )
-        .bind(value)
-        .bind(additional)
-        .bind(now_ms)
-        .bind(attempt_id)
-        .execute(pool)
-        .await
-        .map(|_| ())
-    });
-    match result {
-        Ok(_) => Ok(true),
-        Err(e) if crate::db::is_unique_violation(&e, "payment_method") => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+/// The live-value index (migration 0002) refused the row: SQLite names its columns, Postgres
+/// the index.
+fn is_live_value_taken(error: &sqlx::Error) -> bool {
+    crate::db::is_unique_violation(error, "payment_method_value")
+        || crate::db::is_unique_violation(error, "payment_link_histories_live_value")
 }
 
 #[derive(sqlx::FromRow)]

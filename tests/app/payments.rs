@@ -223,6 +223,68 @@ async fn coming_back_shows_the_same_attempt_never_a_second_one() {
 }
 
 #[tokio::test]
+async fn the_attempt_is_remembered_in_a_cookie_of_its_link_and_no_session_is_stored() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[]).await;
+    let response = pay(&app.new_browser(), &slug, &[("method", "VA_BRI")]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap().to_string())
+        .collect();
+    let reff: String = response.json().await.unwrap();
+    let [cookie] = cookies.as_slice() else {
+        panic!("one cookie, the attempt's, and no session cookie: {cookies:?}");
+    };
+    assert!(
+        cookie.starts_with(&format!("attempt-{slug}={reff};")),
+        "{cookie}"
+    );
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=86400"] {
+        assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+    }
+
+    // The cookie is followed only to a pending attempt of its own link: a reference copied
+    // to another link's cookie, or garbage, gets that link's page.
+    let other = app
+        .create_link_with(
+            &app.default_account_id().await,
+            &[("input[reff_no]", "OTHER")],
+        )
+        .await;
+    let other_slug = app.slug_of(other).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cases = [
+        (&slug, format!("attempt-{slug}={reff}"), StatusCode::FOUND),
+        (
+            &other_slug,
+            format!("attempt-{other_slug}={reff}"),
+            StatusCode::OK,
+        ),
+        (
+            &slug,
+            format!("attempt-{slug}=1; attempt-{slug}x={reff}"),
+            StatusCode::OK,
+        ),
+    ];
+    for (slug, cookie, expected) in cases {
+        let response = client
+            .get(format!("{}/pay/{slug}", app.address))
+            .header(reqwest::header::COOKIE, &cookie)
+            .header(reqwest::header::ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected, "/pay/{slug} with {cookie}");
+    }
+}
+
+#[tokio::test]
 async fn usage_is_reserved_and_an_expired_attempt_frees_its_slot() {
     let app = spawn_app().await;
     let slug = link(&app, &[("input[max_usage]", "1")]).await;
@@ -344,6 +406,9 @@ async fn unpayable_links_and_unknown_attempts() {
 
     app.execute("UPDATE payment_links SET current_usage = max_usage WHERE reff_no <> 'BIG'")
         .await;
+    // Written behind the app's back: as if by another instance, whose change shows here
+    // after the payer memory's second; this instance's own writers clear it at once.
+    app.state.payer_cache.changed();
     let (status, html) = payer.page(&format!("/pay/{slug}")).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(html.contains("Kuota pembayaran"));

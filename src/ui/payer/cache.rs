@@ -2,8 +2,9 @@
 //! opened by many payers at once; serving their page views from memory keeps the database
 //! for payments and the CPU for everyone else. A change made on this instance shows at once
 //! (its writers call [`PayerCache::changed`]); one made on another instance within `ttl`.
-//! Starting a payment always reads the link afresh, so a stale page can never take a payment
-//! it should not.
+//! Starting a payment uses the same read: whether the link still takes payments (status,
+//! expiry, usage) is decided again by the reservation's own statement, so a stale read can
+//! never take a payment it should not.
 
 use std::collections::HashMap;
 use std::hash::Hash;

@@ -1,4 +1,4 @@
-//! The payer page a first-time payer sees, served from memory. Without a session the page
+//! The payer page a first-time payer sees, served from memory. Without cookies the page
 //! depends only on the link and the browser's language, so one render serves every payer who
 //! opens the link within the cache's moment; each response still gets its own CSP nonce.
 
@@ -24,7 +24,7 @@ pub struct PageKey {
 
 impl PageKey {
     /// The key of a request whose page is the same for every payer: a plain `GET /pay/{slug}`
-    /// from a browser without cookies (no session: no attempt to resume, no remembered
+    /// from a browser without cookies (no attempt to resume, no remembered
     /// language) and without a query (`?lang=` is remembered in a new session).
     pub fn of(request: &Request) -> Option<PageKey> {
         let slug = request.uri().path().strip_prefix("/pay/")?;

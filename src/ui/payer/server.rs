@@ -1,12 +1,12 @@
-//! Server side of the payer pages: language choice, the payer's live attempt (kept in their
-//! session), and starting a payment.
+//! Server side of the payer pages: language choice, the payer's live attempt (kept in a
+//! cookie), and starting a payment.
 
 use tower_sessions::Session;
 
 use super::texts;
 use super::{OfferedMethod, PayerLink, Unpayable};
-use crate::db::{histories, links, merchants, outcomes};
-use crate::domain::attempt::{attempt_expiry, attempt_reff_no, AttemptStatus};
+use crate::db::{histories, links, outcomes};
+use crate::domain::attempt::{attempt_expiry, attempt_reff_no, is_attempt_reff_no, AttemptStatus};
 use crate::domain::lang::Lang;
 use crate::domain::link::ComputedStatus;
 use crate::domain::method::offered_methods;
@@ -41,21 +41,51 @@ pub(super) async fn resolve_lang(session: &Session, asked: Option<&str>) -> Resu
     Ok(Lang::from_accept_language(accept))
 }
 
-fn attempt_key(slug: &str) -> String {
-    format!("attempt:{slug}")
-}
-
 pub(super) fn attempt_path(slug: &str, reff_no: &str) -> String {
     format!("/pay/{slug}/{reff_no}")
 }
 
+/// The payer's attempt on a link is remembered in a cookie of its own rather than in the
+/// session, so starting a payment writes the attempt and nothing else. The cookie carries
+/// only the attempt's reference, which grants no more than the attempt's URL already does: a
+/// forged one sends its holder to an attempt page they could open anyway, and only while
+/// that attempt is pending on this link.
+fn attempt_cookie(slug: &str) -> String {
+    format!("attempt-{slug}")
+}
+
+fn remember_attempt(state: &AppState, slug: &str, reff_no: &str, live_for_ms: i64) {
+    use tower_sessions::cookie::{time::Duration, Cookie, SameSite};
+    let cookie = Cookie::build((attempt_cookie(slug), reff_no))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.cookie_secure)
+        .max_age(Duration::milliseconds(live_for_ms.max(0)));
+    let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+    if let (Some(response), Ok(value)) = (response, cookie.to_string().parse()) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+async fn remembered_attempt(slug: &str) -> Option<String> {
+    use tower_sessions::cookie::Cookie;
+    let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
+    let name = attempt_cookie(slug);
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_string())
+        .filter(|reff_no| is_attempt_reff_no(reff_no))
+}
+
 /// The payer's attempt on this link that can still be paid, if any.
-async fn live_attempt(
-    state: &AppState,
-    session: &Session,
-    link: &PaymentLink,
-) -> Result<Option<String>, AppError> {
-    let Some(reff_no) = session.get::<String>(&attempt_key(&link.slug)).await? else {
+async fn live_attempt(state: &AppState, link: &PaymentLink) -> Result<Option<String>, AppError> {
+    let Some(reff_no) = remembered_attempt(&link.slug).await else {
         return Ok(None);
     };
     match histories::find_on_link(&state.db, link.id, &reff_no).await {
@@ -93,7 +123,7 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
     let read = state.payer_cache.link(&state.db, &slug).await?;
     let link = &read.link;
     // A payer coming back to the link continues the attempt they hold: never a second VA.
-    if let Some(reff_no) = live_attempt(&state, &session, link).await? {
+    if let Some(reff_no) = live_attempt(&state, link).await? {
         leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
     }
     let lang = resolve_lang(&session, lang.as_deref()).await?;
@@ -138,8 +168,13 @@ pub(super) struct StartPayment {
 pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppError> {
     let state = app_state()?;
     let session = session().await?;
-    let link = link_by_slug(&state, &input.slug).await?;
-    if let Some(reff_no) = live_attempt(&state, &session, &link).await? {
+    well_formed(&input.slug)?;
+    // The link as the payer page read it (at most the cache's ttl ago, and never before a
+    // change made on this instance): status, expiry and usage are checked again by the
+    // reservation itself, and the total and items cannot change.
+    let read = state.payer_cache.link(&state.db, &input.slug).await?;
+    let link = &read.link;
+    if let Some(reff_no) = live_attempt(&state, link).await? {
         leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
         return Ok(reff_no);
     }
@@ -197,75 +232,72 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
 
     let ip_address = client_ip(&state).await;
     admit_attempt(&state, ip_address.as_deref(), link.id, now, lang)?;
-    let mut reserved = None;
+    let expires_at = attempt_expiry(now, method.expiry_seconds, link.expired_at);
+    // Each draw fills in its reference and what was issued.
+    let unissued = histories::NewAttempt {
+        link_id: link.id,
+        reff_no: "",
+        method_code: &method.code,
+        method_name: &method.name,
+        value: "",
+        additional: None,
+        fee: method.fee_for(link.total_amount),
+        expires_at,
+        customer_name: customer.as_ref().map(|c| c.name.as_str()),
+        customer_email: customer.as_ref().map(|c| c.email.as_str()),
+        customer_phone: customer.as_ref().map(|c| c.phone.as_str()),
+        ip_address: ip_address.as_deref(),
+        now_ms: now,
+    };
+    // Issued first, then stored with its slot in one write. A value issued for a link that
+    // filled up meanwhile is never shown to anyone and lapses at the provider.
     for _ in 0..DRAW_TRIES {
         let reff_no = attempt_reff_no(now, rand::random::<u32>());
-        let attempt = histories::reserve(
-            &state.db,
-            histories::NewAttempt {
-                link_id: link.id,
-                reff_no: &reff_no,
-                method_code: &method.code,
-                method_name: &method.name,
-                fee: method.fee_for(link.total_amount),
-                expires_at: attempt_expiry(now, method.expiry_seconds, link.expired_at),
-                customer_name: customer.as_ref().map(|c| c.name.as_str()),
-                customer_email: customer.as_ref().map(|c| c.email.as_str()),
-                customer_phone: customer.as_ref().map(|c| c.phone.as_str()),
-                ip_address: ip_address.as_deref(),
-                now_ms: now,
-            },
-        )
-        .await;
-        match attempt {
-            Ok(Some(id)) => {
-                reserved = Some((id, reff_no));
-                break;
-            }
-            Ok(None) => return Err(AppError::Conflict(texts::FULL.get(lang).into())),
-            Err(AppError::Duplicate(_)) => continue,
-            Err(other) => return Err(other),
-        }
-    }
-    let (attempt_id, reff_no) =
-        reserved.ok_or_else(|| AppError::internal("no free attempt reference"))?;
-
-    let merchant_name = merchants::merchant_name_of_link(&state.db, link.id).await?;
-    let mut recorded = false;
-    for _ in 0..DRAW_TRIES {
         let issued = state
             .provider
             .issue(IssueRequest {
                 attempt_reff_no: &reff_no,
                 method,
                 amount: link.total_amount,
-                merchant_name: &merchant_name,
+                merchant_name: &read.merchant_name,
                 payer_phone: payer_phone.as_ref().map(PhoneNumber::as_str),
             })
             .await;
         let issued = match issued {
             Ok(issued) => issued,
             Err(error) => {
-                outcomes::mark_failed(&state.db, attempt_id, now, &state.settings.public_base_url)
-                    .await?;
+                // The merchant sees the failed attempt and gets its event.
+                let failed = histories::NewAttempt {
+                    reff_no: &reff_no,
+                    ..unissued
+                };
+                if let Some(id) = histories::reserve(&state.db, failed).await? {
+                    let base = &state.settings.public_base_url;
+                    outcomes::mark_failed(&state.db, id, now, base).await?;
+                }
                 return Err(error);
             }
         };
-        let additional = issued.additional.as_deref();
-        if histories::record_issued(&state.db, attempt_id, &issued.value, additional, now).await? {
-            recorded = true;
-            break;
+        let attempt = histories::NewAttempt {
+            reff_no: &reff_no,
+            value: &issued.value,
+            additional: issued.additional.as_deref(),
+            ..unissued
+        };
+        match histories::reserve(&state.db, attempt).await {
+            Ok(Some(_)) => {
+                remember_attempt(&state, &link.slug, &reff_no, expires_at - now);
+                leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
+                return Ok(reff_no);
+            }
+            Ok(None) => return Err(AppError::Conflict(texts::FULL.get(lang).into())),
+            Err(AppError::Duplicate(_)) => continue,
+            Err(other) => return Err(other),
         }
     }
-    if !recorded {
-        outcomes::mark_failed(&state.db, attempt_id, now, &state.settings.public_base_url).await?;
-        return Err(AppError::internal(
-            "could not issue unique payment instructions",
-        ));
-    }
-    session.insert(&attempt_key(&link.slug), &reff_no).await?;
-    leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
-    Ok(reff_no)
+    Err(AppError::internal(
+        "could not draw a free attempt reference and unique instructions",
+    ))
 }
 
 pub(super) fn unpayable_text(reason: Unpayable, lang: Lang) -> &'static str {
@@ -323,7 +355,6 @@ pub(super) async fn attempt_view(
     lang: Option<String>,
 ) -> Result<super::attempt::AttemptView, AppError> {
     use super::attempt::{AttemptView, ChannelSteps};
-    use crate::domain::attempt::is_attempt_reff_no;
     use crate::domain::instructions::{
         clearing_code, ewallet_steps, fill, qris_steps, va_instructions, va_note,
     };
@@ -334,7 +365,9 @@ pub(super) async fn attempt_view(
     }
     let state = app_state()?;
     let session = session().await?;
-    let link = link_by_slug(&state, &slug).await?;
+    well_formed(&slug)?;
+    let read = state.payer_cache.link(&state.db, &slug).await?;
+    let link = &read.link;
     let attempt = histories::find_on_link(&state.db, link.id, &reff_no).await?;
     let lang = resolve_lang(&session, lang.as_deref()).await?;
     let group = state
@@ -383,11 +416,11 @@ pub(super) async fn attempt_view(
     };
     Ok(AttemptView {
         status: attempt.status_computed(state.now_ms()),
-        merchant_name: merchants::merchant_name_of_link(&state.db, link.id).await?,
+        merchant_name: read.merchant_name.clone(),
         note: va_note(&attempt.method_code).map(|n| n.get(lang).to_string()),
-        slug: link.slug,
+        slug: link.slug.clone(),
         reff_no: attempt.reff_no,
-        title: link.title,
+        title: link.title.clone(),
         amount: attempt.amount,
         method_code: attempt.method_code,
         method_name: attempt.method_name,
@@ -398,7 +431,7 @@ pub(super) async fn attempt_view(
         expired_at: attempt.expired_at,
         instructions,
         payment_date: attempt.payment_date,
-        redirect_url: link.redirect_url,
+        redirect_url: link.redirect_url.clone(),
         is_sandbox: state.provider.is_sandbox(),
         lang,
     })
@@ -406,7 +439,7 @@ pub(super) async fn attempt_view(
 
 pub(super) async fn simulate(slug: String, reff_no: String) -> Result<(), AppError> {
     let state = app_state()?;
-    if !crate::domain::attempt::is_attempt_reff_no(&reff_no) {
+    if !is_attempt_reff_no(&reff_no) {
         return Err(AppError::NotFound);
     }
     let link = link_by_slug(&state, &slug).await?;
