@@ -180,7 +180,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
     }
     let lang = resolve_lang(&session, input.lang.as_deref()).await?;
     let now = state.now_ms();
-    if let Some(reason) = unpayable(&link, now) {
+    if let Some(reason) = unpayable(link, now) {
         return Err(AppError::Conflict(unpayable_text(reason, lang).into()));
     }
 
