@@ -30,6 +30,9 @@ use sqlx::sqlite::{
 use crate::config::{backend_of, Backend};
 use crate::error::AppError;
 
+/// Rows SQLite's driver may read ahead of the query consuming them.
+const ROW_BUFFER: usize = 4096;
+
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite(SqlitePool),
@@ -68,7 +71,11 @@ impl Db {
                     .pragma(
                         "wal_autocheckpoint",
                         (2 * checkpoint::TRUNCATE_FRAMES).to_string(),
-                    );
+                    )
+                    // The driver's thread hands rows to the query over a channel; with room
+                    // for thousands (an export reads 5,000 at a time) it reads on instead of
+                    // waiting on the consumer row by row.
+                    .row_buffer_size(ROW_BUFFER);
                 if let Some(parent) = options.get_filename().parent() {
                     std::fs::create_dir_all(parent).map_err(AppError::internal)?;
                 }
