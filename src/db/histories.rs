@@ -29,9 +29,9 @@ pub struct NewAttempt<'a> {
 }
 
 /// Stores a pending attempt, with its issued instructions, if the link is open, unexpired and
-/// has a free slot; `None` when it has not. One statement does the check and the insert (a
-/// payer's attempt is one write): SQLite runs it under its write
-/// lock, and on Postgres the link row is locked first, so concurrent payers cannot oversell.
+/// has a free slot; `None` when it has not. One statement does the check and the insert, so a
+/// payer's attempt is one write: SQLite runs it under its write lock, and on Postgres the
+/// link row is locked first, so concurrent payers cannot oversell.
 /// Paid slots are the link's `current_usage` (raised in the same transaction as each credit),
 /// so only live pending attempts are counted: not at all while the link's kept count of
 /// pending ones (migration 0011) leaves room, else through the (link, status, expiry) index.
