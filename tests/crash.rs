@@ -18,6 +18,16 @@ async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
+/// Waits (at most about five seconds) until the count `sql` selects is above zero.
+async fn until_any(pool: &SqlitePool, sql: &str) {
+    for _ in 0..2500 {
+        if scalar(pool, sql).await > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
 /// The id of the one merchant account the test signed up.
 async fn the_account(pool: &SqlitePool) -> String {
     sqlx::query_scalar("SELECT id FROM accounts")
@@ -63,17 +73,11 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     }
     // Kill as soon as the first attempt has its instructions: the rest are mid-flight, and
     // round 2 has something to pay however slow this machine is.
-    for _ in 0..2500 {
-        let issued = scalar(
-            &pool,
-            "SELECT COUNT(*) FROM payment_link_histories WHERE payment_method_value <> ''",
-        )
-        .await;
-        if issued > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    until_any(
+        &pool,
+        "SELECT COUNT(*) FROM payment_link_histories WHERE payment_method_value <> ''",
+    )
+    .await;
     server.kill();
     for task in payers {
         let _ = task.await;
@@ -106,17 +110,11 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
             let _ = bank_pays(&address, SECRET, &reff, &format!("BANK-{n}"), 100_000).await;
         }));
     }
-    for _ in 0..2500 {
-        let paid = scalar(
-            &pool,
-            "SELECT COUNT(*) FROM payment_link_histories WHERE status = 'paid'",
-        )
-        .await;
-        if paid > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    until_any(
+        &pool,
+        "SELECT COUNT(*) FROM payment_link_histories WHERE status = 'paid'",
+    )
+    .await;
     server.kill();
     for task in callbacks {
         let _ = task.await;
