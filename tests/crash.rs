@@ -1,7 +1,8 @@
 //! Crash safety with the real server: SIGKILL while payers start attempts, while payments
 //! are credited and while webhooks are in flight, on a real SQLite file. After a restart no
 //! row is half-written (usage matches payments, every payment has its events) and every
-//! event reaches the merchant. And SIGTERM lets the request in flight finish.
+//! event reaches the merchant. And SIGTERM lets the request in flight finish, and the
+//! server keeps its SQLite log copied and bounded.
 
 use std::process::Command;
 use std::time::Duration;
@@ -265,5 +266,44 @@ async fn the_server_copies_its_log_into_the_database_file_without_waiting_for_a_
     alone.close().await;
     server.kill();
     remove_sqlite_file(&copy);
+    remove_sqlite_file(&file);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_truncates_a_log_grown_past_its_mark_once_it_is_copied() {
+    let file = sqlite_file("checkpoint");
+    let database = format!("sqlite:{}", file.display());
+    let server = start(&database, free_port(), &[]).await;
+    let wal = std::path::PathBuf::from(format!("{}-wal", file.display()));
+    let wal_mb = || std::fs::metadata(&wal).map_or(0, |m| m.len()) / 1_000_000;
+
+    // 80 MB in one transaction: a log past the 64 MB mark. SQLite never shrinks the file by
+    // itself; only the server's checkpointer truncating it does.
+    let pool = SqlitePool::connect(&database).await.unwrap();
+    sqlx::query("CREATE TABLE filler (b BLOB)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80)
+         INSERT INTO filler SELECT randomblob(1000000) FROM n",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let grown = wal_mb();
+    assert!(grown >= 64, "the log grew to {grown} MB");
+    pool.close().await;
+
+    let mut size = grown;
+    for _ in 0..100 {
+        size = wal_mb();
+        if size == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(size, 0, "the {grown} MB log was truncated");
+    server.kill();
     remove_sqlite_file(&file);
 }
