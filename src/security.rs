@@ -59,12 +59,19 @@ pub async fn page_policy_layer(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// The nonce [`page_policy_layer`] drew for this request, if it is a page request.
+pub fn page_nonce(extensions: &http::Extensions) -> Option<Arc<str>> {
+    extensions
+        .get::<PageNonce>()
+        .map(|PageNonce(nonce)| nonce.clone())
+}
+
 /// Leptos context for a render: the nonce [`page_policy_layer`] drew for this request.
 pub fn provide_page_nonce() {
     use leptos::prelude::{provide_context, use_context};
-    let nonce = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
-    if let Some(PageNonce(nonce)) = nonce {
+    let nonce =
+        use_context::<http::request::Parts>().and_then(|parts| page_nonce(&parts.extensions));
+    if let Some(nonce) = nonce {
         provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }

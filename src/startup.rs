@@ -132,12 +132,13 @@ pub fn build_router(state: AppState) -> Router {
             secure,
         )),
     };
-    let router = router.layer(middleware::from_fn(crate::security::page_policy_layer));
     // Outside the session layer: a page served from memory touches no session store.
     let router = router.layer(middleware::from_fn_with_state(
         state.clone(),
         crate::ui::payer::page_cache::serve_from_memory,
     ));
+    // Outside the page memory too: every page, rendered or kept, gets its nonce and policy here.
+    let router = router.layer(middleware::from_fn(crate::security::page_policy_layer));
     crate::security::with_security_headers(router)
         // No request may hold a connection forever: a stuck one answers 408 after this.
         .layer(TimeoutLayer::with_status_code(

@@ -4,13 +4,13 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::lang::Lang;
 use crate::domain::slug::Slug;
-use crate::security::page_policy;
+use crate::security::page_nonce;
 use crate::state::AppState;
 
 /// A payer page is some 20 KB; the bound only guards memory.
@@ -45,29 +45,18 @@ impl PageKey {
     }
 }
 
-/// A rendered page with its nonce cut out: `parts` joined by a fresh nonce is the page again.
+/// A rendered page with its nonce cut out: `parts` joined by another nonce is the page again.
 pub struct RenderedPage {
     headers: HeaderMap,
     parts: Vec<String>,
 }
 
 impl RenderedPage {
-    /// The page of a successful render that carries its nonce in its policy and sets no cookie;
-    /// `None` for anything else.
-    fn of(headers: &HeaderMap, body: &[u8]) -> Option<RenderedPage> {
+    /// The page of a successful render with this nonce that sets no cookie; `None` otherwise.
+    fn of(headers: &HeaderMap, body: &[u8], nonce: &str) -> Option<RenderedPage> {
         if headers.contains_key(header::SET_COOKIE) {
             return None;
         }
-        let policy = headers
-            .get(header::CONTENT_SECURITY_POLICY)?
-            .to_str()
-            .ok()?;
-        let nonce = policy
-            .split("'nonce-")
-            .nth(1)?
-            .split('\'')
-            .next()
-            .filter(|n| !n.is_empty())?;
         let body = std::str::from_utf8(body).ok()?;
         let mut headers = headers.clone();
         headers.remove(header::CONTENT_SECURITY_POLICY);
@@ -78,15 +67,10 @@ impl RenderedPage {
         })
     }
 
-    fn respond(&self) -> Response {
-        let nonce = leptos::nonce::Nonce::new().to_string();
-        let mut response = Response::new(Body::from(self.parts.join(&nonce)));
+    /// The page with this request's nonce; the policy layer around sets the policy from it.
+    fn respond(&self, nonce: &str) -> Response {
+        let mut response = Response::new(Body::from(self.parts.join(nonce)));
         *response.headers_mut() = self.headers.clone();
-        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce)) {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_SECURITY_POLICY, policy);
-        }
         response
     }
 }
@@ -98,11 +82,11 @@ pub async fn serve_from_memory(
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(key) = PageKey::of(&request) else {
+    let (Some(key), Some(nonce)) = (PageKey::of(&request), page_nonce(request.extensions())) else {
         return next.run(request).await;
     };
     if let Some(page) = state.payer_cache.page(&key) {
-        return page.respond();
+        return page.respond(&nonce);
     }
     let generation = state.payer_cache.generation();
     let response = next.run(request).await;
@@ -117,7 +101,7 @@ pub async fn serve_from_memory(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    if let Some(page) = RenderedPage::of(&parts.headers, &body) {
+    if let Some(page) = RenderedPage::of(&parts.headers, &body, &nonce) {
         state.payer_cache.keep_page(key, page, generation);
     }
     Response::from_parts(parts, Body::from(body))
