@@ -19,7 +19,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The policy of an HTML page rendered with `nonce`. Styles may be inline (the usage bar's
 /// width); scripts may not, except the nonce-bearing ones Leptos writes for hydration.
-pub fn page_policy(nonce: &str) -> String {
+fn page_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
@@ -59,7 +59,7 @@ pub async fn page_policy_layer(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// The nonce [`page_policy_layer`] drew for this request, if it is a page request.
+/// The nonce [`page_policy_layer`] drew for this request (every GET and HEAD).
 pub fn page_nonce(extensions: &http::Extensions) -> Option<Arc<str>> {
     extensions
         .get::<PageNonce>()
