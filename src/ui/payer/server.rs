@@ -1,8 +1,11 @@
 //! Server side of the payer pages: language choice, the payer's live attempt (kept in a
 //! cookie), and starting a payment.
 
+use std::sync::Arc;
+
 use tower_sessions::Session;
 
+use super::cache::PayerLinkRead;
 use super::texts;
 use super::{OfferedMethod, PayerLink, Unpayable};
 use crate::db::{histories, links, outcomes};
@@ -107,6 +110,12 @@ async fn link_by_slug(state: &AppState, slug: &str) -> Result<PaymentLink, AppEr
     links::find_by_slug(&state.db, slug).await
 }
 
+/// The link and its merchant's name as the payer memory holds them (`super::cache`).
+async fn remembered_link(state: &AppState, slug: &str) -> Result<Arc<PayerLinkRead>, AppError> {
+    well_formed(slug)?;
+    state.payer_cache.link(&state.db, slug).await
+}
+
 fn unpayable(link: &PaymentLink, now_ms: i64) -> Option<Unpayable> {
     match link.status_computed(now_ms) {
         ComputedStatus::Open => None,
@@ -119,8 +128,7 @@ fn unpayable(link: &PaymentLink, now_ms: i64) -> Option<Unpayable> {
 pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<PayerLink, AppError> {
     let state = app_state()?;
     let session = session().await?;
-    well_formed(&slug)?;
-    let read = state.payer_cache.link(&state.db, &slug).await?;
+    let read = remembered_link(&state, &slug).await?;
     let link = &read.link;
     // A payer coming back to the link continues the attempt they hold: never a second VA.
     if let Some(reff_no) = live_attempt(&state, link).await? {
@@ -168,11 +176,10 @@ pub(super) struct StartPayment {
 pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppError> {
     let state = app_state()?;
     let session = session().await?;
-    well_formed(&input.slug)?;
     // The link as the payer page read it (at most the cache's ttl ago, and never before a
     // change made on this instance): status, expiry and usage are checked again by the
     // reservation itself, and the total and items cannot change.
-    let read = state.payer_cache.link(&state.db, &input.slug).await?;
+    let read = remembered_link(&state, &input.slug).await?;
     let link = &read.link;
     if let Some(reff_no) = live_attempt(&state, link).await? {
         leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
@@ -365,8 +372,7 @@ pub(super) async fn attempt_view(
     }
     let state = app_state()?;
     let session = session().await?;
-    well_formed(&slug)?;
-    let read = state.payer_cache.link(&state.db, &slug).await?;
+    let read = remembered_link(&state, &slug).await?;
     let link = &read.link;
     let attempt = histories::find_on_link(&state.db, link.id, &reff_no).await?;
     let lang = resolve_lang(&session, lang.as_deref()).await?;
