@@ -68,9 +68,8 @@ pub fn page_nonce(extensions: &http::Extensions) -> Option<Arc<str>> {
 
 /// Leptos context for a render: the nonce [`page_policy_layer`] drew for this request.
 pub fn provide_page_nonce() {
-    use leptos::prelude::{provide_context, use_context};
-    let nonce =
-        use_context::<http::request::Parts>().and_then(|parts| page_nonce(&parts.extensions));
+    use leptos::prelude::provide_context;
+    let nonce = crate::ui::context::with_request(|parts| page_nonce(&parts.extensions)).flatten();
     if let Some(nonce) = nonce {
         provide_context(leptos::nonce::Nonce::from_value(nonce));
     }

@@ -21,6 +21,12 @@ mod server {
     use crate::model::CurrentUser;
     use crate::state::{app_state, AppState};
 
+    /// Reads the request being answered in place (`leptos_axum::extract` copies all of its
+    /// parts for each look); `None` outside a request.
+    pub fn with_request<R>(read: impl FnOnce(&http::request::Parts) -> R) -> Option<R> {
+        leptos::reactive::owner::with_context::<http::request::Parts, _>(read)
+    }
+
     pub async fn session() -> Result<Session, AppError> {
         leptos_axum::extract::<Session>()
             .await
@@ -31,8 +37,8 @@ mod server {
     pub async fn signed_in() -> Result<(AppState, CurrentUser), AppError> {
         let state = app_state()?;
         // Server functions get the user the access guard already read; pages look it up.
-        let checked = leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned());
+        let checked =
+            with_request(|parts| parts.extensions.get::<CurrentUser>().cloned()).flatten();
         let user = match checked {
             Some(user) => user,
             None => require_user(&state.db, &session().await?).await?,

@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::model::PaymentLink;
 use crate::payments::IssueRequest;
 use crate::state::{app_state, AppState};
-use crate::ui::context::session;
+use crate::ui::context::{session, with_request};
 
 const LANG_KEY: &str = "payer_lang";
 /// Tries at drawing a random value that turned out taken: an attempt reference, or issued
@@ -37,11 +37,11 @@ pub(super) async fn resolve_lang(session: &Session, asked: Option<&str>) -> Resu
     if let Some(lang) = session.get::<Lang>(LANG_KEY).await? {
         return Ok(lang);
     }
-    let headers: http::HeaderMap = leptos_axum::extract().await.map_err(AppError::internal)?;
-    let accept = headers
-        .get(http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    Ok(Lang::from_accept_language(accept))
+    with_request(|parts| {
+        let accept = parts.headers.get(http::header::ACCEPT_LANGUAGE);
+        Lang::from_accept_language(accept.and_then(|v| v.to_str().ok()))
+    })
+    .ok_or_else(|| AppError::internal("no request to read the language from"))
 }
 
 pub(super) fn attempt_path(slug: &str, reff_no: &str) -> String {
@@ -71,24 +71,27 @@ fn remember_attempt(state: &AppState, slug: &str, reff_no: &str, live_for_ms: i6
     }
 }
 
-async fn remembered_attempt(slug: &str) -> Option<String> {
+fn remembered_attempt(slug: &str) -> Option<String> {
     use tower_sessions::cookie::Cookie;
-    let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
     let name = attempt_cookie(slug);
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == name)
-        .map(|cookie| cookie.value().to_string())
-        .filter(|reff_no| is_attempt_reff_no(reff_no))
+    with_request(|parts| {
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == name)
+            .map(|cookie| cookie.value().to_string())
+    })
+    .flatten()
+    .filter(|reff_no| is_attempt_reff_no(reff_no))
 }
 
 /// The payer's attempt on this link that can still be paid, if any.
 async fn live_attempt(state: &AppState, link: &PaymentLink) -> Result<Option<String>, AppError> {
-    let Some(reff_no) = remembered_attempt(&link.slug).await else {
+    let Some(reff_no) = remembered_attempt(&link.slug) else {
         return Ok(None);
     };
     match histories::find_on_link(&state.db, link.id, &reff_no).await {
@@ -237,7 +240,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
         return Err(AppError::Validation(errors));
     };
 
-    let ip_address = client_ip(&state).await;
+    let ip_address = client_ip(&state);
     admit_attempt(&state, ip_address.as_deref(), link.id, now, lang)?;
     let expires_at = attempt_expiry(now, method.expiry_seconds, link.expired_at);
     // Each draw fills in its reference and what was issued.
@@ -315,22 +318,26 @@ pub(super) fn unpayable_text(reason: Unpayable, lang: Lang) -> &'static str {
     }
 }
 
-/// The payer's address as the first proxy saw it (the first X-Forwarded-For hop), if any.
 /// The payer's address: the connection's peer, or with `TRUST_PROXY` the first address of
 /// `X-Forwarded-For` (which a client could otherwise forge to dodge the limits).
-async fn client_ip(state: &AppState) -> Option<String> {
-    if state.settings.trust_proxy {
-        let headers: http::HeaderMap = leptos_axum::extract().await.ok()?;
-        return headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|ip| ip.trim().chars().take(45).collect())
-            .filter(|ip: &String| !ip.is_empty());
-    }
-    let axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr> =
-        leptos_axum::extract().await.ok()?;
-    Some(peer.ip().to_string())
+fn client_ip(state: &AppState) -> Option<String> {
+    use axum::extract::ConnectInfo;
+    with_request(|parts| {
+        if state.settings.trust_proxy {
+            return parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|ip| ip.trim().chars().take(45).collect())
+                .filter(|ip: &String| !ip.is_empty());
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()?;
+        Some(peer.0.ip().to_string())
+    })
+    .flatten()
 }
 
 /// Refuses a new attempt when its address or its link has started too many lately: a bot
