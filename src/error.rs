@@ -25,6 +25,10 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The database gave up on the work because of other work at the same moment (a
+    /// deadlock or serialization failure that outlasted its retries): answered 503.
+    #[error("We are busy right now. Please try again in a moment.")]
+    Busy,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("Configuration error: {0}")]
@@ -73,6 +77,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
+            AppError::Busy => 503,
             AppError::Internal | AppError::Config(_) => 500,
             AppError::ServerFn(ServerFnErrorErr::Args(_))
             | AppError::ServerFn(ServerFnErrorErr::MissingArg(_))
@@ -110,6 +115,10 @@ mod server {
         fn from(error: sqlx::Error) -> Self {
             match error {
                 sqlx::Error::RowNotFound => AppError::NotFound,
+                other if crate::db::is_contention(&other) => {
+                    tracing::warn!(error = %other, "the database aborted contended work");
+                    AppError::Busy
+                }
                 other => AppError::internal(other),
             }
         }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::account::AccountStatus;
-use crate::domain::attempt::AttemptStatus;
+use crate::domain::attempt::{AttemptStatus, PaymentFlag};
 use crate::domain::items::LineItem;
 use crate::domain::link::{compute_status, is_expired, ComputedStatus, LinkStatus};
 use crate::domain::merchant::Role;
@@ -144,6 +144,8 @@ pub struct PaymentAttempt {
     pub ip_address: Option<String>,
     pub has_settle: bool,
     pub settle_at: Option<i64>,
+    /// Set when a credited payment needs the merchant's attention.
+    pub flag: Option<PaymentFlag>,
 }
 
 impl PaymentAttempt {

@@ -174,6 +174,7 @@ fn code_for(status: StatusCode) -> &'static str {
         409 => "conflict",
         422 => "validation_error",
         429 => "rate_limited",
+        503 => "service_unavailable",
         _ => "internal_error",
     }
 }

@@ -16,6 +16,10 @@ use crate::state::AppState;
 
 pub const HEADER: &str = "idempotency-key";
 const KEPT_MS: i64 = 24 * 3600 * 1000;
+/// A claim whose request never finished (the process died, or the request was cut off at the
+/// request timeout) is given up after this, so a retry can run: twice the request timeout,
+/// long after any live request with the key has ended.
+const IN_FLIGHT_LEASE_MS: i64 = 2 * crate::startup::REQUEST_TIMEOUT.as_millis() as i64;
 /// Request and response bodies larger than this are not kept (nor accepted).
 const MAX_BODY: usize = 1024 * 1024;
 
@@ -52,11 +56,14 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
     let now = state.now_ms();
     let claimed = idempotency::claim(
         &state.db,
-        caller.credential_id,
-        &key,
-        &request_hash,
-        now,
-        now - KEPT_MS,
+        idempotency::Claim {
+            credential_id: caller.credential_id,
+            key: &key,
+            request_hash: &request_hash,
+            now_ms: now,
+            finished_since: now - KEPT_MS,
+            in_flight_since: now - IN_FLIGHT_LEASE_MS,
+        },
     )
     .await;
     match claimed {

@@ -2,7 +2,7 @@
 //! while paid + live pending attempts stay below the link's max_usage.
 
 use crate::db::Db;
-use crate::domain::attempt::AttemptStatus;
+use crate::domain::attempt::{AttemptStatus, PaymentFlag};
 use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::PaymentAttempt;
@@ -53,8 +53,8 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppErr
                   WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > $11)
                   < l.max_usage END
         RETURNING id";
-    let reserved: Result<Option<(i64,)>, sqlx::Error> = async {
-        match db {
+    let reserved = crate::db::retry_contended(|| async {
+        let reserved: Result<Option<(i64,)>, sqlx::Error> = match db {
             Db::Sqlite(pool) => {
                 bind_reserve(sqlx::query_as(RESERVE), &new)
                     .fetch_optional(pool)
@@ -72,22 +72,25 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppErr
                 tx.commit().await?;
                 Ok(row)
             }
-        }
-    }
+        };
+        reserved.map_err(reserve_error)
+    })
     .await;
-    match reserved {
-        Ok(row) => Ok(row.map(|(id,)| id)),
+    reserved.map(|row| row.map(|(id,)| id))
+}
+
+fn reserve_error(error: sqlx::Error) -> AppError {
+    match error {
         // Two payers drew the same reference in the same millisecond, or the provider issued
         // a value a live attempt holds (a VA number): the caller draws again.
-        Err(e) if crate::db::is_unique_violation(&e, "reff_no") => Err(AppError::duplicate(
-            "reff_no",
-            "The attempt reference is taken.",
-        )),
-        Err(e) if is_live_value_taken(&e) => Err(AppError::duplicate(
+        e if crate::db::is_unique_violation(&e, "reff_no") => {
+            AppError::duplicate("reff_no", "The attempt reference is taken.")
+        }
+        e if is_live_value_taken(&e) => AppError::duplicate(
             "payment_method_value",
             "The issued instructions belong to another live attempt.",
-        )),
-        Err(e) => Err(e.into()),
+        ),
+        e => e.into(),
     }
 }
 
@@ -149,6 +152,7 @@ pub(crate) struct AttemptRow {
     ip_address: Option<String>,
     has_settle: bool,
     settle_at: Option<i64>,
+    flag: Option<String>,
 }
 
 impl TryFrom<AttemptRow> for PaymentAttempt {
@@ -178,6 +182,12 @@ impl TryFrom<AttemptRow> for PaymentAttempt {
             ip_address: row.ip_address,
             has_settle: row.has_settle,
             settle_at: row.settle_at,
+            flag: row
+                .flag
+                .as_deref()
+                .map(PaymentFlag::parse)
+                .transpose()
+                .map_err(AppError::internal)?,
         })
     }
 }
@@ -186,7 +196,7 @@ pub(crate) const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_
     payment_method_name, payment_method_value, payment_method_additional, amount, fee,
     net_amount, status, expired_at, payment_date, customer_name, customer_email, customer_phone,
     created_at, updated_at, payment_link_reff_no, processed_timestamp, ip_address, has_settle,
-    settle_at";
+    settle_at, flag";
 
 /// An attempt of the given link by its reference (the payer's view).
 pub async fn find_on_link(

@@ -16,34 +16,40 @@ pub enum Earlier {
     Different,
 }
 
-/// Claims the key for this request, or says what holds it. Rows older than `since` are
-/// expired and replaced.
-pub async fn claim(
-    db: &Db,
-    credential_id: i64,
-    key: &str,
-    request_hash: &str,
-    now_ms: i64,
-    since: i64,
-) -> Result<Earlier, AppError> {
+pub struct Claim<'a> {
+    pub credential_id: i64,
+    pub key: &'a str,
+    pub request_hash: &'a str,
+    pub now_ms: i64,
+    /// Finished responses stored before this are forgotten.
+    pub finished_since: i64,
+    /// Claims still unfinished from before this are abandoned (their request died).
+    pub in_flight_since: i64,
+}
+
+/// Claims the key for this request, or says what holds it. Expired rows (finished ones past
+/// their keeping, unfinished ones past their lease) are replaced.
+pub async fn claim(db: &Db, claim: Claim<'_>) -> Result<Earlier, AppError> {
     let row: Option<(String, Option<i64>, Option<String>)> = on_db!(db, pool => async {
         sqlx::query(
             "DELETE FROM api_idempotency_keys
-             WHERE credential_id = $1 AND idempotency_key = $2 AND created_at < $3",
+             WHERE credential_id = $1 AND idempotency_key = $2
+               AND (created_at < $3 OR (status_code IS NULL AND created_at < $4))",
         )
-        .bind(credential_id)
-        .bind(key)
-        .bind(since)
+        .bind(claim.credential_id)
+        .bind(claim.key)
+        .bind(claim.finished_since)
+        .bind(claim.in_flight_since)
         .execute(pool)
         .await?;
         let claimed = sqlx::query(
             "INSERT INTO api_idempotency_keys (credential_id, idempotency_key, request_hash, created_at)
              VALUES ($1, $2, $3, $4) ON CONFLICT (credential_id, idempotency_key) DO NOTHING",
         )
-        .bind(credential_id)
-        .bind(key)
-        .bind(request_hash)
-        .bind(now_ms)
+        .bind(claim.credential_id)
+        .bind(claim.key)
+        .bind(claim.request_hash)
+        .bind(claim.now_ms)
         .execute(pool)
         .await?
         .rows_affected();
@@ -54,12 +60,13 @@ pub async fn claim(
             "SELECT request_hash, status_code, response_body FROM api_idempotency_keys
              WHERE credential_id = $1 AND idempotency_key = $2",
         )
-        .bind(credential_id)
-        .bind(key)
+        .bind(claim.credential_id)
+        .bind(claim.key)
         .fetch_optional(pool)
         .await
     }
     .await)?;
+    let request_hash = claim.request_hash;
     Ok(match row {
         None => Earlier::None,
         Some((hash, _, _)) if hash != request_hash => Earlier::Different,

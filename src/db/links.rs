@@ -489,31 +489,46 @@ pub async fn update_settings(
         .as_ref()
         .map(|codes| serde_json::to_string(codes).expect("a list of strings serialises"));
     let metadata = serde_json::Value::Object(settings.optional_metadata.clone()).to_string();
-    let changed = on_db!(db, pool => {
-        sqlx::query(
-            "UPDATE payment_links SET whitelisted_payment_method = $1, max_usage = $2,
-                expired_at = $3, required_customer_detail = $4, redirect_url = $5,
-                optional_metadata = $6, updated_at = $7
-             WHERE merchant_id = $8 AND account_id = $9 AND id = $10
-               AND current_usage + (SELECT COUNT(*) FROM payment_link_histories h
-                    WHERE h.payment_link_id = payment_links.id
-                      AND h.status = 'pending' AND h.expired_at > $7)
-                   <= $2",
-        )
-        .bind(&whitelist)
-        .bind(settings.max_usage)
-        .bind(settings.expired_at)
-        .bind(settings.required_customer_detail)
-        .bind(&settings.redirect_url)
-        .bind(&metadata)
-        .bind(now_ms)
-        .bind(key.merchant_id)
-        .bind(key.account_id)
-        .bind(key.link_id)
-        .execute(pool)
-        .await?
-        .rows_affected()
-    });
+    let update = "UPDATE payment_links SET whitelisted_payment_method = $1, max_usage = $2,
+            expired_at = $3, required_customer_detail = $4, redirect_url = $5,
+            optional_metadata = $6, updated_at = $7
+         WHERE merchant_id = $8 AND account_id = $9 AND id = $10
+           AND current_usage + (SELECT COUNT(*) FROM payment_link_histories h
+                WHERE h.payment_link_id = payment_links.id
+                  AND h.status = 'pending' AND h.expired_at > $7)
+               <= $2";
+    // On Postgres the link row is locked before the count: a reservation committing meanwhile
+    // would otherwise be missed by the count (the UPDATE re-checks only the row it waited
+    // for), and the new limit could fall below paid + pending.
+    let changed = crate::db::retry_contended(|| async {
+        on_db!(db, pool => async {
+            let mut tx = pool.begin().await?;
+            if db.locks_rows() {
+                sqlx::query("SELECT id FROM payment_links WHERE id = $1 FOR UPDATE")
+                    .bind(key.link_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let changed = sqlx::query(update)
+                .bind(&whitelist)
+                .bind(settings.max_usage)
+                .bind(settings.expired_at)
+                .bind(settings.required_customer_detail)
+                .bind(&settings.redirect_url)
+                .bind(&metadata)
+                .bind(now_ms)
+                .bind(key.merchant_id)
+                .bind(key.account_id)
+                .bind(key.link_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok::<_, AppError>(changed)
+        }
+        .await)
+    })
+    .await?;
     if changed == 0 {
         // Either the link is not this merchant's, or usage overtook the new limit meanwhile.
         find(db, key.merchant_id, key.account_id, key.link_id).await?;

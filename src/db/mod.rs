@@ -115,6 +115,12 @@ impl Db {
         Ok(())
     }
 
+    /// Postgres writers lock rows and must take them in one order; SQLite runs one writer at
+    /// a time and has no row locks (nor `FOR UPDATE`).
+    pub fn locks_rows(&self) -> bool {
+        matches!(self, Db::Postgres(_))
+    }
+
     pub async fn close(&self) {
         on_db!(self, pool => pool.close().await)
     }
@@ -127,6 +133,58 @@ pub fn is_unique_violation(error: &sqlx::Error, hint: &str) -> bool {
         sqlx::Error::Database(db) => db.is_unique_violation() && db.message().contains(hint),
         _ => false,
     }
+}
+
+/// True when the database aborted the statement because of concurrent work rather than
+/// anything in it: a Postgres deadlock or serialization failure, or SQLite still busy after
+/// its busy timeout. Running the whole transaction again is the cure.
+pub fn is_contention(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = error else {
+        return false;
+    };
+    matches!(
+        db.code().as_deref(),
+        // Postgres: deadlock_detected, serialization_failure. SQLite: BUSY and its extended
+        // codes (BUSY_RECOVERY, BUSY_SNAPSHOT, BUSY_TIMEOUT).
+        Some("40P01" | "40001" | "5" | "261" | "517" | "773")
+    )
+}
+
+/// How many times a transaction the database aborted for contention is run in all.
+const CONTENTION_TRIES: u32 = 5;
+
+/// Runs `work` (one whole transaction, safe to run again because an aborted transaction left
+/// nothing behind) until it is not aborted for contention, up to [`CONTENTION_TRIES`] times,
+/// with a short random pause between tries so the two sides do not collide again.
+pub async fn retry_contended<T, F, Fut>(mut work: F) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let mut tries = 1;
+    loop {
+        match work().await {
+            Err(AppError::Busy) if tries < CONTENTION_TRIES => {
+                let pause_ms =
+                    rand::Rng::gen_range(&mut rand::thread_rng(), 1..=10u64) * u64::from(tries);
+                tokio::time::sleep(Duration::from_millis(pause_ms)).await;
+                tries += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// The statement that locks the rows of the links whose attempts match `attempts_where` (its
+/// parameters bound by the caller), in id order; run on Postgres only ([`Db::locks_rows`]). Every transaction that changes attempts
+/// takes its locks in one order (link rows, then attempt rows, then the totals buckets their
+/// triggers write), so no two of them can wait on each other in a cycle.
+pub(crate) fn lock_links_sql(attempts_where: &str) -> String {
+    format!(
+        "SELECT id FROM payment_links WHERE id IN
+             (SELECT payment_link_id FROM payment_link_histories WHERE {attempts_where})
+         ORDER BY id FOR UPDATE"
+    )
 }
 
 /// A case-insensitive "contains" pattern for `LOWER(col) LIKE $n ESCAPE '\\'`, with the

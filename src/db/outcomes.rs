@@ -3,6 +3,7 @@
 
 use crate::db::histories::{AttemptRow, ATTEMPT_COLUMNS};
 use crate::db::Db;
+use crate::domain::attempt::PaymentFlag;
 use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::PaymentAttempt;
@@ -29,8 +30,19 @@ pub struct PaidNotice<'a> {
 
 /// Marks a live pending attempt paid, counts it on its link and writes its events, in one
 /// transaction. A provider transaction id credits at most one attempt, once: the status
-/// guard and the UNIQUE column make repeated or concurrent notices no-ops.
+/// guard and the UNIQUE column make repeated or concurrent notices no-ops. Money that arrived
+/// is always recorded: a payment that takes its link past the usage cap (possible only when
+/// clocks disagree about an attempt's expiry) is credited and flagged `over_cap`.
 pub async fn credit(db: &Db, notice: PaidNotice<'_>) -> Result<Credit, AppError> {
+    if crate::db::retry_contended(|| credit_once(db, &notice)).await? {
+        return Ok(Credit::Credited);
+    }
+    why_not_credited(db, &notice).await
+}
+
+/// One try of [`credit`]: true when this notice credited the attempt.
+async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError> {
+    let lock_link = crate::db::lock_links_sql("reff_no = $1");
     let pay_attempt = format!(
         "UPDATE payment_link_histories
          SET status = 'paid', payment_date = $1, processed_timestamp = $1,
@@ -44,8 +56,14 @@ pub async fn credit(db: &Db, notice: PaidNotice<'_>) -> Result<Credit, AppError>
          WHERE id = $2 RETURNING {LINK_SNAPSHOT_COLUMNS}"
     );
     let now = notice.now_ms;
-    let credited: bool = on_db!(db, pool => async {
+    on_db!(db, pool => async {
         let mut tx = pool.begin().await?;
+        if db.locks_rows() {
+            sqlx::query(&lock_link)
+                .bind(notice.attempt_reff_no)
+                .execute(&mut *tx)
+                .await?;
+        }
         let row: Option<AttemptRow> = sqlx::query_as(&pay_attempt)
             .bind(now)
             .bind(notice.provider_transaction_id)
@@ -57,12 +75,21 @@ pub async fn credit(db: &Db, notice: PaidNotice<'_>) -> Result<Credit, AppError>
         let Some(row) = row else {
             return Ok::<_, AppError>(false);
         };
-        let attempt = PaymentAttempt::try_from(row)?;
+        let mut attempt = PaymentAttempt::try_from(row)?;
         let link: LinkSnapshot = sqlx::query_as(&count_on_link)
             .bind(now)
             .bind(attempt.payment_link_id)
             .fetch_one(&mut *tx)
             .await?;
+        if link.current_usage > link.max_usage {
+            sqlx::query("UPDATE payment_link_histories SET flag = $1 WHERE id = $2")
+                .bind(PaymentFlag::OverCap.as_str())
+                .bind(attempt.id)
+                .execute(&mut *tx)
+                .await?;
+            attempt.flag = Some(PaymentFlag::OverCap);
+            tracing::warn!(attempt = %attempt.reff_no, "payment credited past its link's usage cap");
+        }
         write_events!(tx, link.merchant_id, now, |_settings| {
             events::on_paid(&Subject {
                 attempt: &attempt,
@@ -74,11 +101,7 @@ pub async fn credit(db: &Db, notice: PaidNotice<'_>) -> Result<Credit, AppError>
         tx.commit().await?;
         Ok(true)
     }
-    .await)?;
-    if credited {
-        return Ok(Credit::Credited);
-    }
-    why_not_credited(db, &notice).await
+    .await)
 }
 
 fn credit_error(error: sqlx::Error) -> AppError {
@@ -132,9 +155,14 @@ pub async fn mark_failed(
         "UPDATE payment_link_histories SET status = 'failed', updated_at = $1
          WHERE id = $2 AND status = 'pending' RETURNING {ATTEMPT_COLUMNS}"
     );
+    let lock_link = crate::db::lock_links_sql("id = $1");
     let read_link = format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1");
-    on_db!(db, pool => async {
+    crate::db::retry_contended(|| async {
+        on_db!(db, pool => async {
         let mut tx = pool.begin().await?;
+        if db.locks_rows() {
+            sqlx::query(&lock_link).bind(attempt_id).execute(&mut *tx).await?;
+        }
         let row: Option<AttemptRow> = sqlx::query_as(&fail)
             .bind(now_ms)
             .bind(attempt_id)
@@ -159,19 +187,21 @@ pub async fn mark_failed(
         Ok::<_, AppError>(())
     }
     .await)
+    })
+    .await
 }
 
 /// Pending attempts past their expiry become `expired` (which frees their slots), with their
 /// events. Returns how many.
 pub async fn expire_due(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u64, AppError> {
-    let expire = format!(
-        "UPDATE payment_link_histories SET status = 'expired', updated_at = $1
-         WHERE status = 'pending' AND expired_at <= $1 RETURNING {ATTEMPT_COLUMNS}"
-    );
-    end_attempts(db, &expire, now_ms, public_base_url, |subject, settings| {
-        events::on_expired(subject, settings.inquiry_url.is_some())
-    })
-    .await
+    let ending = Ending {
+        status: "expired",
+        due: "status = 'pending' AND expired_at <= $1",
+        make_events: |subject, settings| {
+            events::on_expired(subject, settings.inquiry_url.is_some())
+        },
+    };
+    end_attempts(db, &ending, now_ms, public_base_url).await
 }
 
 /// How long an attempt may wait for its payment instructions before it counts as abandoned.
@@ -180,31 +210,56 @@ pub const UNISSUED_AFTER_MS: i64 = 2 * 60 * 1000;
 /// Attempts reserved but never given instructions (the process died between the two steps)
 /// become `failed`, freeing their slots, with their events. Returns how many.
 pub async fn fail_unissued(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u64, AppError> {
-    let fail = format!(
-        "UPDATE payment_link_histories SET status = 'failed', updated_at = $1
-         WHERE status = 'pending' AND payment_method_value = '' AND created_at <= $1 - {UNISSUED_AFTER_MS}
-         RETURNING {ATTEMPT_COLUMNS}"
+    let due = format!(
+        "status = 'pending' AND payment_method_value = '' AND created_at <= $1 - {UNISSUED_AFTER_MS}"
     );
-    end_attempts(db, &fail, now_ms, public_base_url, |subject, _| {
-        events::on_failed(subject)
-    })
-    .await
+    let ending = Ending {
+        status: "failed",
+        due: &due,
+        make_events: |subject, _| events::on_failed(subject),
+    };
+    end_attempts(db, &ending, now_ms, public_base_url).await
 }
 
-/// Runs `sql` (an UPDATE … RETURNING attempts, `$1` = now) and writes each changed attempt's
-/// events, all in one transaction. Concurrent runs change each attempt once: the status
-/// guard is checked again on rows another run changed first.
+/// A batch end of attempts: which ones (`due`, with `$1` = now), the status they take and the
+/// events each causes.
+struct Ending<'a> {
+    status: &'static str,
+    due: &'a str,
+    make_events: fn(&Subject<'_>, &crate::db::webhooks::SettingsRow) -> Vec<events::NewEvent>,
+}
+
+/// Ends the due attempts and writes each one's events, all in one transaction (tried again if
+/// the database aborts it for contention). Concurrent runs change each attempt once: the
+/// status guard is checked again on rows another run changed first.
 async fn end_attempts(
     db: &Db,
-    sql: &str,
+    ending: &Ending<'_>,
     now_ms: i64,
     public_base_url: &str,
-    make_events: fn(&Subject<'_>, &crate::db::webhooks::SettingsRow) -> Vec<events::NewEvent>,
 ) -> Result<u64, AppError> {
+    crate::db::retry_contended(|| end_attempts_once(db, ending, now_ms, public_base_url)).await
+}
+
+async fn end_attempts_once(
+    db: &Db,
+    ending: &Ending<'_>,
+    now_ms: i64,
+    public_base_url: &str,
+) -> Result<u64, AppError> {
+    let lock_links = crate::db::lock_links_sql(ending.due);
+    let end = format!(
+        "UPDATE payment_link_histories SET status = '{}', updated_at = $1
+         WHERE {} RETURNING {ATTEMPT_COLUMNS}",
+        ending.status, ending.due
+    );
     let read_link = format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1");
     on_db!(db, pool => async {
         let mut tx = pool.begin().await?;
-        let rows: Vec<AttemptRow> = sqlx::query_as(sql).bind(now_ms).fetch_all(&mut *tx).await?;
+        if db.locks_rows() {
+            sqlx::query(&lock_links).bind(now_ms).execute(&mut *tx).await?;
+        }
+        let rows: Vec<AttemptRow> = sqlx::query_as(&end).bind(now_ms).fetch_all(&mut *tx).await?;
         let changed = rows.len() as u64;
         for row in rows {
             let attempt = PaymentAttempt::try_from(row)?;
@@ -213,7 +268,7 @@ async fn end_attempts(
                 .fetch_one(&mut *tx)
                 .await?;
             write_events!(tx, link.merchant_id, now_ms, |settings| {
-                make_events(
+                (ending.make_events)(
                     &Subject {
                         attempt: &attempt,
                         link: &link,

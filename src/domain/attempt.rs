@@ -42,6 +42,42 @@ impl AttemptStatus {
     }
 }
 
+/// Something about a credited payment the merchant should look at. The money is recorded
+/// either way: verified money is never refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentFlag {
+    /// Paid although its link had already used up its `max_usage`.
+    OverCap,
+}
+
+impl PaymentFlag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentFlag::OverCap => "over_cap",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<PaymentFlag, String> {
+        match s {
+            "over_cap" => Ok(PaymentFlag::OverCap),
+            other => Err(format!("Unknown payment flag: {other}.")),
+        }
+    }
+
+    /// What the merchant is told, in English and Bahasa Indonesia.
+    pub fn describe(self, lang: super::lang::Lang) -> &'static str {
+        match (self, lang) {
+            (PaymentFlag::OverCap, super::lang::Lang::En) => {
+                "Paid after the link had reached its usage limit. The money is recorded; refund or keep it."
+            }
+            (PaymentFlag::OverCap, super::lang::Lang::Id) => {
+                "Dibayar setelah tautan mencapai batas penggunaan. Dana tetap tercatat; kembalikan atau simpan."
+            }
+        }
+    }
+}
+
 /// When a new attempt's instructions stop working: the method's window, but never after the
 /// link itself expires.
 pub fn attempt_expiry(

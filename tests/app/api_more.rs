@@ -257,6 +257,56 @@ async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body() 
 }
 
 #[tokio::test]
+async fn an_idempotency_key_left_unfinished_by_a_crash_is_free_again_after_its_lease() {
+    use sha2::Digest;
+    let app = spawn_app().await;
+    let mut client = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;
+    let body = new_link("IDEM-CRASH");
+    // What a create killed mid-flight leaves: the key claimed for this very request, no answer.
+    let mut hash = sha2::Sha256::new();
+    hash.update(client.links_path().as_bytes());
+    hash.update([0]);
+    hash.update(serde_json::to_vec(&body).unwrap());
+    let credential = app
+        .scalar(&format!(
+            "SELECT id FROM api_credentials WHERE api_key = '{}'",
+            client.api_key
+        ))
+        .await;
+    app.execute(&format!(
+        "INSERT INTO api_idempotency_keys (credential_id, idempotency_key, request_hash, created_at)
+         VALUES ({credential}, 'order-9', '{}', {})",
+        hex::encode(hash.finalize()),
+        app.state.now_ms()
+    ))
+    .await;
+    let post = |client: &ApiClient| {
+        client
+            .call(reqwest::Method::POST, &client.links_path())
+            .header("Idempotency-Key", "order-9")
+            .json(&body)
+            .send()
+    };
+    let during_lease = post(&client).await.unwrap();
+    assert_eq!(
+        during_lease.status(),
+        StatusCode::CONFLICT,
+        "a live request may hold it"
+    );
+    assert_eq!(app.count("payment_links").await, 0);
+
+    // Past twice the request timeout no request can still hold it: the retry runs, once.
+    app.clock.advance_ms(61_000);
+    client.refresh_token(&app).await;
+    let retried = post(&client).await.unwrap();
+    assert_eq!(retried.status(), StatusCode::OK);
+    let replayed = post(&client).await.unwrap();
+    assert_eq!(replayed.status(), StatusCode::OK);
+    assert_eq!(replayed.headers()["idempotent-replayed"], "true");
+    assert_eq!(app.count("payment_links").await, 1);
+}
+
+#[tokio::test]
 async fn each_credential_is_rate_limited_with_retry_after() {
     let app = crate::helpers::spawn_app_with(|s| s.api_rate_limit_per_minute = 3).await;
     let client = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;

@@ -179,6 +179,26 @@ pub async fn bank_pays(
     transaction_id: &str,
     amount: i64,
 ) -> reqwest::Result<reqwest::Response> {
+    bank_pays_with(
+        &Client::new(),
+        address,
+        secret,
+        reff,
+        transaction_id,
+        amount,
+    )
+    .await
+}
+
+/// [`bank_pays`] through a client kept across calls (a load test would run out of ports).
+pub async fn bank_pays_with(
+    client: &Client,
+    address: &str,
+    secret: &str,
+    reff: &str,
+    transaction_id: &str,
+    amount: i64,
+) -> reqwest::Result<reqwest::Response> {
     use paylinks::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
     let body = serde_json::to_vec(&PaymentNotice {
         transaction_id: transaction_id.into(),
@@ -186,7 +206,7 @@ pub async fn bank_pays(
         amount,
     })
     .unwrap();
-    Client::new()
+    client
         .post(format!("{address}{CALLBACK_PATH}"))
         .header(SIGNATURE_HEADER, sign(secret, &body))
         .body(body)

@@ -100,6 +100,11 @@ fn Detail(
                 {data.status.as_str()}
             </span>
         </div>
+        {a.flag.map(|flag| view! {
+            <p class="alert alert-warning" role="status" data-testid="payment-flag">
+                {flag.describe(crate::domain::lang::Lang::En)}
+            </p>
+        })}
         <section class="card">
             <dl class="fields">
                 <dt>"Link"</dt>
