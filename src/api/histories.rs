@@ -173,6 +173,9 @@ fn filter_from(query: &HashMap<String, String>, now_ms: i64) -> Result<HistoryFi
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(default)
     };
+    let page = crate::domain::paging::parse_page(Some(number("page", 1)))
+        .map_err(|m| errors.add("page", m))
+        .unwrap_or(1);
     errors.into_result(HistoryFilter {
         reff_no: text("reff_no"),
         status,
@@ -190,7 +193,7 @@ fn filter_from(query: &HashMap<String, String>, now_ms: i64) -> Result<HistoryFi
         created_since: wib_day_start(wib_day_number(now_ms - RETENTION_MS)),
         sort,
         descending,
-        page: number("page", 1),
+        page,
         per_page: number("per_page", 25),
         ..HistoryFilter::default()
     })

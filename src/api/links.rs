@@ -24,8 +24,8 @@ pub struct PageQuery {
 }
 
 impl PageQuery {
-    pub fn page(&self) -> i64 {
-        self.page.unwrap_or(1).max(1)
+    pub fn page(&self) -> Result<i64, AppError> {
+        crate::domain::paging::parse_page(self.page).map_err(|m| AppError::field("page", m))
     }
 
     pub fn per_page(&self) -> i64 {
@@ -91,7 +91,7 @@ pub async fn list(
     let filter = LinkFilter {
         search: None,
         status: None,
-        page: query.page(),
+        page: query.page()?,
         per_page: query.per_page(),
     };
     let page = links::list_full(

@@ -420,7 +420,7 @@ pub async fn search(
         rows.push(format!(" ORDER BY {} {direction}, id {direction} LIMIT ", filter.sort.column()))
             .push_bind(per_page)
             .push(" OFFSET ")
-            .push_bind((page - 1) * per_page);
+            .push_bind(crate::domain::paging::offset(page, per_page));
         rows.build_query_as().fetch_all(pool).await?
     });
     Ok(crate::model::Page {

@@ -229,7 +229,7 @@ pub async fn list(
             .bind(now_ms)
             .bind(&pattern)
             .bind(per_page)
-            .bind((page - 1) * per_page)
+            .bind(crate::domain::paging::offset(page, per_page))
             .fetch_all(pool)
             .await?;
         (total, rows)

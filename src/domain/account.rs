@@ -27,14 +27,7 @@ pub const MAX_ACCOUNT_NAME_LEN: usize = 100;
 
 /// Trimmed, 1–100 characters; errors belong to the form field "name".
 pub fn parse_account_name(s: &str) -> Result<String, String> {
-    let name = s.trim();
-    if name.is_empty() {
-        return Err("Name is required.".to_string());
-    }
-    if name.chars().count() > MAX_ACCOUNT_NAME_LEN {
-        return Err("Name must be at most 100 characters.".to_string());
-    }
-    Ok(name.to_string())
+    super::text::required_line(s, "Name", MAX_ACCOUNT_NAME_LEN)
 }
 
 #[cfg(test)]

@@ -41,14 +41,7 @@ impl ItemInput {
 }
 
 fn check_name(name: &str) -> Result<String, String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err("Item name is required.".to_string());
-    }
-    if name.chars().count() > MAX_ITEM_NAME_LEN {
-        return Err("Item name must be at most 255 characters.".to_string());
-    }
-    Ok(name.to_string())
+    super::text::required_line(name, "Item name", MAX_ITEM_NAME_LEN)
 }
 
 const QUANTITY_RANGE: &str = "Quantity must be between 1 and 1,000,000.";

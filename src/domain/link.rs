@@ -102,26 +102,12 @@ pub const MAX_METADATA_BYTES: usize = 16 * 1024;
 
 /// Trimmed, 1–255 chars (counted as chars, not bytes).
 pub fn parse_title(s: &str) -> Result<String, String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err("Title is required.".to_string());
-    }
-    if t.chars().count() > MAX_TITLE_LEN {
-        return Err("Title must be at most 255 characters.".to_string());
-    }
-    Ok(t.to_string())
+    super::text::required_line(s, "Title", MAX_TITLE_LEN)
 }
 
 /// Trimmed; empty means no description.
 pub fn parse_description(s: &str) -> Result<Option<String>, String> {
-    let d = s.trim();
-    if d.is_empty() {
-        return Ok(None);
-    }
-    if d.chars().count() > MAX_DESCRIPTION_LEN {
-        return Err("Description must be at most 2,000 characters.".to_string());
-    }
-    Ok(Some(d.to_string()))
+    super::text::optional_lines(s, "Description", MAX_DESCRIPTION_LEN)
 }
 
 const MAX_USAGE_RANGE: &str = "Max usage must be between 1 and 1,000,000.";

@@ -48,14 +48,7 @@ impl fmt::Display for Email {
 
 /// Trimmed, 1–100 characters.
 pub fn parse_merchant_name(s: &str) -> Result<String, String> {
-    let name = s.trim();
-    if name.is_empty() {
-        return Err("Merchant name is required.".to_string());
-    }
-    if name.chars().count() > MAX_MERCHANT_NAME_LEN {
-        return Err("Merchant name must be at most 100 characters.".to_string());
-    }
-    Ok(name.to_string())
+    super::text::required_line(s, "Merchant name", MAX_MERCHANT_NAME_LEN)
 }
 
 /// 10..=256 characters, counted as chars. Not trimmed: spaces may be part of a passphrase.

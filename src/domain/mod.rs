@@ -12,9 +12,11 @@ pub mod link;
 pub mod merchant;
 pub mod method;
 pub mod money;
+pub mod paging;
 pub mod phone;
 pub mod reff;
 pub mod slug;
+pub mod text;
 pub mod time;
 pub mod webhook;
 

@@ -145,6 +145,10 @@ const NAME_TOO_LONG: Text = Text::new(
     "Nama maksimal 100 karakter.",
     "Name must be at most 100 characters.",
 );
+const NAME_CONTROL: Text = Text::new(
+    "Nama tidak boleh berisi karakter kontrol.",
+    "Name must not contain control characters.",
+);
 const EMAIL_REQUIRED: Text = Text::new("Email wajib diisi.", "Email is required.");
 const EMAIL_TOO_LONG: Text = Text::new(
     "Email maksimal 254 karakter.",
@@ -202,7 +206,9 @@ impl CustomerInput {
 
 fn parse_name(raw: &str) -> Result<String, Text> {
     let name = raw.trim();
-    if name.is_empty() {
+    if name.chars().any(char::is_control) {
+        Err(NAME_CONTROL)
+    } else if name.is_empty() {
         Err(NAME_REQUIRED)
     } else if name.chars().count() > MAX_NAME_LEN {
         Err(NAME_TOO_LONG)
@@ -226,7 +232,7 @@ fn parse_email(raw: &str) -> Result<String, Text> {
     };
     let valid = !local.is_empty()
         && !domain.contains('@')
-        && !email.chars().any(char::is_whitespace)
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')

@@ -44,7 +44,8 @@ pub async fn list_links(
     let filter = LinkFilter {
         search: Some(search),
         status,
-        page,
+        page: crate::domain::paging::parse_page(Some(page))
+            .map_err(|m| AppError::field("page", m))?,
         per_page: LINKS_PER_PAGE,
     };
     let found = links::list(&state.db, user.merchant_id, &account.id, &filter, now).await?;
