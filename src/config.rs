@@ -45,9 +45,12 @@ pub struct Settings {
     pub payer_attempts_per_ip: u32,
     /// New payment attempts one link accepts per minute.
     pub payer_attempts_per_link: u32,
-    /// Take the payer's address from `X-Forwarded-For` (behind a proxy that sets it) rather
-    /// than from the connection.
-    pub trust_proxy: bool,
+    /// How many proxies of ours stand in front and append to `X-Forwarded-For` (0: the
+    /// connection's peer is the client). See [`crate::client_addr`].
+    pub trusted_proxy_hops: usize,
+    /// How long a client may take to send a request's headers (and an idle connection is
+    /// kept); see [`crate::serve::HEADER_READ_TIMEOUT`].
+    pub header_read_timeout: std::time::Duration,
     /// How often each instance looks for due background work (expiry, settlement, purges).
     pub job_interval: std::time::Duration,
 }
@@ -104,7 +107,20 @@ impl Settings {
             webhook_claim_lease_ms: i64::from(positive("WEBHOOK_LEASE_SECONDS", 60)?) * 1000,
             payer_attempts_per_ip: positive("PAYER_ATTEMPTS_PER_IP", 30)?,
             payer_attempts_per_link: positive("PAYER_ATTEMPTS_PER_LINK", 120)?,
-            trust_proxy: flag("TRUST_PROXY", false)?,
+            trusted_proxy_hops: match var("TRUST_PROXY").as_deref() {
+                None | Some("false" | "no") => 0,
+                Some("true" | "yes") => 1,
+                Some(hops) => hops.parse().map_err(|_| {
+                    AppError::config("TRUST_PROXY must be true, false or a number of proxies")
+                })?,
+            },
+            header_read_timeout: std::time::Duration::from_secs(
+                positive(
+                    "HEADER_READ_TIMEOUT_SECONDS",
+                    crate::serve::HEADER_READ_TIMEOUT.as_secs() as u32,
+                )?
+                .into(),
+            ),
             job_interval: std::time::Duration::from_secs(
                 positive("JOB_INTERVAL_SECONDS", 30)?.into(),
             ),

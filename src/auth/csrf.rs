@@ -39,6 +39,9 @@ pub async fn require_same_origin(
         .into_response()
 }
 
+/// The page's origin (scheme, host and port) must be the site's own, `PUBLIC_BASE_URL`. The
+/// request's `Host` header proves nothing: whoever sends the request chooses it, and it carries
+/// no scheme, so an `http://` page could post to the `https://` site.
 fn is_same_origin(request: &Request<Body>, public_base_url: &str) -> bool {
     let headers = request.headers();
     let claimed = headers
@@ -46,23 +49,11 @@ fn is_same_origin(request: &Request<Body>, public_base_url: &str) -> bool {
         .or_else(|| headers.get(header::REFERER))
         .and_then(|value| value.to_str().ok())
         .and_then(|value| url::Url::parse(value).ok());
-    let Some(claimed) = claimed else {
-        return false;
-    };
-    let claimed_authority = authority_of(&claimed);
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let public_authority = url::Url::parse(public_base_url)
-        .ok()
-        .map(|url| authority_of(&url));
-    Some(claimed_authority.as_str()) == host
-        || Some(&claimed_authority) == public_authority.as_ref()
-}
-
-/// `host[:port]` as a Host header spells it (default ports omitted).
-fn authority_of(url: &url::Url) -> String {
-    match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_string(),
-        _ => String::new(),
+    let ours = url::Url::parse(public_base_url).ok();
+    match (claimed, ours) {
+        (Some(claimed), Some(ours)) => {
+            claimed.origin().is_tuple() && claimed.origin() == ours.origin()
+        }
+        _ => false,
     }
 }

@@ -57,7 +57,7 @@ pub async fn log_in(
     };
     state.login_throttle.clear(&throttle_key);
     crate::auth::log_in(&session().await?, user_id).await?;
-    let target = match safe_next(next.as_deref()) {
+    let target = match safe_next(next.as_deref(), &state.settings.public_base_url) {
         Some(next) => next,
         None => {
             let user = merchants::find_current_user(&state.db, user_id)

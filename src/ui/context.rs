@@ -33,6 +33,23 @@ mod server {
             .map_err(AppError::internal)
     }
 
+    /// The address of whoever sent the request being answered (see [`crate::client_addr`]).
+    pub fn client_address(state: &AppState) -> Option<std::net::IpAddr> {
+        use axum::extract::ConnectInfo;
+        with_request(|parts| {
+            let peer = parts
+                .extensions
+                .get::<ConnectInfo<std::net::SocketAddr>>()
+                .map(|peer| peer.0.ip());
+            crate::client_addr::client_address(
+                &parts.headers,
+                peer,
+                state.settings.trusted_proxy_hops,
+            )
+        })
+        .flatten()
+    }
+
     /// The state and the signed-in user, or 401: every dashboard server function starts here.
     pub async fn signed_in() -> Result<(AppState, CurrentUser), AppError> {
         let state = app_state()?;
@@ -59,15 +76,53 @@ mod server {
         }
     }
 
-    /// Only local paths, so a crafted `next` cannot send users to another site.
-    pub fn safe_next(next: Option<&str>) -> Option<String> {
-        next.filter(|path| {
-            path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && !path.starts_with("/dashboard")
-        })
-        .map(str::to_string)
+    /// The path and query `next` names on our own site, or `None`: a crafted `next` must not
+    /// send anyone to another origin. Browsers drop tabs and line breaks inside URLs and read
+    /// `\\` as `/`, so `/\t/evil.example` is `//evil.example`; any of those, or anything that
+    /// resolved against our base lands on another origin, is refused rather than repaired.
+    pub fn safe_next(next: Option<&str>, public_base_url: &str) -> Option<String> {
+        let next = next?;
+        if !next.starts_with('/')
+            || next.contains('\\')
+            || next.chars().any(|c| c.is_control() || c.is_whitespace())
+        {
+            return None;
+        }
+        let base = url::Url::parse(public_base_url).ok()?;
+        let target = base.join(next).ok()?;
+        if target.origin() != base.origin() || target.path().starts_with("/dashboard") {
+            return None;
+        }
+        Some(target[url::Position::BeforePath..url::Position::AfterQuery].to_string())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::safe_next;
+
+        const BASE: &str = "https://pay.example.com";
+
+        #[test]
+        fn only_paths_of_our_own_origin_are_followed() {
+            let next = |n: &str| safe_next(Some(n), BASE);
+            assert_eq!(
+                next("/accounts/1/links?page=2").as_deref(),
+                Some("/accounts/1/links?page=2")
+            );
+            for hostile in [
+                "//evil.example/x",
+                "/\t/evil.example/x",
+                "/\\evil.example",
+                "/\n/evil.example",
+                "https://evil.example/",
+                "evil.example",
+                "/ok\r\nSet-Cookie: a=b",
+                "/dashboard",
+            ] {
+                assert_eq!(next(hostile), None, "{hostile:?}");
+            }
+            assert_eq!(safe_next(None, BASE), None);
+        }
     }
 }
 

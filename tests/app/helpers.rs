@@ -86,7 +86,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         webhook_claim_lease_ms: paylinks::webhooks::deliver::CLAIM_LEASE_MS,
         payer_attempts_per_ip: 100_000,
         payer_attempts_per_link: 100_000,
-        trust_proxy: false,
+        trusted_proxy_hops: 0,
+        header_read_timeout: paylinks::serve::HEADER_READ_TIMEOUT,
         job_interval: std::time::Duration::from_secs(30),
         // The tests' receivers listen on loopback.
         webhook_allow_private_targets: true,
@@ -107,10 +108,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         Arc::new(clock.clone()),
     );
     let router = build_router(state.clone());
-    tokio::spawn(async move {
-        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, service).await.unwrap();
-    });
+    tokio::spawn(paylinks::serve::serve(
+        listener,
+        router,
+        state.settings.header_read_timeout,
+        std::future::pending(),
+    ));
 
     TestApp {
         browser: Browser::new(&address),
@@ -150,9 +153,13 @@ impl TestApp {
             self.state.leptos_options.clone(),
             Arc::new(self.clock.clone()),
         );
-        let service =
-            build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+        let header_read_timeout = state.settings.header_read_timeout;
+        tokio::spawn(paylinks::serve::serve(
+            listener,
+            build_router(state),
+            header_read_timeout,
+            std::future::pending(),
+        ));
         address
     }
 

@@ -318,26 +318,9 @@ pub(super) fn unpayable_text(reason: Unpayable, lang: Lang) -> &'static str {
     }
 }
 
-/// The payer's address: the connection's peer, or with `TRUST_PROXY` the first address of
-/// `X-Forwarded-For` (which a client could otherwise forge to dodge the limits).
+/// The payer's address, as [`crate::client_addr`] reads it.
 fn client_ip(state: &AppState) -> Option<String> {
-    use axum::extract::ConnectInfo;
-    with_request(|parts| {
-        if state.settings.trust_proxy {
-            return parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(|ip| ip.trim().chars().take(45).collect())
-                .filter(|ip: &String| !ip.is_empty());
-        }
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<std::net::SocketAddr>>()?;
-        Some(peer.0.ip().to_string())
-    })
-    .flatten()
+    crate::ui::context::client_address(state).map(|ip| ip.to_string())
 }
 
 /// Refuses a new attempt when its address or its link has started too many lately: a bot
