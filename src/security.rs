@@ -9,7 +9,6 @@ use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::Router;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::state::AppState;
@@ -87,5 +86,52 @@ pub fn with_security_headers(router: Router<AppState>) -> Router<AppState> {
             header::REFERRER_POLICY,
             "strict-origin-when-cross-origin",
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limit_body))
+}
+
+/// Answers 413 to a body over [`MAX_BODY_BYTES`], whether it announces its length or is sent
+/// in chunks. A chunked body is read here (at most the limit) so that going over it is a 413
+/// at once, not a read error deep in whichever extractor meets it (which answered 400).
+async fn limit_body(request: Request, next: Next) -> Response {
+    use axum::response::IntoResponse;
+    let too_large = || {
+        (
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "The request body is larger than 1 MB.",
+        )
+            .into_response()
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > MAX_BODY_BYTES as u64 => too_large(),
+        Some(_) => next.run(request).await,
+        None if !request.headers().contains_key(header::TRANSFER_ENCODING) => {
+            next.run(request).await
+        }
+        None => {
+            let (parts, body) = request.into_parts();
+            match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+                Ok(bytes) => {
+                    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                        .await
+                }
+                Err(error) => {
+                    let error = error.into_inner();
+                    if error.is::<http_body_util::LengthLimitError>() {
+                        too_large()
+                    } else {
+                        (
+                            axum::http::StatusCode::BAD_REQUEST,
+                            "The request body could not be read.",
+                        )
+                            .into_response()
+                    }
+                }
+            }
+        }
+    }
 }

@@ -206,6 +206,7 @@ pub async fn run() -> Result<(), AppError> {
         Db::Sqlite(_) => Some(crate::db::checkpoint::spawn(&settings.database_url)?),
         Db::Postgres(_) => None,
     };
+    let header_read_timeout = settings.header_read_timeout;
     let state = build_state(settings, db, leptos_options, Arc::new(SystemClock));
     let jobs = crate::jobs::spawn(state.clone());
     // Aborting mid-send at shutdown loses nothing: the claim lapses and another pass resends.
@@ -216,18 +217,14 @@ pub async fn run() -> Result<(), AppError> {
         .map_err(|e| AppError::config(format!("cannot listen on {addr}: {e}")))?;
     tracing::info!("paylinks is listening on http://{addr}");
     println!("\n  paylinks is running: open {base}/signup to create the first merchant.\n");
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(AppError::internal);
+    crate::serve::serve(listener, app, header_read_timeout, shutdown_signal()).await;
     session_cleanup.abort();
     if let Some(task) = checkpoints {
         task.abort();
     }
     jobs.abort();
     webhooks.abort();
-    served
+    Ok(())
 }
 
 /// Deletes expired sessions hourly, so abandoned log-ins do not pile up in the database.

@@ -11,6 +11,7 @@ mod csrf;
 mod export_helpers;
 mod exports;
 mod helpers;
+mod hostile;
 mod isolation;
 mod isolation_sweep;
 mod jobs;
