@@ -119,6 +119,15 @@ mod server {
                     tracing::warn!(error = %other, "the database aborted contended work");
                     AppError::Busy
                 }
+                // Text no domain rule saw (an identifier, a filter) holding a NUL, which
+                // Postgres cannot store: the request's fault, never a 500.
+                other if crate::db::is_unstorable_text(&other) => {
+                    tracing::warn!(error = %other, "refused text the database cannot hold");
+                    AppError::field(
+                        "request",
+                        "The request holds characters that cannot be stored, such as NUL.",
+                    )
+                }
                 other => AppError::internal(other),
             }
         }

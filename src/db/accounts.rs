@@ -41,6 +41,10 @@ pub async fn list(db: &Db, merchant_id: i64) -> Result<Vec<Account>, AppError> {
 }
 
 pub async fn find(db: &Db, merchant_id: i64, account_id: &str) -> Result<Account, AppError> {
+    // Account ids are ULIDs: anything else names no account, and needs no query.
+    if account_id.parse::<ulid::Ulid>().is_err() {
+        return Err(AppError::NotFound);
+    }
     let row: Option<AccountRow> = on_db!(db, pool => {
         sqlx::query_as(
             "SELECT id, name, status, created_at FROM accounts WHERE merchant_id = $1 AND id = $2",

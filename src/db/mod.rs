@@ -150,6 +150,15 @@ pub fn is_contention(error: &sqlx::Error) -> bool {
     )
 }
 
+/// True when Postgres refused a parameter's text itself (a NUL, or bytes its encoding cannot
+/// hold): SQLState class 22, character_not_in_repertoire or untranslatable_character.
+pub fn is_unstorable_text(error: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = error else {
+        return false;
+    };
+    matches!(db.code().as_deref(), Some("22021" | "22P05"))
+}
+
 /// How many times a transaction the database aborted for contention is run in all.
 const CONTENTION_TRIES: u32 = 5;
 

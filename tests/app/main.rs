@@ -12,6 +12,7 @@ mod export_helpers;
 mod exports;
 mod helpers;
 mod hostile;
+mod hostile_sweep;
 mod isolation;
 mod isolation_sweep;
 mod jobs;
