@@ -58,6 +58,8 @@ if command -v psql >/dev/null 2>&1 && pg_ready; then
   psql "$pg_url" -qtAc "SELECT datname FROM pg_database WHERE datname LIKE 'paylinks\_test\_%'" |
     while read -r db; do psql "$pg_url" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
   TEST_DATABASE_URL="$pg_url" cargo test --features ssr --test app --test scale_out
+  # The kill test on Postgres; the other crash tests are about SQLite's own files.
+  TEST_DATABASE_URL="$pg_url" cargo test --features ssr --test crash killed_mid_work
 else
   skip "Postgres integration tests" "no PostgreSQL server answers at $pg_url"
 fi

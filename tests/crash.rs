@@ -1,5 +1,6 @@
 //! Crash safety with the real server: SIGKILL while payers start attempts, while payments
-//! are credited and while webhooks are in flight, on a real SQLite file. After a restart no
+//! are credited and while webhooks are in flight, on a real SQLite file (and on Postgres in
+//! the test command's Postgres pass, when TEST_DATABASE_URL names one). After a restart no
 //! row is half-written (usage matches payments, every payment has its events) and every
 //! event reaches the merchant. And SIGTERM lets the request in flight finish, and the
 //! server keeps its SQLite log copied and bounded.
@@ -7,6 +8,8 @@
 use std::process::Command;
 use std::time::Duration;
 
+use paylinks::db::Db;
+use paylinks::on_db;
 use reqwest::header::ORIGIN;
 use reqwest::{Client, StatusCode};
 use sqlx::SqlitePool;
@@ -15,45 +18,34 @@ mod support;
 
 use support::*;
 
-async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
-}
-
 /// Waits (at most about five seconds) until the count `sql` selects is above zero.
-async fn until_any(pool: &SqlitePool, sql: &str) {
+async fn until_any(db: &Db, sql: &str) {
     for _ in 0..2500 {
-        if scalar(pool, sql).await > 0 {
+        if scalar(db, sql).await > 0 {
             return;
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
 }
 
-/// The id of the one merchant account the test signed up.
-async fn the_account(pool: &SqlitePool) -> String {
-    sqlx::query_scalar("SELECT id FROM accounts")
-        .fetch_one(pool)
-        .await
-        .unwrap()
+/// The single text value `sql` selects.
+async fn text(db: &Db, sql: &str) -> String {
+    on_db!(db, pool => sqlx::query_scalar::<_, String>(sql).fetch_one(pool).await.unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event() {
-    let file = sqlite_file("crash");
-    let database = format!("sqlite:{}", file.display());
+    let (database, file) = test_database("crash").await;
     let port = free_port();
     let (hook_url, seen) = receiver(Duration::from_millis(300)).await;
 
     // A merchant with webhooks on and a link with room for many payers.
     let server = start(&database, port, &[]).await;
     let owner = merchant_with_webhooks(&server, "owner@crash.id", &hook_url).await;
-    let pool = SqlitePool::connect(&database).await.unwrap();
-    let account = the_account(&pool).await;
+    let pool = Db::connect(&database).await.unwrap();
+    let account = text(&pool, "SELECT id FROM accounts").await;
     create_link(&server, &owner, &account, "1000").await;
-    let slug: String = sqlx::query_scalar("SELECT slug FROM payment_links")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let slug = text(&pool, "SELECT slug FROM payment_links").await;
 
     // Round 1: killed while 150 payers start attempts.
     let mut payers = Vec::new();
@@ -98,12 +90,12 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     );
 
     // Round 2: killed while the bank's callbacks for the issued attempts are credited.
-    let issued: Vec<String> = sqlx::query_scalar(
+    let issued: Vec<String> = on_db!(&pool, pool => sqlx::query_scalar(
         "SELECT reff_no FROM payment_link_histories WHERE payment_method_value <> ''",
     )
-    .fetch_all(&pool)
+    .fetch_all(pool)
     .await
-    .unwrap();
+    .unwrap());
     let mut callbacks = Vec::new();
     for (n, reff) in issued.iter().enumerate() {
         let (address, reff) = (server.address.clone(), reff.clone());
@@ -149,11 +141,13 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
         scalar(&pool, "SELECT COUNT(*) FROM payment_link_histories WHERE status = 'paid' AND provider_transaction_id IS NULL").await,
         0
     );
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(integrity, "ok");
+    if let Db::Sqlite(sqlite) = &pool {
+        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(sqlite)
+            .await
+            .unwrap();
+        assert_eq!(integrity, "ok");
+    }
 
     // Kill once more while deliveries are in flight, then let the last start finish them.
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -190,7 +184,9 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     );
     server.kill();
     pool.close().await;
-    remove_sqlite_file(&file);
+    if let Some(file) = file {
+        remove_sqlite_file(&file);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -245,8 +241,8 @@ async fn the_server_copies_its_log_into_the_database_file_without_waiting_for_a_
     let (hook_url, _) = receiver(Duration::ZERO).await;
     let server = start(&database, free_port(), &[]).await;
     let owner = merchant_with_webhooks(&server, "owner@log.id", &hook_url).await;
-    let pool = SqlitePool::connect(&database).await.unwrap();
-    let account = the_account(&pool).await;
+    let pool = Db::connect(&database).await.unwrap();
+    let account = text(&pool, "SELECT id FROM accounts").await;
     pool.close().await;
     create_link(&server, &owner, &account, "10").await;
 
@@ -255,7 +251,7 @@ async fn the_server_copies_its_log_into_the_database_file_without_waiting_for_a_
     tokio::time::sleep(Duration::from_secs(1)).await;
     let copy = sqlite_file("checkpoint");
     std::fs::copy(&file, &copy).unwrap();
-    let alone = SqlitePool::connect(&format!("sqlite:{}", copy.display()))
+    let alone = Db::connect(&format!("sqlite:{}", copy.display()))
         .await
         .unwrap();
     assert_eq!(

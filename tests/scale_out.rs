@@ -17,27 +17,6 @@ use support::*;
 
 const PAYERS: usize = 24;
 
-/// The database both instances use: (URL, SQLite file to remove afterwards).
-async fn shared_database() -> (String, Option<std::path::PathBuf>) {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin) if admin.starts_with("postgres") => {
-            let name = format!(
-                "paylinks_test_{}",
-                ulid::Ulid::new().to_string().to_lowercase()
-            );
-            (fresh_postgres_database(&admin, &name).await, None)
-        }
-        _ => {
-            let file = sqlite_file("scale-out");
-            (format!("sqlite:{}", file.display()), Some(file))
-        }
-    }
-}
-
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    on_db!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap())
-}
-
 async fn texts(db: &Db, sql: &str) -> Vec<String> {
     on_db!(db, pool => sqlx::query_scalar::<_, String>(sql).fetch_all(pool).await.unwrap())
 }
@@ -64,7 +43,7 @@ async fn eventually(db: &Db, sql: &str, expected: i64) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_instances_share_sessions_and_process_each_row_once() {
-    let (database, file) = shared_database().await;
+    let (database, file) = test_database("scale-out").await;
     let (hook_url, seen) = receiver(Duration::ZERO).await;
     // Both look for due work every second and settle at once, so their jobs overlap.
     let settings = [

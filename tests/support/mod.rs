@@ -228,6 +228,30 @@ pub fn remove_sqlite_file(file: &std::path::Path) {
     }
 }
 
+/// The database a test's server processes use: a fresh Postgres database when
+/// `TEST_DATABASE_URL` names a Postgres server, else a new SQLite file (returned too, for
+/// removal afterwards).
+pub async fn test_database(name: &str) -> (String, Option<std::path::PathBuf>) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => {
+            let database = format!(
+                "paylinks_test_{}",
+                ulid::Ulid::new().to_string().to_lowercase()
+            );
+            (fresh_postgres_database(&admin, &database).await, None)
+        }
+        _ => {
+            let file = sqlite_file(name);
+            (format!("sqlite:{}", file.display()), Some(file))
+        }
+    }
+}
+
+/// The single integer `sql` selects.
+pub async fn scalar(db: &paylinks::db::Db, sql: &str) -> i64 {
+    paylinks::on_db!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap())
+}
+
 /// A fresh Postgres database next to the one `admin_url` names; returns its URL.
 pub async fn fresh_postgres_database(admin_url: &str, name: &str) -> String {
     use sqlx::Executor;
