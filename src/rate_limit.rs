@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 pub const MINUTE_MS: i64 = 60_000;
 
@@ -33,7 +33,8 @@ impl<K: Eq + Hash> RateLimiter<K> {
 
     /// Counts an event; `Err(seconds)` to wait when the key is over its limit.
     pub fn check(&self, key: K, now_ms: i64) -> Result<(), u64> {
-        let mut windows = self.windows.lock().expect("rate limiter lock");
+        // A panic while counting left nothing half-done worth refusing every later request for.
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         let window_start = now_ms - now_ms.rem_euclid(self.window_ms);
         if windows.len() >= SWEEP_AT {
             windows.retain(|_, (start, _)| *start == window_start);
@@ -63,6 +64,19 @@ mod tests {
         assert_eq!(limiter.check(1, 61_000), Err(59));
         assert!(limiter.check(2, 61_000).is_ok(), "per key");
         assert!(limiter.check(1, 120_000).is_ok(), "a new window");
+    }
+
+    #[test]
+    fn a_panic_while_counting_does_not_refuse_every_later_request() {
+        let limiter = std::sync::Arc::new(RateLimiter::new(5));
+        let poisoner = limiter.clone();
+        let _ = std::thread::spawn(move || {
+            let _held = poisoner.windows.lock().unwrap();
+            panic!("a bug while the window is held");
+        })
+        .join();
+        assert!(limiter.windows.is_poisoned());
+        assert!(limiter.check(1, 60_000).is_ok());
     }
 
     #[test]

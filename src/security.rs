@@ -87,6 +87,25 @@ pub fn with_security_headers(router: Router<AppState>) -> Router<AppState> {
             "strict-origin-when-cross-origin",
         ))
         .layer(axum::middleware::from_fn(limit_body))
+        .layer(axum::middleware::from_fn(no_store_by_default))
+}
+
+/// Pages and JSON answers hold a merchant's data or a payer's payment instructions: no
+/// browser or shared cache may keep them (a shared computer's back button, a proxy) unless
+/// the answer says otherwise. Files (scripts, styles, images) keep their own caching.
+async fn no_store_by_default(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let private = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+    if private && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// Answers 413 to a body over [`MAX_BODY_BYTES`], whether it announces its length or is sent

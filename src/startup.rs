@@ -64,6 +64,10 @@ pub fn build_state(
         webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         catalogue: Arc::new(CachedCatalogue::new(std::time::Duration::from_secs(60))),
         payer_cache: Arc::new(PayerCache::new(std::time::Duration::from_secs(1))),
+        sandbox_http: reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("an HTTP client with a timeout builds"),
     })
 }
 

@@ -38,6 +38,9 @@ pub struct AppServices {
     pub catalogue: Arc<CachedCatalogue>,
     /// Payer pages and their links as last read; writers of links call `changed()`.
     pub payer_cache: Arc<PayerCache>,
+    /// The sandbox acquirer's HTTP client for its callbacks to this app: one per app, so its
+    /// connections are reused, with a timeout so a hung callback fails the simulation.
+    pub sandbox_http: reqwest::Client,
 }
 
 impl AppState {

@@ -43,6 +43,12 @@ pub const RULES: &[(&str, Access, Option<&str>)] = &[
     ("webhooks", Access::Read, None),
     // An export reads, but who took the data out is worth knowing.
     ("export_create", Access::Read, Some("Exported payments")),
+    // Any payer may simulate a sandbox payment on the payer page; a viewer may too.
+    (
+        "attempt_simulate",
+        Access::Read,
+        Some("Simulated a payment"),
+    ),
     // Changes, for admins and owners.
     ("account_create", Access::Write, Some("Created an account")),
     ("account_rename", Access::Write, Some("Renamed an account")),
@@ -50,11 +56,6 @@ pub const RULES: &[(&str, Access, Option<&str>)] = &[
         "account_status",
         Access::Write,
         Some("Changed an account's status"),
-    ),
-    (
-        "attempt_simulate",
-        Access::Write,
-        Some("Simulated a payment"),
     ),
     (
         "credential_create",

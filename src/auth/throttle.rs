@@ -3,7 +3,7 @@
 //! deployment this product ships as.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 pub const MAX_FAILURES: u32 = 5;
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -22,14 +22,14 @@ struct Failures {
 impl LoginThrottle {
     /// `Some(minutes)` while the key is locked out.
     pub fn locked_for(&self, key: &str, now_ms: i64) -> Option<i64> {
-        let failures = self.failures.lock().expect("throttle lock");
+        let failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         let entry = failures.get(key)?;
         let until = entry.first_at + WINDOW_MS;
         (entry.count >= MAX_FAILURES && now_ms < until).then(|| ((until - now_ms) / 60_000).max(1))
     }
 
     pub fn record_failure(&self, key: &str, now_ms: i64) {
-        let mut failures = self.failures.lock().expect("throttle lock");
+        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         let entry = failures.entry(key.to_string()).or_insert(Failures {
             count: 0,
             first_at: now_ms,
@@ -48,6 +48,9 @@ impl LoginThrottle {
     }
 
     pub fn clear(&self, key: &str) {
-        self.failures.lock().expect("throttle lock").remove(key);
+        self.failures
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(key);
     }
 }

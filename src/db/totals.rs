@@ -37,7 +37,7 @@ pub async fn totals(
     scope: Scope,
 ) -> Result<PaymentTotals, AppError> {
     if let Some(buckets) = Buckets::of(filter, scope) {
-        return from_buckets(db, account_id, &buckets).await;
+        return from_buckets(db, merchant_id, account_id, &buckets).await;
     }
     let select = format!(
         "SELECT COUNT(*) AS count, {} AS paid_count, {} AS gross, {} AS fee, {} AS net
@@ -65,7 +65,9 @@ pub async fn count(
     filter: &HistoryFilter,
 ) -> Result<i64, AppError> {
     if let Some(buckets) = Buckets::of(filter, Scope::All) {
-        return Ok(from_buckets(db, account_id, &buckets).await?.count);
+        return Ok(from_buckets(db, merchant_id, account_id, &buckets)
+            .await?
+            .count);
     }
     let (total,): (i64,) = on_db!(db, pool => {
         let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM payment_link_histories");
@@ -77,6 +79,7 @@ pub async fn count(
 
 async fn from_buckets(
     db: &Db,
+    merchant_id: i64,
     account_id: &str,
     buckets: &Buckets<'_>,
 ) -> Result<PaymentTotals, AppError> {
@@ -90,7 +93,7 @@ async fn from_buckets(
     );
     Ok(on_db!(db, pool => {
         let mut query = sqlx::QueryBuilder::new(select);
-        buckets.push_where(&mut query, account_id);
+        buckets.push_where(&mut query, merchant_id, account_id);
         query.build_query_as().fetch_one(pool).await?
     }))
 }
@@ -158,14 +161,24 @@ impl<'a> Buckets<'a> {
         })
     }
 
-    fn push_where<'q, DB>(&self, query: &mut sqlx::QueryBuilder<'q, DB>, account_id: &'q str)
-    where
+    /// The buckets of this filter in `account_id`, which must be `merchant_id`'s: every
+    /// query names its merchant, so no caller's slip can read another's totals.
+    fn push_where<'q, DB>(
+        &self,
+        query: &mut sqlx::QueryBuilder<'q, DB>,
+        merchant_id: i64,
+        account_id: &'q str,
+    ) where
         DB: sqlx::Database,
         i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
         String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
         &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     {
         query.push(" WHERE account_id = ").push_bind(account_id);
+        query
+            .push(" AND account_id IN (SELECT id FROM accounts WHERE merchant_id = ")
+            .push_bind(merchant_id)
+            .push(")");
         if let Some(day) = self.first_day {
             query.push(" AND day >= ").push_bind(day);
         }

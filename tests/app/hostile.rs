@@ -361,3 +361,15 @@ async fn behind_a_proxy_the_address_it_appended_is_the_payers() {
         .await;
     assert_eq!(recorded, ["203.0.113.9"]);
 }
+
+#[tokio::test]
+async fn pages_and_answers_with_private_data_are_kept_by_no_cache() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Privat", "owner@privat.id").await;
+    let page = app.get(&format!("/accounts/{account}/links")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let answer = app.call("links", &[("account_id", &account)]).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers()["cache-control"], "no-store");
+}

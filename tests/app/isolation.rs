@@ -108,3 +108,32 @@ async fn another_merchant_gets_404_everywhere_and_changes_nothing() {
     assert!(html.contains("Main account"));
     assert!(!html.contains("Hijacked"));
 }
+
+#[tokio::test]
+async fn the_kept_totals_answer_only_for_the_accounts_own_merchant() {
+    use paylinks::db::histories::HistoryFilter;
+    use paylinks::db::totals::{count, totals, Scope};
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Alpha", "owner@alpha.id").await;
+    let link = app.create_default_link(&account).await;
+    let slug = app.slug_of(link).await;
+    let paid = app
+        .new_browser()
+        .call("pay", &[("slug", &slug), ("method", "VA_BRI")])
+        .await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    app.new_browser()
+        .sign_up("Toko Beta", "owner@beta.id")
+        .await;
+    let merchant = |email: &str| format!("SELECT merchant_id FROM users WHERE email = '{email}'");
+    let alpha = app.scalar(&merchant("owner@alpha.id")).await;
+    let beta = app.scalar(&merchant("owner@beta.id")).await;
+    // The unfiltered list is counted from the kept buckets.
+    let all = HistoryFilter::default();
+    assert_eq!(count(&app.db, alpha, &account, &all).await.unwrap(), 1);
+    assert_eq!(count(&app.db, beta, &account, &all).await.unwrap(), 0);
+    let seen = totals(&app.db, beta, &account, &all, Scope::All)
+        .await
+        .unwrap();
+    assert_eq!(seen.count, 0, "Beta reads nothing of Alpha's account");
+}

@@ -291,3 +291,38 @@ async fn every_change_is_in_the_audit_log_for_owners_only() {
     let (status, _) = viewer.page("/audit").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_viewer_may_simulate_a_sandbox_payment_as_any_payer_may() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    let link = app.create_default_link(&account).await;
+    let slug = app.slug_of(link).await;
+    let started = app
+        .new_browser()
+        .call("pay", &[("slug", &slug), ("method", "VA_BRI")])
+        .await;
+    let reff: String = started.json().await.unwrap();
+    let viewer = invite_and_join(&app, "lihat@sinar.id", "viewer").await;
+    let link = link.to_string();
+    let form = [
+        ("account_id", account.as_str()),
+        ("link_id", link.as_str()),
+        ("reff_no", reff.as_str()),
+    ];
+    assert_eq!(
+        viewer.call("attempt_simulate", &form).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.scalar_text("SELECT status FROM payment_link_histories")
+            .await,
+        "paid"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'Simulated a payment'")
+            .await,
+        1,
+        "and it is in the audit log"
+    );
+}

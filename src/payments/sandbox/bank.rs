@@ -39,7 +39,8 @@ pub async fn notify_paid(
     let body = serde_json::to_vec(&notice).map_err(AppError::internal)?;
     let signature = sign(&state.settings.sandbox_callback_secret, &body);
     let url = format!("http://{}{CALLBACK_PATH}", state.settings.site_addr);
-    let response = reqwest::Client::new()
+    let response = state
+        .sandbox_http
         .post(url)
         .header(SIGNATURE_HEADER, signature)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
