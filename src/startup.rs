@@ -16,7 +16,6 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
 
 use crate::app::{shell, App};
-use crate::auth::throttle::LoginThrottle;
 use crate::auth::{csrf, current_user};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
@@ -59,7 +58,6 @@ pub fn build_state(
         db,
         settings: Arc::new(settings),
         clock,
-        login_throttle: Arc::new(LoginThrottle::default()),
         provider,
         webhook_wakeup: Arc::new(tokio::sync::Notify::new()),
         catalogue: Arc::new(CachedCatalogue::new(std::time::Duration::from_secs(60))),

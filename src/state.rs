@@ -7,7 +7,6 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 
-use crate::auth::throttle::LoginThrottle;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::methods::CachedCatalogue;
@@ -26,7 +25,6 @@ pub struct AppServices {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
-    pub login_throttle: Arc<LoginThrottle>,
     pub provider: Arc<dyn PaymentProvider>,
     pub api_rate_limiter: Arc<RateLimiter>,
     /// New payment attempts per payer address (10-minute windows) and per link (per minute).

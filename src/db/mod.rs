@@ -9,6 +9,7 @@ pub mod exports;
 pub mod histories;
 pub mod idempotency;
 pub mod links;
+pub mod login_failures;
 pub mod merchants;
 pub mod methods;
 pub mod outcomes;

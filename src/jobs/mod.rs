@@ -57,6 +57,7 @@ pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     }
     let settled = settle_payments(&state.db, now, state.settings.settlement_delay_ms).await?;
     purge_api_leftovers(&state.db, now).await?;
+    crate::auth::throttle::purge(&state.db, now).await?;
     crate::db::exports::fail_abandoned(&state.db, now, crate::exports::ABANDONED_AFTER_MS).await?;
     if expired + settled > 0 {
         tracing::info!(expired, settled, "background jobs ran");

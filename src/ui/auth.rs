@@ -42,20 +42,18 @@ pub async fn log_in(
     use crate::state::app_state;
     use crate::ui::context::{safe_next, session};
 
+    use crate::auth::throttle::{self, LoginKeys};
+
     let state = app_state()?;
     let now = state.now_ms();
-    let throttle_key = email.trim().to_lowercase();
-    if let Some(minutes) = state.login_throttle.locked_for(&throttle_key, now) {
-        return Err(AppError::TooManyRequests(format!(
-            "Too many failed attempts. Try again in {minutes} minute(s)."
-        )));
-    }
+    let keys = LoginKeys::new(&email, crate::ui::context::client_address(&state));
+    throttle::check(&state.db, &keys, now).await?;
     let authenticated = crate::auth::accounts::authenticate(&state.db, &email, password).await?;
     let Some(user_id) = authenticated else {
-        state.login_throttle.record_failure(&throttle_key, now);
+        throttle::record_failure(&state.db, &keys, now).await?;
         return Err(AppError::field("form", "Wrong email or password."));
     };
-    state.login_throttle.clear(&throttle_key);
+    throttle::clear(&state.db, &keys).await?;
     crate::auth::log_in(&session().await?, user_id).await?;
     let target = match safe_next(next.as_deref(), &state.settings.public_base_url) {
         Some(next) => next,
