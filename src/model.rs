@@ -194,6 +194,20 @@ pub struct WebhookDelivery {
     pub error: Option<String>,
 }
 
+/// A provider's notification about an attempt, as kept, and how applying it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ProviderNotification {
+    pub transaction_id: String,
+    pub amount: i64,
+    /// `received` (still to apply), `applied` or `refused`.
+    pub status: String,
+    /// What applying it gave, or the last error while it is still to apply.
+    pub outcome: Option<String>,
+    pub tries: i64,
+    pub received_at: i64,
+}
+
 /// Count of a payments filter's attempts, and the money of its paid ones.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

@@ -12,6 +12,7 @@ pub mod links;
 pub mod login_failures;
 pub mod merchants;
 pub mod methods;
+pub mod notifications;
 pub mod outcomes;
 pub mod overview;
 pub mod payments;

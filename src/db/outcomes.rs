@@ -24,6 +24,11 @@ pub struct PaidNotice<'a> {
     pub attempt_reff_no: &'a str,
     pub amount: i64,
     pub now_ms: i64,
+    /// When the notice reached us: the attempt must have been live then, and it is the
+    /// payment's date (a notice applied late, after a failure, keeps its arrival time).
+    pub arrived_at_ms: i64,
+    /// The notice as received, recorded as applied in the crediting transaction.
+    pub notification: &'a crate::db::notifications::Record<'a>,
     /// Origin of payer URLs, for the events' link objects.
     pub public_base_url: &'a str,
 }
@@ -45,9 +50,9 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
     let lock_link = crate::db::lock_links_sql("reff_no = $1");
     let pay_attempt = format!(
         "UPDATE payment_link_histories
-         SET status = 'paid', payment_date = $1, processed_timestamp = $1,
+         SET status = 'paid', payment_date = $5, processed_timestamp = $1,
              provider_transaction_id = $2, updated_at = $1
-         WHERE reff_no = $3 AND status = 'pending' AND expired_at > $1 AND amount = $4
+         WHERE reff_no = $3 AND status = 'pending' AND expired_at > $5 AND amount = $4
            AND provider_transaction_id IS NULL
          RETURNING {ATTEMPT_COLUMNS}"
     );
@@ -69,6 +74,7 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
             .bind(notice.provider_transaction_id)
             .bind(notice.attempt_reff_no)
             .bind(notice.amount)
+            .bind(notice.arrived_at_ms)
             .fetch_optional(&mut *tx)
             .await
             .map_err(credit_error)?;
@@ -98,6 +104,12 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
                 now_ms: now,
             })
         });
+        crate::db::notifications::record_try!(
+            &mut *tx,
+            notice.notification,
+            crate::db::notifications::Standing::Applied("credited"),
+            now
+        )?;
         tx.commit().await?;
         Ok(true)
     }
@@ -138,7 +150,7 @@ async fn why_not_credited(db: &Db, notice: &PaidNotice<'_>) -> Result<Credit, Ap
             format!("The amount must be exactly {}.", Rupiah(amount)),
         ));
     }
-    if expired_at <= notice.now_ms {
+    if expired_at <= notice.arrived_at_ms {
         return Err(AppError::Conflict("The attempt has expired.".into()));
     }
     Err(AppError::Conflict("The attempt cannot be paid.".into()))
@@ -196,7 +208,12 @@ pub async fn mark_failed(
 pub async fn expire_due(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u64, AppError> {
     let ending = Ending {
         status: "expired",
-        due: "status = 'pending' AND expired_at <= $1",
+        // Not while a notification of its payment waits to be applied: money that arrived in
+        // time is credited, however late applying it succeeds.
+        due: "status = 'pending' AND expired_at <= $1
+              AND NOT EXISTS (SELECT 1 FROM inbound_notifications n
+                              WHERE n.attempt_reff_no = payment_link_histories.reff_no
+                                AND n.status = 'received')",
         make_events: |subject, settings| {
             events::on_expired(subject, settings.inquiry_url.is_some())
         },

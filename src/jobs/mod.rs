@@ -48,6 +48,8 @@ pub async fn purge_api_leftovers(db: &Db, now_ms: i64) -> Result<u64, AppError> 
 
 /// One pass of every job.
 pub async fn run_due(state: &AppState) -> Result<(), AppError> {
+    // Payments first: a kept notification is credited before its attempt could expire.
+    crate::payments::callback::apply_due(state).await?;
     let now = state.now_ms();
     let base = &state.settings.public_base_url;
     let expired = expire_attempts(&state.db, now, base).await?

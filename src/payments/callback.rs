@@ -1,5 +1,10 @@
 //! The endpoint a provider calls when money arrives: `POST /callbacks/sandbox`. The body is
 //! signed with HMAC-SHA256 over its exact bytes; anything unsigned or altered is refused.
+//!
+//! A verified notice is kept in the database before it is applied: if applying fails (the
+//! database busy past its retries, the process killed), the provider is told it was received
+//! and the job loop applies it later. Real acquirers retry a failed notification a few times
+//! and then give up; a payment that arrived must not depend on their patience.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -10,11 +15,17 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use crate::db::notifications::{self, Record, Standing};
 use crate::db::outcomes::{self, Credit, PaidNotice};
 use crate::error::AppError;
 use crate::state::AppState;
 
 pub const SIGNATURE_HEADER: &str = "x-sandbox-signature";
+/// The provider name kept notifications carry.
+const PROVIDER: &str = "sandbox";
+/// Notifications the job loop applies per pass, and how long a claim on one holds.
+const APPLY_BATCH: i64 = 100;
+const CLAIM_LEASE_MS: i64 = 60_000;
 pub const CALLBACK_PATH: &str = "/callbacks/sandbox";
 
 /// What the acquirer reports: this transaction paid this attempt this amount.
@@ -60,32 +71,143 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         Ok(notice) => notice,
         Err(error) => return (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
     };
+    // It parsed as JSON, so it is UTF-8.
+    let body = String::from_utf8_lossy(&body);
+    let record = Record {
+        provider: PROVIDER,
+        transaction_id: &notice.transaction_id,
+        attempt_reff_no: &notice.attempt_reff_no,
+        amount: notice.amount,
+        body: &body,
+        received_at: state.now_ms(),
+    };
+    match apply(&state, &record, 0).await {
+        Applied::Credited => Json(Answer { status: "credited" }).into_response(),
+        Applied::AlreadyCredited => Json(Answer {
+            status: "already_credited",
+        })
+        .into_response(),
+        Applied::Refused(AppError::Validation(errors)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, errors.to_string()).into_response()
+        }
+        Applied::Refused(error) => error.into_response(),
+        Applied::Kept => {
+            (StatusCode::ACCEPTED, Json(Answer { status: "received" })).into_response()
+        }
+        // Not even kept: only now may the provider be asked to send it again.
+        Applied::Lost => AppError::Busy.into_response(),
+    }
+}
+
+/// How applying a notification went.
+enum Applied {
+    Credited,
+    AlreadyCredited,
+    /// It can never be applied (wrong amount, unknown or ended attempt); kept with the reason.
+    Refused(AppError),
+    /// It failed for now and is kept: the job loop tries again.
+    Kept,
+    /// It failed and could not even be kept.
+    Lost,
+}
+
+/// Applies a notification (tried `tries` times before) and records how it went: in the
+/// crediting transaction when it credits, on its own otherwise.
+async fn apply(state: &AppState, record: &Record<'_>, tries: i64) -> Applied {
+    let now = state.now_ms();
     let credited = outcomes::credit(
         &state.db,
         PaidNotice {
-            provider_transaction_id: &notice.transaction_id,
-            attempt_reff_no: &notice.attempt_reff_no,
-            amount: notice.amount,
-            now_ms: state.now_ms(),
+            provider_transaction_id: record.transaction_id,
+            attempt_reff_no: record.attempt_reff_no,
+            amount: record.amount,
+            now_ms: now,
+            arrived_at_ms: record.received_at,
+            notification: record,
             public_base_url: &state.settings.public_base_url,
         },
     )
     .await;
-    match credited {
+    let refusal;
+    let error_text;
+    let (applied, standing) = match credited {
         Ok(Credit::Credited) => {
-            tracing::info!(attempt = %notice.attempt_reff_no, "payment credited");
+            tracing::info!(attempt = %record.attempt_reff_no, "payment credited");
             // The link's usage grew: it may be full now.
             state.payer_cache.changed();
             state.webhook_wakeup.notify_one();
-            Json(Answer { status: "credited" }).into_response()
+            return Applied::Credited;
         }
-        Ok(Credit::AlreadyCredited) => Json(Answer {
-            status: "already_credited",
-        })
-        .into_response(),
-        Err(AppError::Validation(errors)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, errors.to_string()).into_response()
+        Ok(Credit::AlreadyCredited) => (
+            Applied::AlreadyCredited,
+            Standing::Applied("already credited"),
+        ),
+        Err(error @ (AppError::Validation(_) | AppError::Conflict(_) | AppError::NotFound)) => {
+            refusal = match &error {
+                AppError::Validation(errors) => errors.to_string(),
+                AppError::NotFound => "No such attempt.".to_string(),
+                other => other.to_string(),
+            };
+            tracing::warn!(attempt = %record.attempt_reff_no, why = %refusal, "a provider notification was refused");
+            (Applied::Refused(error), Standing::Refused(&refusal))
         }
-        Err(error) => error.into_response(),
+        Err(error) => {
+            tracing::error!(%error, attempt = %record.attempt_reff_no, "applying a provider notification failed; it is kept and tried again");
+            error_text = error.to_string();
+            let retry = Standing::Retry {
+                error: &error_text,
+                next_try_at: now + retry_delay_ms(tries),
+            };
+            (Applied::Kept, retry)
+        }
+    };
+    match notifications::record(&state.db, record, standing, now).await {
+        Ok(()) => applied,
+        Err(error) => {
+            tracing::error!(%error, "recording a provider notification failed");
+            match applied {
+                Applied::Kept => Applied::Lost,
+                other => other,
+            }
+        }
+    }
+}
+
+/// 30 s after the first failure, doubling, at most an hour.
+fn retry_delay_ms(tries: i64) -> i64 {
+    30_000_i64
+        .saturating_mul(1 << tries.clamp(0, 7))
+        .min(3_600_000)
+}
+
+/// Applies the kept notifications that are due (the job loop). Returns how many were tried.
+pub async fn apply_due(state: &AppState) -> Result<u64, AppError> {
+    let now = state.now_ms();
+    let due = notifications::claim_due(&state.db, now, now + CLAIM_LEASE_MS, APPLY_BATCH).await?;
+    let tried = due.len() as u64;
+    for pending in due {
+        let record = Record {
+            provider: &pending.provider,
+            transaction_id: &pending.transaction_id,
+            attempt_reff_no: &pending.attempt_reff_no,
+            amount: pending.amount,
+            body: &pending.body,
+            received_at: pending.received_at,
+        };
+        apply(state, &record, pending.tries).await;
+    }
+    Ok(tried)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        use super::retry_delay_ms;
+        assert_eq!(retry_delay_ms(0), 30_000);
+        assert_eq!(retry_delay_ms(1), 60_000);
+        assert_eq!(retry_delay_ms(6), 1_920_000);
+        assert_eq!(retry_delay_ms(7), 3_600_000);
+        assert_eq!(retry_delay_ms(i64::MAX), 3_600_000);
     }
 }

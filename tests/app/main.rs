@@ -18,6 +18,7 @@ mod isolation_sweep;
 mod jobs;
 mod links;
 mod links_validation;
+mod notifications;
 mod overview;
 mod paying;
 mod payments;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::attempt::AttemptStatus;
 use crate::domain::time::format_wib_seconds;
 use crate::error::AppError;
-use crate::model::PaymentAttempt;
+use crate::model::{PaymentAttempt, ProviderNotification};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel, FormAlert};
 use crate::ui::dashboard::link_attempts::SimulateAttempt;
 
@@ -18,6 +18,8 @@ pub struct PaymentDetail {
     pub status: AttemptStatus,
     pub link_title: String,
     pub is_sandbox: bool,
+    /// What the provider told us about it, newest first.
+    pub notifications: Vec<ProviderNotification>,
 }
 
 #[server(prefix = "/fn", endpoint = "payment")]
@@ -33,8 +35,10 @@ pub async fn get_payment(account_id: String, history_id: i64) -> Result<PaymentD
         attempt.payment_link_id,
     )
     .await?;
+    let notifications = crate::db::notifications::for_attempt(&state.db, &attempt.reff_no).await?;
     Ok(PaymentDetail {
         status: attempt.status_computed(state.now_ms()),
+        notifications,
         attempt,
         link_title: link.title,
         is_sandbox: state.provider.is_sandbox(),
@@ -123,6 +127,7 @@ fn Detail(
                 <dt>"Payer IP"</dt><dd>{text(&a.ip_address)}</dd>
             </dl>
         </section>
+        <Notifications notifications=data.notifications/>
         {can_simulate.then(|| view! {
             <ActionForm action=simulate attr:class="inline-form">
                 <input type="hidden" name="account_id" value=account_id.clone()/>
@@ -132,4 +137,47 @@ fn Detail(
             </ActionForm>
         })}
     }
+}
+
+/// The provider's notifications about this payment: a merchant sees one still waiting to be
+/// applied (and why), or refused (a wrong amount, an ended attempt).
+#[component]
+fn Notifications(notifications: Vec<ProviderNotification>) -> impl IntoView {
+    if notifications.is_empty() {
+        return None;
+    }
+    let rows = notifications
+        .into_iter()
+        .map(|n| {
+            let state = match n.status.as_str() {
+                "received" => "Waiting to be applied",
+                "applied" => "Applied",
+                _ => "Refused",
+            };
+            view! {
+                <tr data-testid="provider-notification">
+                    <td>{format_wib_seconds(n.received_at)}</td>
+                    <td><code>{n.transaction_id}</code></td>
+                    <td>{crate::domain::Rupiah(n.amount).to_string()}</td>
+                    <td>{state}</td>
+                    <td>{n.outcome.unwrap_or_default()}</td>
+                    <td>{n.tries}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <section class="card">
+            <h2>"Provider notifications"</h2>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead><tr>
+                        <th>"Received"</th><th>"Transaction"</th><th>"Amount"</th>
+                        <th>"State"</th><th>"Outcome"</th><th>"Tries"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    })
 }

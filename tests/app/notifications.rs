@@ -1,0 +1,187 @@
+//! Inbound notifications are kept before they are applied: a payment whose notification could
+//! not be applied at once is credited later by the job loop, never answered 500 and dropped.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{spawn_app, TestApp};
+use paylinks::db::Db;
+
+/// Makes every credit fail inside the database, as a database in trouble would.
+async fn break_crediting(app: &TestApp) {
+    match &app.db {
+        Db::Sqlite(_) => {
+            app.execute(
+                "CREATE TRIGGER fail_credit BEFORE UPDATE OF status ON payment_link_histories
+                 WHEN NEW.status = 'paid'
+                 BEGIN SELECT RAISE(ABORT, 'the disk is failing'); END",
+            )
+            .await
+        }
+        Db::Postgres(_) => {
+            app.execute(
+                "CREATE FUNCTION fail_credit() RETURNS trigger AS $$
+                 BEGIN RAISE EXCEPTION 'the disk is failing'; END $$ LANGUAGE plpgsql",
+            )
+            .await;
+            app.execute(
+                "CREATE TRIGGER fail_credit BEFORE UPDATE ON payment_link_histories
+                 FOR EACH ROW WHEN (NEW.status = 'paid') EXECUTE FUNCTION fail_credit()",
+            )
+            .await
+        }
+    }
+}
+
+async fn mend_crediting(app: &TestApp) {
+    match &app.db {
+        Db::Sqlite(_) => app.execute("DROP TRIGGER fail_credit").await,
+        Db::Postgres(_) => {
+            app.execute("DROP TRIGGER fail_credit ON payment_link_histories")
+                .await
+        }
+    }
+}
+
+/// A link with one pending VA attempt: (account, history id, attempt reference).
+async fn one_attempt(app: &TestApp) -> (String, i64, String) {
+    let account = app.sign_up("Toko Tahan", "owner@tahan.id").await;
+    let hooks = app
+        .call(
+            "webhook_settings",
+            &[
+                ("transaction_url", "http://127.0.0.1:9/hooks"),
+                ("enabled", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(hooks.status(), StatusCode::OK);
+    let link = app.create_default_link(&account).await;
+    let slug = app.slug_of(link).await;
+    let started = app
+        .new_browser()
+        .call("pay", &[("slug", &slug), ("method", "VA_BRI")])
+        .await;
+    assert_eq!(started.status(), StatusCode::OK);
+    let reff: String = started.json().await.unwrap();
+    let id = app.scalar("SELECT id FROM payment_link_histories").await;
+    (account, id, reff)
+}
+
+#[tokio::test]
+async fn a_payment_that_could_not_be_applied_is_kept_and_credited_by_the_jobs() {
+    let app = spawn_app().await;
+    let (account, history, reff) = one_attempt(&app).await;
+    let arrived_at = app.state.now_ms();
+    break_crediting(&app).await;
+
+    let answer = app.bank_pays(&reff, "BANK-KEPT-1", 200_000).await;
+    assert_eq!(
+        answer.status(),
+        StatusCode::ACCEPTED,
+        "received and kept, never a 500 the acquirer gives up on"
+    );
+    assert_eq!(
+        app.scalar_text("SELECT status FROM payment_link_histories")
+            .await,
+        "pending"
+    );
+    assert_eq!(
+        app.scalar_text("SELECT status FROM inbound_notifications")
+            .await,
+        "received"
+    );
+    let (status, page) = app
+        .page(&format!("/accounts/{account}/payments/{history}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("provider-notification") && page.contains("Waiting to be applied"),
+        "the merchant sees it waiting"
+    );
+
+    // Past the attempt's own expiry, with crediting still broken: the attempt waits for its
+    // money rather than expiring, and the notification is tried again.
+    app.clock.advance_ms(25 * 3600 * 1000);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(
+        app.scalar_text("SELECT status FROM payment_link_histories")
+            .await,
+        "pending"
+    );
+    assert_eq!(
+        app.scalar("SELECT tries FROM inbound_notifications").await,
+        2
+    );
+
+    mend_crediting(&app).await;
+    app.clock.advance_ms(3600 * 1000);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(
+        app.scalar_text("SELECT status FROM payment_link_histories")
+            .await,
+        "paid"
+    );
+    assert_eq!(
+        app.scalar("SELECT payment_date FROM payment_link_histories")
+            .await,
+        arrived_at,
+        "paid when the money arrived, not when it was applied"
+    );
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM webhook_events WHERE event_type = 'payment-link-transaction'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar_text("SELECT status || '/' || outcome FROM inbound_notifications")
+            .await,
+        "applied/credited"
+    );
+
+    // The acquirer sending it again changes nothing.
+    let again = app.bank_pays(&reff, "BANK-KEPT-1", 200_000).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+    assert_eq!(app.count("inbound_notifications").await, 1);
+}
+
+#[tokio::test]
+async fn a_refused_notification_is_kept_with_its_reason_for_the_merchant() {
+    let app = spawn_app().await;
+    let (account, history, reff) = one_attempt(&app).await;
+    let answer = app.bank_pays(&reff, "BANK-SHORT-1", 150_000).await;
+    assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.scalar_text("SELECT status FROM inbound_notifications")
+            .await,
+        "refused"
+    );
+    let (_, page) = app
+        .page(&format!("/accounts/{account}/payments/{history}"))
+        .await;
+    assert!(
+        page.contains("Refused") && page.contains("amount must be exactly"),
+        "the merchant sees the wrong amount"
+    );
+    // Refused for good: the jobs do not apply it again.
+    app.clock.advance_ms(3600 * 1000);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(
+        app.scalar("SELECT tries FROM inbound_notifications").await,
+        1
+    );
+    assert_eq!(
+        app.scalar_text("SELECT status FROM payment_link_histories")
+            .await,
+        "pending"
+    );
+}
