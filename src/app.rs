@@ -18,6 +18,7 @@ use crate::ui::dashboard::overview::OverviewPage;
 use crate::ui::dashboard::payments::detail::PaymentPage;
 use crate::ui::dashboard::payments::exports::ExportsPage;
 use crate::ui::dashboard::payments::PaymentsPage;
+use crate::ui::dashboard::security::SecurityPage;
 use crate::ui::dashboard::team::TeamPage;
 use crate::ui::dashboard::webhook_event::WebhookEventPage;
 use crate::ui::dashboard::webhooks::WebhooksPage;
@@ -48,6 +49,7 @@ lazy_page! {
     AccountsRoute => AccountsPage,
     DevelopersRoute => DevelopersPage,
     TeamRoute => TeamPage,
+    SecurityRoute => SecurityPage,
     AuditRoute => AuditPage,
     InvitationRoute => InvitationPage,
     WebhooksRoute => WebhooksPage,
@@ -95,6 +97,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/accounts") view={Lazy::<AccountsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/developers") view={Lazy::<DevelopersRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/invitations/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/developers/webhooks") view={Lazy::<WebhooksRoute>::new()} ssr=SsrMode::Async/>

@@ -19,6 +19,20 @@ pub struct CurrentUser {
     pub merchant_name: String,
     pub email: String,
     pub role: Role,
+    /// The user signs in with a second factor.
+    pub two_factor: bool,
+    /// The user's team requires a second factor of every member.
+    pub two_factor_required: bool,
+}
+
+/// A browser signed in as a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct SignedInSession {
+    pub login_id: String,
+    pub created_at: i64,
+    pub user_agent: Option<String>,
+    pub ip_address: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

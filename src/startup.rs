@@ -31,7 +31,14 @@ use crate::ui::{dashboard, qr};
 pub const SESSION_COOKIE: &str = "paylinks_session";
 
 /// Pages that need a signed-in merchant; anyone else is sent to the log-in page.
-const DASHBOARD_PREFIXES: &[&str] = &["/dashboard", "/accounts", "/developers", "/team", "/audit"];
+const DASHBOARD_PREFIXES: &[&str] = &[
+    "/dashboard",
+    "/accounts",
+    "/developers",
+    "/team",
+    "/audit",
+    "/security",
+];
 
 pub fn build_state(
     settings: Settings,
@@ -176,6 +183,12 @@ async fn require_dashboard_login(
         return next.run(request).await;
     }
     match current_user(&state.db, &session).await {
+        // A team that requires two-factor sign-in sends a member without it to set it up.
+        Ok(Some(user))
+            if user.two_factor_required && !user.two_factor && !path.starts_with("/security") =>
+        {
+            Redirect::to("/security").into_response()
+        }
         Ok(Some(_)) => next.run(request).await,
         Ok(None) => {
             let next_path = request

@@ -6,6 +6,12 @@ import { signUp } from "./helpers";
 test("markup in a link's title and items runs nowhere", async ({ browser, page }) => {
   await signUp(page, "Toko <b>Aman</b>");
   await page.getByRole("link", { name: "New payment link" }).click();
+  // Typing before the page's module has hydrated is lost when it does: wait until a click
+  // on "+ Add item" adds a row, which only the hydrated page does.
+  await expect(async () => {
+    await page.getByRole("button", { name: "+ Add item" }).click();
+    await expect(page.getByLabel("Item 4 name")).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 10000 });
   const title = `</title><script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">`;
   await page.getByLabel("Title").fill(title);
   await page.getByLabel("Item 1 name").fill(`<svg onload="window.__xss = 3">`);

@@ -38,11 +38,30 @@ pub const RULES: &[(&str, Access, Option<&str>)] = &[
     ("overview", Access::Read, None),
     ("payment", Access::Read, None),
     ("payments", Access::Read, None),
+    ("security", Access::Read, None),
     ("team", Access::Read, None),
     ("webhook_event", Access::Read, None),
     ("webhooks", Access::Read, None),
     // An export reads, but who took the data out is worth knowing.
     ("export_create", Access::Read, Some("Exported payments")),
+    // Every member guards their own sign-in, viewers included.
+    ("two_factor_begin", Access::Read, None),
+    (
+        "two_factor_enable",
+        Access::Read,
+        Some("Turned on two-factor sign-in"),
+    ),
+    (
+        "two_factor_disable",
+        Access::Read,
+        Some("Turned off two-factor sign-in"),
+    ),
+    ("session_end", Access::Read, Some("Signed out a browser")),
+    (
+        "sessions_end_others",
+        Access::Read,
+        Some("Signed out everywhere else"),
+    ),
     // Any payer may simulate a sandbox payment on the payer page; a viewer may too.
     (
         "attempt_simulate",
@@ -106,6 +125,11 @@ pub const RULES: &[(&str, Access, Option<&str>)] = &[
     ),
     ("team_remove", Access::Owner, Some("Removed a member")),
     ("team_role", Access::Owner, Some("Changed a member's role")),
+    (
+        "team_two_factor",
+        Access::Owner,
+        Some("Changed the team's two-factor rule"),
+    ),
 ];
 
 /// The rule of a server function endpoint (the last path segment).
@@ -118,7 +142,18 @@ pub fn rule(endpoint: &str) -> (Access, &'static str) {
 }
 
 /// Form fields never written to the log.
-const SECRET_FIELDS: [&str; 4] = ["password", "secret", "token", "confirm"];
+const SECRET_FIELDS: [&str; 5] = ["password", "secret", "token", "confirm", "code"];
+
+/// What a member whose team requires two-factor sign-in may still do before turning it on:
+/// turn it on, and manage or end their sessions.
+pub const WITHOUT_TWO_FACTOR: &[&str] = &[
+    "dashboard_nav",
+    "security",
+    "two_factor_begin",
+    "two_factor_enable",
+    "session_end",
+    "sessions_end_others",
+];
 const DETAIL_CHARS: usize = 500;
 
 /// Middleware on `/fn/*`: refuses members whose role does not allow the call (403), and logs
@@ -152,6 +187,21 @@ pub async fn enforce(
     };
     if !user.role.allows(access) {
         return forbidden();
+    }
+    if user.two_factor_required
+        && !user.two_factor
+        && !WITHOUT_TWO_FACTOR.contains(&endpoint.as_str())
+    {
+        let body = serde_json::to_string(&AppError::Conflict(
+            "Your team requires two-factor sign-in: turn it on under Security first.".into(),
+        ))
+        .unwrap_or_default();
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
     }
     // The function reads the user from here instead of looking it up a second time.
     let mut request = request;

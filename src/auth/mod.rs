@@ -7,5 +7,6 @@ pub mod csrf;
 pub mod password;
 pub mod session;
 pub mod throttle;
+pub mod two_factor;
 
 pub use session::{current_user, log_in, log_out, require_user};

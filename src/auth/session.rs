@@ -1,29 +1,74 @@
-//! The signed-in user lives in the tower-sessions session under one key.
+//! The signed-in user lives in the tower-sessions session: the user's id and the id of this
+//! sign-in, which has a row in `user_sessions` for as long as it lasts. Ending that row (from
+//! this browser or any other) signs the session out.
 
 use tower_sessions::Session;
 
+use crate::db::user_sessions::{self, NewSession};
 use crate::db::{merchants, Db};
 use crate::error::AppError;
 use crate::model::CurrentUser;
 
 const USER_ID_KEY: &str = "user_id";
+const LOGIN_ID_KEY: &str = "login_id";
+
+/// Where a sign-in comes from, as the sessions list shows it.
+pub struct SignInFrom<'a> {
+    pub user_agent: Option<&'a str>,
+    pub ip_address: Option<&'a str>,
+    pub now_ms: i64,
+}
 
 /// Starts an authenticated session. The id is cycled so a session fixed before log-in is useless.
-pub async fn log_in(session: &Session, user_id: i64) -> Result<(), AppError> {
+pub async fn log_in(
+    db: &Db,
+    session: &Session,
+    user_id: i64,
+    from: SignInFrom<'_>,
+) -> Result<(), AppError> {
+    use rand::Rng;
+    let login_id = hex::encode(rand::thread_rng().gen::<[u8; 16]>());
+    let user_agent = from
+        .user_agent
+        .map(|ua| ua.chars().take(200).collect::<String>());
+    user_sessions::start(
+        db,
+        NewSession {
+            login_id: &login_id,
+            user_id,
+            now_ms: from.now_ms,
+            user_agent: user_agent.as_deref(),
+            ip_address: from.ip_address,
+        },
+    )
+    .await?;
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user_id).await?;
+    session.insert(LOGIN_ID_KEY, &login_id).await?;
     Ok(())
 }
 
-pub async fn log_out(session: &Session) -> Result<(), AppError> {
+pub async fn log_out(db: &Db, session: &Session) -> Result<(), AppError> {
+    if let (Some(user_id), Some(login_id)) = (
+        session.get::<i64>(USER_ID_KEY).await?,
+        login_id(session).await?,
+    ) {
+        user_sessions::end(db, user_id, &login_id).await?;
+    }
     session.flush().await?;
     Ok(())
 }
 
+/// This session's sign-in, if it is signed in.
+pub async fn login_id(session: &Session) -> Result<Option<String>, AppError> {
+    Ok(session.get::<String>(LOGIN_ID_KEY).await?)
+}
+
 pub async fn current_user(db: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
-    match session.get::<i64>(USER_ID_KEY).await? {
-        Some(user_id) => merchants::find_current_user(db, user_id).await,
-        None => Ok(None),
+    let user_id = session.get::<i64>(USER_ID_KEY).await?;
+    match (user_id, login_id(session).await?) {
+        (Some(user_id), Some(login_id)) => merchants::find_signed_in(db, user_id, &login_id).await,
+        _ => Ok(None),
     }
 }
 

@@ -87,25 +87,58 @@ pub async fn find_credentials(db: &Db, email: &Email) -> Result<Option<Credentia
 }
 
 pub async fn find_current_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
-    let row: Option<(i64, i64, String, String, String)> = on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT u.id, u.merchant_id, m.name, u.email, u.role
-             FROM users u JOIN merchants m ON m.id = u.merchant_id
-             WHERE u.id = $1",
-        )
-        .bind(user_id)
+    find_user(db, user_id, None).await
+}
+
+/// The user a session signed in as, while that sign-in (`login_id`) has not been ended.
+pub async fn find_signed_in(
+    db: &Db,
+    user_id: i64,
+    login_id: &str,
+) -> Result<Option<CurrentUser>, AppError> {
+    find_user(db, user_id, Some(login_id)).await
+}
+
+async fn find_user(
+    db: &Db,
+    user_id: i64,
+    login_id: Option<&str>,
+) -> Result<Option<CurrentUser>, AppError> {
+    let sql = format!(
+        "SELECT u.id, u.merchant_id, m.name, u.email, u.role, u.totp_secret IS NOT NULL,
+             m.require_two_factor
+         FROM users u JOIN merchants m ON m.id = u.merchant_id
+         WHERE u.id = $1{}",
+        if login_id.is_some() {
+            " AND EXISTS (SELECT 1 FROM user_sessions s
+                          WHERE s.login_id = $2 AND s.user_id = u.id)"
+        } else {
+            ""
+        }
+    );
+    type Row = (i64, i64, String, String, String, bool, bool);
+    let row: Option<Row> = on_db!(db, pool => {
+        let query = sqlx::query_as(&sql).bind(user_id);
+        match login_id {
+            Some(login_id) => query.bind(login_id),
+            None => query,
+        }
         .fetch_optional(pool)
         .await?
     });
-    row.map(|(user_id, merchant_id, merchant_name, email, role)| {
-        Ok(CurrentUser {
-            user_id,
-            merchant_id,
-            merchant_name,
-            email,
-            role: Role::parse(&role).map_err(AppError::internal)?,
-        })
-    })
+    row.map(
+        |(user_id, merchant_id, merchant_name, email, role, two_factor, required)| {
+            Ok(CurrentUser {
+                user_id,
+                merchant_id,
+                merchant_name,
+                email,
+                role: Role::parse(&role).map_err(AppError::internal)?,
+                two_factor,
+                two_factor_required: required,
+            })
+        },
+    )
     .transpose()
 }
 

@@ -19,6 +19,8 @@ pub mod payments;
 pub mod seed;
 pub mod team;
 pub mod totals;
+pub mod two_factor;
+pub mod user_sessions;
 pub mod webhooks;
 
 use std::str::FromStr;

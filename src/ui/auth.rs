@@ -15,7 +15,6 @@ pub async fn sign_up(
 ) -> Result<(), AppError> {
     use crate::domain::merchant::SignUpInput;
     use crate::state::app_state;
-    use crate::ui::context::session;
     use crate::ui::dashboard::landing_path;
 
     let state = app_state()?;
@@ -26,7 +25,7 @@ pub async fn sign_up(
     };
     let (user_id, merchant_id) =
         crate::auth::accounts::register(&state.db, input, state.now_ms()).await?;
-    crate::auth::log_in(&session().await?, user_id).await?;
+    crate::ui::context::start_session(&state, user_id).await?;
     // Straight to a page of the app: the hydrated router cannot follow /dashboard's redirect.
     leptos_axum::redirect(&landing_path(&state.db, merchant_id).await?);
     Ok(())
@@ -37,10 +36,11 @@ pub async fn log_in(
     email: String,
     password: String,
     #[server(default)] next: Option<String>,
+    #[server(default)] code: Option<String>,
 ) -> Result<(), AppError> {
     use crate::db::merchants;
     use crate::state::app_state;
-    use crate::ui::context::{safe_next, session};
+    use crate::ui::context::safe_next;
 
     use crate::auth::throttle::{self, LoginKeys};
 
@@ -53,8 +53,24 @@ pub async fn log_in(
         throttle::record_failure(&state.db, &keys, now).await?;
         return Err(AppError::field("form", "Wrong email or password."));
     };
+    if let (Some(secret), _) = crate::db::two_factor::secrets(&state.db, user_id).await? {
+        let code = code.unwrap_or_default();
+        if code.trim().is_empty() {
+            return Err(AppError::field(
+                "code",
+                "Enter the 6-digit code from your authenticator app, or a recovery code.",
+            ));
+        }
+        if !crate::auth::two_factor::accept(&state.db, user_id, &secret, &code, now).await? {
+            throttle::record_failure(&state.db, &keys, now).await?;
+            return Err(AppError::field(
+                "code",
+                "That code is not right. Enter the one your app shows now, or a recovery code.",
+            ));
+        }
+    }
     throttle::clear(&state.db, &keys).await?;
-    crate::auth::log_in(&session().await?, user_id).await?;
+    crate::ui::context::start_session(&state, user_id).await?;
     let target = match safe_next(next.as_deref(), &state.settings.public_base_url) {
         Some(next) => next,
         None => {
@@ -70,7 +86,8 @@ pub async fn log_in(
 
 #[server(prefix = "/fn", endpoint = "logout")]
 pub async fn log_out() -> Result<(), AppError> {
-    crate::auth::log_out(&crate::ui::context::session().await?).await?;
+    let state = crate::state::app_state()?;
+    crate::auth::log_out(&state.db, &crate::ui::context::session().await?).await?;
     leptos_axum::redirect("/login");
     Ok(())
 }
@@ -135,6 +152,10 @@ pub fn LogInPage() -> impl IntoView {
                     autocomplete="current-password"
                 />
                 <FieldError errors field="password"/>
+                <label for="code">"Two-factor code"</label>
+                <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"/>
+                <p class="hint">"Only if you turned on two-factor sign-in: the code your authenticator app shows, or a recovery code."</p>
+                <FieldError errors field="code"/>
                 <button type="submit" class="primary">"Log in"</button>
             </ActionForm>
             <p>"New to paylinks? "<a href="/signup">"Create a merchant account"</a></p>

@@ -27,6 +27,30 @@ mod server {
         leptos::reactive::owner::with_context::<http::request::Parts, _>(read)
     }
 
+    /// Signs `user_id` in on this request's session, recording where from.
+    pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
+        let user_agent = with_request(|parts| {
+            parts
+                .headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .flatten();
+        let ip_address = client_address(state).map(|ip| ip.to_string());
+        crate::auth::log_in(
+            &state.db,
+            &session().await?,
+            user_id,
+            crate::auth::session::SignInFrom {
+                user_agent: user_agent.as_deref(),
+                ip_address: ip_address.as_deref(),
+                now_ms: state.now_ms(),
+            },
+        )
+        .await
+    }
+
     pub async fn session() -> Result<Session, AppError> {
         leptos_axum::extract::<Session>()
             .await

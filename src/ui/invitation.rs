@@ -40,7 +40,7 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
     let hash = crate::auth::password::hash(password).await?;
     let user_id =
         crate::db::team::accept(&state.db, &token_hash(&token), &hash, state.now_ms()).await?;
-    crate::auth::log_in(&crate::ui::context::session().await?, user_id).await?;
+    crate::ui::context::start_session(&state, user_id).await?;
     let user = crate::db::merchants::find_current_user(&state.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -67,12 +67,20 @@ pub async fn attempt_png(
 }
 
 fn svg_response(code: &QrCode) -> impl IntoResponse {
-    let image = code
-        .render::<qrcode::render::svg::Color>()
+    ([(header::CONTENT_TYPE, "image/svg+xml")], render_svg(code))
+}
+
+fn render_svg(code: &QrCode) -> String {
+    code.render::<qrcode::render::svg::Color>()
         .min_dimensions(240, 240)
         .quiet_zone(true)
-        .build();
-    ([(header::CONTENT_TYPE, "image/svg+xml")], image)
+        .build()
+}
+
+/// The SVG markup of a QR code of `text` (e.g. an authenticator's setup URL), to inline.
+pub fn svg_of(text: &str) -> Result<String, AppError> {
+    let code = QrCode::with_error_correction_level(text, EcLevel::M).map_err(AppError::internal)?;
+    Ok(render_svg(&code))
 }
 
 fn png_response(code: &QrCode) -> Result<impl IntoResponse, AppError> {

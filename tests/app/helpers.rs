@@ -218,6 +218,31 @@ impl Browser {
             .unwrap()
     }
 
+    /// Starts a payment on a link's payer page as a payer would; the attempt's reference.
+    pub async fn start_payment(&self, slug: &str, method: &str) -> String {
+        let response = self
+            .call("pay", &[("slug", slug), ("method", method)])
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "starting a payment failed"
+        );
+        response.json().await.unwrap()
+    }
+
+    /// The app's own OpenAPI document.
+    pub async fn openapi_document(&self) -> serde_json::Value {
+        self.client
+            .get(self.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Signs up a merchant (which logs it in) and returns its default account id.
     pub async fn sign_up(&self, merchant_name: &str, email: &str) -> String {
         let response = self

@@ -188,12 +188,7 @@ async fn merchant_with_a_payment(app: &TestApp) -> Merchant {
     let account = app.sign_up("Toko Uji", "owner@uji.id").await;
     let link = app.create_default_link(&account).await;
     let slug = app.slug_of(link).await;
-    let paid = app
-        .new_browser()
-        .call("pay", &[("slug", &slug), ("method", "VA_BRI")])
-        .await;
-    assert_eq!(paid.status(), StatusCode::OK);
-    let reff: String = paid.json().await.unwrap();
+    let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
     let history = app
         .scalar("SELECT id FROM payment_link_histories")
         .await
@@ -325,15 +320,7 @@ async fn hostile_values_in_every_function_page_and_api_operation_never_get_a_5xx
 /// the query and in every field of a JSON body.
 async fn sweep_the_api(app: &TestApp, ours: &Merchant) {
     let api = ApiClient::new(app, "dev@uji.id", "Toko Uji API").await;
-    let document: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = app.openapi_document().await;
     let body_fields = [
         "reff_no",
         "title",

@@ -117,11 +117,7 @@ async fn the_kept_totals_answer_only_for_the_accounts_own_merchant() {
     let account = app.sign_up("Toko Alpha", "owner@alpha.id").await;
     let link = app.create_default_link(&account).await;
     let slug = app.slug_of(link).await;
-    let paid = app
-        .new_browser()
-        .call("pay", &[("slug", &slug), ("method", "VA_BRI")])
-        .await;
-    assert_eq!(paid.status(), StatusCode::OK);
+    app.new_browser().start_payment(&slug, "VA_BRI").await;
     app.new_browser()
         .sign_up("Toko Beta", "owner@beta.id")
         .await;

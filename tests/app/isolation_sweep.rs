@@ -228,15 +228,7 @@ async fn merchant_b_reaches_nothing_of_merchant_a_anywhere() {
 
     // Every API operation in the OpenAPI document, with B's token and A's ids.
     let api = ApiClient::new(&app, "owner@beta.id", "Toko Beta").await;
-    let document: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = app.openapi_document().await;
     let mut operations = 0;
     for (path, item) in document["paths"].as_object().unwrap() {
         if !path.contains("{account_id}") {

@@ -28,4 +28,5 @@ mod security;
 #[path = "../support/mod.rs"]
 mod support;
 mod team;
+mod two_factor;
 mod webhooks;

@@ -57,12 +57,7 @@ async fn one_attempt(app: &TestApp) -> (String, i64, String) {
     assert_eq!(hooks.status(), StatusCode::OK);
     let link = app.create_default_link(&account).await;
     let slug = app.slug_of(link).await;
-    let started = app
-        .new_browser()
-        .call("pay", &[("slug", &slug), ("method", "VA_BRI")])
-        .await;
-    assert_eq!(started.status(), StatusCode::OK);
-    let reff: String = started.json().await.unwrap();
+    let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
     let id = app.scalar("SELECT id FROM payment_link_histories").await;
     (account, id, reff)
 }

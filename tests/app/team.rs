@@ -10,7 +10,7 @@ use paylinks::auth::access::{rule, RULES};
 use paylinks::domain::merchant::Access;
 
 /// The owner invites `email` as `role`; the invitee joins in their own browser.
-async fn invite_and_join(app: &TestApp, email: &str, role: &str) -> Browser {
+pub(crate) async fn invite_and_join(app: &TestApp, email: &str, role: &str) -> Browser {
     let response = app
         .call("team_invite", &[("email", email), ("role", role)])
         .await;
@@ -298,11 +298,7 @@ async fn a_viewer_may_simulate_a_sandbox_payment_as_any_payer_may() {
     let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
     let link = app.create_default_link(&account).await;
     let slug = app.slug_of(link).await;
-    let started = app
-        .new_browser()
-        .call("pay", &[("slug", &slug), ("method", "VA_BRI")])
-        .await;
-    let reff: String = started.json().await.unwrap();
+    let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
     let viewer = invite_and_join(&app, "lihat@sinar.id", "viewer").await;
     let link = link.to_string();
     let form = [

@@ -51,6 +51,7 @@ pub fn DashboardShell(
                             <a href="/accounts">"Accounts"</a>
                             <a href="/developers">"Developers"</a>
                             <a href="/team">"Team"</a>
+                            <a href="/security">"Security"</a>
                             <a href="/audit">"Audit log"</a>
                         </nav>
                         <span class="who">{nav.merchant_name}" · "{nav.email}</span>

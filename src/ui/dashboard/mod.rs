@@ -10,6 +10,7 @@ pub mod link_show;
 pub mod links;
 pub mod overview;
 pub mod payments;
+pub mod security;
 pub mod team;
 pub mod webhook_event;
 pub mod webhooks;

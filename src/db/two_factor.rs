@@ -1,0 +1,138 @@
+//! Two-factor sign-in rows: a user's TOTP secret (pending and confirmed), the last step a
+//! code was accepted for, recovery codes, and the team's rule.
+
+use crate::db::Db;
+use crate::error::AppError;
+use crate::on_db;
+
+/// A user's two-factor state: (confirmed secret, secret being set up).
+pub async fn secrets(db: &Db, user_id: i64) -> Result<(Option<String>, Option<String>), AppError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT totp_secret, totp_pending_secret FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(AppError::NotFound)?
+    }))
+}
+
+pub async fn begin(db: &Db, user_id: i64, secret: &str) -> Result<(), AppError> {
+    on_db!(db, pool => {
+        sqlx::query("UPDATE users SET totp_pending_secret = $1 WHERE id = $2")
+            .bind(secret)
+            .bind(user_id)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Makes the pending secret the user's, its code's `step` used, with new recovery codes (as
+/// hashes) replacing any old ones: one transaction.
+pub async fn enable(
+    db: &Db,
+    user_id: i64,
+    step: i64,
+    recovery_hashes: &[String],
+) -> Result<(), AppError> {
+    on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        let enabled = sqlx::query(
+            "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL,
+                 totp_last_step = $1
+             WHERE id = $2 AND totp_pending_secret IS NOT NULL",
+        )
+        .bind(step)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if enabled == 0 {
+            return Err(AppError::field("code", "Start the setup again."));
+        }
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        for hash in recovery_hashes {
+            sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                .bind(user_id)
+                .bind(hash)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await)
+}
+
+pub async fn disable(db: &Db, user_id: i64) -> Result<(), AppError> {
+    on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL,
+                 totp_last_step = NULL
+             WHERE id = $1",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await)
+}
+
+/// Accepts a code's time step once: false when that step (or a later one) was used already.
+pub async fn use_step(db: &Db, user_id: i64, step: i64) -> Result<bool, AppError> {
+    let used = on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE users SET totp_last_step = $1
+             WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(user_id)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(used == 1)
+}
+
+/// Spends a recovery code: false when the user has no such unused code.
+pub async fn use_recovery_code(db: &Db, user_id: i64, code_hash: &str) -> Result<bool, AppError> {
+    let spent = on_db!(db, pool => {
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2")
+            .bind(user_id)
+            .bind(code_hash)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(spent == 1)
+}
+
+pub async fn recovery_codes_left(db: &Db, user_id: i64) -> Result<i64, AppError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(pool)
+            .await?
+    }))
+}
+
+pub async fn set_required(db: &Db, merchant_id: i64, required: bool) -> Result<(), AppError> {
+    on_db!(db, pool => {
+        sqlx::query("UPDATE merchants SET require_two_factor = $1 WHERE id = $2")
+            .bind(required)
+            .bind(merchant_id)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}

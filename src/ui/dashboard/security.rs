@@ -1,0 +1,305 @@
+//! Sign-in security for the signed-in user: two-factor sign-in (set up, recovery codes, turn
+//! off), the browsers signed in as them (end one, or all the others), and for owners the
+//! team's rule that every member signs in with two factors.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::time::format_wib;
+use crate::error::AppError;
+use crate::model::SignedInSession;
+use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecurityData {
+    pub two_factor: bool,
+    pub recovery_codes_left: i64,
+    pub sessions: Vec<SignedInSession>,
+    /// This browser's session, among `sessions`.
+    pub this_session: Option<String>,
+    pub team_requires_two_factor: bool,
+    pub i_am_owner: bool,
+}
+
+/// What an authenticator app needs to add the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TwoFactorSetup {
+    pub secret: String,
+    pub otpauth_url: String,
+    pub qr_svg: String,
+}
+
+#[server(prefix = "/fn", endpoint = "security")]
+pub async fn get_security() -> Result<SecurityData, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    Ok(SecurityData {
+        two_factor: user.two_factor,
+        recovery_codes_left: crate::db::two_factor::recovery_codes_left(&state.db, user.user_id)
+            .await?,
+        sessions: crate::db::user_sessions::list(&state.db, user.user_id).await?,
+        this_session: crate::auth::session::login_id(&crate::ui::context::session().await?).await?,
+        team_requires_two_factor: user.two_factor_required,
+        i_am_owner: user.role == crate::domain::merchant::Role::Owner,
+    })
+}
+
+/// Draws a new secret for the user to add to their authenticator; it takes effect once a
+/// code from it is confirmed.
+#[server(prefix = "/fn", endpoint = "two_factor_begin")]
+pub async fn begin_two_factor() -> Result<TwoFactorSetup, AppError> {
+    use crate::auth::two_factor;
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let secret = two_factor::new_secret();
+    crate::db::two_factor::begin(&state.db, user.user_id, &secret).await?;
+    let otpauth_url = two_factor::setup_url(&secret, &user.email)?;
+    let qr_svg = crate::ui::qr::svg_of(&otpauth_url)?;
+    Ok(TwoFactorSetup {
+        secret,
+        otpauth_url,
+        qr_svg,
+    })
+}
+
+/// Confirms the setup with a code from the new secret; returns the recovery codes, shown once.
+#[server(prefix = "/fn", endpoint = "two_factor_enable")]
+pub async fn enable_two_factor(code: String) -> Result<Vec<String>, AppError> {
+    use crate::auth::two_factor;
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let (_, pending) = crate::db::two_factor::secrets(&state.db, user.user_id).await?;
+    let pending = pending.ok_or_else(|| AppError::field("code", "Start the setup again."))?;
+    let step = two_factor::matching_step(&pending, &code, state.now_ms())?.ok_or_else(|| {
+        AppError::field(
+            "code",
+            "That code does not match. Enter the 6 digits your app shows now.",
+        )
+    })?;
+    let codes = two_factor::new_recovery_codes();
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|c| two_factor::hash_recovery_code(c))
+        .collect();
+    crate::db::two_factor::enable(&state.db, user.user_id, step, &hashes).await?;
+    Ok(codes)
+}
+
+/// Turns two-factor sign-in off, with a current code (or a recovery code) as proof.
+#[server(prefix = "/fn", endpoint = "two_factor_disable")]
+pub async fn disable_two_factor(code: String) -> Result<(), AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    if user.two_factor_required {
+        return Err(AppError::Conflict(
+            "Your team requires two-factor sign-in, so it stays on.".into(),
+        ));
+    }
+    let (secret, _) = crate::db::two_factor::secrets(&state.db, user.user_id).await?;
+    let secret = secret.ok_or_else(|| AppError::Conflict("Two-factor sign-in is off.".into()))?;
+    if !crate::auth::two_factor::accept(&state.db, user.user_id, &secret, &code, state.now_ms())
+        .await?
+    {
+        return Err(AppError::field("code", "That code is not right."));
+    }
+    crate::db::two_factor::disable(&state.db, user.user_id).await
+}
+
+/// Ends one of the user's own sessions (this one included: that is a log-out).
+#[server(prefix = "/fn", endpoint = "session_end")]
+pub async fn end_session(login_id: String) -> Result<(), AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    if crate::db::user_sessions::end(&state.db, user.user_id, &login_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Signs the user out of every browser but this one.
+#[server(prefix = "/fn", endpoint = "sessions_end_others")]
+pub async fn end_other_sessions() -> Result<u64, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    let session = crate::ui::context::session().await?;
+    let this = crate::auth::session::login_id(&session)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    crate::db::user_sessions::end_others(&state.db, user.user_id, &this).await
+}
+
+/// Owners: require (or stop requiring) two-factor sign-in of every member. An owner must
+/// have it on before requiring it, so the rule cannot shut them out of their own dashboard.
+#[server(prefix = "/fn", endpoint = "team_two_factor")]
+pub async fn require_two_factor(
+    #[server(default)] required: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::merchant::Access;
+    let (state, user) = crate::ui::context::signed_in_with(Access::Owner).await?;
+    let required = required.is_some_and(|v| v == "on" || v == "true");
+    if required && !user.two_factor {
+        return Err(AppError::field(
+            "required",
+            "Turn on two-factor sign-in for yourself first.",
+        ));
+    }
+    crate::db::two_factor::set_required(&state.db, user.merchant_id, required).await
+}
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let begin = ServerAction::<BeginTwoFactor>::new();
+    let enable = ServerAction::<EnableTwoFactor>::new();
+    let disable = ServerAction::<DisableTwoFactor>::new();
+    let end = ServerAction::<EndSession>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let require = ServerAction::<RequireTwoFactor>::new();
+    let data = Resource::new(
+        move || {
+            (
+                enable.version().get(),
+                disable.version().get(),
+                end.version().get(),
+                end_others.version().get(),
+                require.version().get(),
+            )
+        },
+        |_| get_security(),
+    );
+    let enable_errors = Signal::derive(move || form_errors(enable.value().get()));
+    let disable_errors = Signal::derive(move || form_errors(disable.value().get()));
+    let require_errors = Signal::derive(move || form_errors(require.value().get()));
+    view! {
+        <Title text="Sign-in security · paylinks"/>
+        <DashboardShell account_id=Signal::derive(|| None::<String>)>
+            <h1>"Sign-in security"</h1>
+            <FormAlert result=Signal::derive(move || disable.value().get())/>
+            <FormAlert result=Signal::derive(move || end.value().get())/>
+            <FormAlert result=Signal::derive(move || require.value().get())/>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! {
+                            <TwoFactorCard data=data.clone() begin enable disable enable_errors disable_errors/>
+                            <SessionsCard data=data.clone() end end_others/>
+                            {data.i_am_owner.then(|| view! {
+                                <section class="card">
+                                    <h2>"Team rule"</h2>
+                                    <ActionForm action=require attr:class="form">
+                                        <label>
+                                            <input type="checkbox" name="required" checked=data.team_requires_two_factor/>
+                                            " Every member must sign in with two factors"
+                                        </label>
+                                        <FieldError errors=require_errors field="required"/>
+                                        <button type="submit">"Save"</button>
+                                    </ActionForm>
+                                </section>
+                            })}
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn TwoFactorCard(
+    data: SecurityData,
+    begin: ServerAction<BeginTwoFactor>,
+    enable: ServerAction<EnableTwoFactor>,
+    disable: ServerAction<DisableTwoFactor>,
+    enable_errors: Signal<crate::domain::FieldErrors>,
+    disable_errors: Signal<crate::domain::FieldErrors>,
+) -> impl IntoView {
+    let codes = move || enable.value().get().and_then(Result::ok);
+    view! {
+        <section class="card" data-testid="two-factor">
+            <h2>"Two-factor sign-in"</h2>
+            {data.team_requires_two_factor.then(|| view! {
+                <p class="alert alert-info">"Your team requires two-factor sign-in."</p>
+            })}
+            {move || codes().map(|codes| view! {
+                <div class="alert alert-success" role="status">
+                    <p>"Two-factor sign-in is on. Keep these recovery codes somewhere safe: each works once if you lose your phone. They are shown only now."</p>
+                    <ul class="recovery-codes">{codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
+                </div>
+            })}
+            {if data.two_factor {
+                view! {
+                    <p>"On. "{data.recovery_codes_left}" recovery codes left."</p>
+                    <ActionForm action=disable attr:class="form inline-form">
+                        <label for="disable-code">"Code to turn it off"</label>
+                        <input id="disable-code" name="code" inputmode="numeric" autocomplete="one-time-code" required/>
+                        <button type="submit">"Turn off"</button>
+                        <FieldError errors=disable_errors field="code"/>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! {
+                    <p>"Off. With it on, signing in also asks for a code from an authenticator app on your phone."</p>
+                    <ActionForm action=begin attr:class="inline-form">
+                        <button type="submit">"Set up two-factor sign-in"</button>
+                    </ActionForm>
+                    {move || begin.value().get().and_then(Result::ok).map(|setup| view! {
+                        <div class="setup">
+                            <p>"Scan this with your authenticator app, or type the key."</p>
+                            <div class="qr" inner_html=setup.qr_svg></div>
+                            <p>"Key: "<code data-testid="totp-secret">{setup.secret}</code></p>
+                            <ActionForm action=enable attr:class="form inline-form">
+                                <label for="enable-code">"Code from the app"</label>
+                                <input id="enable-code" name="code" inputmode="numeric" autocomplete="one-time-code" required/>
+                                <button type="submit" class="primary">"Turn on"</button>
+                                <FieldError errors=enable_errors field="code"/>
+                            </ActionForm>
+                        </div>
+                    })}
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn SessionsCard(
+    data: SecurityData,
+    end: ServerAction<EndSession>,
+    end_others: ServerAction<EndOtherSessions>,
+) -> impl IntoView {
+    let this = data.this_session.clone();
+    let others = data.sessions.len() > 1;
+    view! {
+        <section class="card" data-testid="sessions">
+            <h2>"Signed-in browsers"</h2>
+            <div class="table-scroll">
+                <table class="table">
+                    <thead><tr><th>"Since"</th><th>"Browser"</th><th>"Address"</th><th></th></tr></thead>
+                    <tbody>
+                        {data.sessions.into_iter().map(|s| {
+                            let current = this.as_deref() == Some(s.login_id.as_str());
+                            view! {
+                                <tr>
+                                    <td>{format_wib(s.created_at)}</td>
+                                    <td>{s.user_agent.unwrap_or_else(|| "—".into())}</td>
+                                    <td>{s.ip_address.unwrap_or_else(|| "—".into())}</td>
+                                    <td>{if current {
+                                        view! { <span class="muted">"This browser"</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ActionForm action=end attr:class="inline-form">
+                                                <input type="hidden" name="login_id" value=s.login_id/>
+                                                <button type="submit">"Sign out"</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {others.then(|| view! {
+                <ActionForm action=end_others attr:class="inline-form">
+                    <button type="submit">"Sign out everywhere else"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
