@@ -165,17 +165,21 @@ impl ApiError {
     }
 }
 
-fn code_for(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 => "bad_request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        409 => "conflict",
-        422 => "validation_error",
-        429 => "rate_limited",
-        503 => "service_unavailable",
-        _ => "internal_error",
+/// Singapay's response code for an error (reference §8.2), which its clients branch on:
+/// SP004 a duplicate reference, SP018 field errors, SP013 a bad or missing token, SP014 not
+/// found, SP015 forbidden, SP012 a malformed request. Never SP001 or SP005: clients read
+/// those as "the outcome is unknown, inquire before retrying", which no error here means.
+fn sp_code(error: &AppError, status: StatusCode) -> &'static str {
+    match (error, status.as_u16()) {
+        (AppError::Duplicate(_), _) => "SP004",
+        (_, 422) => "SP018",
+        (_, 401) => "SP013",
+        (_, 403) => "SP015",
+        (_, 404) => "SP014",
+        (_, 400 | 413) => "SP012",
+        // A state that refuses the request (e.g. deleting a link with payments).
+        (_, 409) => "SP002",
+        _ => "SP019",
     }
 }
 
@@ -192,7 +196,8 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let message = self.message.clone();
         let message = message.unwrap_or_else(|| self.default_message());
-        let mut error = serde_json::json!({ "code": code_for(status), "message": message });
+        let code = sp_code(&self.error, status);
+        let mut error = serde_json::json!({ "code": code, "message": message });
         if let AppError::Validation(errors) | AppError::Duplicate(errors) = &self.error {
             // Kept on the 409 for a taken value too, so clients can point at the field.
             error["errors"] = Value::Object(errors_map(errors));

@@ -35,7 +35,10 @@ async fn tokens_need_the_right_signature_or_basic_credentials() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["success"], false);
-    assert_eq!(body["error"]["code"], "unauthorized");
+    assert_eq!(
+        body["error"]["code"], "SP013",
+        "Singapay's code for a bad token"
+    );
 
     let basic = |secret: &str| {
         client
@@ -136,6 +139,11 @@ async fn a_link_goes_through_create_list_show_update_delete() {
         .await
         .unwrap();
     assert_eq!(duplicate.status(), StatusCode::CONFLICT);
+    let duplicate: Value = duplicate.json().await.unwrap();
+    assert_eq!(
+        duplicate["error"]["code"], "SP004",
+        "Singapay clients branch on SP004 for a taken reference"
+    );
 
     let mut bad = new_link("INV-2");
     bad["title"] = json!("");
@@ -149,6 +157,7 @@ async fn a_link_goes_through_create_list_show_update_delete() {
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let refused: Value = refused.json().await.unwrap();
+    assert_eq!(refused["error"]["code"], "SP018");
     for field in ["title", "max_usage", "total_amount"] {
         assert!(
             refused["error"]["errors"][field].is_array(),

@@ -331,7 +331,7 @@ async fn each_credential_is_rate_limited_with_retry_after() {
         .unwrap();
     assert!((1..=60).contains(&wait));
     let body: Value = limited.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "rate_limited");
+    assert_eq!(body["error"]["code"], "SP019");
 
     // Another merchant's credential is not affected; a minute later the first may go on.
     let other = ApiClient::new(&app, "other@toko.id", "Toko Lain").await;
