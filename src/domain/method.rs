@@ -35,6 +35,25 @@ impl MethodGroup {
     }
 }
 
+/// Singapay's spellings of the e-wallet codes (its e-wallet products name them by vendor),
+/// and the one code each means here.
+const CODE_ALIASES: [(&str, &str); 5] = [
+    ("EWALLET_DANA", "DANA"),
+    ("EWALLET_OVO", "OVO"),
+    ("EWALLET_SHOPEEPAY", "SHOPEEPAY"),
+    ("EWALLET_GOPAY", "GOPAY"),
+    ("EWALLET_LINKAJA", "LINKAJA"),
+];
+
+/// The canonical spelling of a method code a client sent: Singapay's `EWALLET_*` aliases
+/// (in any case) become the codes the catalogue lists; any other code is kept as sent.
+pub fn canonical_code(code: &str) -> &str {
+    CODE_ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(code))
+        .map_or(code, |(_, canonical)| canonical)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethod {
     pub code: String,
@@ -83,6 +102,14 @@ pub fn offered_methods<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn singapay_ewallet_codes_mean_ours() {
+        assert_eq!(canonical_code("EWALLET_DANA"), "DANA");
+        assert_eq!(canonical_code("ewallet_shopeepay"), "SHOPEEPAY");
+        assert_eq!(canonical_code("VA_BRI"), "VA_BRI");
+        assert_eq!(canonical_code("EWALLET_UNKNOWN"), "EWALLET_UNKNOWN");
+    }
 
     #[test]
     fn offered_methods_respect_whitelist_and_limits() {

@@ -25,6 +25,7 @@ mod payments;
 mod payments_table;
 mod public;
 mod security;
+mod singapay_contract;
 #[path = "../support/mod.rs"]
 mod support;
 mod team;

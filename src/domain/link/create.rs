@@ -18,7 +18,11 @@ pub struct MethodRules<'a> {
 pub fn parse_methods(codes: &[String], rules: &MethodRules) -> Result<Option<Vec<String>>, String> {
     let mut picked: Vec<String> = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
-    for code in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+    let codes = codes
+        .iter()
+        .map(|c| super::super::method::canonical_code(c.trim()))
+        .filter(|c| !c.is_empty());
+    for code in codes {
         if !rules.known_codes.iter().any(|k| k == code) {
             if !unknown.iter().any(|u| u == code) {
                 // Cut to keep a hostile value from flooding the page.

@@ -200,7 +200,8 @@ mod filter {
         });
         let filter = HistoryFilter {
             status,
-            method_code: text(&query.method),
+            method_code: text(&query.method)
+                .map(|code| crate::domain::method::canonical_code(&code).to_string()),
             link_reff_no: text(&query.link),
             search: text(&query.q),
             amount_min,
