@@ -309,6 +309,16 @@ pub struct UpdateLinkBody {
     pub redirect_url: Option<Value>,
     #[serde(default, deserialize_with = "keep_null")]
     pub optional_metadata: Option<Value>,
+    /// Fixed at creation: an update may repeat them but not change them (payers may have
+    /// seen the link already). Read only by updates; on create the outer body takes them.
+    #[serde(default)]
+    pub reff_no: Option<Value>,
+    #[serde(default)]
+    pub title: Option<Value>,
+    #[serde(default)]
+    pub total_amount: Option<Value>,
+    #[serde(default)]
+    pub items: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -378,12 +388,49 @@ impl UpdateLinkBody {
             Some(v) => field(e, "status", link_status(v)),
         };
         let settings = self.parse_settings(Some(current), partial, rules, now_ms, e);
+        self.check_unchanged(current, e);
         build(errors, || {
             Some(LinkUpdate {
                 status: status?,
                 settings: settings?,
             })
         })
+    }
+
+    /// Refuses, by field, a value of a fixed field that differs from the stored one, rather than
+    /// ignoring it: a client that thinks it changed the total must hear that it did not.
+    fn check_unchanged(&self, current: &PaymentLink, e: &mut FieldErrors) {
+        const FIXED: &str =
+            "cannot be changed after the link is created; create a new link instead.";
+        let differs = |value: &Option<Value>, same: &dyn Fn(&Value) -> bool| {
+            present(value.as_ref()).is_some_and(|v| !same(v))
+        };
+        if differs(&self.reff_no, &|v| {
+            v.as_str() == Some(current.reff_no.as_str())
+        }) {
+            e.add("reff_no", format!("Reference {FIXED}"));
+        }
+        if differs(&self.title, &|v| {
+            v.as_str().map(str::trim) == Some(current.title.as_str())
+        }) {
+            e.add("title", format!("Title {FIXED}"));
+        }
+        let total = current.total_amount.value();
+        if differs(&self.total_amount, &|v| {
+            whole_number(v, "Total amount").is_ok_and(|n| n == total)
+        }) {
+            e.add("total_amount", format!("Total amount {FIXED}"));
+        }
+        let same_items = |v: &Value| {
+            let Ok(rows) = serde_json::from_value::<Vec<ItemBody>>(v.clone()) else {
+                return false;
+            };
+            parse_items(&rows, &mut FieldErrors::new())
+                .is_some_and(|(items, _)| items == current.items)
+        };
+        if differs(&self.items, &same_items) {
+            e.add("items", format!("Items {FIXED}"));
+        }
     }
 
     /// The mutable settings. `current` is the stored link (none on create); in `partial` mode

@@ -60,3 +60,78 @@ async fn singapay_ewallet_codes_are_accepted_and_answered_in_one_spelling() {
         "{refused}"
     );
 }
+
+#[tokio::test]
+async fn fixed_fields_are_refused_when_changed_and_accepted_when_repeated() {
+    let app = spawn_app().await;
+    let client = ApiClient::new(&app, "dev@tetap.id", "Toko Tetap").await;
+    let created: Value = client
+        .call(reqwest::Method::POST, &client.links_path())
+        .json(&new_link("FIXED-1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["data"]["id"].as_i64().unwrap();
+    let v1 = format!("{}/{id}", client.links_path());
+    let v2 = format!("/api/v2.0/payment-link/update/{id}");
+    let same = json!({
+        "status": "open", "max_usage": 5, "reff_no": "FIXED-1", "title": "Invoice May 2026",
+        "total_amount": "150000",
+        "items": [{"name": "Subscription Plan", "quantity": 1, "unit_price": 150000}]
+    });
+    let response = client
+        .call(reqwest::Method::PUT, &v1)
+        .json(&same)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "the same values are accepted"
+    );
+
+    for (path, field, value) in [
+        (&v1, "total_amount", json!(99_000)),
+        (&v1, "reff_no", json!("FIXED-2")),
+        (&v2, "title", json!("Another title")),
+        (
+            &v2,
+            "items",
+            json!([{"name": "Subscription Plan", "quantity": 2, "unit_price": 150000}]),
+        ),
+    ] {
+        let mut body = json!({"status": "open", "max_usage": 7});
+        body[field] = value;
+        let response = client
+            .call(reqwest::Method::PUT, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}"
+        );
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "SP018");
+        assert!(
+            body["error"]["errors"][field][0]
+                .as_str()
+                .unwrap()
+                .contains("cannot be changed"),
+            "{field}: {body}"
+        );
+    }
+    let stored = app
+        .scalar_text("SELECT reff_no || '/' || title || '/' || total_amount || '/' || max_usage FROM payment_links")
+        .await;
+    assert_eq!(
+        stored, "FIXED-1/Invoice May 2026/150000/5",
+        "nothing changed"
+    );
+}
