@@ -374,7 +374,7 @@ mod tests {
         let response = ApiError::from(errors).into_response();
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let expected = json!({"status": 422, "success": false, "error": {
-            "code": "validation_error", "message": VALIDATION_MESSAGE,
+            "code": "SP018", "message": VALIDATION_MESSAGE,
             "errors": {"title": ["Title is required."], "items.0.quantity": ["Quantity is required."]},
         }});
         assert_eq!(body_json(response).await, expected);
@@ -385,7 +385,7 @@ mod tests {
         let message = "This reference is already used by another link.";
         let response = ApiError::new(AppError::duplicate("reff_no", message)).into_response();
         assert_eq!(response.status(), StatusCode::CONFLICT);
-        let expected = json!({"status": 409, "success": false, "error": {"code": "conflict",
+        let expected = json!({"status": 409, "success": false, "error": {"code": "SP004",
             "message": message, "errors": {"reff_no": [message]}}});
         assert_eq!(body_json(response).await, expected);
         // A malformed reff_no is a plain 422.
@@ -398,7 +398,7 @@ mod tests {
         let response = ApiError::rate_limited(30).into_response();
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(response.headers()[header::RETRY_AFTER], "30");
-        let expected = json!({"status": 429, "success": false, "error": {"code": "rate_limited",
+        let expected = json!({"status": 429, "success": false, "error": {"code": "SP019",
             "message": "Too many requests. Try again in 30 seconds."}});
         assert_eq!(body_json(response).await, expected);
     }
@@ -406,12 +406,12 @@ mod tests {
     #[tokio::test]
     async fn other_codes_and_safe_messages() {
         let cases = [
-            (AppError::Unauthorized, 401, "unauthorized"),
-            (AppError::Forbidden, 403, "forbidden"),
-            (AppError::NotFound, 404, "not_found"),
-            (AppError::Conflict("Busy.".into()), 409, "conflict"),
-            (AppError::Internal, 500, "internal_error"),
-            (AppError::config("secret DSN"), 500, "internal_error"),
+            (AppError::Unauthorized, 401, "SP013"),
+            (AppError::Forbidden, 403, "SP015"),
+            (AppError::NotFound, 404, "SP014"),
+            (AppError::Conflict("Busy.".into()), 409, "SP002"),
+            (AppError::Internal, 500, "SP019"),
+            (AppError::config("secret DSN"), 500, "SP019"),
         ];
         for (error, status, code) in cases {
             let response = ApiError::new(error).into_response();
@@ -440,7 +440,7 @@ mod tests {
             (&body["status"], &body["success"]),
             (&json!(400), &json!(false))
         );
-        assert_eq!(body["error"]["code"], "bad_request");
+        assert_eq!(body["error"]["code"], "SP012");
     }
 
     #[test]

@@ -37,7 +37,9 @@ pub struct LinkJson {
     pub expired_at: Option<String>,
     pub total_amount: i64,
     pub items: Vec<ItemJson>,
-    pub whitelisted_payment_method: Option<Vec<String>>,
+    /// The codes the link's payers are offered now: its whitelist (all methods when it has
+    /// none) among the active methods whose limits include the total. Never null.
+    pub whitelisted_payment_method: Vec<String>,
     pub redirect_url: Option<String>,
     pub optional_metadata: Map<String, Value>,
     pub source: String,
@@ -67,7 +69,13 @@ pub struct AccountJson {
 }
 
 impl LinkJson {
-    pub fn new(link: &PaymentLink, account: &Account, payment_url: String, now_ms: i64) -> Self {
+    pub fn new(
+        link: &PaymentLink,
+        account: &Account,
+        payment_url: String,
+        now_ms: i64,
+        offered_methods: Vec<String>,
+    ) -> Self {
         let item = |i: &LineItem| ItemJson {
             name: i.name.clone(),
             quantity: i.quantity,
@@ -90,7 +98,7 @@ impl LinkJson {
             expired_at: link.expired_at.map(to_iso_wib),
             total_amount: link.total_amount.value(),
             items: link.items.iter().map(item).collect(),
-            whitelisted_payment_method: link.whitelisted_payment_method.clone(),
+            whitelisted_payment_method: offered_methods,
             redirect_url: link.redirect_url.clone(),
             optional_metadata: link.optional_metadata.clone(),
             source: link.source.clone(),

@@ -33,8 +33,29 @@ impl PageQuery {
     }
 }
 
-pub(crate) fn to_json(state: &AppState, link: &PaymentLink, account: &Account) -> LinkJson {
-    LinkJson::new(link, account, state.payer_url(&link.slug), state.now_ms())
+/// The link as the API answers it, with the methods its payers are offered right now (the
+/// payer page reads the same cached catalogue).
+pub(crate) async fn to_json(
+    state: &AppState,
+    link: &PaymentLink,
+    account: &Account,
+) -> Result<LinkJson, AppError> {
+    let catalogue = state.catalogue.get(&state.db).await?;
+    let offered = crate::domain::method::offered_methods(
+        &catalogue,
+        link.whitelisted_payment_method.as_deref(),
+        link.total_amount,
+    )
+    .into_iter()
+    .map(|method| method.code.clone())
+    .collect();
+    Ok(LinkJson::new(
+        link,
+        account,
+        state.payer_url(&link.slug),
+        state.now_ms(),
+        offered,
+    ))
 }
 
 pub(crate) async fn active_codes(state: &AppState) -> Result<Vec<String>, AppError> {
@@ -102,11 +123,10 @@ pub async fn list(
         state.now_ms(),
     )
     .await?;
-    let data: Vec<_> = page
-        .rows
-        .iter()
-        .map(|link| to_json(&state, link, &account))
-        .collect();
+    let mut data = Vec::with_capacity(page.rows.len());
+    for link in &page.rows {
+        data.push(to_json(&state, link, &account).await?);
+    }
     let base = format!(
         "{}/api/v1.0/payment-link-manage/{}",
         state.settings.public_base_url, account.id
@@ -170,7 +190,7 @@ pub(crate) async fn create_link(
             format!("api: id={id}, reff_no={}", link.reff_no),
         )
         .await;
-    Ok(ok(to_json(state, &link, &account)))
+    Ok(ok(to_json(state, &link, &account).await?))
 }
 
 /// Applies an update body. v1 replaces every mutable field (status and max_usage required);
@@ -206,7 +226,7 @@ pub(crate) async fn update_link(
             format!("api: id={}, reff_no={}", link.id, link.reff_no),
         )
         .await;
-    Ok(ok(to_json(state, &link, &account)))
+    Ok(ok(to_json(state, &link, &account).await?))
 }
 
 #[utoipa::path(
@@ -241,7 +261,7 @@ pub async fn show(
     caller.may_use(&account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
     let link = links::find(&state.db, caller.merchant_id, &account.id, link_id).await?;
-    Ok(ok(to_json(&state, &link, &account)))
+    Ok(ok(to_json(&state, &link, &account).await?))
 }
 
 #[utoipa::path(

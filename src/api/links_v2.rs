@@ -42,7 +42,7 @@ pub async fn show(
     let link = links::find_for_merchant(&state.db, caller.merchant_id, link_id).await?;
     caller.may_use(&link.account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, &link.account_id).await?;
-    Ok(ok(to_json(&state, &link, &account)))
+    Ok(ok(to_json(&state, &link, &account).await?))
 }
 
 #[utoipa::path(

@@ -23,8 +23,8 @@ async fn singapay_ewallet_codes_are_accepted_and_answered_in_one_spelling() {
     let created: Value = response.json().await.unwrap();
     assert_eq!(
         created["data"]["whitelisted_payment_method"],
-        json!(["DANA", "VA_BRI", "OVO"]),
-        "aliases answered as the catalogue's codes, once each"
+        json!(["VA_BRI", "DANA", "OVO"]),
+        "aliases answered as the catalogue's codes, once each, in the catalogue's order"
     );
     let methods: Value = client
         .call(
@@ -133,5 +133,69 @@ async fn fixed_fields_are_refused_when_changed_and_accepted_when_repeated() {
     assert_eq!(
         stored, "FIXED-1/Invoice May 2026/150000/5",
         "nothing changed"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_whitelist_means_every_method_and_answers_always_list_the_offer() {
+    let app = spawn_app().await;
+    let client = ApiClient::new(&app, "dev@semua.id", "Toko Semua").await;
+    let methods: Value = client
+        .call(
+            reqwest::Method::GET,
+            "/api/v1.0/payment-link-manage/payment-methods",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let active = methods["data"]["available_codes"].clone();
+    assert!(active.as_array().unwrap().len() > 5);
+    for (n, whitelist) in [None, Some(json!(null)), Some(json!([]))]
+        .into_iter()
+        .enumerate()
+    {
+        let mut body = new_link(&format!("ALL-{n}"));
+        match whitelist {
+            None => {
+                body.as_object_mut()
+                    .unwrap()
+                    .remove("whitelisted_payment_method");
+            }
+            Some(value) => body["whitelisted_payment_method"] = value,
+        }
+        let created: Value = client
+            .call(reqwest::Method::POST, &client.links_path())
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            created["data"]["whitelisted_payment_method"], active,
+            "whitelist {n}: every active method, as an array"
+        );
+    }
+    // Past QRIS's limit the payer is not offered QRIS, and the answer says so.
+    let mut large = new_link("LARGE-1");
+    large["whitelisted_payment_method"] = json!(["QRIS", "VA_BRI"]);
+    large["total_amount"] = json!(20_000_000);
+    large["items"] = json!([{"name": "Mesin", "quantity": 1, "unit_price": 20_000_000}]);
+    let created: Value = client
+        .call(reqwest::Method::POST, &client.links_path())
+        .json(&large)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        created["data"]["whitelisted_payment_method"],
+        json!(["VA_BRI"])
     );
 }

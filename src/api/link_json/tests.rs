@@ -242,7 +242,8 @@ fn link_json_shape() {
         created_at: 0,
     };
     let url = "https://pay.id/pay/s3cr3t".to_string();
-    let json = serde_json::to_value(LinkJson::new(&stored(), &account, url, NOW)).unwrap();
+    let offered = vec!["QRIS".to_string()];
+    let json = serde_json::to_value(LinkJson::new(&stored(), &account, url, NOW, offered)).unwrap();
     let expected = json!({"id": 7, "reff_no": "INV-1", "title": "Yoga",
         "description": null, "payment_url": "https://pay.id/pay/s3cr3t", "status": "open",
         "status_computed": "expired", "is_expired": true, "required_customer_detail": true,
