@@ -85,7 +85,7 @@ impl PaymentLink {
     }
 
     pub fn is_exhausted(&self) -> bool {
-        self.current_usage >= self.max_usage
+        crate::domain::link::is_exhausted(self.current_usage, self.max_usage)
     }
 }
 

@@ -350,7 +350,7 @@ fn link_status(value: &Value) -> Result<LinkStatus, String> {
 /// Payments already made cannot be undone, so the cap may not drop below them.
 fn max_usage_of(value: Option<&Value>, used: i64) -> Result<i64, String> {
     let max = required_number(value, "Max usage").and_then(check_max_usage)?;
-    if max < used {
+    if max != crate::domain::link::UNLIMITED_USAGE && max < used {
         return Err(format!(
             "Max usage cannot be below the current usage ({used})."
         ));

@@ -48,7 +48,8 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppErr
         FROM payment_links l
         WHERE l.id = $1 AND l.status = 'open'
           AND (l.expired_at IS NULL OR l.expired_at > $11)
-          AND CASE WHEN l.current_usage + l.pending_usage < l.max_usage THEN TRUE
+          AND CASE WHEN l.max_usage = 0 OR l.current_usage + l.pending_usage < l.max_usage
+              THEN TRUE
               ELSE l.current_usage + (SELECT COUNT(*) FROM payment_link_histories h
                   WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > $11)
                   < l.max_usage END

@@ -159,17 +159,20 @@ pub struct LinkFilter {
     pub per_page: i64,
 }
 
-/// The SQL form of `domain::link::compute_status`; `$3` is "now".
+/// The SQL form of `domain::link::compute_status`; `$3` is "now". A `max_usage` of 0 is
+/// unlimited (`domain::link::is_exhausted`).
 fn status_condition(status: Option<ComputedStatus>) -> &'static str {
     match status {
         None => "TRUE",
-        Some(ComputedStatus::Closed) => "(status = 'closed' OR current_usage >= max_usage)",
+        Some(ComputedStatus::Closed) => {
+            "(status = 'closed' OR (max_usage <> 0 AND current_usage >= max_usage))"
+        }
         Some(ComputedStatus::Expired) => {
-            "(status = 'open' AND current_usage < max_usage
+            "(status = 'open' AND (max_usage = 0 OR current_usage < max_usage)
               AND expired_at IS NOT NULL AND expired_at <= $3)"
         }
         Some(ComputedStatus::Open) => {
-            "(status = 'open' AND current_usage < max_usage
+            "(status = 'open' AND (max_usage = 0 OR current_usage < max_usage)
               AND (expired_at IS NULL OR expired_at > $3))"
         }
     }
@@ -493,10 +496,10 @@ pub async fn update_settings(
             expired_at = $3, required_customer_detail = $4, redirect_url = $5,
             optional_metadata = $6, updated_at = $7
          WHERE merchant_id = $8 AND account_id = $9 AND id = $10
-           AND current_usage + (SELECT COUNT(*) FROM payment_link_histories h
+           AND ($2 = 0 OR current_usage + (SELECT COUNT(*) FROM payment_link_histories h
                 WHERE h.payment_link_id = payment_links.id
                   AND h.status = 'pending' AND h.expired_at > $7)
-               <= $2";
+               <= $2)";
     // On Postgres the link row is locked before the count: a reservation committing meanwhile
     // would otherwise be missed by the count (the UPDATE re-checks only the row it waited
     // for), and the new limit could fall below paid + pending.

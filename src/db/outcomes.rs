@@ -87,7 +87,9 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
             .bind(attempt.payment_link_id)
             .fetch_one(&mut *tx)
             .await?;
-        if link.current_usage > link.max_usage {
+        if link.max_usage != crate::domain::link::UNLIMITED_USAGE
+            && link.current_usage > link.max_usage
+        {
             sqlx::query("UPDATE payment_link_histories SET flag = $1 WHERE id = $2")
                 .bind(PaymentFlag::OverCap.as_str())
                 .bind(attempt.id)

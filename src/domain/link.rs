@@ -80,7 +80,7 @@ pub fn compute_status(
     expired_at: Option<i64>,
     now_ms: i64,
 ) -> ComputedStatus {
-    if status == LinkStatus::Closed || current_usage >= max_usage {
+    if status == LinkStatus::Closed || is_exhausted(current_usage, max_usage) {
         ComputedStatus::Closed
     } else if is_expired(expired_at, now_ms) {
         ComputedStatus::Expired
@@ -95,6 +95,22 @@ pub fn is_expired(expired_at: Option<i64>, now_ms: i64) -> bool {
 }
 
 pub const MAX_USAGE_LIMIT: i64 = 1_000_000;
+/// `max_usage` 0: any number of payments, as Singapay's clients send it.
+pub const UNLIMITED_USAGE: i64 = 0;
+
+/// Every allowed payment is made: never for an unlimited link.
+pub fn is_exhausted(current_usage: i64, max_usage: i64) -> bool {
+    max_usage != UNLIMITED_USAGE && current_usage >= max_usage
+}
+
+/// "3 / 10", or "3 / Unlimited".
+pub fn usage_label(current_usage: i64, max_usage: i64) -> String {
+    if max_usage == UNLIMITED_USAGE {
+        format!("{current_usage} / Unlimited")
+    } else {
+        format!("{current_usage} / {max_usage}")
+    }
+}
 pub const MAX_TITLE_LEN: usize = 255;
 pub const MAX_DESCRIPTION_LEN: usize = 2000;
 pub const MAX_REDIRECT_URL_LEN: usize = 2048;
@@ -110,7 +126,7 @@ pub fn parse_description(s: &str) -> Result<Option<String>, String> {
     super::text::optional_lines(s, "Description", MAX_DESCRIPTION_LEN)
 }
 
-const MAX_USAGE_RANGE: &str = "Max usage must be between 1 and 1,000,000.";
+const MAX_USAGE_RANGE: &str = "Max usage must be between 1 and 1,000,000, or 0 for unlimited.";
 
 /// Whole number 1..=1,000,000.
 pub fn parse_max_usage(s: &str) -> Result<i64, String> {
@@ -128,7 +144,7 @@ pub fn parse_max_usage(s: &str) -> Result<i64, String> {
 }
 
 pub fn check_max_usage(v: i64) -> Result<i64, String> {
-    if (1..=MAX_USAGE_LIMIT).contains(&v) {
+    if (UNLIMITED_USAGE..=MAX_USAGE_LIMIT).contains(&v) {
         Ok(v)
     } else {
         Err(MAX_USAGE_RANGE.to_string())
@@ -241,8 +257,9 @@ mod tests {
     fn max_usage() {
         assert_eq!(parse_max_usage(" 1 "), Ok(1));
         assert_eq!(parse_max_usage("1000000"), Ok(1_000_000));
+        assert_eq!(parse_max_usage("0"), Ok(UNLIMITED_USAGE), "0 is unlimited");
         assert_eq!(parse_max_usage(""), Err("Max usage is required.".into()));
-        for bad in ["0", "-1", "1000001", "99999999999999999999"] {
+        for bad in ["-1", "1000001", "99999999999999999999"] {
             assert_eq!(parse_max_usage(bad), Err(MAX_USAGE_RANGE.into()), "{bad}");
         }
         for bad in ["1.5", "abc", "1,000", "+3", "-"] {
@@ -251,7 +268,8 @@ mod tests {
                 Err("Max usage must be a whole number.".into())
             );
         }
-        assert_eq!(check_max_usage(0), Err(MAX_USAGE_RANGE.into()));
+        assert_eq!(check_max_usage(-1), Err(MAX_USAGE_RANGE.into()));
+        assert_eq!(check_max_usage(0), Ok(UNLIMITED_USAGE));
         assert_eq!(check_max_usage(7), Ok(7));
     }
 

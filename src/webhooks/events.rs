@@ -172,7 +172,7 @@ pub fn on_paid(subject: &Subject<'_>) -> Vec<NewEvent> {
         ),
         subject.rich(EventType::HistoryPaid),
     ];
-    if subject.link.current_usage >= subject.link.max_usage {
+    if crate::domain::link::is_exhausted(subject.link.current_usage, subject.link.max_usage) {
         events.push(subject.rich(EventType::LinkExhausted));
     }
     events

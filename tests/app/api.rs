@@ -147,7 +147,7 @@ async fn a_link_goes_through_create_list_show_update_delete() {
 
     let mut bad = new_link("INV-2");
     bad["title"] = json!("");
-    bad["max_usage"] = json!(0);
+    bad["max_usage"] = json!(-1);
     bad["total_amount"] = json!(999);
     let refused = client
         .call(reqwest::Method::POST, &path)

@@ -55,7 +55,7 @@ async fn every_create_rule_is_refused_with_its_field_named() {
         (vec![("input[reff_no]", "INV/1")], "reff_no"),
         (vec![("input[reff_no]", &long_reff)], "reff_no"),
         (vec![("input[reff_no]", "TAKEN-1")], "reff_no"),
-        (vec![("input[max_usage]", "0")], "max_usage"),
+        (vec![("input[max_usage]", "-1")], "max_usage"),
         (vec![("input[max_usage]", "1000001")], "max_usage"),
         (vec![("input[max_usage]", "")], "max_usage"),
         (
@@ -107,7 +107,7 @@ async fn several_mistakes_are_reported_together() {
             &account,
             &[
                 ("input[title]", ""),
-                ("input[max_usage]", "0"),
+                ("input[max_usage]", "-1"),
                 ("input[reff_no]", "a b"),
             ],
         )

@@ -199,3 +199,73 @@ async fn an_empty_whitelist_means_every_method_and_answers_always_list_the_offer
         json!(["VA_BRI"])
     );
 }
+
+#[tokio::test]
+async fn max_usage_zero_is_unlimited_and_shown_so() {
+    let app = spawn_app().await;
+    let client = ApiClient::new(&app, "dev@bebas.id", "Toko Bebas").await;
+    let mut body = new_link("UNLIMITED-1");
+    body["max_usage"] = json!(0);
+    body["required_customer_detail"] = json!(false);
+    let response = client
+        .call(reqwest::Method::POST, &client.links_path())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["data"]["max_usage"], 0);
+    let id = created["data"]["id"].as_i64().unwrap();
+    let slug = app.slug_of(id).await;
+    for n in 0..12 {
+        let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
+        let paid = app
+            .bank_pays(&reff, &format!("BANK-UNL-{n}"), 150_000)
+            .await;
+        assert_eq!(paid.status(), StatusCode::OK);
+    }
+    let shown: Value = client
+        .call(
+            reqwest::Method::GET,
+            &format!("{}/{id}", client.links_path()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["data"]["current_usage"], 12);
+    assert_eq!(shown["data"]["status_computed"], "open", "never exhausted");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE flag IS NOT NULL")
+            .await,
+        0,
+        "nothing is past a cap that does not exist"
+    );
+
+    // A capped link with payments can become unlimited, and back to a cap above its usage.
+    let v2 = format!("/api/v2.0/payment-link/update/{id}");
+    for (max_usage, expected) in [
+        (5, StatusCode::UNPROCESSABLE_ENTITY),
+        (20, StatusCode::OK),
+        (0, StatusCode::OK),
+    ] {
+        let response = client
+            .call(reqwest::Method::PUT, &v2)
+            .json(&json!({"max_usage": max_usage}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected, "max_usage {max_usage}");
+    }
+    let account = app.scalar_text("SELECT id FROM accounts").await;
+    let owner = app.new_browser();
+    owner.log_in("dev@bebas.id", crate::helpers::PASSWORD).await;
+    let (_, page) = owner.page(&format!("/accounts/{account}/links")).await;
+    assert!(
+        page.contains("12 / Unlimited"),
+        "the dashboard says unlimited"
+    );
+}

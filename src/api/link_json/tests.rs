@@ -119,7 +119,7 @@ fn create_names_each_bad_field() {
         ("reff_no", "reff_no", json!("INV 1")),
         ("title", "title", json!(" ")),
         ("description", "description", json!("d".repeat(2001))),
-        ("max_usage", "max_usage", json!(0)),
+        ("max_usage", "max_usage", json!(-1)),
         ("max_usage", "max_usage", json!(null)),
         ("expired_at", "expired_at", json!(NOW)),
         ("expired_at", "expired_at", json!("soon")),

@@ -312,7 +312,7 @@ mod tests {
                 unit_price: "1,5".into(),
             }],
             methods: vec!["NOPE".into()],
-            max_usage: "0".into(),
+            max_usage: "-1".into(),
             expired_at: "2020-01-01T00:00".into(),
             required_customer_detail: None,
             redirect_url: "javascript:alert(1)".into(),

@@ -33,7 +33,7 @@ pub struct LinkSettings {
 
 /// Payments already made cannot be undone, so the limit may not drop below them.
 fn check_against_usage(max_usage: i64, current_usage: i64) -> Result<i64, String> {
-    if max_usage >= current_usage {
+    if max_usage == super::UNLIMITED_USAGE || max_usage >= current_usage {
         return Ok(max_usage);
     }
     let noun = if current_usage == 1 {
@@ -146,18 +146,27 @@ mod tests {
             parse(&input, 3).unwrap_err().get("max_usage"),
             Some("Max usage cannot be below the 3 payments already made.")
         );
-        let one = LinkSettingsInput {
-            max_usage: "0".into(),
+        let negative = LinkSettingsInput {
+            max_usage: "-1".into(),
             ..LinkSettingsInput::default()
         };
         // Range error comes first.
         assert_eq!(
-            parse(&one, 1).unwrap_err().get("max_usage"),
-            Some("Max usage must be between 1 and 1,000,000.")
+            parse(&negative, 1).unwrap_err().get("max_usage"),
+            Some("Max usage must be between 1 and 1,000,000, or 0 for unlimited.")
+        );
+        let unlimited = LinkSettingsInput {
+            max_usage: "0".into(),
+            ..LinkSettingsInput::default()
+        };
+        assert_eq!(
+            parse(&unlimited, 3).unwrap().max_usage,
+            0,
+            "unlimited is above any usage"
         );
         assert_eq!(
-            check_against_usage(0, 1),
-            Err("Max usage cannot be below the 1 payment already made.".into())
+            check_against_usage(1, 2),
+            Err("Max usage cannot be below the 2 payments already made.".into())
         );
         assert_eq!(parse(&input, 2).unwrap().max_usage, 2);
     }

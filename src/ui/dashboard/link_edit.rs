@@ -102,8 +102,8 @@ fn EditLinkForm(detail: LinkDetail, options: LinkFormOptions) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Rules"</legend>
-                <label for="max_usage">"Max usage"</label>
-                <input id="max_usage" name="input[max_usage]" type="number" min="1" max="1000000" value=link.max_usage required/>
+                <label for="max_usage">"Max usage (0 = unlimited)"</label>
+                <input id="max_usage" name="input[max_usage]" type="number" min="0" max="1000000" value=link.max_usage required/>
                 <p class="hint">{format!("{} payment(s) made so far; the limit cannot go below that.", link.current_usage)}</p>
                 <FieldError errors field="max_usage"/>
                 <label for="expired_at">"Expires at (WIB, optional)"</label>

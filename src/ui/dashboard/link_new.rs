@@ -136,8 +136,8 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Rules"</legend>
-                <label for="max_usage">"Max usage"</label>
-                <input id="max_usage" name="input[max_usage]" type="number" min="1" max="1000000" value="1" required/>
+                <label for="max_usage">"Max usage (0 = unlimited)"</label>
+                <input id="max_usage" name="input[max_usage]" type="number" min="0" max="1000000" value="1" required/>
                 <p class="hint">"How many successful payments the link accepts. 1 = a one-time link."</p>
                 <FieldError errors field="max_usage"/>
                 <label for="expired_at">"Expires at (WIB, optional)"</label>

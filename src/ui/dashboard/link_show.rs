@@ -164,7 +164,12 @@ fn LinkDetailView(
     let (account_id, link_id, has_history) = (link.account_id.clone(), link.id, link.has_history);
     let delete_account_id = account_id.clone();
     let qr_base = format!("/pay/{}/qr", link.slug);
-    let usage_percent = (link.current_usage * 100 / link.max_usage.max(1)).clamp(0, 100);
+    let unlimited = link.max_usage == crate::domain::link::UNLIMITED_USAGE;
+    let usage_percent = if unlimited {
+        0
+    } else {
+        (link.current_usage * 100 / link.max_usage.max(1)).clamp(0, 100)
+    };
     let payer_url = detail.payer_url.clone();
     let copied = RwSignal::new(false);
     let copy = move |_| {
@@ -231,7 +236,11 @@ fn LinkDetailView(
             <div class="usage-bar" role="progressbar" aria-valuemin="0" aria-valuemax=link.max_usage aria-valuenow=link.current_usage>
                 <span style=format!("width: {usage_percent}%")></span>
             </div>
-            <p>{format!("{} of {} payments used", link.current_usage, link.max_usage)}</p>
+            <p>{if unlimited {
+                format!("{} payments, unlimited", link.current_usage)
+            } else {
+                format!("{} of {} payments used", link.current_usage, link.max_usage)
+            }}</p>
         </section>
         <section class="card">
             <h2>"Items"</h2>

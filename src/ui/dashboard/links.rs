@@ -185,7 +185,7 @@ fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoVi
                                     <td><a href=format!("{base}/{}", link.id)>{link.title}</a></td>
                                     <td><code>{link.reff_no}</code></td>
                                     <td class="num">{link.total_amount.to_string()}</td>
-                                    <td>{format!("{} / {}", link.current_usage, link.max_usage)}</td>
+                                    <td>{crate::domain::link::usage_label(link.current_usage, link.max_usage)}</td>
                                     <td><StatusBadge status=row.status/></td>
                                     <td>{link.expired_at.map(format_wib).unwrap_or_else(|| "Never".into())}</td>
                                     <td>{format_wib(link.created_at)}</td>
