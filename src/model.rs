@@ -25,6 +25,14 @@ pub struct CurrentUser {
     pub two_factor_required: bool,
 }
 
+impl CurrentUser {
+    /// The team requires two-factor sign-in and this member has not turned it on: until they
+    /// do, they may only set it up (and manage their sessions).
+    pub fn needs_two_factor_setup(&self) -> bool {
+        self.two_factor_required && !self.two_factor
+    }
+}
+
 /// A browser signed in as a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

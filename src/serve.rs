@@ -21,6 +21,7 @@ use tower::ServiceExt;
 /// also how long an idle connection is kept). A slower client is disconnected. The default of
 /// `HEADER_READ_TIMEOUT_SECONDS`.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(15);
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets the requests in flight
 /// finish. Each request carries the peer's address as `ConnectInfo<SocketAddr>`.
@@ -70,5 +71,12 @@ pub async fn serve(
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    // Requests in flight get this long to finish; a client reading a response slowly does
+    // not hold the shutdown past it.
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open at shutdown were cut");
+    }
 }

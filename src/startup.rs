@@ -184,9 +184,7 @@ async fn require_dashboard_login(
     }
     match current_user(&state.db, &session).await {
         // A team that requires two-factor sign-in sends a member without it to set it up.
-        Ok(Some(user))
-            if user.two_factor_required && !user.two_factor && !path.starts_with("/security") =>
-        {
+        Ok(Some(user)) if user.needs_two_factor_setup() && !path.starts_with("/security") => {
             Redirect::to("/security").into_response()
         }
         Ok(Some(_)) => next.run(request).await,

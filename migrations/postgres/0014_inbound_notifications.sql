@@ -1,6 +1,6 @@
--- Every verified notification a provider sends is kept before it is applied, so a failure to
--- apply it (the database busy, the process killed) never loses a payment that arrived: the
--- job loop applies it again until it is applied or refused. One row per provider
+-- Every verified notification a provider sends is kept: with the credit it causes, or on its
+-- own when applying it failed (the database busy), so such a failure never loses a payment
+-- that arrived: the job loop applies it again until it is applied or refused. One row per provider
 -- transaction, attempt and amount; repeats of the same notice land on it.
 CREATE TABLE inbound_notifications (
     id               BIGSERIAL PRIMARY KEY,

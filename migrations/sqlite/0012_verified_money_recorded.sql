@@ -9,7 +9,7 @@
 -- instead; the ALTER TABLE below then changes the schema version, so every connection
 -- reloads the definitions, this one included.
 PRAGMA writable_schema = ON;
-UPDATE sqlite_schema
+UPDATE sqlite_master
 SET sql = replace(sql,
     'CHECK (current_usage BETWEEN 0 AND max_usage)',
     'CHECK (current_usage >= 0)')

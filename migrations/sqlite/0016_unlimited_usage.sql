@@ -3,7 +3,7 @@
 -- definition; the table created and dropped after it changes the schema version, so every
 -- connection reloads the definitions.
 PRAGMA writable_schema = ON;
-UPDATE sqlite_schema
+UPDATE sqlite_master
 SET sql = replace(sql,
     'CHECK (max_usage BETWEEN 1 AND 1000000)',
     'CHECK (max_usage BETWEEN 0 AND 1000000)')

@@ -21,7 +21,7 @@ const KEPT_MS: i64 = 24 * 3600 * 1000;
 /// long after any live request with the key has ended.
 const IN_FLIGHT_LEASE_MS: i64 = 2 * crate::startup::REQUEST_TIMEOUT.as_millis() as i64;
 /// Request and response bodies larger than this are not kept (nor accepted).
-const MAX_BODY: usize = 1024 * 1024;
+const MAX_BODY: usize = crate::security::MAX_BODY_BYTES;
 
 pub async fn idempotent(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let key = request

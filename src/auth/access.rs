@@ -188,10 +188,7 @@ pub async fn enforce(
     if !user.role.allows(access) {
         return forbidden();
     }
-    if user.two_factor_required
-        && !user.two_factor
-        && !WITHOUT_TWO_FACTOR.contains(&endpoint.as_str())
-    {
+    if user.needs_two_factor_setup() && !WITHOUT_TWO_FACTOR.contains(&endpoint.as_str()) {
         let body = serde_json::to_string(&AppError::Conflict(
             "Your team requires two-factor sign-in: turn it on under Security first.".into(),
         ))
@@ -210,7 +207,7 @@ pub async fn enforce(
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, 1024 * 1024).await else {
+    let Ok(bytes) = to_bytes(body, crate::security::MAX_BODY_BYTES).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
     };
     let detail = describe(&endpoint, &bytes);

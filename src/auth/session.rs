@@ -9,6 +9,10 @@ use crate::db::{merchants, Db};
 use crate::error::AppError;
 use crate::model::CurrentUser;
 
+/// The longest a sign-in lasts, however active: its row is then deleted by the job loop (a
+/// session idle for 7 days ends before that, and its row with it at this age).
+pub const MAX_AGE_MS: i64 = 30 * 24 * 3600 * 1000;
+
 const USER_ID_KEY: &str = "user_id";
 const LOGIN_ID_KEY: &str = "login_id";
 

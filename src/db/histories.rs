@@ -61,17 +61,21 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppErr
                     .fetch_optional(pool)
                     .await
             }
+            // Its own block, so `?` keeps the sqlx error for `reserve_error` to read.
             Db::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlx::query("SELECT id FROM payment_links WHERE id = $1 FOR UPDATE")
-                    .bind(new.link_id)
-                    .execute(&mut *tx)
-                    .await?;
-                let row = bind_reserve(sqlx::query_as(RESERVE), &new)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(row)
+                async {
+                    let mut tx = pool.begin().await?;
+                    sqlx::query("SELECT id FROM payment_links WHERE id = $1 FOR UPDATE")
+                        .bind(new.link_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let row = bind_reserve(sqlx::query_as(RESERVE), &new)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(row)
+                }
+                .await
             }
         };
         reserved.map_err(reserve_error)

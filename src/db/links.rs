@@ -496,7 +496,8 @@ pub async fn update_settings(
             expired_at = $3, required_customer_detail = $4, redirect_url = $5,
             optional_metadata = $6, updated_at = $7
          WHERE merchant_id = $8 AND account_id = $9 AND id = $10
-           AND ($2 = 0 OR current_usage + (SELECT COUNT(*) FROM payment_link_histories h
+           AND ($2 = 0 OR $2 = max_usage
+                OR current_usage + (SELECT COUNT(*) FROM payment_link_histories h
                 WHERE h.payment_link_id = payment_links.id
                   AND h.status = 'pending' AND h.expired_at > $7)
                <= $2)";

@@ -1,4 +1,4 @@
-//! Failed log-ins per throttle key and window (see `auth::throttle`).
+//! Log-in attempts per throttle key and window (see `auth::throttle`).
 
 use crate::db::Db;
 use crate::error::AppError;
@@ -17,12 +17,28 @@ pub async fn count(db: &Db, key: &str, window_start: i64) -> Result<i64, AppErro
     Ok(count.unwrap_or(0))
 }
 
-pub async fn record(db: &Db, key: &str, window_start: i64) -> Result<(), AppError> {
-    on_db!(db, pool => {
-        sqlx::query(
+/// Adds one to the key's count in this window and returns the new count, in one statement.
+pub async fn bump(db: &Db, key: &str, window_start: i64) -> Result<i64, AppError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar(
             "INSERT INTO login_failures (throttle_key, window_start, failures) VALUES ($1, $2, 1)
              ON CONFLICT (throttle_key, window_start)
-             DO UPDATE SET failures = login_failures.failures + 1",
+             DO UPDATE SET failures = login_failures.failures + 1
+             RETURNING failures",
+        )
+        .bind(key)
+        .bind(window_start)
+        .fetch_one(pool)
+        .await?
+    }))
+}
+
+/// Takes one back from the key's count in this window (never below one: the row's CHECK).
+pub async fn forgive(db: &Db, key: &str, window_start: i64) -> Result<(), AppError> {
+    on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE login_failures SET failures = failures - 1
+             WHERE throttle_key = $1 AND window_start = $2 AND failures > 1",
         )
         .bind(key)
         .bind(window_start)

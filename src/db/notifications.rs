@@ -88,6 +88,23 @@ pub async fn record(
     Ok(())
 }
 
+/// When this notice first reached us, if it did before: a repeat is judged by the first
+/// arrival, or a repeat sent after the attempt's expiry would refuse money that came in time.
+pub async fn first_arrival(db: &Db, record: &Record<'_>) -> Result<Option<i64>, AppError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT received_at FROM inbound_notifications WHERE provider = $1
+               AND transaction_id = $2 AND attempt_reff_no = $3 AND amount = $4",
+        )
+        .bind(record.provider)
+        .bind(record.transaction_id)
+        .bind(record.attempt_reff_no)
+        .bind(record.amount)
+        .fetch_optional(pool)
+        .await?
+    }))
+}
+
 /// A notification still to apply, as the job loop claims it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Pending {

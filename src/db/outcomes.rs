@@ -33,8 +33,9 @@ pub struct PaidNotice<'a> {
     pub public_base_url: &'a str,
 }
 
-/// Marks a live pending attempt paid, counts it on its link and writes its events, in one
-/// transaction. A provider transaction id credits at most one attempt, once: the status
+/// Marks an attempt paid whose money arrived while it was live, counts it on its link and
+/// writes its events, in one transaction. An attempt the expiry job ended after the money
+/// arrived (the two raced, or applying the notice had to wait) is paid all the same. A provider transaction id credits at most one attempt, once: the status
 /// guard and the UNIQUE column make repeated or concurrent notices no-ops. Money that arrived
 /// is always recorded: a payment that takes its link past the usage cap (possible only when
 /// clocks disagree about an attempt's expiry) is credited and flagged `over_cap`.
@@ -52,7 +53,8 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
         "UPDATE payment_link_histories
          SET status = 'paid', payment_date = $5, processed_timestamp = $1,
              provider_transaction_id = $2, updated_at = $1
-         WHERE reff_no = $3 AND status = 'pending' AND expired_at > $5 AND amount = $4
+         WHERE reff_no = $3 AND status IN ('pending', 'expired') AND expired_at > $5
+           AND amount = $4
            AND provider_transaction_id IS NULL
          RETURNING {ATTEMPT_COLUMNS}"
     );
@@ -141,7 +143,7 @@ async fn why_not_credited(db: &Db, notice: &PaidNotice<'_>) -> Result<Credit, Ap
     if transaction.as_deref() == Some(notice.provider_transaction_id) {
         return Ok(Credit::AlreadyCredited);
     }
-    if status != "pending" {
+    if status != "pending" && status != "expired" {
         return Err(AppError::Conflict(format!(
             "The attempt is already {status}."
         )));

@@ -27,11 +27,13 @@ pub async fn begin(db: &Db, user_id: i64, secret: &str) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Makes the pending secret the user's, its code's `step` used, with new recovery codes (as
-/// hashes) replacing any old ones: one transaction.
+/// Makes `secret`, the pending one a code was just checked against, the user's, its code's
+/// `step` used, with new recovery codes (as hashes) replacing any old ones: one transaction.
+/// Refused when another setup replaced the pending secret meanwhile (another tab).
 pub async fn enable(
     db: &Db,
     user_id: i64,
+    secret: &str,
     step: i64,
     recovery_hashes: &[String],
 ) -> Result<(), AppError> {
@@ -40,10 +42,11 @@ pub async fn enable(
         let enabled = sqlx::query(
             "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL,
                  totp_last_step = $1
-             WHERE id = $2 AND totp_pending_secret IS NOT NULL",
+             WHERE id = $2 AND totp_pending_secret = $3",
         )
         .bind(step)
         .bind(user_id)
+        .bind(secret)
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -55,6 +55,18 @@ pub async fn end_others(db: &Db, user_id: i64, keep: &str) -> Result<u64, AppErr
     }))
 }
 
+/// Ends sign-ins made before `before` (a sign-in lasts at most `auth::session::MAX_AGE_MS`);
+/// returns how many.
+pub async fn end_older_than(db: &Db, before: i64) -> Result<u64, AppError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query("DELETE FROM user_sessions WHERE created_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    }))
+}
+
 /// The user's sessions, newest first.
 pub async fn list(db: &Db, user_id: i64) -> Result<Vec<SignedInSession>, AppError> {
     Ok(on_db!(db, pool => {

@@ -146,8 +146,8 @@ const NAME_TOO_LONG: Text = Text::new(
     "Name must be at most 100 characters.",
 );
 const NAME_CONTROL: Text = Text::new(
-    "Nama tidak boleh berisi karakter kontrol.",
-    "Name must not contain control characters.",
+    "Nama tidak boleh berisi karakter kontrol atau tak terlihat.",
+    "Name must not contain control or invisible characters.",
 );
 const EMAIL_REQUIRED: Text = Text::new("Email wajib diisi.", "Email is required.");
 const EMAIL_TOO_LONG: Text = Text::new(
@@ -206,7 +206,7 @@ impl CustomerInput {
 
 fn parse_name(raw: &str) -> Result<String, Text> {
     let name = raw.trim();
-    if name.chars().any(char::is_control) {
+    if name.chars().any(super::text::refused_in_line) {
         Err(NAME_CONTROL)
     } else if name.is_empty() {
         Err(NAME_REQUIRED)

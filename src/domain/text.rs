@@ -2,6 +2,15 @@
 //! control characters: a NUL cannot be stored in Postgres text at all, and the others have no
 //! business in a name shown to payers, written into CSV files or sent in webhooks.
 
+/// Characters that are not control characters to Unicode but act like them in text shown to
+/// people: invisible formatting, direction overrides (which make a name read backwards) and the
+/// line and paragraph separators.
+fn is_invisible_or_breaking(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// A required single-line text: `label` names the field in the messages.
 pub fn required_line(raw: &str, label: &str, max_chars: usize) -> Result<String, String> {
     optional_line(raw, label, max_chars)?.ok_or_else(|| format!("{label} is required."))
@@ -9,13 +18,18 @@ pub fn required_line(raw: &str, label: &str, max_chars: usize) -> Result<String,
 
 /// A single-line text that may be left empty (`None`).
 pub fn optional_line(raw: &str, label: &str, max_chars: usize) -> Result<Option<String>, String> {
-    bounded(raw, label, max_chars, |c| c.is_control())
+    bounded(raw, label, max_chars, refused_in_line)
+}
+
+/// Whether a single line of text may not hold `c`.
+pub fn refused_in_line(c: char) -> bool {
+    c.is_control() || is_invisible_or_breaking(c)
 }
 
 /// Text that may span lines (line breaks and tabs allowed), empty meaning `None`.
 pub fn optional_lines(raw: &str, label: &str, max_chars: usize) -> Result<Option<String>, String> {
     bounded(raw, label, max_chars, |c| {
-        c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_invisible_or_breaking(c)
     })
 }
 
@@ -52,7 +66,7 @@ fn bounded(
 }
 
 fn control_message(label: &str) -> String {
-    format!("{label} must not contain control characters.")
+    format!("{label} must not contain control or invisible characters.")
 }
 
 /// `2000` → `2,000`, as the messages write limits.
@@ -88,10 +102,20 @@ mod tests {
 
     #[test]
     fn control_characters_are_refused_by_name() {
-        for hostile in ["a\0b", "a\u{7}b", "a\nb", "a\u{1b}[31m", "a\u{85}b"] {
+        for hostile in [
+            "a\0b",
+            "a\u{7}b",
+            "a\nb",
+            "a\u{1b}[31m",
+            "a\u{85}b",
+            "Toko\u{202E}gnaB",
+            "a\u{200B}b",
+            "a\u{2028}b",
+            "\u{FEFF}Kopi",
+        ] {
             assert_eq!(
                 required_line(hostile, "Title", 255),
-                Err("Title must not contain control characters.".into()),
+                Err("Title must not contain control or invisible characters.".into()),
                 "{hostile:?}"
             );
         }

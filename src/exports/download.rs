@@ -18,6 +18,9 @@ pub async fn download(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let user = crate::auth::require_user(&state.db, &session).await?;
+    if user.needs_two_factor_setup() {
+        return Err(AppError::Forbidden);
+    }
     let export = crate::db::exports::find(&state.db, user.merchant_id, &id).await?;
     if export.status != "done" {
         return Err(AppError::Conflict("The export is not ready yet.".into()));

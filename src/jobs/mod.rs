@@ -49,7 +49,10 @@ pub async fn purge_api_leftovers(db: &Db, now_ms: i64) -> Result<u64, AppError> 
 /// One pass of every job.
 pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     // Payments first: a kept notification is credited before its attempt could expire.
-    crate::payments::callback::apply_due(state).await?;
+    // A failure here must not hold up the other jobs; its notifications stay kept.
+    if let Err(error) = crate::payments::callback::apply_due(state).await {
+        tracing::error!(%error, "applying kept notifications failed");
+    }
     let now = state.now_ms();
     let base = &state.settings.public_base_url;
     let expired = expire_attempts(&state.db, now, base).await?
@@ -60,6 +63,8 @@ pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     let settled = settle_payments(&state.db, now, state.settings.settlement_delay_ms).await?;
     purge_api_leftovers(&state.db, now).await?;
     crate::auth::throttle::purge(&state.db, now).await?;
+    crate::db::user_sessions::end_older_than(&state.db, now - crate::auth::session::MAX_AGE_MS)
+        .await?;
     crate::db::exports::fail_abandoned(&state.db, now, crate::exports::ABANDONED_AFTER_MS).await?;
     if expired + settled > 0 {
         tracing::info!(expired, settled, "background jobs ran");

@@ -1,10 +1,12 @@
 //! The endpoint a provider calls when money arrives: `POST /callbacks/sandbox`. The body is
 //! signed with HMAC-SHA256 over its exact bytes; anything unsigned or altered is refused.
 //!
-//! A verified notice is kept in the database before it is applied: if applying fails (the
-//! database busy past its retries, the process killed), the provider is told it was received
-//! and the job loop applies it later. Real acquirers retry a failed notification a few times
-//! and then give up; a payment that arrived must not depend on their patience.
+//! A verified notice is recorded with the credit it causes, in one transaction; when applying
+//! fails (the database busy past its retries) it is kept on its own, the provider is told it
+//! was received, and the job loop applies it later. Real acquirers retry a failed notification
+//! a few times and then give up; a payment that arrived must not depend on their patience. A
+//! notice is judged by when it first arrived: money that came while the attempt was live is
+//! credited even if the attempt expired meanwhile.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -26,6 +28,8 @@ const PROVIDER: &str = "sandbox";
 /// Notifications the job loop applies per pass, and how long a claim on one holds.
 const APPLY_BATCH: i64 = 100;
 const CLAIM_LEASE_MS: i64 = 60_000;
+/// Tries before a notification that keeps failing is set aside (about two days of retries).
+const MAX_TRIES: i64 = 48;
 pub const CALLBACK_PATH: &str = "/callbacks/sandbox";
 
 /// What the acquirer reports: this transaction paid this attempt this amount.
@@ -73,7 +77,7 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     };
     // It parsed as JSON, so it is UTF-8.
     let body = String::from_utf8_lossy(&body);
-    let record = Record {
+    let mut record = Record {
         provider: PROVIDER,
         transaction_id: &notice.transaction_id,
         attempt_reff_no: &notice.attempt_reff_no,
@@ -81,6 +85,10 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         body: &body,
         received_at: state.now_ms(),
     };
+    match notifications::first_arrival(&state.db, &record).await {
+        Ok(first) => record.received_at = first.unwrap_or(record.received_at),
+        Err(error) => return error.into_response(),
+    }
     match apply(&state, &record, 0).await {
         Applied::Credited => Json(Answer { status: "credited" }).into_response(),
         Applied::AlreadyCredited => Json(Answer {
@@ -150,6 +158,13 @@ async fn apply(state: &AppState, record: &Record<'_>, tries: i64) -> Applied {
             };
             tracing::warn!(attempt = %record.attempt_reff_no, why = %refusal, "a provider notification was refused");
             (Applied::Refused(error), Standing::Refused(&refusal))
+        }
+        // Tried for about two days: set aside for a person, so its attempt can end.
+        Err(error) if tries + 1 >= MAX_TRIES => {
+            tracing::error!(%error, attempt = %record.attempt_reff_no, "a provider notification could not be applied after every try");
+            error_text =
+                format!("Could not be applied after {MAX_TRIES} tries; needs attention: {error}");
+            (Applied::Kept, Standing::Refused(&error_text))
         }
         Err(error) => {
             tracing::error!(%error, attempt = %record.attempt_reff_no, "applying a provider notification failed; it is kept and tried again");

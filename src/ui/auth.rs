@@ -47,10 +47,9 @@ pub async fn log_in(
     let state = app_state()?;
     let now = state.now_ms();
     let keys = LoginKeys::new(&email, crate::ui::context::client_address(&state));
-    throttle::check(&state.db, &keys, now).await?;
+    throttle::admit(&state.db, &keys, now).await?;
     let authenticated = crate::auth::accounts::authenticate(&state.db, &email, password).await?;
     let Some(user_id) = authenticated else {
-        throttle::record_failure(&state.db, &keys, now).await?;
         return Err(AppError::field("form", "Wrong email or password."));
     };
     if let (Some(secret), _) = crate::db::two_factor::secrets(&state.db, user_id).await? {
@@ -61,15 +60,16 @@ pub async fn log_in(
                 "Enter the 6-digit code from your authenticator app, or a recovery code.",
             ));
         }
+        throttle::check_second_factor(&state.db, user_id, now).await?;
         if !crate::auth::two_factor::accept(&state.db, user_id, &secret, &code, now).await? {
-            throttle::record_failure(&state.db, &keys, now).await?;
+            throttle::second_factor_failed(&state.db, user_id, now).await?;
             return Err(AppError::field(
                 "code",
                 "That code is not right. Enter the one your app shows now, or a recovery code.",
             ));
         }
     }
-    throttle::clear(&state.db, &keys).await?;
+    throttle::succeeded(&state.db, &keys, now).await?;
     crate::ui::context::start_session(&state, user_id).await?;
     let target = match safe_next(next.as_deref(), &state.settings.public_base_url) {
         Some(next) => next,

@@ -114,7 +114,12 @@ mod server {
         }
         let base = url::Url::parse(public_base_url).ok()?;
         let target = base.join(next).ok()?;
-        if target.origin() != base.origin() || target.path().starts_with("/dashboard") {
+        // "/..//evil.example" resolves to the path "//evil.example", which a browser reads
+        // as another host.
+        if target.origin() != base.origin()
+            || target.path().starts_with("//")
+            || target.path().starts_with("/dashboard")
+        {
             return None;
         }
         Some(target[url::Position::BeforePath..url::Position::AfterQuery].to_string())
@@ -142,6 +147,10 @@ mod server {
                 "evil.example",
                 "/ok\r\nSet-Cookie: a=b",
                 "/dashboard",
+                "/..//evil.example",
+                "/.//evil.example",
+                "/%2e%2e//evil.example",
+                "/a/..//evil.example",
             ] {
                 assert_eq!(next(hostile), None, "{hostile:?}");
             }

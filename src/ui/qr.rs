@@ -56,15 +56,24 @@ pub async fn attempt_svg(
     State(state): State<AppState>,
     Path((slug, reff_no)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, AppError> {
-    Ok(svg_response(&attempt_qr(&state, &slug, &reff_no).await?))
+    Ok((
+        PRIVATE,
+        svg_response(&attempt_qr(&state, &slug, &reff_no).await?),
+    ))
 }
 
 pub async fn attempt_png(
     State(state): State<AppState>,
     Path((slug, reff_no)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, AppError> {
-    png_response(&attempt_qr(&state, &slug, &reff_no).await?)
+    Ok((
+        PRIVATE,
+        png_response(&attempt_qr(&state, &slug, &reff_no).await?)?,
+    ))
 }
+
+/// An attempt's code is one payer's payment instructions: no cache may keep it.
+const PRIVATE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
 
 fn svg_response(code: &QrCode) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "image/svg+xml")], render_svg(code))

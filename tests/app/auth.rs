@@ -249,3 +249,30 @@ async fn dashboard_pages_send_anonymous_visitors_to_log_in() {
     let response = app.call("accounts", &[]).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn parallel_guesses_cannot_slip_past_the_limit() {
+    let app = spawn_app_with(|s| s.trusted_proxy_hops = 1).await;
+    app.sign_up("Toko", "owner@toko.id").await;
+    app.call("logout", &[]).await;
+    let mut guesses = Vec::new();
+    for _ in 0..20 {
+        let browser = app.new_browser();
+        guesses.push(tokio::spawn(async move {
+            log_in_from(&browser, "198.51.100.7", "owner@toko.id", "wrong password!").await
+        }));
+    }
+    let mut checked = 0;
+    for guess in guesses {
+        match guess.await.unwrap() {
+            StatusCode::UNPROCESSABLE_ENTITY => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(
+        checked,
+        throttle::PAIR_LIMIT,
+        "exactly the limit's worth of passwords were checked"
+    );
+}

@@ -26,7 +26,9 @@ async fn control_characters_in_text_are_refused_by_field_and_nothing_is_written(
         )
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(field_errors(refused).await["merchant_name"].contains("control characters"));
+    assert!(
+        field_errors(refused).await["merchant_name"].contains("control or invisible characters")
+    );
     assert_eq!(app.count("merchants").await, 0);
 
     let account = app.sign_up("Toko Aman", "owner@aman.id").await;
@@ -51,7 +53,7 @@ async fn control_characters_in_text_are_refused_by_field_and_nothing_is_written(
         assert!(
             errors
                 .get(&name)
-                .is_some_and(|m| m.contains("control characters")),
+                .is_some_and(|m| m.contains("control or invisible characters")),
             "{field}: {errors:?}"
         );
     }
@@ -166,6 +168,8 @@ async fn log_in_goes_only_to_a_path_of_our_own_origin() {
         "//evil.example/x",
         "/\\evil.example",
         "https://evil.example/",
+        "/..//evil.example",
+        "/%2e%2e//evil.example",
         "/ok\r\nSet-Cookie: stolen=1",
         "/ok\nx",
     ] {

@@ -180,3 +180,59 @@ async fn a_refused_notification_is_kept_with_its_reason_for_the_merchant() {
         "pending"
     );
 }
+
+#[tokio::test]
+async fn money_that_arrived_in_time_is_credited_though_the_attempt_expired_meanwhile() {
+    let app = spawn_app().await;
+    let (_, _, reff) = one_attempt(&app).await;
+    let arrived_at = app.state.now_ms();
+    break_crediting(&app).await;
+    let answer = app.bank_pays(&reff, "BANK-RACE-1", 200_000).await;
+    assert_eq!(answer.status(), StatusCode::ACCEPTED);
+    // The expiry job got there between the money's arrival and its crediting.
+    app.execute("UPDATE payment_link_histories SET status = 'expired'")
+        .await;
+    app.clock.advance_ms(25 * 3600 * 1000);
+    // The acquirer repeats the notice after the expiry: judged by its first arrival, it is
+    // still to be applied, not refused.
+    let repeat = app.bank_pays(&reff, "BANK-RACE-1", 200_000).await;
+    assert_eq!(repeat.status(), StatusCode::ACCEPTED);
+    assert_eq!(
+        app.scalar_text("SELECT status FROM inbound_notifications")
+            .await,
+        "received"
+    );
+
+    mend_crediting(&app).await;
+    app.clock.advance_ms(3600 * 1000);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(
+        app.scalar_text("SELECT status FROM payment_link_histories")
+            .await,
+        "paid"
+    );
+    assert_eq!(
+        app.scalar("SELECT payment_date FROM payment_link_histories")
+            .await,
+        arrived_at
+    );
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT pending_usage FROM payment_links").await,
+        0,
+        "the kept pending count is untouched by expired → paid"
+    );
+
+    // A notice that first arrives after the expiry is refused, as before.
+    let slug = app
+        .slug_of(app.scalar("SELECT id FROM payment_links").await)
+        .await;
+    let late = app.new_browser().start_payment(&slug, "VA_BRI").await;
+    app.clock.advance_ms(25 * 3600 * 1000);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    let too_late = app.bank_pays(&late, "BANK-LATE-1", 200_000).await;
+    assert_eq!(too_late.status(), StatusCode::CONFLICT);
+}

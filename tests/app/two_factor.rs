@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{field_errors, spawn_app, Browser, TestApp, PASSWORD};
+use crate::helpers::{field_errors, spawn_app, spawn_app_with, Browser, TestApp, PASSWORD};
 use crate::team::invite_and_join;
 use paylinks::auth::two_factor::code_at;
 
@@ -226,5 +226,57 @@ async fn an_owner_can_require_two_factor_sign_in_of_every_member() {
         off.status(),
         StatusCode::CONFLICT,
         "the team's rule keeps it on"
+    );
+}
+
+#[tokio::test]
+async fn wrong_codes_are_limited_per_user_from_any_address() {
+    let app = spawn_app_with(|s| s.trusted_proxy_hops = 1).await;
+    app.sign_up("Toko Tebak", "owner@tebak.id").await;
+    let (secret, _) = turn_on(&app, &app).await;
+    app.call("logout", &[]).await;
+    let from = |n: usize| format!("198.51.100.{n}");
+    let attempt = |address: String, code: String| {
+        let browser = app.new_browser();
+        async move {
+            browser
+                .client
+                .post(browser.url("/fn/login"))
+                .header("x-forwarded-for", address)
+                .form(&[
+                    ("email", "owner@tebak.id"),
+                    ("password", PASSWORD),
+                    ("code", &code),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    for n in 0..paylinks::auth::throttle::SECOND_FACTOR_LIMIT as usize {
+        // A new address each time: the per-address limits never trip.
+        let status = attempt(from(n), "000000".into()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "guess {n}");
+    }
+    app.clock.advance_ms(30_000);
+    let code = code_at(&secret, app.state.now_ms()).unwrap();
+    assert_eq!(
+        attempt(from(99), code).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the user's codes are held back, whatever the address"
+    );
+}
+
+#[tokio::test]
+async fn the_authenticator_cannot_be_replaced_without_a_current_code() {
+    let app = spawn_app().await;
+    app.sign_up("Toko Ganti", "owner@ganti.id").await;
+    turn_on(&app, &app).await;
+    let again = app.call("two_factor_begin", &[]).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::CONFLICT,
+        "a stolen session cannot swap the authenticator"
     );
 }

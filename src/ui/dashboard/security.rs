@@ -50,6 +50,12 @@ pub async fn get_security() -> Result<SecurityData, AppError> {
 pub async fn begin_two_factor() -> Result<TwoFactorSetup, AppError> {
     use crate::auth::two_factor;
     let (state, user) = crate::ui::context::signed_in().await?;
+    // Replacing the authenticator would take over the second factor without proving it.
+    if user.two_factor {
+        return Err(AppError::Conflict(
+            "Two-factor sign-in is on. Turn it off with a code first to set up another app.".into(),
+        ));
+    }
     let secret = two_factor::new_secret();
     crate::db::two_factor::begin(&state.db, user.user_id, &secret).await?;
     let otpauth_url = two_factor::setup_url(&secret, &user.email)?;
@@ -79,7 +85,7 @@ pub async fn enable_two_factor(code: String) -> Result<Vec<String>, AppError> {
         .iter()
         .map(|c| two_factor::hash_recovery_code(c))
         .collect();
-    crate::db::two_factor::enable(&state.db, user.user_id, step, &hashes).await?;
+    crate::db::two_factor::enable(&state.db, user.user_id, &pending, step, &hashes).await?;
     Ok(codes)
 }
 
