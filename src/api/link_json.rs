@@ -193,6 +193,10 @@ pub struct CreateLinkBody {
     pub total_amount: Option<Value>,
     #[serde(default)]
     pub items: Option<Vec<ItemBody>>,
+    /// v2.0: `total` (the amount alone; items are not read) or `items` (the total is their
+    /// sum). Left out, it is `items` when items are sent and `total` otherwise.
+    #[serde(default)]
+    pub payment_link_type: Option<String>,
     /// The fields a link can change later, read exactly as a v1.0 update reads them.
     #[serde(flatten)]
     pub settings: UpdateLinkBody,
@@ -244,35 +248,76 @@ fn parse_items(rows: &[ItemBody], errors: &mut FieldErrors) -> Option<(Vec<LineI
         .ok()
 }
 
+/// The title of a v2 link created without one: what the payer page calls the payment.
+pub const DEFAULT_TITLE: &str = "Pembayaran";
+
+/// What a v2 create body describes (`payment_link_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LinkType {
+    Total,
+    Items,
+}
+
 impl CreateLinkBody {
-    /// All field errors at once, named as in the contract. `require_reff_no` is the v1
-    /// contract; v2 may leave reff_no out to get a generated one. `total_amount` may be left
-    /// out (the items define it), but when sent it must equal their sum, as a checksum.
+    /// All field errors at once, named as in the contract. v1 requires reff_no, title,
+    /// max_usage and items; `total_amount` may be left out (the items define it), but when
+    /// sent it must equal their sum, as a checksum. v2 (`v2`) may leave reff_no out (one is
+    /// generated), title out (`DEFAULT_TITLE`), max_usage out (1), and with
+    /// `payment_link_type: total` sends the amount alone: the link gets one line, its title.
     pub fn parse(
         &self,
         rules: &MethodRules,
         now_ms: i64,
-        require_reff_no: bool,
+        v2: bool,
     ) -> Result<NewPaymentLink, FieldErrors> {
         let mut errors = FieldErrors::new();
         let e = &mut errors;
         let reff_no = match self.reff_no.as_deref().filter(|s| !s.is_empty()) {
-            None if require_reff_no => field(e, "reff_no", Err("Reference is required.".into())),
+            None if !v2 => field(e, "reff_no", Err("Reference is required.".into())),
             None => Some(None),
             Some(s) => field(e, "reff_no", ReffNo::parse(s).map(Some)),
         };
-        let title = field(e, "title", parse_title(text(&self.title)));
+        let title = match text(&self.title).trim() {
+            "" if v2 => Some(DEFAULT_TITLE.to_string()),
+            given => field(e, "title", parse_title(given)),
+        };
         let description = field(e, "description", parse_description(text(&self.description)));
-        let items = parse_items(self.items.as_deref().unwrap_or(&[]), e);
-        if let Some(declared) = present(self.total_amount.as_ref()) {
-            let sum = items.as_ref().map(|(_, total)| total.value());
-            let checked = whole_number(declared, "Total amount").and_then(|d| match sum {
-                Some(s) if s != d => Err(format!("Total amount must equal the items' sum, {s}.")),
-                _ => Ok(()),
-            });
-            field(e, "total_amount", checked);
+        let link_type = match (v2, self.payment_link_type.as_deref().map(str::trim)) {
+            (false, _) => LinkType::Items,
+            (true, Some("total")) => LinkType::Total,
+            (true, Some("items")) => LinkType::Items,
+            (true, None | Some("")) if self.items.is_none() => LinkType::Total,
+            (true, None | Some("")) => LinkType::Items,
+            (true, Some(_)) => {
+                e.add(
+                    "payment_link_type",
+                    "payment_link_type must be total or items.",
+                );
+                LinkType::Items
+            }
+        };
+        let items = match link_type {
+            LinkType::Total => one_line(self.total_amount.as_ref(), title.as_deref(), e),
+            LinkType::Items => {
+                let items = parse_items(self.items.as_deref().unwrap_or(&[]), e);
+                if let Some(declared) = present(self.total_amount.as_ref()) {
+                    let sum = items.as_ref().map(|(_, total)| total.value());
+                    let checked = whole_number(declared, "Total amount").and_then(|d| match sum {
+                        Some(s) if s != d => {
+                            Err(format!("Total amount must equal the items' sum, {s}."))
+                        }
+                        _ => Ok(()),
+                    });
+                    field(e, "total_amount", checked);
+                }
+                items
+            }
+        };
+        let mut settings_body = self.settings.clone();
+        if v2 && present(settings_body.max_usage.as_ref()).is_none() {
+            settings_body.max_usage = Some(Value::from(1));
         }
-        let settings = self.settings.parse_settings(None, false, rules, now_ms, e);
+        let settings = settings_body.parse_settings(None, false, rules, now_ms, e);
         build(errors, || {
             let (items, total_amount) = items?;
             let s = settings?;
@@ -290,6 +335,34 @@ impl CreateLinkBody {
                 optional_metadata: s.optional_metadata,
             })
         })
+    }
+}
+
+/// A `total` link's one line: its title, once, at the total.
+fn one_line(
+    total_amount: Option<&Value>,
+    title: Option<&str>,
+    e: &mut FieldErrors,
+) -> Option<(Vec<LineItem>, Rupiah)> {
+    let total = match present(total_amount) {
+        None => field(
+            e,
+            "total_amount",
+            Err("Total amount is required.".to_string()),
+        ),
+        Some(value) => field(e, "total_amount", whole_number(value, "Total amount")),
+    }?;
+    let items = vec![LineItem {
+        name: title.unwrap_or(DEFAULT_TITLE).to_string(),
+        quantity: 1,
+        unit_price: Rupiah(total),
+    }];
+    match total_of(&items) {
+        Ok(total) => Some((items, total)),
+        Err(errors) => {
+            e.merge(errors);
+            None
+        }
     }
 }
 

@@ -172,7 +172,7 @@ pub(crate) async fn create_link(
     let rules = MethodRules {
         known_codes: &known,
     };
-    let new = body.parse(&rules, now, version == Version::V1)?;
+    let new = body.parse(&rules, now, version == Version::V2)?;
     let id = links::create(
         &state.db,
         caller.merchant_id,

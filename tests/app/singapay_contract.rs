@@ -269,3 +269,90 @@ async fn max_usage_zero_is_unlimited_and_shown_so() {
         "the dashboard says unlimited"
     );
 }
+
+/// POSTs a v2 create body as singapay-js's `paymentLinks.create` does.
+async fn create_v2(client: &ApiClient, body: Value) -> (StatusCode, Value) {
+    let response = client
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v2.0/payment-link/{}", client.account_id),
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn v2_creates_both_link_types_as_the_sdks_document_them() {
+    let app = spawn_app().await;
+    let client = ApiClient::new(&app, "dev@v2.id", "Toko Dua").await;
+    // singapay-js's own example: a reference, the type and the amount, nothing else.
+    let (status, total) = create_v2(
+        &client,
+        json!({"reff_no": "INV-1001", "payment_link_type": "total", "total_amount": 150_000}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{total}");
+    let link = &total["data"];
+    assert_eq!(link["total_amount"], 150_000);
+    assert_eq!(link["max_usage"], 1, "max_usage defaults to 1");
+    assert_eq!(link["title"], "Pembayaran", "a title the payer understands");
+    assert_eq!(
+        link["items"],
+        json!([{"name": "Pembayaran", "quantity": 1, "unit_price": 150_000, "subtotal": 150_000}])
+    );
+
+    // The Laravel SDK's "items" example: the server adds it up; a discount line is negative.
+    let (status, items) = create_v2(
+        &client,
+        json!({
+            "reff_no": "INV-2026-0002", "payment_link_type": "items",
+            "items": [
+                {"name": "Product A", "quantity": 2, "unit_price": 25_000},
+                {"name": "Discount", "quantity": 1, "unit_price": -5_000}
+            ],
+            "max_usage": 0, "expired_at": "2030-01-31T23:59:00+07:00"
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{items}");
+    assert_eq!(items["data"]["total_amount"], 45_000);
+    assert_eq!(items["data"]["max_usage"], 0);
+
+    // A total that disagrees with the items, a type that does not exist, a missing amount.
+    for (body, field) in [
+        (
+            json!({"reff_no": "BAD-1", "payment_link_type": "items", "total_amount": 99_000,
+                   "items": [{"name": "A", "quantity": 1, "unit_price": 50_000}]}),
+            "total_amount",
+        ),
+        (
+            json!({"reff_no": "BAD-2", "payment_link_type": "donation", "total_amount": 50_000}),
+            "payment_link_type",
+        ),
+        (
+            json!({"reff_no": "BAD-3", "payment_link_type": "total"}),
+            "total_amount",
+        ),
+    ] {
+        let (status, answer) = create_v2(&client, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert!(
+            answer["error"]["errors"][field].is_array(),
+            "{field}: {answer}"
+        );
+    }
+    assert_eq!(app.count("payment_links").await, 2);
+
+    // v1 keeps its own, stricter contract.
+    let response = client
+        .call(reqwest::Method::POST, &client.links_path())
+        .json(&json!({"reff_no": "V1-1", "payment_link_type": "total", "total_amount": 150_000}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

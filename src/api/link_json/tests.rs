@@ -10,13 +10,14 @@ fn codes() -> Vec<String> {
     vec!["QRIS".to_string(), "VA_BRI".to_string()]
 }
 
-fn create(body: &Value, require_reff_no: bool) -> Result<NewPaymentLink, FieldErrors> {
+/// `v1`: the v1.0 contract (reff_no required); otherwise v2.0.
+fn create(body: &Value, v1: bool) -> Result<NewPaymentLink, FieldErrors> {
     let body: CreateLinkBody = serde_json::from_value(body.clone()).unwrap();
     let codes = codes();
     let rules = MethodRules {
         known_codes: &codes,
     };
-    body.parse(&rules, NOW, require_reff_no)
+    body.parse(&rules, NOW, !v1)
 }
 
 fn update(body: Value, partial: bool) -> Result<Value, FieldErrors> {
