@@ -83,6 +83,23 @@ impl ApiClient {
             .header("Accept", "application/json")
     }
 
+    /// Sends `body` (if any) and reads the JSON answer: (status, body).
+    pub async fn json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let request = self.call(method, path);
+        let request = match body {
+            Some(body) => request.json(body),
+            None => request,
+        };
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap())
+    }
+
     pub fn links_path(&self) -> String {
         format!("/api/v1.0/payment-link-manage/{}", self.account_id)
     }

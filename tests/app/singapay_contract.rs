@@ -1,11 +1,13 @@
 //! What Singapay's public clients send and read, replayed field for field (the TypeScript and
 //! Laravel SDKs' documented payment-link calls). Grows with each part of the contract.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::api_client::{new_link, ApiClient};
 use crate::helpers::spawn_app;
+
+const METHODS_PATH: &str = "/api/v1.0/payment-link-manage/payment-methods";
 
 #[tokio::test]
 async fn singapay_ewallet_codes_are_accepted_and_answered_in_one_spelling() {
@@ -13,30 +15,16 @@ async fn singapay_ewallet_codes_are_accepted_and_answered_in_one_spelling() {
     let client = ApiClient::new(&app, "dev@alias.id", "Toko Alias").await;
     let mut body = new_link("ALIAS-1");
     body["whitelisted_payment_method"] = json!(["EWALLET_DANA", "VA_BRI", "ewallet_ovo", "DANA"]);
-    let response = client
-        .call(reqwest::Method::POST, &client.links_path())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let created: Value = response.json().await.unwrap();
+    let (status, created) = client
+        .json(Method::POST, &client.links_path(), Some(&body))
+        .await;
+    assert_eq!(status, StatusCode::OK);
     assert_eq!(
         created["data"]["whitelisted_payment_method"],
         json!(["VA_BRI", "DANA", "OVO"]),
         "aliases answered as the catalogue's codes, once each, in the catalogue's order"
     );
-    let methods: Value = client
-        .call(
-            reqwest::Method::GET,
-            "/api/v1.0/payment-link-manage/payment-methods",
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, methods) = client.json(Method::GET, METHODS_PATH, None).await;
     let listed: Vec<&str> = methods["data"]["available_codes"]
         .as_array()
         .unwrap()
@@ -47,14 +35,10 @@ async fn singapay_ewallet_codes_are_accepted_and_answered_in_one_spelling() {
 
     let mut unknown = new_link("ALIAS-2");
     unknown["whitelisted_payment_method"] = json!(["EWALLET_NOPE"]);
-    let refused = client
-        .call(reqwest::Method::POST, &client.links_path())
-        .json(&unknown)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let refused: Value = refused.json().await.unwrap();
+    let (status, refused) = client
+        .json(Method::POST, &client.links_path(), Some(&unknown))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused["error"]["errors"]["whitelisted_payment_method"].is_array(),
         "{refused}"
@@ -65,15 +49,13 @@ async fn singapay_ewallet_codes_are_accepted_and_answered_in_one_spelling() {
 async fn fixed_fields_are_refused_when_changed_and_accepted_when_repeated() {
     let app = spawn_app().await;
     let client = ApiClient::new(&app, "dev@tetap.id", "Toko Tetap").await;
-    let created: Value = client
-        .call(reqwest::Method::POST, &client.links_path())
-        .json(&new_link("FIXED-1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, created) = client
+        .json(
+            Method::POST,
+            &client.links_path(),
+            Some(&new_link("FIXED-1")),
+        )
+        .await;
     let id = created["data"]["id"].as_i64().unwrap();
     let v1 = format!("{}/{id}", client.links_path());
     let v2 = format!("/api/v2.0/payment-link/update/{id}");
@@ -82,17 +64,8 @@ async fn fixed_fields_are_refused_when_changed_and_accepted_when_repeated() {
         "total_amount": "150000",
         "items": [{"name": "Subscription Plan", "quantity": 1, "unit_price": 150000}]
     });
-    let response = client
-        .call(reqwest::Method::PUT, &v1)
-        .json(&same)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        response.status(),
-        StatusCode::OK,
-        "the same values are accepted"
-    );
+    let (status, _) = client.json(Method::PUT, &v1, Some(&same)).await;
+    assert_eq!(status, StatusCode::OK, "the same values are accepted");
 
     for (path, field, value) in [
         (&v1, "total_amount", json!(99_000)),
@@ -106,18 +79,8 @@ async fn fixed_fields_are_refused_when_changed_and_accepted_when_repeated() {
     ] {
         let mut body = json!({"status": "open", "max_usage": 7});
         body[field] = value;
-        let response = client
-            .call(reqwest::Method::PUT, path)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{field}"
-        );
-        let body: Value = response.json().await.unwrap();
+        let (status, body) = client.json(Method::PUT, path, Some(&body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
         assert_eq!(body["error"]["code"], "SP018");
         assert!(
             body["error"]["errors"][field][0]
@@ -140,17 +103,7 @@ async fn fixed_fields_are_refused_when_changed_and_accepted_when_repeated() {
 async fn an_empty_whitelist_means_every_method_and_answers_always_list_the_offer() {
     let app = spawn_app().await;
     let client = ApiClient::new(&app, "dev@semua.id", "Toko Semua").await;
-    let methods: Value = client
-        .call(
-            reqwest::Method::GET,
-            "/api/v1.0/payment-link-manage/payment-methods",
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, methods) = client.json(Method::GET, METHODS_PATH, None).await;
     let active = methods["data"]["available_codes"].clone();
     assert!(active.as_array().unwrap().len() > 5);
     for (n, whitelist) in [None, Some(json!(null)), Some(json!([]))]
@@ -166,15 +119,9 @@ async fn an_empty_whitelist_means_every_method_and_answers_always_list_the_offer
             }
             Some(value) => body["whitelisted_payment_method"] = value,
         }
-        let created: Value = client
-            .call(reqwest::Method::POST, &client.links_path())
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let (_, created) = client
+            .json(Method::POST, &client.links_path(), Some(&body))
+            .await;
         assert_eq!(
             created["data"]["whitelisted_payment_method"], active,
             "whitelist {n}: every active method, as an array"
@@ -185,15 +132,9 @@ async fn an_empty_whitelist_means_every_method_and_answers_always_list_the_offer
     large["whitelisted_payment_method"] = json!(["QRIS", "VA_BRI"]);
     large["total_amount"] = json!(20_000_000);
     large["items"] = json!([{"name": "Mesin", "quantity": 1, "unit_price": 20_000_000}]);
-    let created: Value = client
-        .call(reqwest::Method::POST, &client.links_path())
-        .json(&large)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, created) = client
+        .json(Method::POST, &client.links_path(), Some(&large))
+        .await;
     assert_eq!(
         created["data"]["whitelisted_payment_method"],
         json!(["VA_BRI"])
@@ -207,14 +148,10 @@ async fn max_usage_zero_is_unlimited_and_shown_so() {
     let mut body = new_link("UNLIMITED-1");
     body["max_usage"] = json!(0);
     body["required_customer_detail"] = json!(false);
-    let response = client
-        .call(reqwest::Method::POST, &client.links_path())
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let created: Value = response.json().await.unwrap();
+    let (status, created) = client
+        .json(Method::POST, &client.links_path(), Some(&body))
+        .await;
+    assert_eq!(status, StatusCode::OK);
     assert_eq!(created["data"]["max_usage"], 0);
     let id = created["data"]["id"].as_i64().unwrap();
     let slug = app.slug_of(id).await;
@@ -225,17 +162,9 @@ async fn max_usage_zero_is_unlimited_and_shown_so() {
             .await;
         assert_eq!(paid.status(), StatusCode::OK);
     }
-    let shown: Value = client
-        .call(
-            reqwest::Method::GET,
-            &format!("{}/{id}", client.links_path()),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, shown) = client
+        .json(Method::GET, &format!("{}/{id}", client.links_path()), None)
+        .await;
     assert_eq!(shown["data"]["current_usage"], 12);
     assert_eq!(shown["data"]["status_computed"], "open", "never exhausted");
     assert_eq!(
@@ -252,13 +181,10 @@ async fn max_usage_zero_is_unlimited_and_shown_so() {
         (20, StatusCode::OK),
         (0, StatusCode::OK),
     ] {
-        let response = client
-            .call(reqwest::Method::PUT, &v2)
-            .json(&json!({"max_usage": max_usage}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), expected, "max_usage {max_usage}");
+        let (status, _) = client
+            .json(Method::PUT, &v2, Some(&json!({"max_usage": max_usage})))
+            .await;
+        assert_eq!(status, expected, "max_usage {max_usage}");
     }
     let account = app.scalar_text("SELECT id FROM accounts").await;
     let owner = app.new_browser();
@@ -272,17 +198,8 @@ async fn max_usage_zero_is_unlimited_and_shown_so() {
 
 /// POSTs a v2 create body as singapay-js's `paymentLinks.create` does.
 async fn create_v2(client: &ApiClient, body: Value) -> (StatusCode, Value) {
-    let response = client
-        .call(
-            reqwest::Method::POST,
-            &format!("/api/v2.0/payment-link/{}", client.account_id),
-        )
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap())
+    let path = format!("/api/v2.0/payment-link/{}", client.account_id);
+    client.json(Method::POST, &path, Some(&body)).await
 }
 
 #[tokio::test]
@@ -348,11 +265,9 @@ async fn v2_creates_both_link_types_as_the_sdks_document_them() {
     assert_eq!(app.count("payment_links").await, 2);
 
     // v1 keeps its own, stricter contract.
-    let response = client
-        .call(reqwest::Method::POST, &client.links_path())
-        .json(&json!({"reff_no": "V1-1", "payment_link_type": "total", "total_amount": 150_000}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v1 = json!({"reff_no": "V1-1", "payment_link_type": "total", "total_amount": 150_000});
+    let (status, _) = client
+        .json(Method::POST, &client.links_path(), Some(&v1))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
