@@ -36,6 +36,49 @@ pub fn ok<T: Serialize>(data: T) -> Response {
     .into_response()
 }
 
+/// Middleware on the v2.0 routes: they answer in Singapay's v2 envelope, `{response_code,
+/// response_message, data}` (an error: its SP code and message, with `errors` for field
+/// errors), which singapay-js and the Laravel SDK read by `response_code`. The handlers are
+/// shared with v1, so their v1 answer is rewritten here, in one place.
+pub async fn v2_envelope(request: Request, next: axum::middleware::Next) -> Response {
+    let response = next.run(request).await;
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiError::new(AppError::Internal).into_response();
+    };
+    let Ok(v1) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    let v2 = match (v1.get("success"), v1.get("error")) {
+        (Some(Value::Bool(true)), _) => serde_json::json!({
+            "response_code": "SP000",
+            "response_message": "Success",
+            "data": v1.get("data").cloned().unwrap_or(Value::Null),
+        }),
+        (_, Some(error)) => {
+            let mut v2 = serde_json::json!({
+                "response_code": error.get("code").cloned().unwrap_or(Value::Null),
+                "response_message": error.get("message").cloned().unwrap_or(Value::Null),
+            });
+            if let Some(errors) = error.get("errors") {
+                v2["errors"] = errors.clone();
+            }
+            v2
+        }
+        _ => v1,
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(v2.to_string()))
+}
+
 /// A list with the camelCase `pagination` block, the only concrete shape the contract shows.
 pub fn ok_page<T: Serialize>(data: Vec<T>, pagination: Pagination) -> Response {
     Json(Envelope {

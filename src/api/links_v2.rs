@@ -1,4 +1,5 @@
 //! v2.0 payment-link endpoints: create under an account, show and partially update by link id.
+//! They answer in the v2 envelope (`envelope::v2_envelope`).
 
 use axum::extract::{Path, State};
 
@@ -15,7 +16,7 @@ use crate::state::AppState;
     tag = "payment links v2",
     params(("id" = String, Path, description = "Account id (ULID)")),
     request_body(content = Object, description = "Payment link fields; reff_no optional"),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
+    responses((status = 200, description = "v2 envelope {response_code: SP000, response_message, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
 )]
 pub async fn create(
     State(state): State<AppState>,
@@ -32,7 +33,7 @@ pub async fn create(
     path = "/api/v2.0/payment-link/{id}",
     tag = "payment links v2",
     params(("id" = i64, Path, description = "Payment link id")),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"))
+    responses((status = 200, description = "v2 envelope {response_code: SP000, response_message, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"))
 )]
 pub async fn show(
     State(state): State<AppState>,
@@ -51,7 +52,7 @@ pub async fn show(
     tag = "payment links v2",
     params(("payment_link_id" = i64, Path, description = "Payment link id")),
     request_body(content = Object, description = "Fields to change; omitted fields keep their value"),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
+    responses((status = 200, description = "v2 envelope {response_code: SP000, response_message, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
 )]
 pub async fn update(
     State(state): State<AppState>,

@@ -42,9 +42,13 @@ pub fn routes_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(histories::list))
         .routes(routes!(histories::show))
         .routes(routes!(histories::simulate_payment))
-        // One path: POST takes an account id, GET a link id.
-        .routes(routes!(links_v2::create, links_v2::show))
-        .routes(routes!(links_v2::update))
+        .merge(
+            OpenApiRouter::new()
+                // One path: POST takes an account id, GET a link id.
+                .routes(routes!(links_v2::create, links_v2::show))
+                .routes(routes!(links_v2::update))
+                .layer(axum::middleware::from_fn(envelope::v2_envelope)),
+        )
         .split_for_parts()
 }
 

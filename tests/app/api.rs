@@ -409,7 +409,10 @@ async fn v2_creates_without_a_reference_and_updates_partially() {
         .unwrap();
     assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
     let malformed: Value = malformed.json().await.unwrap();
-    assert_eq!(malformed["success"], false);
+    assert_eq!(
+        malformed["response_code"], "SP012",
+        "v2 answers in the v2 envelope"
+    );
 }
 
 #[tokio::test]

@@ -81,9 +81,15 @@ async fn fixed_fields_are_refused_when_changed_and_accepted_when_repeated() {
         body[field] = value;
         let (status, body) = client.json(Method::PUT, path, Some(&body)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
-        assert_eq!(body["error"]["code"], "SP018");
+        // v1 nests its error; v2 answers in its own envelope.
+        let (code, errors) = if *path == v1 {
+            (&body["error"]["code"], &body["error"]["errors"])
+        } else {
+            (&body["response_code"], &body["errors"])
+        };
+        assert_eq!(code, "SP018");
         assert!(
-            body["error"]["errors"][field][0]
+            errors[field][0]
                 .as_str()
                 .unwrap()
                 .contains("cannot be changed"),
@@ -213,6 +219,10 @@ async fn v2_creates_both_link_types_as_the_sdks_document_them() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{total}");
+    assert_eq!(
+        total["response_code"], "SP000",
+        "answered in the v2 envelope"
+    );
     let link = &total["data"];
     assert_eq!(link["total_amount"], 150_000);
     assert_eq!(link["max_usage"], 1, "max_usage defaults to 1");
@@ -257,10 +267,8 @@ async fn v2_creates_both_link_types_as_the_sdks_document_them() {
     ] {
         let (status, answer) = create_v2(&client, body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
-        assert!(
-            answer["error"]["errors"][field].is_array(),
-            "{field}: {answer}"
-        );
+        assert_eq!(answer["response_code"], "SP018", "the v2 envelope");
+        assert!(answer["errors"][field].is_array(), "{field}: {answer}");
     }
     assert_eq!(app.count("payment_links").await, 2);
 
