@@ -77,11 +77,13 @@ impl HistoryJson {
             customer_email: a.customer_email.clone().unwrap_or_default(),
             customer_phone: a.customer_phone.clone().unwrap_or_default(),
             ip_address: a.ip_address.clone(),
-            locations: serde_json::json!({}),
+            // null, not {}: the same object goes into signed webhook bodies, and a PHP client
+            // that re-encodes the body before checking its hash turns {} into [].
+            locations: serde_json::Value::Null,
             processed_timestamp: a.processed_timestamp.map(to_iso_wib),
             has_settle: a.has_settle,
             settle_at: a.settle_at.map(to_iso_wib),
-            optional_metadata: serde_json::json!({}),
+            optional_metadata: serde_json::Value::Null,
             created_at: to_iso_wib(a.created_at),
             updated_at: to_iso_wib(a.updated_at),
         }

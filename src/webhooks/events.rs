@@ -145,7 +145,7 @@ impl Subject<'_> {
                             "id": link.id,
                             "reff_no": link.reff_no,
                             "title": link.title,
-                            "payment_date": attempt.payment_date.map(utc_micros),
+                            "payment_date": attempt.payment_date.map(to_iso_wib),
                             "payment_url": self.payment_url(),
                             "status": link.status,
                             "max_usage": link.max_usage,
@@ -259,23 +259,6 @@ fn singapay_time(ms: i64) -> String {
     }
 }
 
-/// The contract's `payment_date`: UTC with microseconds, "2025-11-05T09:09:49.000000Z".
-fn utc_micros(ms: i64) -> String {
-    match ::time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            t.microsecond()
-        ),
-        Err(_) => ms.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,7 +268,7 @@ mod tests {
         // 2025-11-05 09:09:49.123 UTC = 16:09:49 WIB.
         let ms = 1_762_333_789_123;
         assert_eq!(singapay_time(ms), "05 Nov 2025 16:09:49");
-        assert_eq!(utc_micros(ms), "2025-11-05T09:09:49.123000Z");
+        assert_eq!(to_iso_wib(ms), "2025-11-05T16:09:49+07:00");
         assert_eq!(decimal(10_000), "10000.00");
     }
 }

@@ -279,3 +279,68 @@ async fn v2_creates_both_link_types_as_the_sdks_document_them() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// Every object in `value` that is empty, by path.
+fn empty_objects(value: &Value, path: &str, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) if map.is_empty() => found.push(path.to_string()),
+        Value::Object(map) => {
+            for (key, child) in map {
+                empty_objects(child, &format!("{path}.{key}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (n, child) in items.iter().enumerate() {
+                empty_objects(child, &format!("{path}[{n}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn webhook_bodies_survive_a_php_round_trip_and_give_times_in_wib() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Hook", "owner@hook.id").await;
+    let hooks = app
+        .call(
+            "webhook_settings",
+            &[
+                ("transaction_url", "http://127.0.0.1:9/hooks"),
+                ("enabled", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(hooks.status(), StatusCode::OK);
+    let link = app.create_default_link(&account).await;
+    let slug = app.slug_of(link).await;
+    let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
+    assert_eq!(
+        app.bank_pays(&reff, "BANK-PHP-1", 200_000).await.status(),
+        StatusCode::OK
+    );
+    let payloads = app.texts("SELECT payload FROM webhook_events").await;
+    assert!(payloads.len() >= 2, "{payloads:?}");
+    for payload in &payloads {
+        let body: Value = serde_json::from_str(payload).unwrap();
+        // PHP's json_decode + json_encode turns {} into [], so a client re-encoding the body
+        // before hashing it would see another body: the signed form has no empty object.
+        let mut found = Vec::new();
+        empty_objects(&body, "", &mut found);
+        assert!(found.is_empty(), "empty objects at {found:?} in {body}");
+    }
+    let transaction: Value = serde_json::from_str(
+        &app.scalar_text(
+            "SELECT payload FROM webhook_events WHERE event_type = 'payment-link-transaction'",
+        )
+        .await,
+    )
+    .unwrap();
+    let paid_at = transaction["data"]["payment"]["additional_info"]["payment_link"]["payment_date"]
+        .as_str()
+        .unwrap();
+    assert!(
+        paid_at.ends_with("+07:00") && !paid_at.contains('.'),
+        "{paid_at}"
+    );
+}
