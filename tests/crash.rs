@@ -100,7 +100,9 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     for (n, reff) in issued.iter().enumerate() {
         let (address, reff) = (server.address.clone(), reff.clone());
         callbacks.push(tokio::spawn(async move {
-            let _ = bank_pays(&address, SECRET, &reff, &format!("BANK-{n}"), 100_000).await;
+            let answer = bank_pays(&address, SECRET, &reff, &format!("BANK-{n}"), 100_000).await;
+            // What the acquirer was told: after a 2xx it will not send the notice again.
+            answer.ok().map(|r| (reff, r.status()))
         }));
     }
     until_any(
@@ -109,10 +111,33 @@ async fn killed_mid_work_the_server_restarts_consistent_and_delivers_every_event
     )
     .await;
     server.kill();
+    let mut acknowledged = Vec::new();
     for task in callbacks {
-        let _ = task.await;
+        if let Ok(Some(answer)) = task.await {
+            acknowledged.push(answer);
+        }
     }
     let server = start(&database, port, &[]).await;
+    println!("{} notices answered before the kill", acknowledged.len());
+    for (reff, status) in &acknowledged {
+        let sql = match status.as_u16() {
+            // Credited: paid, whatever the kill did after.
+            200 => format!(
+                "SELECT COUNT(*) FROM payment_link_histories WHERE reff_no = '{reff}' AND status = 'paid'"
+            ),
+            // Received and kept to be applied: still there for the job loop.
+            202 => format!(
+                "SELECT COUNT(*) FROM inbound_notifications WHERE attempt_reff_no = '{reff}'
+                   AND status IN ('received', 'applied')"
+            ),
+            _ => continue,
+        };
+        assert_eq!(
+            scalar(&pool, &sql).await,
+            1,
+            "a notice answered {status} for {reff} was lost in the crash"
+        );
+    }
     let paid = scalar(
         &pool,
         "SELECT COUNT(*) FROM payment_link_histories WHERE status = 'paid'",
