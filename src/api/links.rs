@@ -41,21 +41,31 @@ pub(crate) async fn to_json(
     account: &Account,
 ) -> Result<LinkJson, AppError> {
     let catalogue = state.catalogue.get(&state.db).await?;
+    Ok(to_json_with(state, link, account, &catalogue))
+}
+
+/// [`to_json`] with the catalogue already in hand (a list reads it once for all its links).
+fn to_json_with(
+    state: &AppState,
+    link: &PaymentLink,
+    account: &Account,
+    catalogue: &[crate::domain::method::PaymentMethod],
+) -> LinkJson {
     let offered = crate::domain::method::offered_methods(
-        &catalogue,
+        catalogue,
         link.whitelisted_payment_method.as_deref(),
         link.total_amount,
     )
     .into_iter()
     .map(|method| method.code.clone())
     .collect();
-    Ok(LinkJson::new(
+    LinkJson::new(
         link,
         account,
         state.payer_url(&link.slug),
         state.now_ms(),
         offered,
-    ))
+    )
 }
 
 pub(crate) async fn active_codes(state: &AppState) -> Result<Vec<String>, AppError> {
@@ -123,10 +133,12 @@ pub async fn list(
         state.now_ms(),
     )
     .await?;
-    let mut data = Vec::with_capacity(page.rows.len());
-    for link in &page.rows {
-        data.push(to_json(&state, link, &account).await?);
-    }
+    let catalogue = state.catalogue.get(&state.db).await?;
+    let data: Vec<_> = page
+        .rows
+        .iter()
+        .map(|link| to_json_with(&state, link, &account, &catalogue))
+        .collect();
     let base = format!(
         "{}/api/v1.0/payment-link-manage/{}",
         state.settings.public_base_url, account.id

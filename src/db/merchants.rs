@@ -104,21 +104,20 @@ async fn find_user(
     user_id: i64,
     login_id: Option<&str>,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let sql = format!(
-        "SELECT u.id, u.merchant_id, m.name, u.email, u.role, u.totp_secret IS NOT NULL,
-             m.require_two_factor
+    const USER: &str = "SELECT u.id, u.merchant_id, m.name, u.email, u.role,
+            u.totp_secret IS NOT NULL, m.require_two_factor
          FROM users u JOIN merchants m ON m.id = u.merchant_id
-         WHERE u.id = $1{}",
-        if login_id.is_some() {
-            " AND EXISTS (SELECT 1 FROM user_sessions s
-                          WHERE s.login_id = $2 AND s.user_id = u.id)"
-        } else {
-            ""
-        }
-    );
+         WHERE u.id = $1";
+    // Every signed-in request reads this: one fixed statement each, not one built per call.
+    const SIGNED_IN: &str = "SELECT u.id, u.merchant_id, m.name, u.email, u.role,
+            u.totp_secret IS NOT NULL, m.require_two_factor
+         FROM users u JOIN merchants m ON m.id = u.merchant_id
+         WHERE u.id = $1
+           AND EXISTS (SELECT 1 FROM user_sessions s WHERE s.login_id = $2 AND s.user_id = u.id)";
+    let sql = if login_id.is_some() { SIGNED_IN } else { USER };
     type Row = (i64, i64, String, String, String, bool, bool);
     let row: Option<Row> = on_db!(db, pool => {
-        let query = sqlx::query_as(&sql).bind(user_id);
+        let query = sqlx::query_as(sql).bind(user_id);
         match login_id {
             Some(login_id) => query.bind(login_id),
             None => query,

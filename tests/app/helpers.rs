@@ -231,6 +231,17 @@ impl Browser {
         response.json().await.unwrap()
     }
 
+    /// Turns webhooks on, to a receiver that never answers: events are written and kept.
+    pub async fn enable_webhooks(&self, url: &str) {
+        let response = self
+            .call(
+                "webhook_settings",
+                &[("transaction_url", url), ("enabled", "yes")],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "webhook settings");
+    }
+
     /// The app's own OpenAPI document.
     pub async fn openapi_document(&self) -> serde_json::Value {
         self.client

@@ -42,19 +42,29 @@ async fn mend_crediting(app: &TestApp) {
     }
 }
 
+/// Mends crediting, lets the jobs try again an hour later, and checks the attempt is paid,
+/// dated when its money arrived.
+async fn mend_and_apply(app: &TestApp, arrived_at: i64) {
+    mend_crediting(app).await;
+    app.clock.advance_ms(3600 * 1000);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(
+        app.scalar_text("SELECT status FROM payment_link_histories")
+            .await,
+        "paid"
+    );
+    assert_eq!(
+        app.scalar("SELECT payment_date FROM payment_link_histories")
+            .await,
+        arrived_at,
+        "paid when the money arrived, not when it was applied"
+    );
+}
+
 /// A link with one pending VA attempt: (account, history id, attempt reference).
 async fn one_attempt(app: &TestApp) -> (String, i64, String) {
     let account = app.sign_up("Toko Tahan", "owner@tahan.id").await;
-    let hooks = app
-        .call(
-            "webhook_settings",
-            &[
-                ("transaction_url", "http://127.0.0.1:9/hooks"),
-                ("enabled", "yes"),
-            ],
-        )
-        .await;
-    assert_eq!(hooks.status(), StatusCode::OK);
+    app.enable_webhooks("http://127.0.0.1:9/hooks").await;
     let link = app.create_default_link(&account).await;
     let slug = app.slug_of(link).await;
     let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
@@ -108,20 +118,7 @@ async fn a_payment_that_could_not_be_applied_is_kept_and_credited_by_the_jobs() 
         2
     );
 
-    mend_crediting(&app).await;
-    app.clock.advance_ms(3600 * 1000);
-    paylinks::jobs::run_due(&app.state).await.unwrap();
-    assert_eq!(
-        app.scalar_text("SELECT status FROM payment_link_histories")
-            .await,
-        "paid"
-    );
-    assert_eq!(
-        app.scalar("SELECT payment_date FROM payment_link_histories")
-            .await,
-        arrived_at,
-        "paid when the money arrived, not when it was applied"
-    );
+    mend_and_apply(&app, arrived_at).await;
     assert_eq!(
         app.scalar("SELECT current_usage FROM payment_links").await,
         1
@@ -203,19 +200,7 @@ async fn money_that_arrived_in_time_is_credited_though_the_attempt_expired_meanw
         "received"
     );
 
-    mend_crediting(&app).await;
-    app.clock.advance_ms(3600 * 1000);
-    paylinks::jobs::run_due(&app.state).await.unwrap();
-    assert_eq!(
-        app.scalar_text("SELECT status FROM payment_link_histories")
-            .await,
-        "paid"
-    );
-    assert_eq!(
-        app.scalar("SELECT payment_date FROM payment_link_histories")
-            .await,
-        arrived_at
-    );
+    mend_and_apply(&app, arrived_at).await;
     assert_eq!(
         app.scalar("SELECT current_usage FROM payment_links").await,
         1

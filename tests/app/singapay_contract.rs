@@ -302,16 +302,7 @@ fn empty_objects(value: &Value, path: &str, found: &mut Vec<String>) {
 async fn webhook_bodies_survive_a_php_round_trip_and_give_times_in_wib() {
     let app = spawn_app().await;
     let account = app.sign_up("Toko Hook", "owner@hook.id").await;
-    let hooks = app
-        .call(
-            "webhook_settings",
-            &[
-                ("transaction_url", "http://127.0.0.1:9/hooks"),
-                ("enabled", "yes"),
-            ],
-        )
-        .await;
-    assert_eq!(hooks.status(), StatusCode::OK);
+    app.enable_webhooks("http://127.0.0.1:9/hooks").await;
     let link = app.create_default_link(&account).await;
     let slug = app.slug_of(link).await;
     let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
