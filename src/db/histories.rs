@@ -7,6 +7,8 @@ use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::PaymentAttempt;
 use crate::on_db;
+use crate::webhooks::events::{self, LinkSnapshot, Subject, LINK_SNAPSHOT_COLUMNS};
+use crate::write_events;
 
 #[derive(Clone, Copy)]
 pub struct NewAttempt<'a> {
@@ -26,6 +28,9 @@ pub struct NewAttempt<'a> {
     pub customer_phone: Option<&'a str>,
     pub ip_address: Option<&'a str>,
     pub now_ms: i64,
+    /// Set (to the origin of payer URLs) when the merchant's inquiry URL is to hear of the
+    /// attempt: its event is written with it, in one transaction.
+    pub announce_with: Option<&'a str>,
 }
 
 /// Stores a pending attempt, with its issued instructions, if the link is open, unexpired and
@@ -35,9 +40,21 @@ pub struct NewAttempt<'a> {
 /// Paid slots are the link's `current_usage` (raised in the same transaction as each credit),
 /// so only live pending attempts are counted: not at all while the link's kept count of
 /// pending ones (migration 0011) leaves room, else through the (link, status, expiry) index.
+/// When the attempt is to be announced, its inquiry event is written in the same transaction.
 pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppError> {
-    const RESERVE: &str = "
-        INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
+    crate::db::retry_contended(|| async {
+        match new.announce_with {
+            None => reserve_quietly(db, &new).await,
+            Some(public_base_url) => reserve_and_announce(db, &new, public_base_url).await,
+        }
+    })
+    .await
+}
+
+/// The check and the insert; `$1`…`$13` as [`bind_reserve`] binds them.
+fn reserve_sql(returning: &str) -> String {
+    format!(
+        "INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
             payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
             amount, fee, net_amount, status, expired_at, customer_name, customer_email,
             customer_phone, ip_address, created_at, updated_at, payment_method_additional)
@@ -53,35 +70,82 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppErr
               ELSE l.current_usage + (SELECT COUNT(*) FROM payment_link_histories h
                   WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > $11)
                   < l.max_usage END
-        RETURNING id";
-    let reserved = crate::db::retry_contended(|| async {
-        let reserved: Result<Option<(i64,)>, sqlx::Error> = match db {
-            Db::Sqlite(pool) => {
-                bind_reserve(sqlx::query_as(RESERVE), &new)
-                    .fetch_optional(pool)
-                    .await
-            }
-            // Its own block, so `?` keeps the sqlx error for `reserve_error` to read.
-            Db::Postgres(pool) => {
-                async {
-                    let mut tx = pool.begin().await?;
-                    sqlx::query("SELECT id FROM payment_links WHERE id = $1 FOR UPDATE")
-                        .bind(new.link_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let row = bind_reserve(sqlx::query_as(RESERVE), &new)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
-                    Ok(row)
-                }
+        RETURNING {returning}"
+    )
+}
+
+static RESERVE_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| reserve_sql("id"));
+static RESERVE_RETURNING_ATTEMPT_SQL: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| reserve_sql(ATTEMPT_COLUMNS));
+const LOCK_LINK_SQL: &str = "SELECT id FROM payment_links WHERE id = $1 FOR UPDATE";
+
+async fn reserve_quietly(db: &Db, new: &NewAttempt<'_>) -> Result<Option<i64>, AppError> {
+    let reserved: Result<Option<(i64,)>, sqlx::Error> = match db {
+        Db::Sqlite(pool) => {
+            bind_reserve(sqlx::query_as(&RESERVE_SQL), new)
+                .fetch_optional(pool)
                 .await
+        }
+        // Its own block, so `?` keeps the sqlx error for `reserve_error` to read.
+        Db::Postgres(pool) => {
+            async {
+                let mut tx = pool.begin().await?;
+                sqlx::query(LOCK_LINK_SQL)
+                    .bind(new.link_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let row = bind_reserve(sqlx::query_as(&RESERVE_SQL), new)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(row)
             }
+            .await
+        }
+    };
+    reserved
+        .map(|row| row.map(|(id,)| id))
+        .map_err(reserve_error)
+}
+
+async fn reserve_and_announce(
+    db: &Db,
+    new: &NewAttempt<'_>,
+    public_base_url: &str,
+) -> Result<Option<i64>, AppError> {
+    let read_link = format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1");
+    on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        if db.locks_rows() {
+            sqlx::query(LOCK_LINK_SQL).bind(new.link_id).execute(&mut *tx).await?;
+        }
+        let row: Option<AttemptRow> = bind_reserve(sqlx::query_as(&RESERVE_RETURNING_ATTEMPT_SQL), new)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(reserve_error)?;
+        let Some(row) = row else {
+            return Ok(None);
         };
-        reserved.map_err(reserve_error)
-    })
-    .await;
-    reserved.map(|row| row.map(|(id,)| id))
+        let attempt = PaymentAttempt::try_from(row)?;
+        let link: LinkSnapshot = sqlx::query_as(&read_link)
+            .bind(new.link_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        write_events!(tx, link.merchant_id, new.now_ms, |settings| {
+            events::on_issued(
+                &Subject {
+                    attempt: &attempt,
+                    link: &link,
+                    public_base_url,
+                    now_ms: new.now_ms,
+                },
+                settings.inquiry_url.is_some(),
+            )
+        });
+        tx.commit().await?;
+        Ok::<_, AppError>(Some(attempt.id))
+    }
+    .await)
 }
 
 fn reserve_error(error: sqlx::Error) -> AppError {

@@ -70,6 +70,21 @@ macro_rules! write_events {
     }};
 }
 
+/// Whether the merchant owning the link hears of each attempt issued on it (notifications on,
+/// an inquiry URL set).
+pub async fn inquiry_wanted(db: &Db, link_id: i64) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT l.id FROM webhook_settings s JOIN payment_links l ON l.merchant_id = s.merchant_id
+             WHERE l.id = $1 AND s.enabled AND s.inquiry_url IS NOT NULL",
+        )
+        .bind(link_id)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row.is_some())
+}
+
 pub async fn find_settings(db: &Db, merchant_id: i64) -> Result<Option<WebhookSettings>, AppError> {
     let row: Option<SettingsRow> = on_db!(db, pool => {
         sqlx::query_as(SETTINGS_SQL).bind(merchant_id).fetch_optional(pool).await?

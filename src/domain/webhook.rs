@@ -11,6 +11,9 @@ use url::Url;
 pub enum EventType {
     /// Singapay §7.4, sent when an attempt is paid.
     PaymentLinkTransaction,
+    /// Singapay §7.5, sent to the inquiry URL when a payer picks a method and is given
+    /// instructions (an attempt is issued).
+    Inquiry,
     /// Singapay §7.5, sent to the inquiry URL when an attempt expires unpaid.
     InquiryExpired,
     HistoryPaid,
@@ -22,8 +25,9 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 7] = [
+    pub const ALL: [EventType; 8] = [
         EventType::PaymentLinkTransaction,
+        EventType::Inquiry,
         EventType::InquiryExpired,
         EventType::HistoryPaid,
         EventType::HistoryExpired,
@@ -36,6 +40,7 @@ impl EventType {
     pub fn as_str(self) -> &'static str {
         match self {
             EventType::PaymentLinkTransaction => "payment-link-transaction",
+            EventType::Inquiry => "payment_link.inquiry",
             EventType::InquiryExpired => "payment_link.inquiry.expired",
             EventType::HistoryPaid => "payment_link_history.paid",
             EventType::HistoryExpired => "payment_link_history.expired",

@@ -110,6 +110,42 @@ impl Subject<'_> {
         self.event(event_type, Target::Transaction, body)
     }
 
+    /// The contract's inquiry payload (§7.5): the attempt as a transaction and as the API's
+    /// history object (SDKs read its reference from `payment_link_history.reff_no`), the
+    /// channel the payer chose, and the link.
+    fn inquiry(&self, event_type: EventType) -> NewEvent {
+        let attempt = self.attempt;
+        let link = self.link;
+        let body = json!({
+            "status": 200,
+            "success": true,
+            "event": event_type.as_str(),
+            "timestamp": singapay_time(self.now_ms),
+            "data": {
+                "transaction": {
+                    "reff_no": attempt.reff_no,
+                    "type": "pl",
+                    "status": attempt.status.as_str(),
+                    "amount": { "value": decimal(attempt.amount.value()), "currency": "IDR" },
+                    "post_timestamp": singapay_time(attempt.created_at),
+                    "expired_at": singapay_time(attempt.expired_at),
+                },
+                "payment_link_history": HistoryJson::new(attempt, self.now_ms),
+                "payment": {
+                    "method": "payment_link",
+                    "channel": { "code": attempt.method_code, "name": attempt.method_name },
+                },
+                "payment_link": {
+                    "id": link.id,
+                    "reff_no": link.reff_no,
+                    "title": link.title,
+                    "payment_url": self.payment_url(),
+                },
+            },
+        });
+        self.event(event_type, Target::Inquiry, body)
+    }
+
     /// The contract's transaction payload (§7.4), field for field. `account_id` is the
     /// account's id as the API knows it: this product has no second, numeric account id.
     fn singapay_transaction(&self, status: &str) -> Value {
@@ -178,33 +214,21 @@ pub fn on_paid(subject: &Subject<'_>) -> Vec<NewEvent> {
     events
 }
 
+/// A payer picked a method and was given instructions: the contract's inquiry event, when
+/// an inquiry URL is set.
+pub fn on_issued(subject: &Subject<'_>, has_inquiry_url: bool) -> Vec<NewEvent> {
+    if has_inquiry_url {
+        vec![subject.inquiry(EventType::Inquiry)]
+    } else {
+        Vec::new()
+    }
+}
+
 /// An attempt expired unpaid: ours, and the contract's inquiry event when an inquiry URL is set.
 pub fn on_expired(subject: &Subject<'_>, has_inquiry_url: bool) -> Vec<NewEvent> {
     let mut events = vec![subject.rich(EventType::HistoryExpired)];
     if has_inquiry_url {
-        let attempt = subject.attempt;
-        let body = json!({
-            "status": 200,
-            "success": true,
-            "event": EventType::InquiryExpired.as_str(),
-            "timestamp": singapay_time(subject.now_ms),
-            "data": {
-                "transaction": {
-                    "reff_no": attempt.reff_no,
-                    "type": "pl",
-                    "status": "expired",
-                    "amount": { "value": decimal(attempt.amount.value()), "currency": "IDR" },
-                    "expired_at": singapay_time(attempt.expired_at),
-                },
-                "payment_link": {
-                    "id": subject.link.id,
-                    "reff_no": subject.link.reff_no,
-                    "title": subject.link.title,
-                    "payment_url": subject.payment_url(),
-                },
-            },
-        });
-        events.push(subject.event(EventType::InquiryExpired, Target::Inquiry, body));
+        events.push(subject.inquiry(EventType::InquiryExpired));
     }
     events
 }

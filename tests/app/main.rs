@@ -24,6 +24,7 @@ mod paying;
 mod payments;
 mod payments_table;
 mod public;
+mod receiver;
 mod security;
 mod singapay_contract;
 #[path = "../support/mod.rs"]

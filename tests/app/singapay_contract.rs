@@ -6,6 +6,8 @@ use serde_json::{json, Value};
 
 use crate::api_client::{new_link, ApiClient};
 use crate::helpers::spawn_app;
+use crate::receiver::{signature_is_valid, Receiver};
+use paylinks::webhooks::deliver_due;
 
 const METHODS_PATH: &str = "/api/v1.0/payment-link-manage/payment-methods";
 
@@ -333,5 +335,89 @@ async fn webhook_bodies_survive_a_php_round_trip_and_give_times_in_wib() {
     assert!(
         paid_at.ends_with("+07:00") && !paid_at.contains('.'),
         "{paid_at}"
+    );
+}
+
+#[tokio::test]
+async fn a_payer_given_instructions_is_announced_to_the_inquiry_url() {
+    let app = spawn_app().await;
+    let receiver = Receiver::spawn(0).await;
+    let account = app.sign_up("Toko Tanya", "owner@tanya.id").await;
+    assert_eq!(
+        app.call("credential_create", &[]).await.status(),
+        StatusCode::OK
+    );
+    let (_, _, secret) = app.fresh_secret().await;
+    let link = app
+        .create_link_with(
+            &account,
+            &[("input[max_usage]", "2"), ("input[reff_no]", "INV-TANYA")],
+        )
+        .await;
+    let slug = app.slug_of(link).await;
+
+    // Without an inquiry URL a payer's start writes no event.
+    app.enable_webhooks(&receiver.url).await;
+    app.new_browser().start_payment(&slug, "VA_BRI").await;
+    assert_eq!(app.count("webhook_events").await, 0);
+
+    let inquiry_url = format!("{}&kind=inquiry", receiver.url);
+    let saved = app
+        .call(
+            "webhook_settings",
+            &[
+                ("transaction_url", receiver.url.as_str()),
+                ("inquiry_url", &inquiry_url),
+                ("enabled", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let reff = app.new_browser().start_payment(&slug, "QRIS").await;
+    // The link is full now: a payer refused a slot is announced to nobody.
+    let refused = app
+        .new_browser()
+        .call("pay", &[("slug", &slug), ("method", "VA_BNI")])
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        app.texts("SELECT event_type FROM webhook_events ORDER BY id")
+            .await,
+        ["payment_link.inquiry"]
+    );
+
+    deliver_due(&app.state).await.unwrap();
+    let received = receiver.received();
+    assert_eq!(received.len(), 1);
+    let delivery = &received[0];
+    assert!(delivery.path_and_query.ends_with("kind=inquiry"));
+    assert!(signature_is_valid(delivery, &secret), "{}", delivery.json());
+    let body = delivery.json();
+    assert_eq!(body["event"], "payment_link.inquiry");
+    // Where the Laravel SDK reads the inquiry's reference, and where the transaction
+    // webhook's readers look for it.
+    assert_eq!(
+        body["data"]["payment_link_history"]["reff_no"],
+        reff.as_str()
+    );
+    assert_eq!(body["data"]["transaction"]["reff_no"], reff.as_str());
+    assert_eq!(body["data"]["transaction"]["status"], "pending");
+    assert_eq!(body["data"]["transaction"]["type"], "pl");
+    assert_eq!(body["data"]["payment"]["channel"]["code"], "QRIS");
+    assert_eq!(
+        body["data"]["payment_link_history"]["payment_method_code"],
+        "QRIS"
+    );
+    assert_eq!(body["data"]["payment_link"]["reff_no"], "INV-TANYA");
+    assert!(body["data"]["payment_link"]["payment_url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&slug));
+    let expires = body["data"]["payment_link_history"]["expired_at"]
+        .as_str()
+        .unwrap();
+    assert!(
+        expires.ends_with("+07:00") && !expires.contains('.'),
+        "{expires}"
     );
 }

@@ -2,152 +2,17 @@
 //! every delivery, the backoff schedule on a manual clock, crashed workers, two workers at
 //! once, private targets, resend and the delivery log.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use axum::extract::{OriginalUri, State};
-use axum::http::{HeaderMap, StatusCode as AxumStatus};
-use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use serde_json::Value;
-use sha2::{Digest, Sha256, Sha512};
 
 use crate::helpers::{field_errors, spawn_app, spawn_app_with, TestApp};
+use crate::receiver::{signature_is_valid, Received, Receiver};
 use paylinks::db::webhooks::claim_due;
 use paylinks::domain::webhook::RETRY_DELAYS_MS;
 use paylinks::webhooks::deliver::CLAIM_LEASE_MS;
 use paylinks::webhooks::deliver_due;
-
-/// One request as the receiver saw it.
-#[derive(Clone, Debug)]
-struct Received {
-    path_and_query: String,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    }
-
-    fn event_id(&self) -> &str {
-        self.header("x-event-id")
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap()
-    }
-}
-
-#[derive(Default)]
-struct ReceiverState {
-    received: Vec<Received>,
-    /// Answers each event gets before a 200, per event id.
-    failures_left: HashMap<String, u32>,
-}
-
-/// A merchant's endpoint that fails each event `failures` times (HTTP 500), then answers 200.
-#[derive(Clone)]
-struct Receiver {
-    url: String,
-    failures: Arc<Mutex<u32>>,
-    state: Arc<Mutex<ReceiverState>>,
-}
-
-impl Receiver {
-    async fn spawn(failures: u32) -> Receiver {
-        let state = Arc::new(Mutex::new(ReceiverState::default()));
-        let failures = Arc::new(Mutex::new(failures));
-        let router = axum::Router::new()
-            .fallback(receive)
-            .with_state((state.clone(), failures.clone()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!(
-            "http://{}/hooks/paylinks?source=test",
-            listener.local_addr().unwrap()
-        );
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        Receiver {
-            url,
-            failures,
-            state,
-        }
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.state.lock().unwrap().received.clone()
-    }
-
-    fn set_failures(&self, failures: u32) {
-        *self.failures.lock().unwrap() = failures;
-        self.state.lock().unwrap().failures_left.clear();
-    }
-}
-
-type Shared = (Arc<Mutex<ReceiverState>>, Arc<Mutex<u32>>);
-
-async fn receive(
-    State((state, failures)): State<Shared>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: String,
-) -> (AxumStatus, &'static str) {
-    let mut state = state.lock().unwrap();
-    let event_id = headers
-        .get("x-event-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    state.received.push(Received {
-        path_and_query: uri.path_and_query().unwrap().to_string(),
-        headers,
-        body,
-    });
-    let failures = *failures.lock().unwrap();
-    let left = state.failures_left.entry(event_id).or_insert(failures);
-    if *left > 0 {
-        *left -= 1;
-        (AxumStatus::INTERNAL_SERVER_ERROR, "{\"status\":\"error\"}")
-    } else {
-        (AxumStatus::OK, "{\"status\":\"success\"}")
-    }
-}
-
-/// The receiver's side of Singapay §7.3, written from the contract alone.
-fn signature_is_valid(received: &Received, client_secret: &str) -> bool {
-    fn sorted(value: Value) -> Value {
-        match value {
-            Value::Object(map) => {
-                let sorted: BTreeMap<String, Value> =
-                    map.into_iter().map(|(k, v)| (k, sorted(v))).collect();
-                Value::Object(sorted.into_iter().collect())
-            }
-            Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
-            other => other,
-        }
-    }
-    let normalized = serde_json::to_string(&sorted(received.json())).unwrap();
-    let body_hash = hex::encode(Sha256::digest(normalized.as_bytes()));
-    let token = received
-        .header("authorization")
-        .strip_prefix("Bearer ")
-        .unwrap_or_default();
-    let string_to_sign = format!(
-        "POST:{}:{}:{}:{}",
-        received.path_and_query,
-        token,
-        body_hash,
-        received.header("x-timestamp")
-    );
-    let mut mac = Hmac::<Sha512>::new_from_slice(client_secret.as_bytes()).unwrap();
-    mac.update(string_to_sign.as_bytes());
-    let expected = hex::encode(mac.finalize().into_bytes());
-    !token.is_empty() && expected == received.header("x-signature")
-}
 
 /// A merchant with an API credential and notifications going to `receiver`.
 /// Returns (account id, API key, client secret).
@@ -381,6 +246,7 @@ async fn an_expired_attempt_is_notified_and_nothing_is_written_while_notificatio
     assert_eq!(
         events_by_type(&app).await,
         [
+            "payment_link.inquiry",
             "payment_link_history.expired",
             "payment_link.inquiry.expired"
         ]
@@ -389,12 +255,15 @@ async fn an_expired_attempt_is_notified_and_nothing_is_written_while_notificatio
     let received = receiver.received();
     let inquiry_call = received
         .iter()
-        .find(|r| r.path_and_query.ends_with("kind=inquiry"))
+        .find(|r| r.json()["event"] == "payment_link.inquiry.expired")
         .expect("the inquiry URL got its event");
-    assert_eq!(
-        inquiry_call.json()["data"]["transaction"]["reff_no"],
-        reff.as_str()
-    );
+    assert!(inquiry_call.path_and_query.ends_with("kind=inquiry"));
+    for reference in ["transaction", "payment_link_history"] {
+        assert_eq!(
+            inquiry_call.json()["data"][reference]["reff_no"],
+            reff.as_str()
+        );
+    }
     assert_eq!(
         inquiry_call.json()["data"]["transaction"]["status"],
         "expired"

@@ -258,7 +258,13 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
         customer_phone: customer.as_ref().map(|c| c.phone.as_str()),
         ip_address: ip_address.as_deref(),
         now_ms: now,
+        announce_with: None,
     };
+    // Read before the write: a merchant who sets an inquiry URL meanwhile hears of the
+    // attempts started after the change.
+    let announce_with = crate::db::webhooks::inquiry_wanted(&state.db, link.id)
+        .await?
+        .then_some(state.settings.public_base_url.as_str());
     // Issued first, then stored with its slot in one write. A value issued for a link that
     // filled up meanwhile is never shown to anyone and lapses at the provider.
     for _ in 0..DRAW_TRIES {
@@ -292,6 +298,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
             reff_no: &reff_no,
             value: &issued.value,
             additional: issued.additional.as_deref(),
+            announce_with,
             ..unissued
         };
         match histories::reserve(&state.db, attempt).await {
