@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building paylinks needs, skipping whatever is already there:
 # the wasm32 target, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, and the
-# test dependencies (npm packages, Debian's chromium, Schemathesis) when asked with --e2e.
+# test dependencies (npm packages, Debian's chromium, Schemathesis, openapi-python-client) when
+# asked with --e2e.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,14 @@ if [ "${1:-}" = "--e2e" ]; then
     say "installing Schemathesis $schemathesis_version for the API fuzz test"
     python3 -m venv target/tools/schemathesis
     target/tools/schemathesis/bin/pip install -q "schemathesis==$schemathesis_version"
+  fi
+  # openapi-python-client (PyPI) generates the client that proves the OpenAPI document.
+  generator_version="0.29.1"
+  generator="target/tools/openapi-client/bin/openapi-python-client"
+  if [ "$("$generator" --version 2>/dev/null | awk '{print $3}')" != "$generator_version" ]; then
+    say "installing openapi-python-client $generator_version for the generated-client test"
+    python3 -m venv target/tools/openapi-client
+    target/tools/openapi-client/bin/pip install -q "openapi-python-client==$generator_version"
   fi
   if [ ! -x end2end/node_modules/.bin/playwright ]; then
     say "installing the end-to-end test packages"

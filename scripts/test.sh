@@ -39,6 +39,13 @@ if [ -x target/tools/schemathesis/bin/st ]; then
 else
   skip "API fuzzing" "Schemathesis is not installed"
 fi
+generator=target/tools/openapi-client/bin/openapi-python-client
+if [ -x "$generator" ]; then
+  say "a client generated from the OpenAPI document drives the API"
+  target/tools/openapi-client/bin/python scripts/api_client_check.py "$generator"
+else
+  skip "generated API client" "openapi-python-client is not installed"
+fi
 
 # Postgres: the given URL, or the local server (started if it is installed but stopped).
 pg_url="${TEST_POSTGRES_URL:-}"

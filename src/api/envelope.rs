@@ -42,12 +42,7 @@ pub fn ok<T: Serialize>(data: T) -> Response {
 /// shared with v1, so their v1 answer is rewritten here, in one place.
 pub async fn v2_envelope(request: Request, next: axum::middleware::Next) -> Response {
     let response = next.run(request).await;
-    let json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !json {
+    if !is_json(&response) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -59,7 +54,7 @@ pub async fn v2_envelope(request: Request, next: axum::middleware::Next) -> Resp
     };
     let v2 = match (v1.get("success"), v1.get("error")) {
         (Some(Value::Bool(true)), _) => serde_json::json!({
-            "response_code": "SP000",
+            "response_code": SpCode::Success,
             "response_message": "Success",
             "data": v1.get("data").cloned().unwrap_or(Value::Null),
         }),
@@ -90,7 +85,7 @@ pub fn ok_page<T: Serialize>(data: Vec<T>, pagination: Pagination) -> Response {
     .into_response()
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Pagination {
     pub total: i64,
@@ -101,11 +96,14 @@ pub struct Pagination {
     pub links: PaginationLinks,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Left out (not null) when there is no such page.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PaginationLinks {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub next: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub previous: Option<String>,
 }
 
@@ -208,22 +206,114 @@ impl ApiError {
     }
 }
 
-/// Singapay's response code for an error (reference §8.2), which its clients branch on:
-/// SP004 a duplicate reference, SP018 field errors, SP013 a bad or missing token, SP014 not
-/// found, SP015 forbidden, SP012 a malformed request. Never SP001 or SP005: clients read
-/// those as "the outcome is unknown, inquire before retrying", which no error here means.
-fn sp_code(error: &AppError, status: StatusCode) -> &'static str {
-    match (error, status.as_u16()) {
-        (AppError::Duplicate(_), _) => "SP004",
-        (_, 422) => "SP018",
-        (_, 401) => "SP013",
-        (_, 403) => "SP015",
-        (_, 404) => "SP014",
-        (_, 400 | 413) => "SP012",
-        // A state that refuses the request (e.g. deleting a link with payments).
-        (_, 409) => "SP002",
-        _ => "SP019",
+/// Singapay's response codes (reference §8.2) this API answers, which its clients branch on.
+/// Never SP001 or SP005: clients read those as "the outcome is unknown, inquire before
+/// retrying", which no answer here means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub enum SpCode {
+    /// The request succeeded (v2 envelope only).
+    #[serde(rename = "SP000")]
+    Success,
+    /// A state that refuses the request, e.g. deleting a link with payments.
+    #[serde(rename = "SP002")]
+    GeneralFailure,
+    /// The reference is taken.
+    #[serde(rename = "SP004")]
+    DuplicateReference,
+    /// A malformed request or a body over the size cap.
+    #[serde(rename = "SP012")]
+    BadRequest,
+    /// A bad or missing token or credential.
+    #[serde(rename = "SP013")]
+    Unauthorized,
+    #[serde(rename = "SP014")]
+    NotFound,
+    #[serde(rename = "SP015")]
+    Forbidden,
+    /// Field errors, listed in `errors`.
+    #[serde(rename = "SP018")]
+    Validation,
+    /// Anything else: rate limited, busy, a server error.
+    #[serde(rename = "SP019")]
+    GeneralError,
+}
+
+impl SpCode {
+    /// The code for an error answered with `status`.
+    fn of(error: &AppError, status: StatusCode) -> SpCode {
+        match error {
+            AppError::Duplicate(_) => SpCode::DuplicateReference,
+            _ => SpCode::for_status(status),
+        }
     }
+
+    fn for_status(status: StatusCode) -> SpCode {
+        match status.as_u16() {
+            422 => SpCode::Validation,
+            401 => SpCode::Unauthorized,
+            403 => SpCode::Forbidden,
+            404 => SpCode::NotFound,
+            400 | 413 => SpCode::BadRequest,
+            409 => SpCode::GeneralFailure,
+            _ => SpCode::GeneralError,
+        }
+    }
+}
+
+/// The error envelope: `{status, success: false, error: {code, message, errors?}}`.
+fn error_response(
+    status: StatusCode,
+    code: SpCode,
+    message: String,
+    errors: Option<&FieldErrors>,
+) -> Response {
+    let mut error = serde_json::json!({ "code": code, "message": message });
+    if let Some(errors) = errors {
+        error["errors"] = Value::Object(errors_map(errors));
+    }
+    let body = serde_json::json!({
+        "status": status.as_u16(),
+        "success": false,
+        "error": error,
+    });
+    (status, Json(body)).into_response()
+}
+
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// Middleware on the API routes: an error axum answers in plain text before a handler runs
+/// (a path parameter or query that does not parse, a method the path does not take) is
+/// answered in the error envelope, like every other error.
+pub async fn json_errors(request: Request, next: axum::middleware::Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_json(&response) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_string())
+        .unwrap_or_default();
+    let message = if text.is_empty() || status.is_server_error() {
+        status.canonical_reason().unwrap_or("Error").to_string()
+    } else {
+        text
+    };
+    let mut answer = error_response(status, SpCode::for_status(status), message, None);
+    // Keep what the rejection said beyond its body, e.g. Allow on a 405.
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    answer
 }
 
 /// FieldErrors keep one message per field; the contract's map has a list per field.
@@ -239,18 +329,13 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let message = self.message.clone();
         let message = message.unwrap_or_else(|| self.default_message());
-        let code = sp_code(&self.error, status);
-        let mut error = serde_json::json!({ "code": code, "message": message });
-        if let AppError::Validation(errors) | AppError::Duplicate(errors) = &self.error {
+        let code = SpCode::of(&self.error, status);
+        let errors = match &self.error {
             // Kept on the 409 for a taken value too, so clients can point at the field.
-            error["errors"] = Value::Object(errors_map(errors));
-        }
-        let body = serde_json::json!({
-            "status": status.as_u16(),
-            "success": false,
-            "error": error,
-        });
-        let mut response = (status, Json(body)).into_response();
+            AppError::Validation(errors) | AppError::Duplicate(errors) => Some(errors),
+            _ => None,
+        };
+        let mut response = error_response(status, code, message, errors);
         let headers = response.headers_mut();
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));

@@ -9,6 +9,8 @@ use serde::Serialize;
 use crate::api::auth::ApiCaller;
 use crate::api::envelope::{ok, ok_page, ApiResult, Pagination};
 use crate::api::link_json::parse_expired_at;
+#[allow(unused_imports)] // Named only by the OpenAPI attributes.
+use crate::api::schema::{HistoryListResponse, HistoryResponse};
 use crate::db::accounts;
 use crate::db::histories::{self, HistoryFilter, HistorySort};
 use crate::domain::attempt::AttemptStatus;
@@ -20,35 +22,52 @@ use crate::state::AppState;
 /// The contract lists only the last 12 months.
 const RETENTION_MS: i64 = 365 * 24 * 3600 * 1000;
 
-/// The history object of the contract (§3.2); amounts as integers, times in +07:00.
-#[derive(Debug, Serialize)]
+/// The history object of the contract (§3.2): one payer's attempt. Amounts in rupiah, times
+/// ISO-8601 in Jakarta time (+07:00).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HistoryJson {
     id: i64,
+    /// The attempt's own reference, which the transaction webhook names.
+    #[schema(example = "18917720251110094037705")]
     reff_no: String,
+    /// The link's reference.
     payment_link_reff_no: String,
+    #[schema(value_type = crate::api::schema::MethodCode)]
     payment_method_code: String,
     payment_method_name: String,
+    /// What the payer was given: a VA number, a QRIS payload, a checkout URL.
     payment_method_value: String,
     payment_method_additional: Option<String>,
+    #[schema(format = DateTime)]
     expired_at: String,
     is_expired: bool,
     amount: i64,
     fee: i64,
     net_amount: i64,
+    #[schema(format = DateTime)]
     payment_date: Option<String>,
     balance_after: Option<i64>,
-    status: &'static str,
-    status_computed: &'static str,
+    status: AttemptStatus,
+    /// `pending` past its expiry reads `expired` here before the expiry job has run.
+    status_computed: AttemptStatus,
     customer_name: String,
     customer_email: String,
     customer_phone: String,
     ip_address: Option<String>,
+    /// Always null.
+    #[schema(value_type = Option<Object>)]
     locations: serde_json::Value,
+    #[schema(format = DateTime)]
     processed_timestamp: Option<String>,
     has_settle: bool,
+    #[schema(format = DateTime)]
     settle_at: Option<String>,
+    /// Always null.
+    #[schema(value_type = Option<Object>)]
     optional_metadata: serde_json::Value,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
 }
 
@@ -70,8 +89,8 @@ impl HistoryJson {
             payment_date: a.payment_date.map(to_iso_wib),
             // Not tracked: payment links credit no wallet balance here.
             balance_after: None,
-            status: a.status.as_str(),
-            status_computed: a.status_computed(now_ms).as_str(),
+            status: a.status,
+            status_computed: a.status_computed(now_ms),
             // The contract sends empty strings, not null, when no detail was asked.
             customer_name: a.customer_name.clone().unwrap_or_default(),
             customer_email: a.customer_email.clone().unwrap_or_default(),
@@ -204,9 +223,25 @@ fn filter_from(query: &HashMap<String, String>, now_ms: i64) -> Result<HistoryFi
 #[utoipa::path(
     get,
     path = "/api/v1.0/payment-link-histories/{account_id}",
+    operation_id = "list_payment_link_histories",
     tag = "histories",
-    params(("account_id" = String, Path, description = "Account id (ULID)"), ("status" = Option<String>, Query, description = "pending | paid | failed | expired; also reff_no, payment_method_name, payment_method_value, amount, amount_min, amount_max, has_settle, *_from/*_to, sort_by, sort_order, page, per_page")),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
+    params(
+        ("account_id" = String, Path, description = "Account id (ULID)"),
+        ("status" = Option<AttemptStatus>, Query, description = "Only attempts in this status"),
+        ("reff_no" = Option<String>, Query, description = "The attempt's or its link's reference"),
+        ("payment_method_name" = Option<String>, Query, description = "e.g. VA BRI"),
+        ("payment_method_value" = Option<String>, Query, description = "A VA number or QRIS payload"),
+        ("amount" = Option<i64>, Query, description = "Exactly this amount (rupiah)"),
+        ("amount_min" = Option<i64>, Query, description = "At least this amount"),
+        ("amount_max" = Option<i64>, Query, description = "At most this amount"),
+        ("has_settle" = Option<bool>, Query, description = "Settled or not"),
+        ("created_at_from" = Option<String>, Query, description = "ISO-8601; also created_at_to, payment_date_from/_to, processed_timestamp_from/_to, settle_at_from/_to"),
+        ("sort_by" = Option<String>, Query, description = "id (default), created_at, amount or payment_date"),
+        ("sort_order" = Option<String>, Query, description = "desc (default) or asc"),
+        ("page" = Option<i64>, Query, description = "Page, from 1", minimum = 1, maximum = 1_000_000),
+        ("per_page" = Option<i64>, Query, description = "At most 100 (default 25)"),
+    ),
+    responses((status = 200, description = "A page of attempts of the last 12 months", body = HistoryListResponse), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors, by field"))
 )]
 pub async fn list(
     State(state): State<AppState>,
@@ -237,9 +272,10 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1.0/payment-link-histories/{account_id}/{history_id}",
+    operation_id = "show_payment_link_history",
     tag = "histories",
     params(("account_id" = String, Path, description = "Account id (ULID)"), ("history_id" = i64, Path, description = "History (attempt) id")),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"))
+    responses((status = 200, description = "The attempt", body = HistoryResponse), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"))
 )]
 pub async fn show(
     State(state): State<AppState>,
@@ -256,9 +292,10 @@ pub async fn show(
 #[utoipa::path(
     post,
     path = "/api/v1.0/payment-link-histories/{account_id}/{history_id}/simulate-payment",
+    operation_id = "simulate_payment",
     tag = "histories",
     params(("account_id" = String, Path, description = "Account id (ULID)"), ("history_id" = i64, Path, description = "History (attempt) id")),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 409, description = "Not payable (already paid or expired)"))
+    responses((status = 200, description = "The attempt, paid", body = HistoryResponse), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 409, description = "Not payable: already paid, failed or expired"))
 )]
 pub async fn simulate_payment(
     State(state): State<AppState>,

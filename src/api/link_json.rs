@@ -21,36 +21,52 @@ use crate::domain::time::{parse_datetime_local_wib, to_iso_wib};
 use crate::domain::{FieldErrors, Rupiah};
 use crate::model::{Account, PaymentLink};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A payment link as the API answers it. Times are ISO-8601 in Jakarta time (+07:00).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LinkJson {
+    #[schema(example = 189)]
     pub id: i64,
+    #[schema(example = "INV-2026-001")]
     pub reff_no: String,
     pub title: String,
     pub description: Option<String>,
+    /// The page payers open.
+    #[schema(example = "https://pay.example.com/pay/9hJ2kLm4Np6Qr8St0Vw2Xy")]
     pub payment_url: String,
     pub status: LinkStatus,
     pub status_computed: ComputedStatus,
     pub is_expired: bool,
     pub required_customer_detail: bool,
+    /// 0 = unlimited.
     pub max_usage: i64,
+    /// Payments made.
     pub current_usage: i64,
+    #[schema(format = DateTime, example = "2026-12-31T23:59:00+07:00")]
     pub expired_at: Option<String>,
+    /// Rupiah.
+    #[schema(example = 150000)]
     pub total_amount: i64,
     pub items: Vec<ItemJson>,
     /// The codes the link's payers are offered now: its whitelist (all methods when it has
     /// none) among the active methods whose limits include the total. Never null.
+    #[schema(value_type = Vec<crate::api::schema::MethodCode>)]
     pub whitelisted_payment_method: Vec<String>,
     pub redirect_url: Option<String>,
+    #[schema(value_type = Object)]
     pub optional_metadata: Map<String, Value>,
+    /// Where the link was created: "dashboard", "api v1" or "api v2".
     pub source: String,
     /// On the contract's object but never explained there: null rather than a guess.
+    #[schema(format = DateTime)]
     pub payment_date: Option<String>,
+    #[schema(format = DateTime, example = "2026-12-01T09:30:00+07:00")]
     pub created_at: String,
+    #[schema(format = DateTime, example = "2026-12-01T09:30:00+07:00")]
     pub updated_at: String,
     pub account: AccountJson,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemJson {
     pub name: String,
     pub quantity: i64,
@@ -59,7 +75,7 @@ pub struct ItemJson {
 }
 
 /// Accounts hold no contact details; email and phone stay null because clients expect the keys.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccountJson {
     pub id: String,
     pub name: String,

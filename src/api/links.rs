@@ -8,6 +8,12 @@ use serde::Deserialize;
 use crate::api::auth::ApiCaller;
 use crate::api::envelope::{ok, ok_page, ApiError, ApiResult, Pagination};
 use crate::api::link_json::{CreateLinkBody, LinkJson, UpdateLinkBody};
+#[allow(unused_imports)] // Named only by the OpenAPI attributes.
+use crate::api::schema::{
+    CreateLinkV1, DeletedResponse, LinkListResponse, LinkResponse, PaymentMethodsResponse,
+    UpdateLinkV1,
+};
+use crate::api::schema::{MessageJson, PaymentMethodJson, PaymentMethodsJson};
 use crate::db::links::{self, LinkFilter, LinkKey};
 use crate::db::{accounts, methods};
 use crate::domain::link::MethodRules;
@@ -80,36 +86,39 @@ pub(crate) async fn active_codes(state: &AppState) -> Result<Vec<String>, AppErr
 #[utoipa::path(
     get,
     path = "/api/v1.0/payment-link-manage/payment-methods",
+    operation_id = "list_payment_methods",
     tag = "payment links",
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"))
+    responses((status = 200, description = "The method catalogue", body = PaymentMethodsResponse), (status = 401, description = "Missing or invalid token or credential"))
 )]
 pub async fn payment_methods(State(state): State<AppState>, _caller: ApiCaller) -> ApiResult {
     let catalogue = methods::catalogue(&state.db).await?;
-    let payment_methods: Vec<_> = catalogue
-        .iter()
-        .map(|m| {
-            serde_json::json!({
-                "code": m.code, "name": m.name, "group": m.group.as_str(), "desc": m.description,
-            })
-        })
-        .collect();
-    let available_codes: Vec<_> = catalogue
+    let available_codes = catalogue
         .iter()
         .filter(|m| m.active)
-        .map(|m| &m.code)
+        .map(|m| m.code.clone())
         .collect();
-    Ok(ok(serde_json::json!({
-        "payment_methods": payment_methods,
-        "available_codes": available_codes,
-    })))
+    let payment_methods = catalogue
+        .into_iter()
+        .map(|m| PaymentMethodJson {
+            code: m.code,
+            name: m.name,
+            group: m.group,
+            desc: m.description,
+        })
+        .collect();
+    Ok(ok(PaymentMethodsJson {
+        payment_methods,
+        available_codes,
+    }))
 }
 
 #[utoipa::path(
     get,
     path = "/api/v1.0/payment-link-manage/{account_id}",
+    operation_id = "list_payment_links",
     tag = "payment links",
-    params(("account_id" = String, Path, description = "Account id (ULID)"), ("page" = Option<i64>, Query, description = "Page, from 1"), ("per_page" = Option<i64>, Query, description = "At most 100")),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"))
+    params(("account_id" = String, Path, description = "Account id (ULID)"), ("page" = Option<i64>, Query, description = "Page, from 1", minimum = 1, maximum = 1_000_000), ("per_page" = Option<i64>, Query, description = "Links per page, at most 100 (default 25)")),
+    responses((status = 200, description = "A page of links, newest first", body = LinkListResponse), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors, by field"))
 )]
 pub async fn list(
     State(state): State<AppState>,
@@ -244,10 +253,11 @@ pub(crate) async fn update_link(
 #[utoipa::path(
     post,
     path = "/api/v1.0/payment-link-manage/{account_id}",
+    operation_id = "create_payment_link",
     tag = "payment links",
     params(("account_id" = String, Path, description = "Account id (ULID)")),
-    request_body(content = Object, description = "Payment link fields; reff_no required"),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"), (status = 409, description = "Duplicate reff_no"))
+    request_body(content = CreateLinkV1, description = "The link; reff_no, title, max_usage and items are required"),
+    responses((status = 200, description = "The link created", body = LinkResponse), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors, by field"), (status = 409, description = "The reference is taken (SP004)"))
 )]
 pub async fn create(
     State(state): State<AppState>,
@@ -261,9 +271,10 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
+    operation_id = "show_payment_link",
     tag = "payment links",
     params(("account_id" = String, Path, description = "Account id (ULID)"), ("payment_link_id" = i64, Path, description = "Payment link id")),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"))
+    responses((status = 200, description = "The link", body = LinkResponse), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"))
 )]
 pub async fn show(
     State(state): State<AppState>,
@@ -279,10 +290,11 @@ pub async fn show(
 #[utoipa::path(
     put,
     path = "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
+    operation_id = "update_payment_link",
     tag = "payment links",
     params(("account_id" = String, Path, description = "Account id (ULID)"), ("payment_link_id" = i64, Path, description = "Payment link id")),
-    request_body(content = Object, description = "Mutable fields; status and max_usage required"),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
+    request_body(content = UpdateLinkV1, description = "Every setting; status and max_usage are required"),
+    responses((status = 200, description = "The link changed", body = LinkResponse), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors, by field"))
 )]
 pub async fn update(
     State(state): State<AppState>,
@@ -298,9 +310,10 @@ pub async fn update(
 #[utoipa::path(
     delete,
     path = "/api/v1.0/payment-link-manage/{account_id}/{payment_link_id}",
+    operation_id = "delete_payment_link",
     tag = "payment links",
     params(("account_id" = String, Path, description = "Account id (ULID)"), ("payment_link_id" = i64, Path, description = "Payment link id")),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 403, description = "The link has history; close it instead"))
+    responses((status = 200, description = "The link is gone", body = DeletedResponse), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 403, description = "The link has payments; close it instead"))
 )]
 pub async fn delete(
     State(state): State<AppState>,
@@ -323,9 +336,9 @@ pub async fn delete(
                     format!("api: id={link_id}"),
                 )
                 .await;
-            Ok(ok(
-                serde_json::json!({"message": "Payment Link deleted successfully"}),
-            ))
+            Ok(ok(MessageJson {
+                message: "Payment Link deleted successfully",
+            }))
         }
         // The contract answers 403 for a link with history.
         Err(AppError::Conflict(message)) => {

@@ -7,16 +7,19 @@ use crate::api::auth::ApiCaller;
 use crate::api::envelope::{ok, ApiJson, ApiResult};
 use crate::api::link_json::{CreateLinkBody, UpdateLinkBody};
 use crate::api::links::{create_link, to_json, update_link, Version};
+#[allow(unused_imports)] // Named only by the OpenAPI attributes.
+use crate::api::schema::{CreateLinkV2, LinkResponseV2, UpdateLinkV2};
 use crate::db::{accounts, links};
 use crate::state::AppState;
 
 #[utoipa::path(
     post,
     path = "/api/v2.0/payment-link/{id}",
+    operation_id = "create_payment_link_v2",
     tag = "payment links v2",
     params(("id" = String, Path, description = "Account id (ULID)")),
-    request_body(content = Object, description = "Payment link fields; reff_no optional"),
-    responses((status = 200, description = "v2 envelope {response_code: SP000, response_message, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
+    request_body(content = CreateLinkV2, description = "The link, by payment_link_type"),
+    responses((status = 200, description = "The link created", body = LinkResponseV2), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors, by field"), (status = 409, description = "The reference is taken (SP004)"))
 )]
 pub async fn create(
     State(state): State<AppState>,
@@ -31,9 +34,10 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/api/v2.0/payment-link/{id}",
+    operation_id = "show_payment_link_v2",
     tag = "payment links v2",
     params(("id" = i64, Path, description = "Payment link id")),
-    responses((status = 200, description = "v2 envelope {response_code: SP000, response_message, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"))
+    responses((status = 200, description = "The link", body = LinkResponseV2), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"))
 )]
 pub async fn show(
     State(state): State<AppState>,
@@ -49,10 +53,11 @@ pub async fn show(
 #[utoipa::path(
     put,
     path = "/api/v2.0/payment-link/update/{payment_link_id}",
+    operation_id = "update_payment_link_v2",
     tag = "payment links v2",
     params(("payment_link_id" = i64, Path, description = "Payment link id")),
-    request_body(content = Object, description = "Fields to change; omitted fields keep their value"),
-    responses((status = 200, description = "v2 envelope {response_code: SP000, response_message, data}"), (status = 401, description = "Missing or invalid token / credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors"))
+    request_body(content = UpdateLinkV2, description = "The fields to change; the others keep their value"),
+    responses((status = 200, description = "The link changed", body = LinkResponseV2), (status = 401, description = "Missing or invalid token or credential"), (status = 404, description = "Not found, or not this merchant's"), (status = 422, description = "Field errors, by field"))
 )]
 pub async fn update(
     State(state): State<AppState>,

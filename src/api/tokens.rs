@@ -9,6 +9,9 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256, Sha512};
 
 use crate::api::envelope::{ok, ApiError, ApiResult};
+use crate::api::schema::TokenJson;
+#[allow(unused_imports)] // Named only by the OpenAPI attributes.
+use crate::api::schema::{TokenRequest, TokenResponse};
 use crate::db::credentials::{self, Credential};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -43,9 +46,15 @@ pub fn token_digest(token: &str) -> String {
 #[utoipa::path(
     post,
     path = "/api/v1.1/access-token/b2b",
+    operation_id = "access_token",
     tag = "auth",
-    request_body(content = Object, description = "grant_type = client_credentials; headers X-PARTNER-ID, X-CLIENT-ID and X-Signature = hex HMAC-SHA512(client_secret, client_id_client_secret_YYYYMMDD in Jakarta)"),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"))
+    params(
+        ("X-PARTNER-ID" = String, Header, description = "The credential's API key"),
+        ("X-CLIENT-ID" = String, Header, description = "The credential's client id"),
+        ("X-Signature" = String, Header, description = "Lowercase hex HMAC-SHA512, keyed with the client secret, of `{client_id}_{client_secret}_{YYYYMMDD}` (today in Jakarta)"),
+    ),
+    request_body(content = TokenRequest, description = "grantType client_credentials"),
+    responses((status = 200, description = "A bearer token, valid for an hour", body = TokenResponse), (status = 401, description = "Missing or invalid token or credential"))
 )]
 pub async fn token_v1_1(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
     let api_key = header(&headers, "x-partner-id")?;
@@ -71,9 +80,14 @@ pub async fn token_v1_1(State(state): State<AppState>, headers: HeaderMap) -> Ap
 #[utoipa::path(
     post,
     path = "/api/v1.0/access-token/b2b",
+    operation_id = "access_token_basic",
     tag = "auth",
-    request_body(content = Object, description = "grant_type = client_credentials; HTTP Basic client_id:client_secret and X-PARTNER-ID"),
-    responses((status = 200, description = "Envelope {status, success, data}"), (status = 401, description = "Missing or invalid token / credential"))
+    params(
+        ("X-PARTNER-ID" = String, Header, description = "The credential's API key"),
+        ("Authorization" = String, Header, description = "HTTP Basic client_id:client_secret"),
+    ),
+    request_body(content = TokenRequest, description = "grantType client_credentials"),
+    responses((status = 200, description = "A bearer token, valid for an hour", body = TokenResponse), (status = 401, description = "Missing or invalid token or credential"))
 )]
 pub async fn token_v1_0(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
     let api_key = header(&headers, "x-partner-id")?;
@@ -111,12 +125,11 @@ async fn issue(state: &AppState, credential: &Credential) -> ApiResult {
         now,
     )
     .await?;
-    Ok(ok(serde_json::json!({
-        "access_token": token,
-        "token_type": "Bearer",
-        // A string, as the contract's examples show.
-        "expires_in": TOKEN_TTL_SECONDS.to_string(),
-    })))
+    Ok(ok(TokenJson {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: TOKEN_TTL_SECONDS.to_string(),
+    }))
 }
 
 /// Compares secrets without leaking, through timing, how many leading bytes matched.

@@ -4,6 +4,7 @@ use super::time::WIB_OFFSET_SECONDS;
 
 /// Stored status of an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AttemptStatus {
     Pending,

@@ -8,6 +8,7 @@ pub use settings::{LinkSettings, LinkSettingsInput};
 
 /// The status stored in the database; "expired" is never stored because it depends on the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum LinkStatus {
     Open,
@@ -33,6 +34,7 @@ impl LinkStatus {
 
 /// What payers and merchants see, derived from the stored status, usage and the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ComputedStatus {
     Open,

@@ -1,6 +1,7 @@
 use super::money::Rupiah;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum MethodGroup {
     Va,
@@ -35,9 +36,25 @@ impl MethodGroup {
     }
 }
 
+/// The codes of the method catalogue (seeded by the first migration), in its order. The API
+/// document's enum of method codes is this list; a test holds it to the database's.
+pub const CATALOGUE_CODES: [&str; 11] = [
+    "VA_BRI",
+    "VA_BNI",
+    "VA_BCA",
+    "VA_MAYBANK",
+    "VA_DANAMON",
+    "QRIS",
+    "GOPAY",
+    "SHOPEEPAY",
+    "DANA",
+    "LINKAJA",
+    "OVO",
+];
+
 /// Singapay's spellings of the e-wallet codes (its e-wallet products name them by vendor),
 /// and the one code each means here.
-const CODE_ALIASES: [(&str, &str); 5] = [
+pub const CODE_ALIASES: [(&str, &str); 5] = [
     ("EWALLET_DANA", "DANA"),
     ("EWALLET_OVO", "OVO"),
     ("EWALLET_SHOPEEPAY", "SHOPEEPAY"),

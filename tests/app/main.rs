@@ -19,6 +19,7 @@ mod jobs;
 mod links;
 mod links_validation;
 mod notifications;
+mod openapi;
 mod overview;
 mod paying;
 mod payments;
