@@ -339,7 +339,7 @@ async fn webhook_bodies_survive_a_php_round_trip_and_give_times_in_wib() {
 }
 
 #[tokio::test]
-async fn a_payer_given_instructions_is_announced_to_the_inquiry_url() {
+async fn inquiry_and_transaction_webhooks_verify_and_name_the_attempt() {
     let app = spawn_app().await;
     let receiver = Receiver::spawn(0).await;
     let account = app.sign_up("Toko Tanya", "owner@tanya.id").await;
@@ -419,5 +419,25 @@ async fn a_payer_given_instructions_is_announced_to_the_inquiry_url() {
     assert!(
         expires.ends_with("+07:00") && !expires.contains('.'),
         "{expires}"
+    );
+
+    // The payment's own webhook verifies the same way and names both references.
+    assert_eq!(
+        app.bank_pays(&reff, "BANK-TANYA-1", 200_000).await.status(),
+        StatusCode::OK
+    );
+    deliver_due(&app.state).await.unwrap();
+    let received = receiver.received();
+    let paid = received
+        .iter()
+        .find(|r| r.json()["event"] == "payment-link-transaction")
+        .expect("the transaction webhook was delivered");
+    assert!(signature_is_valid(paid, &secret), "{}", paid.json());
+    let body = paid.json();
+    assert_eq!(body["data"]["transaction"]["reff_no"], reff.as_str());
+    assert_eq!(body["data"]["transaction"]["status"], "paid");
+    assert_eq!(
+        body["data"]["payment"]["additional_info"]["payment_link"]["reff_no"],
+        "INV-TANYA"
     );
 }
