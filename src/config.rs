@@ -2,18 +2,15 @@
 
 use std::net::SocketAddr;
 
+use crate::db::{backend_of, Backend};
 use crate::error::AppError;
 use crate::payments::sandbox::va::VaPrefixes;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/paylinks.db";
 pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_EXPORT_DIR: &str = "data/exports";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+/// The longest any request may run before it is answered 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -138,17 +135,5 @@ impl Settings {
 
     pub fn backend(&self) -> Result<Backend, AppError> {
         backend_of(&self.database_url)
-    }
-}
-
-pub fn backend_of(database_url: &str) -> Result<Backend, AppError> {
-    if database_url.starts_with("sqlite:") {
-        Ok(Backend::Sqlite)
-    } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
-        Ok(Backend::Postgres)
-    } else {
-        Err(AppError::config(
-            "DATABASE_URL must start with sqlite: or postgres://",
-        ))
     }
 }

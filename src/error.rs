@@ -111,17 +111,42 @@ mod server {
 
     use super::AppError;
 
+    /// True when the database aborted the statement because of concurrent work rather than
+    /// anything in it: a Postgres deadlock or serialization failure, or SQLite still busy after
+    /// its busy timeout. Running the whole transaction again is the cure.
+    fn is_contention(error: &sqlx::Error) -> bool {
+        let sqlx::Error::Database(db) = error else {
+            return false;
+        };
+        matches!(
+            db.code().as_deref(),
+            // Postgres: deadlock_detected, serialization_failure. SQLite: BUSY_SNAPSHOT, which
+            // fails at once. Plain BUSY comes after SQLite's own 10 s busy wait: trying that again
+            // would outlast the request's timeout.
+            Some("40P01" | "40001" | "517")
+        )
+    }
+
+    /// True when Postgres refused a parameter's text itself (a NUL, or bytes its encoding cannot
+    /// hold): SQLState class 22, character_not_in_repertoire or untranslatable_character.
+    fn is_unstorable_text(error: &sqlx::Error) -> bool {
+        let sqlx::Error::Database(db) = error else {
+            return false;
+        };
+        matches!(db.code().as_deref(), Some("22021" | "22P05"))
+    }
+
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
             match error {
                 sqlx::Error::RowNotFound => AppError::NotFound,
-                other if crate::db::is_contention(&other) => {
+                other if is_contention(&other) => {
                     tracing::warn!(error = %other, "the database aborted contended work");
                     AppError::Busy
                 }
                 // Text no domain rule saw (an identifier, a filter) holding a NUL, which
                 // Postgres cannot store: the request's fault, never a 500.
-                other if crate::db::is_unstorable_text(&other) => {
+                other if is_unstorable_text(&other) => {
                     tracing::warn!(error = %other, "refused text the database cannot hold");
                     AppError::field(
                         "request",

@@ -39,6 +39,8 @@ pub mod startup;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod webhooks;
+#[cfg(feature = "ssr")]
+pub mod wire;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -329,3 +329,20 @@ pub struct Invitation {
     pub created_at: i64,
     pub expires_at: i64,
 }
+
+/// The link fields events carry, read in the same transaction as the change.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct LinkSnapshot {
+    pub id: i64,
+    pub merchant_id: i64,
+    pub account_id: String,
+    pub slug: String,
+    pub reff_no: String,
+    pub title: String,
+    pub status: String,
+    pub max_usage: i64,
+    pub current_usage: i64,
+    pub expired_at: Option<i64>,
+    pub total_amount: i64,
+}

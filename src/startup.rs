@@ -152,14 +152,11 @@ pub fn build_router(state: AppState) -> Router {
         // No request may hold a connection forever: a stuck one answers 408 after this.
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            crate::config::REQUEST_TIMEOUT,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
-
-/// The longest any request may run before it is answered 408.
-pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn session_layer<S: SessionStore + Clone>(store: S, secure: bool) -> SessionManagerLayer<S> {
     SessionManagerLayer::new(store)

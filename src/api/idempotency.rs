@@ -19,7 +19,7 @@ const KEPT_MS: i64 = 24 * 3600 * 1000;
 /// A claim whose request never finished (the process died, or the request was cut off at the
 /// request timeout) is given up after this, so a retry can run: twice the request timeout,
 /// long after any live request with the key has ended.
-const IN_FLIGHT_LEASE_MS: i64 = 2 * crate::startup::REQUEST_TIMEOUT.as_millis() as i64;
+const IN_FLIGHT_LEASE_MS: i64 = 2 * crate::config::REQUEST_TIMEOUT.as_millis() as i64;
 /// Request and response bodies larger than this are not kept (nor accepted).
 const MAX_BODY: usize = crate::security::MAX_BODY_BYTES;
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::api::auth::ApiCaller;
 use crate::api::envelope::{ok, ok_page, ApiError, ApiResult, Pagination};
-use crate::api::link_json::{CreateLinkBody, LinkJson, UpdateLinkBody};
+use crate::api::link_json::{CreateLinkBody, UpdateLinkBody};
 #[allow(unused_imports)] // Named only by the OpenAPI attributes.
 use crate::api::schema::{
     CreateLinkV1, DeletedResponse, LinkListResponse, LinkResponse, PaymentMethodsResponse,
@@ -20,6 +20,7 @@ use crate::domain::link::MethodRules;
 use crate::error::AppError;
 use crate::model::{Account, PaymentLink};
 use crate::state::AppState;
+use crate::wire::link::LinkJson;
 
 pub const MAX_PER_PAGE: i64 = 100;
 

@@ -1,13 +1,15 @@
 //! Payment attempts ("histories"). Slots are reserved atomically: a new attempt is stored only
 //! while paid + live pending attempts stay below the link's max_usage.
 
+use crate::db::outcomes::LINK_SNAPSHOT_COLUMNS;
 use crate::db::Db;
 use crate::domain::attempt::{AttemptStatus, PaymentFlag};
 use crate::domain::Rupiah;
 use crate::error::AppError;
+use crate::model::LinkSnapshot;
 use crate::model::PaymentAttempt;
 use crate::on_db;
-use crate::webhooks::events::{self, LinkSnapshot, Subject, LINK_SNAPSHOT_COLUMNS};
+use crate::wire::events::{self, Subject};
 use crate::write_events;
 
 #[derive(Clone, Copy)]

@@ -31,7 +31,6 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::config::{backend_of, Backend};
 use crate::error::AppError;
 
 /// Rows SQLite's driver may read ahead of the query consuming them.
@@ -53,6 +52,25 @@ macro_rules! on_db {
             $crate::db::Db::Postgres($pool) => $body,
         }
     };
+}
+
+/// Which database a `DATABASE_URL` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn backend_of(database_url: &str) -> Result<Backend, AppError> {
+    if database_url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(AppError::config(
+            "DATABASE_URL must start with sqlite: or postgres://",
+        ))
+    }
 }
 
 impl Db {
@@ -137,31 +155,6 @@ pub fn is_unique_violation(error: &sqlx::Error, hint: &str) -> bool {
         sqlx::Error::Database(db) => db.is_unique_violation() && db.message().contains(hint),
         _ => false,
     }
-}
-
-/// True when the database aborted the statement because of concurrent work rather than
-/// anything in it: a Postgres deadlock or serialization failure, or SQLite still busy after
-/// its busy timeout. Running the whole transaction again is the cure.
-pub fn is_contention(error: &sqlx::Error) -> bool {
-    let sqlx::Error::Database(db) = error else {
-        return false;
-    };
-    matches!(
-        db.code().as_deref(),
-        // Postgres: deadlock_detected, serialization_failure. SQLite: BUSY_SNAPSHOT, which
-        // fails at once. Plain BUSY comes after SQLite's own 10 s busy wait: trying that again
-        // would outlast the request's timeout.
-        Some("40P01" | "40001" | "517")
-    )
-}
-
-/// True when Postgres refused a parameter's text itself (a NUL, or bytes its encoding cannot
-/// hold): SQLState class 22, character_not_in_repertoire or untranslatable_character.
-pub fn is_unstorable_text(error: &sqlx::Error) -> bool {
-    let sqlx::Error::Database(db) = error else {
-        return false;
-    };
-    matches!(db.code().as_deref(), Some("22021" | "22P05"))
 }
 
 /// How many times a transaction the database aborted for contention is run in all.

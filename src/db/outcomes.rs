@@ -6,10 +6,15 @@ use crate::db::Db;
 use crate::domain::attempt::PaymentFlag;
 use crate::domain::Rupiah;
 use crate::error::AppError;
+use crate::model::LinkSnapshot;
 use crate::model::PaymentAttempt;
 use crate::on_db;
-use crate::webhooks::events::{self, LinkSnapshot, Subject, LINK_SNAPSHOT_COLUMNS};
+use crate::wire::events::{self, Subject};
 use crate::write_events;
+
+/// The columns of a [`LinkSnapshot`].
+pub(crate) const LINK_SNAPSHOT_COLUMNS: &str = "id, merchant_id, account_id, slug, reff_no, \
+    title, status, max_usage, current_usage, expired_at, total_amount";
 
 /// The outcome of a provider's "paid" notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use crate::domain::webhook::{next_retry_delay_ms, DeliveryStatus, EventType};
 use crate::error::AppError;
 use crate::model::{WebhookDelivery, WebhookEvent, WebhookSettings};
 use crate::on_db;
-use crate::webhooks::events::NewEvent;
+use crate::wire::events::NewEvent;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SettingsRow {
@@ -51,7 +51,7 @@ macro_rules! write_events {
                 .fetch_optional(&mut *$tx)
                 .await?;
         if let Some($settings) = settings.filter(|s| s.enabled) {
-            let events: Vec<$crate::webhooks::events::NewEvent> = $build;
+            let events: Vec<$crate::wire::events::NewEvent> = $build;
             for event in &events {
                 sqlx::query($crate::db::webhooks::INSERT_EVENT_SQL)
                     .bind(&event.event_id)

@@ -11,30 +11,7 @@
 //! re-normalises both arrive at the same hash.
 
 use hmac::{Hmac, Mac};
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256, Sha512};
-
-/// `value` with object keys sorted at every depth, encoded compactly. serde_json escapes
-/// neither slashes nor non-ASCII text, as the contract's PHP encoder is told not to.
-pub fn normalized_body(value: &Value) -> String {
-    sorted(value).to_string()
-}
-
-fn sorted(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            let mut out = Map::new();
-            for key in keys {
-                out.insert(key.clone(), sorted(&map[key]));
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-        other => other.clone(),
-    }
-}
 
 pub fn body_hash(normalized_body: &str) -> String {
     hex::encode(Sha256::digest(normalized_body.as_bytes()))
@@ -65,7 +42,10 @@ pub fn path_and_query(url: &url::Url) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
+    use crate::wire::normalized_body;
 
     #[test]
     fn keys_are_sorted_at_every_depth_and_text_is_not_escaped() {

@@ -2,6 +2,9 @@ use serde_json::json;
 
 use super::*;
 use crate::domain::account::AccountStatus;
+use crate::domain::time::to_iso_wib;
+use crate::model::Account;
+use crate::wire::link::LinkJson;
 
 // 2026-11-25T18:35:07+07:00
 const NOW: i64 = 1_795_606_507_000;

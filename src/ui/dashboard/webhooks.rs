@@ -119,7 +119,7 @@ pub async fn send_test_webhook() -> Result<TestDelivery, AppError> {
         .next()
         .ok_or(AppError::NotFound)?;
     let now = state.now_ms();
-    let event = crate::webhooks::events::test_event(&account.id, now);
+    let event = crate::wire::events::test_event(&account.id, now);
     let id = webhooks::insert_event(&state.db, user.merchant_id, &event, now).await?;
     let attempt = crate::webhooks::deliver_now(&state, id)
         .await?

@@ -3,30 +3,11 @@
 
 use serde_json::{json, Value};
 
-use crate::api::histories::HistoryJson;
 use crate::domain::time::{month_abbr, to_iso_wib, wib_wall};
 use crate::domain::webhook::EventType;
-use crate::model::PaymentAttempt;
-use crate::webhooks::signature::normalized_body;
-
-/// The link fields events carry, read in the same transaction as the change.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct LinkSnapshot {
-    pub id: i64,
-    pub merchant_id: i64,
-    pub account_id: String,
-    pub slug: String,
-    pub reff_no: String,
-    pub title: String,
-    pub status: String,
-    pub max_usage: i64,
-    pub current_usage: i64,
-    pub expired_at: Option<i64>,
-    pub total_amount: i64,
-}
-
-pub const LINK_SNAPSHOT_COLUMNS: &str = "id, merchant_id, account_id, slug, reff_no, title, \
-    status, max_usage, current_usage, expired_at, total_amount";
+use crate::model::{LinkSnapshot, PaymentAttempt};
+use crate::wire::history::HistoryJson;
+use crate::wire::normalized_body;
 
 /// Which configured URL receives an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
