@@ -75,15 +75,6 @@ fn to_json_with(
     )
 }
 
-pub(crate) async fn active_codes(state: &AppState) -> Result<Vec<String>, AppError> {
-    Ok(methods::catalogue(&state.db)
-        .await?
-        .into_iter()
-        .filter(|m| m.active)
-        .map(|m| m.code)
-        .collect())
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1.0/payment-link-manage/payment-methods",
@@ -189,7 +180,7 @@ pub(crate) async fn create_link(
 ) -> ApiResult {
     caller.may_use(account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, account_id).await?;
-    let known = active_codes(state).await?;
+    let known = methods::active_codes(&state.db).await?;
     let now = state.now_ms();
     let rules = MethodRules {
         known_codes: &known,
@@ -226,19 +217,19 @@ pub(crate) async fn update_link(
 ) -> ApiResult {
     caller.may_use(&current.account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, &current.account_id).await?;
-    let known = active_codes(state).await?;
+    let known = methods::active_codes(&state.db).await?;
     let now = state.now_ms();
     let rules = MethodRules {
         known_codes: &known,
     };
     let update = body.parse(current, &rules, now, version == Version::V2)?;
-    let key = || LinkKey {
+    let key = LinkKey {
         merchant_id: caller.merchant_id,
         account_id: &account.id,
         link_id: current.id,
     };
-    links::update_settings(&state.db, key(), &update.settings, now).await?;
-    links::set_status(&state.db, key(), update.status, now).await?;
+    let status = Some(update.status);
+    links::update_settings(&state.db, key, &update.settings, status, now).await?;
     state.payer_cache.changed();
     let link = links::find(&state.db, caller.merchant_id, &account.id, current.id).await?;
     caller

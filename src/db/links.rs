@@ -479,12 +479,14 @@ pub struct LinkKey<'a> {
     pub link_id: i64,
 }
 
-/// Writes the mutable settings. The usage guard is repeated in SQL, counting live pending
-/// attempts too: their slots are promised, so the limit may not drop below paid + pending.
+/// Writes the mutable settings, and the status when one is given, in one statement. The
+/// usage guard is repeated in SQL, counting live pending attempts too: their slots are
+/// promised, so the limit may not drop below paid + pending.
 pub async fn update_settings(
     db: &Db,
     key: LinkKey<'_>,
     settings: &LinkSettings,
+    status: Option<LinkStatus>,
     now_ms: i64,
 ) -> Result<(), AppError> {
     let whitelist = settings
@@ -494,7 +496,7 @@ pub async fn update_settings(
     let metadata = serde_json::Value::Object(settings.optional_metadata.clone()).to_string();
     let update = "UPDATE payment_links SET whitelisted_payment_method = $1, max_usage = $2,
             expired_at = $3, required_customer_detail = $4, redirect_url = $5,
-            optional_metadata = $6, updated_at = $7
+            optional_metadata = $6, updated_at = $7, status = COALESCE($11, status)
          WHERE merchant_id = $8 AND account_id = $9 AND id = $10
            AND ($2 = 0 OR $2 = max_usage
                 OR current_usage + (SELECT COUNT(*) FROM payment_link_histories h
@@ -524,6 +526,7 @@ pub async fn update_settings(
                 .bind(key.merchant_id)
                 .bind(key.account_id)
                 .bind(key.link_id)
+                .bind(status.map(LinkStatus::as_str))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

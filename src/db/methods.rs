@@ -24,6 +24,17 @@ struct MethodRow {
 }
 
 /// Every catalogue method, active or not, in display order.
+/// The codes of the active methods, which a link's whitelist may name; read fresh, so a
+/// method switched off a moment ago is refused at once.
+pub async fn active_codes(db: &Db) -> Result<Vec<String>, AppError> {
+    Ok(catalogue(db)
+        .await?
+        .into_iter()
+        .filter(|m| m.active)
+        .map(|m| m.code)
+        .collect())
+}
+
 pub async fn catalogue(db: &Db) -> Result<Vec<PaymentMethod>, AppError> {
     let rows: Vec<MethodRow> = on_db!(db, pool => {
         sqlx::query_as(

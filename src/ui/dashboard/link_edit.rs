@@ -20,11 +20,11 @@ pub async fn update_link(
 ) -> Result<(), AppError> {
     use crate::db::links::{self, LinkKey};
     use crate::domain::link::MethodRules;
-    use crate::ui::dashboard::link_new::{active_codes, all_means_none};
+    use crate::ui::dashboard::link_new::all_means_none;
     let (state, user) = crate::ui::context::signed_in().await?;
     let now = state.now_ms();
     let link = links::find(&state.db, user.merchant_id, &account_id, link_id).await?;
-    let known = active_codes(&state.db).await?;
+    let known = crate::db::methods::active_codes(&state.db).await?;
     let input = LinkSettingsInput {
         methods: all_means_none(input.methods, &known),
         ..input
@@ -41,7 +41,7 @@ pub async fn update_link(
         account_id: &account_id,
         link_id,
     };
-    links::update_settings(&state.db, key, &settings, now).await?;
+    links::update_settings(&state.db, key, &settings, None, now).await?;
     state.payer_cache.changed();
     leptos_axum::redirect(&format!("/accounts/{account_id}/links/{link_id}"));
     Ok(())

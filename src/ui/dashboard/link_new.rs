@@ -33,17 +33,6 @@ pub async fn get_link_form_options(account_id: String) -> Result<LinkFormOptions
     Ok(LinkFormOptions { account, methods })
 }
 
-/// Active method codes, the set a whitelist is checked against.
-#[cfg(feature = "ssr")]
-pub(crate) async fn active_codes(db: &crate::db::Db) -> Result<Vec<String>, AppError> {
-    Ok(crate::db::methods::catalogue(db)
-        .await?
-        .into_iter()
-        .filter(|m| m.active)
-        .map(|m| m.code)
-        .collect())
-}
-
 /// Ticking every method means "all methods", which also takes in methods added later.
 #[cfg(feature = "ssr")]
 pub(crate) fn all_means_none(mut picked: Vec<String>, known: &[String]) -> Vec<String> {
@@ -58,7 +47,7 @@ pub async fn create_link(account_id: String, input: NewLinkInput) -> Result<i64,
     use crate::domain::link::MethodRules;
     let (state, user) = crate::ui::context::signed_in().await?;
     let now = state.now_ms();
-    let known = active_codes(&state.db).await?;
+    let known = crate::db::methods::active_codes(&state.db).await?;
     let input = NewLinkInput {
         methods: all_means_none(input.methods, &known),
         ..input
