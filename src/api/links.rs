@@ -228,9 +228,7 @@ pub(crate) async fn update_link(
         account_id: &account.id,
         link_id: current.id,
     };
-    let status = Some(update.status);
-    links::update_settings(&state.db, key, &update.settings, status, now).await?;
-    state.payer_cache.changed();
+    crate::service::links::change(state, key, &update.settings, Some(update.status)).await?;
     let link = links::find(&state.db, caller.merchant_id, &account.id, current.id).await?;
     caller
         .audit(
@@ -318,9 +316,8 @@ pub async fn delete(
         account_id: &account_id,
         link_id,
     };
-    match links::delete(&state.db, key).await {
+    match crate::service::links::delete(&state, key).await {
         Ok(()) => {
-            state.payer_cache.changed();
             caller
                 .audit(
                     &state,

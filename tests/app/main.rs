@@ -27,6 +27,7 @@ mod payments_table;
 mod public;
 mod receiver;
 mod security;
+mod service;
 mod singapay_contract;
 #[path = "../support/mod.rs"]
 mod support;

@@ -41,8 +41,7 @@ pub async fn update_link(
         account_id: &account_id,
         link_id,
     };
-    links::update_settings(&state.db, key, &settings, None, now).await?;
-    state.payer_cache.changed();
+    crate::service::links::change(&state, key, &settings, None).await?;
     leptos_axum::redirect(&format!("/accounts/{account_id}/links/{link_id}"));
     Ok(())
 }

@@ -84,7 +84,7 @@ pub async fn set_link_status(
     link_id: i64,
     status: String,
 ) -> Result<(), AppError> {
-    use crate::db::links::{self, LinkKey};
+    use crate::db::links::LinkKey;
     use crate::domain::link::LinkStatus;
     let (state, user) = crate::ui::context::signed_in().await?;
     let status = LinkStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
@@ -93,8 +93,7 @@ pub async fn set_link_status(
         account_id: &account_id,
         link_id,
     };
-    links::set_status(&state.db, key, status, state.now_ms()).await?;
-    state.payer_cache.changed();
+    crate::service::links::set_status(&state, key, status).await?;
     Ok(())
 }
 
@@ -104,7 +103,7 @@ pub async fn delete_link(
     link_id: i64,
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::db::links::{self, LinkKey};
+    use crate::db::links::LinkKey;
     let (state, user) = crate::ui::context::signed_in().await?;
     if confirm.is_none() {
         return Err(AppError::field(
@@ -117,8 +116,7 @@ pub async fn delete_link(
         account_id: &account_id,
         link_id,
     };
-    links::delete(&state.db, key).await?;
-    state.payer_cache.changed();
+    crate::service::links::delete(&state, key).await?;
     leptos_axum::redirect(&format!("/accounts/{account_id}/links"));
     Ok(())
 }

@@ -1,0 +1,5 @@
+//! The use cases, one home each, shared by the dashboard's server functions and the API's
+//! handlers: they do the writes and tell the caches, so the adapters only parse, call and
+//! answer. Grows use case by use case.
+
+pub mod links;
