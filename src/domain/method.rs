@@ -71,6 +71,12 @@ pub fn canonical_code(code: &str) -> &str {
         .map_or(code, |(_, canonical)| canonical)
 }
 
+/// Whether paying by the method with this code is pushed to the payer's phone (OVO): the
+/// payer gives a phone number instead of being shown a number, a code or a checkout.
+pub fn pushes_to_phone(code: &str) -> bool {
+    code == "OVO"
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethod {
     pub code: String,
@@ -87,6 +93,10 @@ pub struct PaymentMethod {
 }
 
 impl PaymentMethod {
+    pub fn pushes_to_phone(&self) -> bool {
+        pushes_to_phone(&self.code)
+    }
+
     pub fn accepts(&self, total: Rupiah) -> bool {
         self.active && self.min_amount <= total && total <= self.max_amount
     }

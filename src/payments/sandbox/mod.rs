@@ -96,7 +96,7 @@ impl PaymentProvider for SandboxProvider {
                     additional: None,
                 })
             }
-            MethodGroup::Ewallet if method.code == "OVO" => {
+            MethodGroup::Ewallet if method.pushes_to_phone() => {
                 // OVO pushes the payment to the payer's app; the phone is the instruction.
                 let phone = request
                     .payer_phone

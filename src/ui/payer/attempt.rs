@@ -175,7 +175,7 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
                     <p><a href=format!("{code_base}.png") download=format!("qris-{}.png", attempt.reff_no)>{texts::DOWNLOAD_QR.get(lang)}</a></p>
                 </section>
             }.into_any(),
-            MethodGroup::Ewallet if attempt.method_code == "OVO" => view! {
+            MethodGroup::Ewallet if crate::domain::method::pushes_to_phone(&attempt.method_code) => view! {
                 <section class="card">
                     <p>{texts::OVO_PUSH.get(lang)}" "<strong>{attempt.value_display.clone()}</strong></p>
                 </section>

@@ -201,7 +201,10 @@ fn PayForm(link: PayerLink) -> impl IntoView {
         return view! { <div class="alert alert-error">{texts::NO_METHOD.get(lang)}</div> }
             .into_any();
     }
-    let offers_ovo = link.methods.iter().any(|m| m.code == "OVO");
+    let offers_ovo = link
+        .methods
+        .iter()
+        .any(|m| crate::domain::method::pushes_to_phone(&m.code));
     let groups = [
         (MethodGroup::Va, texts::GROUP_VA),
         (MethodGroup::Qris, texts::GROUP_QRIS),

@@ -226,7 +226,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
     };
     // OVO pushes to a phone: the customer's, or one typed for OVO alone.
     let payer_phone = match (&method, &customer) {
-        (Some(m), None) if m.code == "OVO" => match PhoneNumber::parse(&input.payer_phone) {
+        (Some(m), None) if m.pushes_to_phone() => match PhoneNumber::parse(&input.payer_phone) {
             Ok(phone) => Some(phone),
             Err(e) => {
                 errors.add("payer_phone", e.message(lang));
@@ -362,7 +362,7 @@ pub(super) async fn attempt_view(
     use crate::domain::instructions::{
         clearing_code, ewallet_steps, fill, qris_steps, va_instructions, va_note,
     };
-    use crate::domain::method::MethodGroup;
+    use crate::domain::method::{pushes_to_phone, MethodGroup};
 
     if !is_attempt_reff_no(&reff_no) {
         return Err(AppError::NotFound);
@@ -383,9 +383,11 @@ pub(super) async fn attempt_view(
         .ok_or_else(|| AppError::internal("attempt of an unknown method"))?;
     let value_display = match group {
         MethodGroup::Va => crate::payments::sandbox::va::format_for_display(&attempt.value),
-        MethodGroup::Ewallet if attempt.method_code == "OVO" => PhoneNumber::parse(&attempt.value)
-            .map(|p| p.national())
-            .unwrap_or_else(|_| attempt.value.clone()),
+        MethodGroup::Ewallet if pushes_to_phone(&attempt.method_code) => {
+            PhoneNumber::parse(&attempt.value)
+                .map(|p| p.national())
+                .unwrap_or_else(|_| attempt.value.clone())
+        }
         _ => attempt.value.clone(),
     };
     let amount = attempt.amount.to_string();
