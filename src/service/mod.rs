@@ -2,4 +2,5 @@
 //! handlers: they do the writes and tell the caches, so the adapters only parse, call and
 //! answer. Grows use case by use case.
 
+pub mod attempts;
 pub mod links;

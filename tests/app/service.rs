@@ -54,3 +54,51 @@ async fn link_changes_reach_the_payer_memory_at_once() {
     service::links::delete(&app.state, key()).await.unwrap();
     assert!(remembered().await.is_err(), "a deleted link is not served");
 }
+
+#[tokio::test]
+async fn starting_attempts_issues_until_the_link_is_full() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Mulai", "owner@mulai.id").await;
+    let link_id = app
+        .create_link_with(&account, &[("input[max_usage]", "1")])
+        .await;
+    let slug = app.slug_of(link_id).await;
+    let read = app
+        .state
+        .payer_cache
+        .link(&app.state.db, &slug)
+        .await
+        .unwrap();
+    let catalogue = app.state.catalogue.get(&app.state.db).await.unwrap();
+    let method = catalogue.iter().find(|m| m.code == "VA_BNI").unwrap();
+    let start = || service::attempts::Start {
+        link: &read.link,
+        merchant_name: &read.merchant_name,
+        method,
+        customer: None,
+        payer_phone: None,
+        ip_address: Some("203.0.113.9"),
+    };
+    let first = service::attempts::start(&app.state, start()).await.unwrap();
+    let service::attempts::Started::Issued {
+        reff_no,
+        expires_at,
+    } = first
+    else {
+        panic!("the first payer gets the link's one slot");
+    };
+    assert!(expires_at > app.state.now_ms());
+    let stored = app
+        .scalar_text(&format!(
+            "SELECT status || ' ' || payment_method_value FROM payment_link_histories
+             WHERE reff_no = '{reff_no}'"
+        ))
+        .await;
+    assert!(
+        stored.starts_with("pending ") && stored.len() > "pending ".len(),
+        "{stored}"
+    );
+    let second = service::attempts::start(&app.state, start()).await.unwrap();
+    assert!(matches!(second, service::attempts::Started::NoSlot));
+    assert_eq!(app.count("payment_link_histories").await, 1);
+}

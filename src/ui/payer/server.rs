@@ -8,8 +8,8 @@ use tower_sessions::Session;
 use super::cache::PayerLinkRead;
 use super::texts;
 use super::{OfferedMethod, PayerLink, Unpayable};
-use crate::db::{histories, links, outcomes};
-use crate::domain::attempt::{attempt_expiry, attempt_reff_no, is_attempt_reff_no, AttemptStatus};
+use crate::db::{histories, links};
+use crate::domain::attempt::{is_attempt_reff_no, AttemptStatus};
 use crate::domain::lang::Lang;
 use crate::domain::link::ComputedStatus;
 use crate::domain::method::offered_methods;
@@ -18,14 +18,11 @@ use crate::domain::slug::Slug;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
 use crate::model::PaymentLink;
-use crate::payments::IssueRequest;
+use crate::service::attempts::{self, Started};
 use crate::state::{app_state, AppState};
 use crate::ui::context::{session, with_request};
 
 const LANG_KEY: &str = "payer_lang";
-/// Tries at drawing a random value that turned out taken: an attempt reference, or issued
-/// instructions equal to another live attempt's (e.g. a VA number).
-const DRAW_TRIES: usize = 5;
 
 /// An explicit choice (`?lang=`) wins and is remembered; then the remembered one; then the
 /// browser's Accept-Language; Indonesian by default.
@@ -242,79 +239,29 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
 
     let ip_address = client_ip(&state);
     admit_attempt(&state, ip_address.as_deref(), link.id, now, lang)?;
-    let expires_at = attempt_expiry(now, method.expiry_seconds, link.expired_at);
-    // Each draw fills in its reference and what was issued.
-    let unissued = histories::NewAttempt {
-        link_id: link.id,
-        reff_no: "",
-        method_code: &method.code,
-        method_name: &method.name,
-        value: "",
-        additional: None,
-        fee: method.fee_for(link.total_amount),
-        expires_at,
-        customer_name: customer.as_ref().map(|c| c.name.as_str()),
-        customer_email: customer.as_ref().map(|c| c.email.as_str()),
-        customer_phone: customer.as_ref().map(|c| c.phone.as_str()),
-        ip_address: ip_address.as_deref(),
-        now_ms: now,
-        announce_with: None,
-    };
-    // Read before the write: a merchant who sets an inquiry URL meanwhile hears of the
-    // attempts started after the change.
-    let announce_with = crate::db::webhooks::inquiry_wanted(&state.db, link.id)
-        .await?
-        .then_some(state.settings.public_base_url.as_str());
-    // Issued first, then stored with its slot in one write. A value issued for a link that
-    // filled up meanwhile is never shown to anyone and lapses at the provider.
-    for _ in 0..DRAW_TRIES {
-        let reff_no = attempt_reff_no(now, rand::random::<u32>());
-        let issued = state
-            .provider
-            .issue(IssueRequest {
-                attempt_reff_no: &reff_no,
-                method,
-                amount: link.total_amount,
-                merchant_name: &read.merchant_name,
-                payer_phone: payer_phone.as_ref().map(PhoneNumber::as_str),
-            })
-            .await;
-        let issued = match issued {
-            Ok(issued) => issued,
-            Err(error) => {
-                // The merchant sees the failed attempt and gets its event.
-                let failed = histories::NewAttempt {
-                    reff_no: &reff_no,
-                    ..unissued
-                };
-                if let Some(id) = histories::reserve(&state.db, failed).await? {
-                    let base = &state.settings.public_base_url;
-                    outcomes::mark_failed(&state.db, id, now, base).await?;
-                }
-                return Err(error);
-            }
-        };
-        let attempt = histories::NewAttempt {
-            reff_no: &reff_no,
-            value: &issued.value,
-            additional: issued.additional.as_deref(),
-            announce_with,
-            ..unissued
-        };
-        match histories::reserve(&state.db, attempt).await {
-            Ok(Some(_)) => {
-                remember_attempt(&state, &link.slug, &reff_no, expires_at - now);
-                leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
-                return Ok(reff_no);
-            }
-            Ok(None) => return Err(AppError::Conflict(texts::FULL.get(lang).into())),
-            Err(AppError::Duplicate(_)) => continue,
-            Err(other) => return Err(other),
+    let started = attempts::start(
+        &state,
+        attempts::Start {
+            link,
+            merchant_name: &read.merchant_name,
+            method,
+            customer: customer.as_ref(),
+            payer_phone: payer_phone.as_ref(),
+            ip_address: ip_address.as_deref(),
+        },
+    )
+    .await?;
+    match started {
+        Started::Issued {
+            reff_no,
+            expires_at,
+        } => {
+            remember_attempt(&state, &link.slug, &reff_no, expires_at - now);
+            leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
+            Ok(reff_no)
         }
+        Started::NoSlot => Err(AppError::Conflict(texts::FULL.get(lang).into())),
     }
-    Err(AppError::internal(
-        "could not draw a free attempt reference and unique instructions",
-    ))
 }
 
 pub(super) fn unpayable_text(reason: Unpayable, lang: Lang) -> &'static str {

@@ -1,0 +1,120 @@
+//! Starting a payer's attempt: the provider issues the instructions (a VA number, a QRIS
+//! payload, a checkout), then the attempt is stored with its slot in one write, with its
+//! inquiry event when the merchant wants one.
+
+use crate::db::{histories, outcomes, webhooks};
+use crate::domain::attempt::{attempt_expiry, attempt_reff_no};
+use crate::domain::method::PaymentMethod;
+use crate::domain::phone::{CustomerDetail, PhoneNumber};
+use crate::error::AppError;
+use crate::model::PaymentLink;
+use crate::payments::IssueRequest;
+use crate::state::AppState;
+
+/// Tries at drawing a random value that turned out taken: an attempt reference, or issued
+/// instructions equal to another live attempt's (e.g. a VA number).
+const DRAW_TRIES: usize = 5;
+
+/// A payer's choice, checked by the caller against what the link offers.
+pub struct Start<'a> {
+    pub link: &'a PaymentLink,
+    pub merchant_name: &'a str,
+    pub method: &'a PaymentMethod,
+    pub customer: Option<&'a CustomerDetail>,
+    /// For a method that pushes to the payer's phone.
+    pub payer_phone: Option<&'a PhoneNumber>,
+    pub ip_address: Option<&'a str>,
+}
+
+pub enum Started {
+    /// Issued and stored: the attempt's reference, and when it expires.
+    Issued { reff_no: String, expires_at: i64 },
+    /// The link has no free slot (or closed or expired meanwhile).
+    NoSlot,
+}
+
+/// Issues and stores a new attempt. Instructions issued for a link that filled up meanwhile
+/// are never shown to anyone and lapse at the provider; a provider that cannot issue leaves a
+/// failed attempt the merchant sees, with its event, and its error is returned.
+pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppError> {
+    let Start {
+        link,
+        merchant_name,
+        method,
+        customer,
+        payer_phone,
+        ip_address,
+    } = start;
+    let now = state.now_ms();
+    let expires_at = attempt_expiry(now, method.expiry_seconds, link.expired_at);
+    // Each draw fills in its reference and what was issued.
+    let unissued = histories::NewAttempt {
+        link_id: link.id,
+        reff_no: "",
+        method_code: &method.code,
+        method_name: &method.name,
+        value: "",
+        additional: None,
+        fee: method.fee_for(link.total_amount),
+        expires_at,
+        customer_name: customer.map(|c| c.name.as_str()),
+        customer_email: customer.map(|c| c.email.as_str()),
+        customer_phone: customer.map(|c| c.phone.as_str()),
+        ip_address,
+        now_ms: now,
+        announce_with: None,
+    };
+    // Read before the write: a merchant who sets an inquiry URL meanwhile hears of the
+    // attempts started after the change.
+    let announce_with = webhooks::inquiry_wanted(&state.db, link.id)
+        .await?
+        .then_some(state.settings.public_base_url.as_str());
+    for _ in 0..DRAW_TRIES {
+        let reff_no = attempt_reff_no(now, rand::random::<u32>());
+        let issued = state
+            .provider
+            .issue(IssueRequest {
+                attempt_reff_no: &reff_no,
+                method,
+                amount: link.total_amount,
+                merchant_name,
+                payer_phone: payer_phone.map(PhoneNumber::as_str),
+            })
+            .await;
+        let issued = match issued {
+            Ok(issued) => issued,
+            Err(error) => {
+                let failed = histories::NewAttempt {
+                    reff_no: &reff_no,
+                    ..unissued
+                };
+                if let Some(id) = histories::reserve(&state.db, failed).await? {
+                    let base = &state.settings.public_base_url;
+                    outcomes::mark_failed(&state.db, id, now, base).await?;
+                }
+                return Err(error);
+            }
+        };
+        let attempt = histories::NewAttempt {
+            reff_no: &reff_no,
+            value: &issued.value,
+            additional: issued.additional.as_deref(),
+            announce_with,
+            ..unissued
+        };
+        match histories::reserve(&state.db, attempt).await {
+            Ok(Some(_)) => {
+                return Ok(Started::Issued {
+                    reff_no,
+                    expires_at,
+                })
+            }
+            Ok(None) => return Ok(Started::NoSlot),
+            Err(AppError::Duplicate(_)) => continue,
+            Err(other) => return Err(other),
+        }
+    }
+    Err(AppError::internal(
+        "could not draw a free attempt reference and unique instructions",
+    ))
+}
