@@ -3,6 +3,10 @@
 
 use crate::db::histories::{push_filters, AttemptRow, HistoryFilter, HistorySort, ATTEMPT_COLUMNS};
 use crate::db::Db;
+use crate::domain::attempt::AttemptStatus;
+use crate::domain::payments_query::PaymentsQuery;
+use crate::domain::time::{parse_date_wib, DAY_MS};
+use crate::domain::{FieldErrors, Rupiah};
 use crate::error::AppError;
 use crate::model::PaymentAttempt;
 use crate::on_db;
@@ -113,6 +117,113 @@ pub async fn page(
         Position::Before(_) => (last, first.filter(|_| more)),
     };
     Ok(KeysetPage { rows, next, prev })
+}
+
+/// Reads the query into a database filter and page position, naming every bad field.
+pub fn to_filter(query: &PaymentsQuery) -> Result<(HistoryFilter, Position), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut date = |field: &str, value: &str, end_of_day: bool| {
+        text(value).and_then(|v| {
+            parse_date_wib(&v)
+                .map(|start| {
+                    if end_of_day {
+                        start + DAY_MS - 1
+                    } else {
+                        start
+                    }
+                })
+                .map_err(|e| errors.add(field, e))
+                .ok()
+        })
+    };
+    let created_at = (
+        date("created_from", &query.created_from, false),
+        date("created_to", &query.created_to, true),
+    );
+    let payment_date = (
+        date("paid_from", &query.paid_from, false),
+        date("paid_to", &query.paid_to, true),
+    );
+    let settle_at = (
+        date("settled_from", &query.settled_from, false),
+        date("settled_to", &query.settled_to, true),
+    );
+    let mut amount = |field: &str, value: &str| {
+        text(value).and_then(|v| {
+            Rupiah::parse(&v)
+                .map(Rupiah::value)
+                .map_err(|e| errors.add(field, e))
+                .ok()
+        })
+    };
+    let amount_min = amount("amount_min", &query.amount_min);
+    let amount_max = amount("amount_max", &query.amount_max);
+    if let (Some(min), Some(max)) = (amount_min, amount_max) {
+        if min > max {
+            errors.add("amount_max", "The maximum is below the minimum.");
+        }
+    }
+    let status = text(&query.status).and_then(|s| {
+        AttemptStatus::parse(&s)
+            .map_err(|e| errors.add("status", e))
+            .ok()
+    });
+    let has_settle = match query.settled.as_str() {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            errors.add("settled", "Choose settled or not settled.");
+            None
+        }
+    };
+    let sort = match query.sort.as_str() {
+        "" | "created" => HistorySort::CreatedAt,
+        "paid" => HistorySort::PaymentDate,
+        "amount" => HistorySort::Amount,
+        _ => {
+            errors.add("sort", "Sort by created, paid or amount.");
+            HistorySort::CreatedAt
+        }
+    };
+    let descending = match query.order.as_str() {
+        "" | "desc" => true,
+        "asc" => false,
+        _ => {
+            errors.add("order", "Order is asc or desc.");
+            true
+        }
+    };
+    let position = match (text(&query.after), text(&query.before)) {
+        (Some(after), _) => Cursor::parse(&after).map(Position::After),
+        (None, Some(before)) => Cursor::parse(&before).map(Position::Before),
+        (None, None) => Some(Position::First),
+    }
+    .unwrap_or_else(|| {
+        errors.add(
+            "after",
+            "This page link is damaged; start from the first page.",
+        );
+        Position::First
+    });
+    let filter = HistoryFilter {
+        status,
+        method_code: text(&query.method)
+            .map(|code| crate::domain::method::canonical_code(&code).to_string()),
+        link_reff_no: text(&query.link),
+        search: text(&query.q),
+        amount_min,
+        amount_max,
+        has_settle,
+        created_at,
+        payment_date,
+        settle_at,
+        sort,
+        descending,
+        ..HistoryFilter::default()
+    };
+    errors.into_result((filter, position))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod merchant;
 pub mod method;
 pub mod money;
 pub mod paging;
+pub mod payments_query;
 pub mod phone;
 pub mod reff;
 pub mod slug;

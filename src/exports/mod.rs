@@ -9,13 +9,14 @@ pub use download::download;
 use std::path::PathBuf;
 
 use crate::db::histories::HistoryFilter;
+use crate::db::payments::to_filter;
 use crate::db::payments::{self, Position};
 use crate::db::totals;
+use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::to_iso_wib;
 use crate::error::AppError;
 use crate::model::PaymentAttempt;
 use crate::state::AppState;
-use crate::ui::dashboard::payments::query::{to_filter, PaymentsQuery};
 use sinks::{CsvSink, Sink, XlsxSink};
 
 /// Rows read and written per step; progress is reported after each.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use serde::{Deserialize, Serialize};
 
-use super::query::PaymentsQuery;
+use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::format_wib_seconds;
 use crate::error::AppError;
 use crate::model::{Account, Export};

@@ -3,7 +3,6 @@
 
 pub mod detail;
 pub mod exports;
-pub mod query;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,12 +10,12 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::attempt::AttemptStatus;
+use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::format_wib;
 use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::{Account, PaymentAttempt, PaymentTotals};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel};
-use query::PaymentsQuery;
 
 pub const PAYMENTS_PER_PAGE: i64 = 25;
 
@@ -47,7 +46,7 @@ pub async fn list_payments(
     use crate::db::{accounts, methods, payments, totals};
     let (state, user) = crate::ui::context::signed_in().await?;
     let account = accounts::find(&state.db, user.merchant_id, &account_id).await?;
-    let (filter, position) = query::to_filter(&query)?;
+    let (filter, position) = crate::db::payments::to_filter(&query)?;
     let page = payments::page(
         &state.db,
         user.merchant_id,
@@ -85,7 +84,7 @@ pub async fn list_payments(
 pub fn PaymentsPage() -> impl IntoView {
     let params = use_query_map();
     let account_id = account_param();
-    let query = Memo::new(move |_| params.with(PaymentsQuery::from_params));
+    let query = Memo::new(move |_| params.with(|p| PaymentsQuery::from_params(|key| p.get(key))));
     let data = Resource::new(
         move || (account_id.get().unwrap_or_default(), query.get()),
         |(account_id, query)| list_payments(account_id, query),
