@@ -17,6 +17,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
 
 use crate::app::{shell, App};
 use crate::auth::{csrf, current_user};
+use crate::cache::PayerCache;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::methods::CachedCatalogue;
@@ -25,7 +26,6 @@ use crate::error::AppError;
 use crate::payments::callback;
 use crate::payments::sandbox::{bank, SandboxProvider};
 use crate::state::{AppServices, AppState};
-use crate::ui::payer::cache::PayerCache;
 use crate::ui::{dashboard, qr};
 
 pub const SESSION_COOKIE: &str = "paylinks_session";

@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 
+use crate::cache::PayerCache;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::methods::CachedCatalogue;
@@ -14,7 +15,6 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::payments::PaymentProvider;
 use crate::rate_limit::RateLimiter;
-use crate::ui::payer::cache::PayerCache;
 
 /// Cloned for every request by each layer that holds it, so a clone is one reference count.
 #[derive(Clone)]

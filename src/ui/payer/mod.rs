@@ -3,8 +3,6 @@
 
 mod attempt;
 #[cfg(feature = "ssr")]
-pub mod cache;
-#[cfg(feature = "ssr")]
 pub mod page_cache;
 #[cfg(feature = "ssr")]
 mod server;

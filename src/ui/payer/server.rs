@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use tower_sessions::Session;
 
-use super::cache::PayerLinkRead;
 use super::texts;
 use super::{OfferedMethod, PayerLink, Unpayable};
+use crate::cache::PayerLinkRead;
 use crate::db::{histories, links};
 use crate::domain::attempt::{is_attempt_reff_no, AttemptStatus};
 use crate::domain::lang::Lang;

@@ -1,7 +1,7 @@
 //! The payer page as last read and rendered, kept for a moment. A link shared on WhatsApp is
 //! opened by many payers at once; serving their page views from memory keeps the database
 //! for payments and the CPU for everyone else. A change made on this instance shows at once
-//! (its writers call [`PayerCache::changed`]); one made on another instance within `ttl`.
+//! (`service` calls [`PayerCache::changed`] after each change); one made on another instance within `ttl`.
 //! Starting a payment uses the same read: whether the link still takes payments (status,
 //! expiry, usage) is decided again by the reservation's own statement, so a stale read can
 //! never take a payment it should not.
@@ -16,7 +16,9 @@ use crate::db::{links, merchants, Db};
 use crate::error::AppError;
 use crate::model::PaymentLink;
 
-use super::page_cache::{PageKey, RenderedPage};
+mod page;
+
+pub use page::{PageKey, RenderedPage};
 
 /// Links kept at most; past that, entries older than `ttl` are dropped.
 const MAX_LINKS: usize = 10_000;
