@@ -35,7 +35,7 @@ const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 struct PageNonce(Arc<str>);
 
 /// Middleware: draws the nonce of a page request and gives every HTML answer the page policy
-/// carrying it. Leptos writes the same nonce into its scripts (see [`provide_page_nonce`]).
+/// carrying it. Leptos writes the same nonce into its scripts (`ui::context::provide_page_nonce`).
 pub async fn page_policy_layer(mut request: Request, next: Next) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
@@ -63,15 +63,6 @@ pub fn page_nonce(extensions: &http::Extensions) -> Option<Arc<str>> {
     extensions
         .get::<PageNonce>()
         .map(|PageNonce(nonce)| nonce.clone())
-}
-
-/// Leptos context for a render: the nonce [`page_policy_layer`] drew for this request.
-pub fn provide_page_nonce() {
-    use leptos::prelude::provide_context;
-    let nonce = crate::ui::context::with_request(|parts| page_nonce(&parts.extensions)).flatten();
-    if let Some(nonce) = nonce {
-        provide_context(leptos::nonce::Nonce::from_value(nonce));
-    }
 }
 
 pub fn with_security_headers(router: Router<AppState>) -> Router<AppState> {

@@ -109,14 +109,14 @@ pub fn build_router(state: AppState) -> Router {
             "/sandbox/ewallet/{reff_no}/approve",
             post(bank::wallet_approve),
         )
-        .leptos_routes_with_context(&state, routes, crate::security::provide_page_nonce, {
+        .leptos_routes_with_context(&state, routes, crate::ui::context::provide_page_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(crate::security::provide_page_nonce, shell))
+        >(crate::ui::context::provide_page_nonce, shell))
         .layer(middleware::from_fn(crate::error::server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),

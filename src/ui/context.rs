@@ -21,6 +21,16 @@ mod server {
     use crate::model::CurrentUser;
     use crate::state::{app_state, AppState};
 
+    /// Leptos context for a render: the nonce `security::page_policy_layer` drew for this
+    /// request, which Leptos writes into its scripts.
+    pub fn provide_page_nonce() {
+        use leptos::prelude::provide_context;
+        let nonce = with_request(|parts| crate::security::page_nonce(&parts.extensions)).flatten();
+        if let Some(nonce) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce));
+        }
+    }
+
     /// Reads the request being answered in place (`leptos_axum::extract` copies all of its
     /// parts for each look); `None` outside a request.
     pub fn with_request<R>(read: impl FnOnce(&http::request::Parts) -> R) -> Option<R> {
