@@ -14,6 +14,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod cache;
 #[cfg(feature = "ssr")]
+pub mod callbacks;
+#[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod client_addr;

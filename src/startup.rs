@@ -18,13 +18,14 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
 use crate::app::{shell, App};
 use crate::auth::{csrf, current_user};
 use crate::cache::PayerCache;
+use crate::callbacks::{self, sandbox_bank as bank};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::methods::CachedCatalogue;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::payments::callback;
-use crate::payments::sandbox::{bank, SandboxProvider};
+use crate::payments::callback::CALLBACK_PATH;
+use crate::payments::sandbox::SandboxProvider;
 use crate::state::{AppServices, AppState};
 use crate::ui::{dashboard, qr};
 
@@ -101,7 +102,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/pay/{slug}/qr.png", get(qr::png))
         .route("/pay/{slug}/{reff_no}/code.svg", get(qr::attempt_svg))
         .route("/pay/{slug}/{reff_no}/code.png", get(qr::attempt_png))
-        .route(callback::CALLBACK_PATH, post(callback::receive))
+        .route(CALLBACK_PATH, post(callbacks::receive))
         .route("/sandbox/va/pay", post(bank::pay_va))
         .route("/sandbox/qris/pay", post(bank::pay_qris))
         .route("/sandbox/ewallet/{reff_no}", get(bank::wallet_checkout))

@@ -217,7 +217,7 @@ pub async fn simulate_payment(
     caller.may_use(&account_id)?;
     let attempt =
         histories::find_in_account(&state.db, caller.merchant_id, &account_id, history_id).await?;
-    crate::payments::sandbox::bank::simulate_paid(&state, &attempt).await?;
+    crate::callbacks::sandbox_bank::simulate_paid(&state, &attempt).await?;
     caller
         .audit(
             &state,

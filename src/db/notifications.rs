@@ -1,4 +1,4 @@
-//! Providers' notifications and how applying each went (see `payments::callback`). A
+//! Providers' notifications and how applying each went (see `service::payments`). A
 //! notification is recorded in the transaction that credits it, or on its own when it could
 //! not be applied (to be tried again) or was refused.
 

@@ -50,7 +50,7 @@ pub async fn purge_api_leftovers(db: &Db, now_ms: i64) -> Result<u64, AppError> 
 pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     // Payments first: a kept notification is credited before its attempt could expire.
     // A failure here must not hold up the other jobs; its notifications stay kept.
-    if let Err(error) = crate::payments::callback::apply_due(state).await {
+    if let Err(error) = crate::service::payments::apply_due(state).await {
         tracing::error!(%error, "applying kept notifications failed");
     }
     let now = state.now_ms();

@@ -4,3 +4,4 @@
 
 pub mod attempts;
 pub mod links;
+pub mod payments;

@@ -128,7 +128,7 @@ async fn paying_and_starting_attempts_on_one_link_at_once_never_fails() {
     }
     // A notice answered 202 was kept to be applied later: apply what is left before counting.
     app.clock.advance_ms(3_600_000);
-    paylinks::payments::callback::apply_due(&app.state)
+    paylinks::service::payments::apply_due(&app.state)
         .await
         .expect("kept notifications apply");
     let count = |n: &AtomicU64| n.load(Ordering::Relaxed);

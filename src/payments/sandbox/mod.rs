@@ -1,7 +1,6 @@
 //! The sandbox acquirer: realistic VA numbers, dynamic QRIS payloads and e-wallet checkouts,
 //! with fictitious identities that no real bank or app resolves.
 
-pub mod bank;
 pub mod qris;
 pub mod va;
 

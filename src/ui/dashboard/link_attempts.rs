@@ -51,7 +51,7 @@ pub async fn simulate_attempt(
     let (state, user) = crate::ui::context::signed_in().await?;
     let link = crate::db::links::find(&state.db, user.merchant_id, &account_id, link_id).await?;
     let attempt = crate::db::histories::find_on_link(&state.db, link.id, &reff_no).await?;
-    crate::payments::sandbox::bank::simulate_paid(&state, &attempt).await
+    crate::callbacks::sandbox_bank::simulate_paid(&state, &attempt).await
 }
 
 #[component]

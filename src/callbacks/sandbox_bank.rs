@@ -8,12 +8,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
 use serde::Deserialize;
 
-use super::qris::parse_payload;
 use crate::db::{histories, links};
 use crate::domain::attempt::is_attempt_reff_no;
 use crate::error::AppError;
 use crate::model::PaymentAttempt;
 use crate::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
+use crate::payments::sandbox::qris::parse_payload;
 use crate::state::AppState;
 
 /// The simulators exist only while the app runs on the sandbox provider.
