@@ -147,8 +147,15 @@ async fn seed(flags: &[String]) -> Result<(), AppError> {
             optional_metadata: Default::default(),
         };
         links.push(
-            crate::db::links::create(&db, user.merchant_id, &account_id, &link, "dashboard", now)
-                .await?,
+            crate::service::links::create(
+                &db,
+                user.merchant_id,
+                &account_id,
+                &link,
+                "dashboard",
+                now,
+            )
+            .await?,
         );
     }
     crate::db::seed::histories(&db, &links, count, now, |done| {

@@ -186,7 +186,7 @@ pub(crate) async fn create_link(
         known_codes: &known,
     };
     let new = body.parse(&rules, now, version == Version::V2)?;
-    let id = links::create(
+    let id = crate::service::links::create(
         &state.db,
         caller.merchant_id,
         &account.id,

@@ -2,92 +2,26 @@
 
 use crate::db::accounts::found;
 use crate::db::{is_unique_violation, Db};
-use crate::domain::account::AccountStatus;
 use crate::domain::items::LineItem;
 use crate::domain::link::{ComputedStatus, LinkSettings, LinkStatus, NewPaymentLink};
-use crate::domain::method::offered_methods;
-use crate::domain::reff::ReffNo;
-use crate::domain::slug::Slug;
 use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::{LinkSummary, Page, PaymentLink};
 use crate::on_db;
 
-/// Creates a link in an active account: the one path used by the dashboard and the REST API.
-/// A blank reff_no gets a generated one; the slug is 128 random bits.
-pub async fn create(
-    db: &Db,
-    merchant_id: i64,
-    account_id: &str,
-    link: &NewPaymentLink,
-    source: &str,
-    now_ms: i64,
-) -> Result<i64, AppError> {
-    use rand::Rng;
-
-    // Drawn before any await: the thread-local generator must not cross one.
-    let (slug, suffix) = {
-        let mut rng = rand::thread_rng();
-        let suffix: String = (0..8)
-            .map(|_| char::from(REFF_ALPHABET[rng.gen_range(0..REFF_ALPHABET.len())]))
-            .collect();
-        (Slug::from_random_bytes(rng.gen()), suffix)
-    };
-    let account = crate::db::accounts::find(db, merchant_id, account_id).await?;
-    if account.status != AccountStatus::Active {
-        return Err(AppError::Conflict(
-            "This account is inactive. Reactivate it before creating links.".into(),
-        ));
-    }
-    let catalogue = crate::db::methods::catalogue(db).await?;
-    let whitelist = link.whitelisted_payment_method.as_deref();
-    if offered_methods(&catalogue, whitelist, link.total_amount).is_empty() {
-        return Err(AppError::field(
-            "methods",
-            format!(
-                "None of the chosen payment methods accepts {}. Choose other methods or change the items.",
-                link.total_amount
-            ),
-        ));
-    }
-    let generated_reff;
-    let reff_no = match &link.reff_no {
-        Some(reff) => reff.as_str(),
-        None => {
-            generated_reff = ReffNo::generated(now_ms, &suffix);
-            generated_reff.as_str()
-        }
-    };
-    insert(
-        db,
-        NewLinkRecord {
-            merchant_id,
-            account_id: &account.id,
-            slug: slug.as_str(),
-            reff_no,
-            link,
-            source,
-            now_ms,
-        },
-    )
-    .await
-}
-
-/// Crockford base32: no I, L, O or U to misread when a reference is typed or read aloud.
-const REFF_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-struct NewLinkRecord<'a> {
-    merchant_id: i64,
-    account_id: &'a str,
-    slug: &'a str,
-    reff_no: &'a str,
-    link: &'a NewPaymentLink,
-    source: &'a str,
-    now_ms: i64,
+/// A link ready to store: its public slug and reference drawn, its rules checked.
+pub struct NewLinkRecord<'a> {
+    pub merchant_id: i64,
+    pub account_id: &'a str,
+    pub slug: &'a str,
+    pub reff_no: &'a str,
+    pub link: &'a NewPaymentLink,
+    pub source: &'a str,
+    pub now_ms: i64,
 }
 
 /// Stores a link and its items in one transaction; returns the link id.
-async fn insert(db: &Db, new: NewLinkRecord<'_>) -> Result<i64, AppError> {
+pub async fn insert(db: &Db, new: NewLinkRecord<'_>) -> Result<i64, AppError> {
     let link = new.link;
     let whitelist = link
         .whitelisted_payment_method

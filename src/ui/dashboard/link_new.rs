@@ -58,7 +58,7 @@ pub async fn create_link(account_id: String, input: NewLinkInput) -> Result<i64,
         },
         now,
     )?;
-    let id = crate::db::links::create(
+    let id = crate::service::links::create(
         &state.db,
         user.merchant_id,
         &account_id,
