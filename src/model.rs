@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::account::AccountStatus;
 use crate::domain::attempt::{AttemptStatus, PaymentFlag};
+use crate::domain::export::{ExportFormat, ExportStatus};
 use crate::domain::items::LineItem;
 use crate::domain::link::{compute_status, is_expired, ComputedStatus, LinkStatus};
 use crate::domain::merchant::Role;
@@ -247,10 +248,10 @@ pub struct PaymentTotals {
 pub struct Export {
     pub id: String,
     pub account_id: String,
-    /// "csv" or "xlsx".
-    pub format: String,
-    /// "running", "done" or "failed".
-    pub status: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub format: ExportFormat,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: ExportStatus,
     pub total_rows: i64,
     pub done_rows: i64,
     pub size_bytes: Option<i64>,

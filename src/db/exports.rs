@@ -1,6 +1,7 @@
 //! Payments exports and their progress.
 
 use crate::db::Db;
+use crate::domain::export::ExportStatus;
 use crate::error::AppError;
 use crate::model::Export;
 use crate::on_db;
@@ -87,8 +88,8 @@ pub async fn finish(
     now_ms: i64,
 ) -> Result<(), AppError> {
     let (status, done_rows, size, error) = match outcome {
-        Ok((rows, size)) => ("done", Some(rows), Some(size), None),
-        Err(error) => ("failed", None, None, Some(error)),
+        Ok((rows, size)) => (ExportStatus::Done, Some(rows), Some(size), None),
+        Err(error) => (ExportStatus::Failed, None, None, Some(error)),
     };
     on_db!(db, pool => {
         sqlx::query(
@@ -96,7 +97,7 @@ pub async fn finish(
                 size_bytes = $3, error = $4, finished_at = $5, updated_at = $5
              WHERE id = $6",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(done_rows)
         .bind(size)
         .bind(error)

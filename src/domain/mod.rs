@@ -5,6 +5,7 @@ pub mod account;
 pub mod attempt;
 pub mod chart;
 pub mod errors;
+pub mod export;
 pub mod instructions;
 pub mod items;
 pub mod lang;

@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use tokio_util::io::ReaderStream;
 use tower_sessions::Session;
 
-use super::{file_path, Format};
+use super::file_path;
+use crate::domain::export::ExportStatus;
 use crate::domain::time::to_iso_wib;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -22,10 +23,10 @@ pub async fn download(
         return Err(AppError::Forbidden);
     }
     let export = crate::db::exports::find(&state.db, user.merchant_id, &id).await?;
-    if export.status != "done" {
+    if export.status != ExportStatus::Done {
         return Err(AppError::Conflict("The export is not ready yet.".into()));
     }
-    let format = Format::parse(&export.format).map_err(AppError::internal)?;
+    let format = export.format;
     let file = tokio::fs::File::open(file_path(&state, &export.id, format))
         .await
         .map_err(|_| AppError::NotFound)?;

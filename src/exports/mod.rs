@@ -12,6 +12,7 @@ use crate::db::histories::HistoryFilter;
 use crate::db::payments::to_filter;
 use crate::db::payments::{self, Position};
 use crate::db::totals;
+use crate::domain::export::ExportFormat;
 use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::to_iso_wib;
 use crate::error::AppError;
@@ -23,36 +24,6 @@ use sinks::{CsvSink, Sink, XlsxSink};
 pub const BATCH: i64 = 5_000;
 /// A running export that has not reported for this long was interrupted.
 pub const ABANDONED_AFTER_MS: i64 = 10 * 60 * 1000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Csv,
-    Xlsx,
-}
-
-impl Format {
-    pub fn parse(s: &str) -> Result<Format, String> {
-        match s {
-            "csv" => Ok(Format::Csv),
-            "xlsx" => Ok(Format::Xlsx),
-            _ => Err("Choose CSV or XLSX.".into()),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Xlsx => "xlsx",
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Csv => "text/csv; charset=utf-8",
-            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }
-    }
-}
 
 /// One cell of an exported row.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,7 +80,7 @@ pub fn cells(a: &PaymentAttempt, now_ms: i64) -> Vec<Cell> {
     ]
 }
 
-pub fn file_path(state: &AppState, id: &str, format: Format) -> PathBuf {
+pub fn file_path(state: &AppState, id: &str, format: ExportFormat) -> PathBuf {
     state
         .settings
         .export_dir
@@ -121,7 +92,7 @@ pub async fn start(
     state: &AppState,
     merchant_id: i64,
     account_id: &str,
-    format: Format,
+    format: ExportFormat,
     query: &PaymentsQuery,
 ) -> Result<String, AppError> {
     let (filter, _) = to_filter(&query.first_page())?;
@@ -161,7 +132,7 @@ pub struct Job {
     pub merchant_id: i64,
     pub account_id: String,
     pub filter: HistoryFilter,
-    pub format: Format,
+    pub format: ExportFormat,
 }
 
 impl Job {
@@ -192,8 +163,8 @@ impl Job {
             std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         }
         let mut sink: Box<dyn Sink + Send> = match self.format {
-            Format::Csv => Box::new(CsvSink::create(path)?),
-            Format::Xlsx => Box::new(XlsxSink::create(path)?),
+            ExportFormat::Csv => Box::new(CsvSink::create(path)?),
+            ExportFormat::Xlsx => Box::new(XlsxSink::create(path)?),
         };
         // Two batches in flight at most: memory stays flat when the file is the slow side.
         let (batches, mut to_write) = tokio::sync::mpsc::channel::<(Vec<PaymentAttempt>, i64)>(1);

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::export::ExportStatus;
 use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::format_wib_seconds;
 use crate::error::AppError;
@@ -25,8 +26,8 @@ pub async fn create_export(
 ) -> Result<String, AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
     let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
-    let format =
-        crate::exports::Format::parse(&format).map_err(|e| AppError::field("format", e))?;
+    let format = crate::domain::export::ExportFormat::parse(&format)
+        .map_err(|e| AppError::field("format", e))?;
     let id = crate::exports::start(&state, user.merchant_id, &account.id, format, &query).await?;
     leptos_axum::redirect(&format!("/accounts/{}/exports", account.id));
     Ok(id)
@@ -94,7 +95,10 @@ pub fn ExportsPage() -> impl IntoView {
 
 #[component]
 fn ExportsList(data: ExportsData) -> impl IntoView {
-    let running = data.exports.iter().any(|e| e.status == "running");
+    let running = data
+        .exports
+        .iter()
+        .any(|e| e.status == ExportStatus::Running);
     let payments = format!("/accounts/{}/payments", data.account.id);
     view! {
         // Works with and without JavaScript: the page reloads itself until every export ends.
@@ -128,28 +132,28 @@ fn ExportsList(data: ExportsData) -> impl IntoView {
 #[component]
 fn ExportLine(export: Export) -> impl IntoView {
     let total = export.total_rows.max(1);
-    let progress = match export.status.as_str() {
-        "done" => format!("{} rows", export.done_rows),
-        "failed" => export.error.clone().unwrap_or_else(|| "Failed".into()),
-        _ => format!("{} of {} rows", export.done_rows, export.total_rows),
+    let progress = match export.status {
+        ExportStatus::Done => format!("{} rows", export.done_rows),
+        ExportStatus::Failed => export.error.clone().unwrap_or_else(|| "Failed".into()),
+        ExportStatus::Running => format!("{} of {} rows", export.done_rows, export.total_rows),
     };
     let size = export
         .size_bytes
         .map(|b| format!("{:.1} MB", b as f64 / 1_048_576.0))
         .unwrap_or_default();
     view! {
-        <tr data-export=export.id.clone() data-status=export.status.clone()>
+        <tr data-export=export.id.clone() data-status=export.status.as_str()>
             <td>{format_wib_seconds(export.created_at)}</td>
-            <td>{export.format.to_uppercase()}</td>
+            <td>{export.format.as_str().to_uppercase()}</td>
             <td>
-                {(export.status == "running").then(|| view! {
+                {(export.status == ExportStatus::Running).then(|| view! {
                     <progress max=total value=export.done_rows></progress>" "
                 })}
                 {progress}
             </td>
             <td>{size}</td>
             <td>
-                {(export.status == "done").then(|| view! {
+                {(export.status == ExportStatus::Done).then(|| view! {
                     <a class="button" href=format!("/exports/{}/download", export.id) rel="external" download="">"Download"</a>
                 })}
             </td>

@@ -1,0 +1,100 @@
+//! Payments exports: the file formats and how far an export got.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+impl ExportFormat {
+    pub fn parse(s: &str) -> Result<ExportFormat, String> {
+        match s {
+            "csv" => Ok(ExportFormat::Csv),
+            "xlsx" => Ok(ExportFormat::Xlsx),
+            _ => Err("Choose CSV or XLSX.".into()),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        }
+    }
+}
+
+impl TryFrom<String> for ExportFormat {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        ExportFormat::parse(&s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportStatus {
+    Running,
+    Done,
+    /// It failed, or was interrupted; its error says which.
+    Failed,
+}
+
+impl ExportStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportStatus::Running => "running",
+            ExportStatus::Done => "done",
+            ExportStatus::Failed => "failed",
+        }
+    }
+}
+
+impl TryFrom<String> for ExportStatus {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        match s.as_str() {
+            "running" => Ok(ExportStatus::Running),
+            "done" => Ok(ExportStatus::Done),
+            "failed" => Ok(ExportStatus::Failed),
+            other => Err(format!("Unknown export status: {other}.")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_statuses_read_back_what_they_write() {
+        for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
+            assert_eq!(
+                ExportFormat::try_from(format.as_str().to_string()),
+                Ok(format)
+            );
+        }
+        for status in [
+            ExportStatus::Running,
+            ExportStatus::Done,
+            ExportStatus::Failed,
+        ] {
+            assert_eq!(
+                ExportStatus::try_from(status.as_str().to_string()),
+                Ok(status)
+            );
+        }
+        assert!(ExportFormat::parse("pdf").is_err());
+    }
+}
