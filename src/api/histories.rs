@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use crate::api::auth::ApiCaller;
 use crate::api::envelope::{ok, ok_page, ApiResult, Pagination};
 use crate::api::link_json::parse_expired_at;
-#[allow(unused_imports)] // Named only by the OpenAPI attributes.
 use crate::api::schema::{HistoryListResponse, HistoryResponse};
 use crate::db::accounts;
 use crate::db::histories::{self, HistoryFilter, HistorySort};

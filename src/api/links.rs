@@ -8,12 +8,10 @@ use serde::Deserialize;
 use crate::api::auth::ApiCaller;
 use crate::api::envelope::{ok, ok_page, ApiError, ApiResult, Pagination};
 use crate::api::link_json::{CreateLinkBody, UpdateLinkBody};
-#[allow(unused_imports)] // Named only by the OpenAPI attributes.
 use crate::api::schema::{
-    CreateLinkV1, DeletedResponse, LinkListResponse, LinkResponse, PaymentMethodsResponse,
-    UpdateLinkV1,
+    CreateLinkV1, DeletedResponse, LinkListResponse, LinkResponse, MessageJson, PaymentMethodJson,
+    PaymentMethodsJson, PaymentMethodsResponse, UpdateLinkV1,
 };
-use crate::api::schema::{MessageJson, PaymentMethodJson, PaymentMethodsJson};
 use crate::db::links::{self, LinkFilter, LinkKey};
 use crate::db::{accounts, methods};
 use crate::domain::link::MethodRules;

@@ -7,7 +7,6 @@ use crate::api::auth::ApiCaller;
 use crate::api::envelope::{ok, ApiJson, ApiResult};
 use crate::api::link_json::{CreateLinkBody, UpdateLinkBody};
 use crate::api::links::{create_link, to_json, update_link, Version};
-#[allow(unused_imports)] // Named only by the OpenAPI attributes.
 use crate::api::schema::{CreateLinkV2, LinkResponseV2, UpdateLinkV2};
 use crate::db::{accounts, links};
 use crate::state::AppState;

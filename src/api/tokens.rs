@@ -9,9 +9,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256, Sha512};
 
 use crate::api::envelope::{ok, ApiError, ApiResult};
-use crate::api::schema::TokenJson;
-#[allow(unused_imports)] // Named only by the OpenAPI attributes.
-use crate::api::schema::{TokenRequest, TokenResponse};
+use crate::api::schema::{TokenJson, TokenRequest, TokenResponse};
 use crate::db::credentials::{self, Credential};
 use crate::error::AppError;
 use crate::state::AppState;
