@@ -1,8 +1,8 @@
 //! The OpenAPI description of the contract. Answers are described by the types that serialise
 //! them (`LinkJson`, `HistoryJson`, `Pagination`, `SpCode`) wrapped in the two envelopes;
 //! request bodies are read leniently (`link_json`: digit strings for numbers, PHP's `[]` for
-//! an empty object), so their schemas here say what a client should send, and a test reads
-//! every example below with the real reader.
+//! an empty object), so their schemas here say what a client should send, and a test sends
+//! the create and update examples to the server as they stand (`tests/app/openapi.rs`).
 
 use std::collections::BTreeMap;
 
