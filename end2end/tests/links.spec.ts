@@ -35,6 +35,14 @@ test("sign up, create a two-item link, see it listed and shared", async ({ page 
   await expect(qr).toBeVisible();
   // The image may still be loading once visible: wait for its pixels.
   await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  // The share card holds its URL, links and QR: it is taller than them and ends before the
+  // next card starts (a rule for the usage bar once squeezed it to 10 px).
+  const share = page.locator("section.share");
+  const shareBox = (await share.boundingBox())!;
+  const qrBox = (await qr.boundingBox())!;
+  expect(shareBox.y + shareBox.height).toBeGreaterThanOrEqual(qrBox.y + qrBox.height);
+  const nextBox = (await share.locator("xpath=following-sibling::section[1]").boundingBox())!;
+  expect(nextBox.y).toBeGreaterThanOrEqual(shareBox.y + shareBox.height);
 
   await page.getByRole("link", { name: "Payment links" }).click();
   const row = page.getByRole("row", { name: /Kaos dan topi/ });

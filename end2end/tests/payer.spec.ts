@@ -92,3 +92,23 @@ test.describe("payer on a phone", () => {
     await payer.close();
   });
 });
+
+// The wallet's checkout is a server page, not one of the app's routes: the button must leave
+// the app (a full navigation), or the client-side router answers "Page not found".
+test("an e-wallet checkout button opens the wallet's page", async ({ browser, page }) => {
+  const url = await merchantLink(page);
+  const payer = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const p = await payer.newPage();
+  await p.goto(url + "?lang=en");
+  await p.getByLabel("Full name").fill("Siti Aminah");
+  await p.getByLabel("Email").fill("siti@example.com");
+  await p.getByLabel("Phone number").fill("+62 812 3456 7890");
+  await p.getByLabel("GoPay").check();
+  await p.getByRole("button", { name: "Continue to payment" }).click();
+  await p.getByTestId("checkout-link").click();
+  await expect(p).toHaveURL(/\/sandbox\/ewallet\/\d{23}$/);
+  await expect(p.getByRole("heading", { name: "GoPay" })).toBeVisible();
+  await p.getByRole("button", { name: "Approve payment" }).click();
+  await expect(p.getByTestId("attempt-status")).toHaveAttribute("data-status", "paid");
+  await payer.close();
+});

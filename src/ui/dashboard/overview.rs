@@ -193,7 +193,7 @@ fn Breakdown(rows: Vec<GroupRevenue>, empty: &'static str) -> impl IntoView {
                                 {(!r.detail.is_empty()).then(|| view! { " " <code>{r.detail}</code> })}
                             </td>
                             <td class="bar-cell">
-                                <svg class="share" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                                <svg class="share-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
                                     <rect x="0" y="0" width=width height="10"/>
                                 </svg>
                             </td>

@@ -182,7 +182,7 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
             }.into_any(),
             MethodGroup::Ewallet => view! {
                 <section class="card qr">
-                    <p><a class="button primary" href=attempt.value.clone() data-testid="checkout-link">{texts::OPEN_WALLET.get(lang)}" "{attempt.method_name.clone()}</a></p>
+                    <p><a class="button primary" href=attempt.value.clone() rel="external" data-testid="checkout-link">{texts::OPEN_WALLET.get(lang)}" "{attempt.method_name.clone()}</a></p>
                     <img src=format!("{code_base}.svg") alt="QR" width="220" height="220"/>
                 </section>
             }.into_any(),
