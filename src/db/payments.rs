@@ -212,7 +212,7 @@ pub fn to_filter(query: &PaymentsQuery) -> Result<(HistoryFilter, Position), Fie
         method_code: text(&query.method)
             .map(|code| crate::domain::method::canonical_code(&code).to_string()),
         link_reff_no: text(&query.link),
-        search: text(&query.q),
+        search: text(&query.q).map(|q| search_text(&q)),
         amount_min,
         amount_max,
         has_settle,
@@ -224,6 +224,19 @@ pub fn to_filter(query: &PaymentsQuery) -> Result<(HistoryFilter, Position), Fie
         ..HistoryFilter::default()
     };
     errors.into_result((filter, position))
+}
+
+/// What is searched for: a number typed as payers see it ("9900 2611 3506 0799", as the VA
+/// is shown) is searched as it is stored, without its separators.
+fn search_text(q: &str) -> String {
+    let number_like = q.chars().any(|c| c.is_ascii_digit())
+        && q.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.'));
+    if number_like {
+        q.chars().filter(char::is_ascii_digit).collect()
+    } else {
+        q.to_string()
+    }
 }
 
 #[cfg(test)]

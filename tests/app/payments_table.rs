@@ -245,6 +245,9 @@ async fn every_filter_and_sort_returns_the_right_rows_with_matching_totals() {
         (&[("q", "sari@mail")], &["5", "2"]),
         (&[("q", "0857")], &["5", "2"]),
         (&[("q", "88888000555")], &["5"]),
+        // As the payer page shows a VA number, in groups.
+        (&[("q", "8888 8000 555")], &["5"]),
+        (&[("q", "8888-8000-555")], &["5"]),
         (&[("q", "%")], &[]),
         (
             &[("created_from", "2026-11-21"), ("created_to", "2026-11-24")],
