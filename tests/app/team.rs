@@ -322,3 +322,22 @@ async fn a_viewer_may_simulate_a_sandbox_payment_as_any_payer_may() {
         "and it is in the audit log"
     );
 }
+
+#[tokio::test]
+async fn only_owners_are_shown_the_audit_log_link() {
+    let app = spawn_app().await;
+    app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    let (_, owner_page) = app.page("/team").await;
+    assert!(owner_page.contains(r#"href="/audit""#), "{owner_page}");
+    let admin = invite_and_join(&app, "admin@sinar.id", "admin").await;
+    let (status, admin_page) = admin.page("/team").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        admin_page.contains(r#"href="/team""#),
+        "the nav is there: {admin_page}"
+    );
+    assert!(
+        !admin_page.contains(r#"href="/audit""#),
+        "no link to a page that answers 403"
+    );
+}

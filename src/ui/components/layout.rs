@@ -52,7 +52,7 @@ pub fn DashboardShell(
                             <a href="/developers">"Developers"</a>
                             <a href="/team">"Team"</a>
                             <a href="/security">"Security"</a>
-                            <a href="/audit">"Audit log"</a>
+                            {nav.sees_audit_log.then(|| view! { <a href="/audit">"Audit log"</a> })}
                         </nav>
                         <span class="who">{nav.merchant_name}" · "{nav.email}</span>
                         <LogOutButton/>

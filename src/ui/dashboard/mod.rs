@@ -27,6 +27,8 @@ pub struct DashboardNav {
     pub merchant_name: String,
     pub email: String,
     pub accounts: Vec<Account>,
+    /// Only owners may read the audit log, so only they are shown its link.
+    pub sees_audit_log: bool,
 }
 
 #[server(prefix = "/fn", endpoint = "dashboard_nav")]
@@ -34,6 +36,7 @@ pub async fn get_dashboard_nav() -> Result<DashboardNav, AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
     Ok(DashboardNav {
         accounts: crate::db::accounts::list(&state.db, user.merchant_id).await?,
+        sees_audit_log: user.role.allows(crate::domain::merchant::Access::Owner),
         merchant_name: user.merchant_name,
         email: user.email,
     })
