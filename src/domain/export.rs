@@ -73,6 +73,19 @@ impl TryFrom<String> for ExportStatus {
     }
 }
 
+/// A file's size as people read it: bytes, KB or MB (a small export is not "0.0 MB").
+pub fn format_size(bytes: i64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes.max(0) as f64;
+    if b < KB {
+        format!("{bytes} bytes")
+    } else if b < KB * KB {
+        format!("{:.1} KB", b / KB)
+    } else {
+        format!("{:.1} MB", b / (KB * KB))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +109,12 @@ mod tests {
             );
         }
         assert!(ExportFormat::parse("pdf").is_err());
+    }
+
+    #[test]
+    fn sizes_read_in_the_unit_that_fits() {
+        assert_eq!(format_size(512), "512 bytes");
+        assert_eq!(format_size(2_560), "2.5 KB");
+        assert_eq!(format_size(3 * 1_048_576 + 104_858), "3.1 MB");
     }
 }

@@ -94,6 +94,8 @@ async fn csv_and_xlsx_hold_exactly_the_filtered_rows() {
     let (_, page) = app.page(&format!("/accounts/{account}/exports")).await;
     assert_eq!(page.matches("data-status=\"done\"").count(), 2, "{page}");
     assert!(page.contains(&format!("/exports/{csv_id}/download")));
+    // A few rows make a few KB, not "0.0 MB".
+    assert!(!page.contains("0.0 MB") && page.contains(" KB"), "{page}");
 }
 
 #[tokio::test]

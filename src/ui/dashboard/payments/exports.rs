@@ -139,7 +139,7 @@ fn ExportLine(export: Export) -> impl IntoView {
     };
     let size = export
         .size_bytes
-        .map(|b| format!("{:.1} MB", b as f64 / 1_048_576.0))
+        .map(crate::domain::export::format_size)
         .unwrap_or_default();
     view! {
         <tr data-export=export.id.clone() data-status=export.status.as_str()>
