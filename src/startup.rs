@@ -90,6 +90,11 @@ pub fn build_router(state: AppState) -> Router {
     let routes = route_list();
     let router = Router::new()
         .route("/health", get(|| async { "ok" }))
+        // Browsers ask for /favicon.ico whatever the page names; the icon is an SVG.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/favicon.svg") }),
+        )
         .route("/dashboard", get(dashboard::dashboard_home))
         .merge(
             crate::api::routes().route_layer(middleware::from_fn_with_state(

@@ -190,3 +190,15 @@ async fn payer_pages_are_served_from_memory_briefly_and_show_this_instances_chan
     );
     assert_eq!(page().await.0, StatusCode::GONE);
 }
+
+#[tokio::test]
+async fn the_favicon_is_found_where_browsers_look() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client.get(app.url("/favicon.ico")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(response.headers()["location"], "/favicon.svg");
+}
