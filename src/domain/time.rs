@@ -5,10 +5,16 @@
 
 use ::time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
+use super::lang::Lang;
+
 pub const WIB_OFFSET_SECONDS: i32 = 7 * 3600;
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+/// As Indonesian writes them (KBBI's abbreviations).
+const MONTHS_ID: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
 ];
 
 const DATETIME_LOCAL_ERROR: &str = "Expected a date and time as YYYY-MM-DDTHH:MM (WIB).";
@@ -31,17 +37,30 @@ pub(crate) fn month_abbr(m: Month) -> &'static str {
 
 /// "25 Nov 2026 18:35 WIB" (day not zero-padded).
 pub fn format_wib(ms: i64) -> String {
+    format_wib_in(ms, Lang::En)
+}
+
+/// [`format_wib`] with the month as `lang` writes it: "4 Des 2026 18:35 WIB" in Indonesian.
+pub fn format_wib_in(ms: i64, lang: Lang) -> String {
     match wib_wall(ms) {
         Some(t) => format!(
             "{} {} {:04} {:02}:{:02} WIB",
             t.day(),
-            month_abbr(t.month()),
+            month_in(t.month(), lang),
             t.year(),
             t.hour(),
             t.minute()
         ),
         None => ms.to_string(),
     }
+}
+
+fn month_in(m: Month, lang: Lang) -> &'static str {
+    let months = match lang {
+        Lang::Id => &MONTHS_ID,
+        Lang::En => &MONTHS,
+    };
+    months[usize::from(u8::from(m)) - 1]
 }
 
 /// "25 Nov": the WIB day of `ms`, for chart labels.
@@ -64,11 +83,16 @@ pub fn wib_day_start(day: i64) -> i64 {
 
 /// "25 Nov 2026 18:35:07 WIB"
 pub fn format_wib_seconds(ms: i64) -> String {
+    format_wib_seconds_in(ms, Lang::En)
+}
+
+/// [`format_wib_seconds`] with the month as `lang` writes it.
+pub fn format_wib_seconds_in(ms: i64, lang: Lang) -> String {
     match wib_wall(ms) {
         Some(t) => format!(
             "{} {} {:04} {:02}:{:02}:{:02} WIB",
             t.day(),
-            month_abbr(t.month()),
+            month_in(t.month(), lang),
             t.year(),
             t.hour(),
             t.minute(),
@@ -177,6 +201,15 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(format_wib(SAMPLE_MS), "25 Nov 2026 18:35 WIB");
+        // 2026-12-04 and 2026-08-17 in Indonesian.
+        let december = SAMPLE_MS + 9 * DAY_MS;
+        assert_eq!(format_wib_in(december, Lang::Id), "4 Des 2026 18:35 WIB");
+        assert_eq!(
+            format_wib_seconds_in(december, Lang::Id),
+            "4 Des 2026 18:35:07 WIB"
+        );
+        let august = SAMPLE_MS - 100 * DAY_MS;
+        assert_eq!(format_wib_in(august, Lang::Id), "17 Agu 2026 18:35 WIB");
         assert_eq!(format_wib_seconds(SAMPLE_MS), "25 Nov 2026 18:35:07 WIB");
         assert_eq!(to_iso_wib(SAMPLE_MS), "2026-11-25T18:35:07+07:00");
         assert_eq!(to_datetime_local_wib(SAMPLE_MS), "2026-11-25T18:35");

@@ -202,3 +202,23 @@ async fn the_favicon_is_found_where_browsers_look() {
     assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
     assert_eq!(response.headers()["location"], "/favicon.svg");
 }
+
+#[tokio::test]
+async fn payer_pages_write_dates_in_the_payers_language() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Sinar", "owner@toko.id").await;
+    app.create_link(&account, &[("input[expired_at]", "2026-12-31T23:59")])
+        .await;
+    let slug = app.scalar_text("SELECT slug FROM payment_links").await;
+    let anonymous = reqwest::Client::new();
+    let page = |lang: &'static str| {
+        let request = anonymous
+            .get(app.url(&format!("/pay/{slug}")))
+            .header("accept-language", lang);
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let indonesian = page("id-ID,id;q=0.9").await;
+    assert!(indonesian.contains("31 Des 2026 23:59 WIB"), "{indonesian}");
+    let english = page("en-US,en;q=0.9").await;
+    assert!(english.contains("31 Dec 2026 23:59 WIB"), "{english}");
+}

@@ -11,7 +11,7 @@ use super::PayerError;
 use crate::domain::attempt::AttemptStatus;
 use crate::domain::lang::Lang;
 use crate::domain::method::MethodGroup;
-use crate::domain::time::format_wib;
+use crate::domain::time::format_wib_in;
 use crate::domain::Rupiah;
 use crate::error::AppError;
 
@@ -153,7 +153,7 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
             <p class="amount" data-testid="attempt-amount">{attempt.amount.to_string()}</p>
             <p><strong>{attempt.method_name.clone()}</strong></p>
             {pending.then(|| view! {
-                <p class="muted">{texts::PAY_BEFORE.get(lang)}" "{format_wib(attempt.expired_at)}</p>
+                <p class="muted">{texts::PAY_BEFORE.get(lang)}" "{format_wib_in(attempt.expired_at, lang)}</p>
                 <Countdown until=attempt.expired_at lang/>
             })}
         </section>
@@ -256,7 +256,7 @@ fn Receipt(attempt: AttemptView) -> impl IntoView {
                 <dt>{texts::METHOD.get(lang)}</dt><dd>{attempt.method_name.clone()}</dd>
                 <dt>{texts::TOTAL.get(lang)}</dt><dd>{attempt.amount.to_string()}</dd>
                 <dt>{texts::PAID_AT.get(lang)}</dt>
-                <dd>{attempt.payment_date.map(crate::domain::time::format_wib_seconds).unwrap_or_default()}</dd>
+                <dd>{attempt.payment_date.map(|at| crate::domain::time::format_wib_seconds_in(at, lang)).unwrap_or_default()}</dd>
             </dl>
             <p class="no-print"><button type="button" on:click=print>{texts::PRINT.get(lang)}</button></p>
         </section>

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::items::LineItem;
 use crate::domain::lang::Lang;
 use crate::domain::method::MethodGroup;
-use crate::domain::time::format_wib;
+use crate::domain::time::format_wib_in;
 use crate::domain::{FieldErrors, Rupiah};
 use crate::error::AppError;
 use crate::ui::components::{form_errors, FormAlert};
@@ -166,7 +166,7 @@ fn PayerView(link: PayerLink) -> impl IntoView {
             </tfoot>
         </table>
         {link.expired_at.map(|at| view! {
-            <p class="muted">{texts::EXPIRES.get(lang)}" "{format_wib(at)}</p>
+            <p class="muted">{texts::EXPIRES.get(lang)}" "{format_wib_in(at, lang)}</p>
         })}
         {match link.unpayable {
             Some(reason) => {
