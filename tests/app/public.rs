@@ -94,6 +94,13 @@ async fn unknown_pages_answer_404() {
     assert!(html.contains("Page not found"));
     let (status, _) = app.page("/health").await;
     assert_eq!(status, StatusCode::OK);
+    // An unknown payment link says so in its title too, in both languages.
+    let (status, html) = app.page("/pay/0000000000000000000000").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        html.contains("<title>Link tidak ditemukan · Link not found · paylinks</title>"),
+        "{html}"
+    );
 }
 
 /// The nonce a page's policy allows, which its hydration scripts must carry.

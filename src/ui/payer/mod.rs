@@ -119,15 +119,24 @@ pub fn PayerPage() -> impl IntoView {
 #[component]
 pub fn PayerError(error: AppError) -> impl IntoView {
     set_page_status(error.status());
-    let text = match error {
-        AppError::NotFound => texts::NOT_FOUND,
-        _ => crate::domain::lang::Text::new(
-            "Terjadi kesalahan. Silakan coba lagi.",
-            "Something went wrong. Please try again.",
+    let (title, text) = match error {
+        AppError::NotFound => (texts::NOT_FOUND_TITLE, texts::NOT_FOUND),
+        _ => (
+            texts::ERROR_TITLE,
+            crate::domain::lang::Text::new(
+                "Terjadi kesalahan. Silakan coba lagi.",
+                "Something went wrong. Please try again.",
+            ),
         ),
     };
+    // Both languages, as the page says it in both: the payer's is not known yet.
+    let title = format!(
+        "{} · {} · paylinks",
+        title.get(Lang::Id),
+        title.get(Lang::En)
+    );
     view! {
-        <Title text="paylinks"/>
+        <Title text=title/>
         <section class="empty">
             <p>{text.get(Lang::Id)}</p>
             <p class="muted">{text.get(Lang::En)}</p>

@@ -33,6 +33,8 @@ pub const FULL: Text = Text::new(
     "Kuota pembayaran link ini sudah habis.",
     "This payment link has reached its payment limit.",
 );
+pub const NOT_FOUND_TITLE: Text = Text::new("Link tidak ditemukan", "Link not found");
+pub const ERROR_TITLE: Text = Text::new("Terjadi kesalahan", "Something went wrong");
 pub const NOT_FOUND: Text = Text::new(
     "Link pembayaran tidak ditemukan. Periksa kembali alamatnya.",
     "Payment link not found. Please check the address.",
