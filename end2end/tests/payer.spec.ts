@@ -52,6 +52,16 @@ async function payWithVaBri(page: Page, url: string, javaScript: boolean) {
   expect(errors).toEqual([]);
 }
 
+// A payer opens the link in English, gives their details and picks `method`.
+async function startInEnglish(p: Page, url: string, method: string) {
+  await p.goto(url + "?lang=en");
+  await p.getByLabel("Full name").fill("Siti Aminah");
+  await p.getByLabel("Email").fill("siti@example.com");
+  await p.getByLabel("Phone number").fill("+62 812 3456 7890");
+  await p.getByLabel(method).check();
+  await p.getByRole("button", { name: "Continue to payment" }).click();
+}
+
 test.describe("payer on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
@@ -78,12 +88,7 @@ test.describe("payer on a phone", () => {
     const url = await merchantLink(page);
     const payer = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const p = await payer.newPage();
-    await p.goto(url + "?lang=en");
-    await p.getByLabel("Full name").fill("Siti Aminah");
-    await p.getByLabel("Email").fill("siti@example.com");
-    await p.getByLabel("Phone number").fill("+62 812 3456 7890");
-    await p.getByLabel("QRIS").check();
-    await p.getByRole("button", { name: "Continue to payment" }).click();
+    await startInEnglish(p, url, "QRIS");
     const qr = p.getByTestId("qris-image");
     await expect(qr).toBeVisible();
     // The image may still be loading once visible: wait for its pixels.
@@ -99,12 +104,7 @@ test("an e-wallet checkout button opens the wallet's page", async ({ browser, pa
   const url = await merchantLink(page);
   const payer = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const p = await payer.newPage();
-  await p.goto(url + "?lang=en");
-  await p.getByLabel("Full name").fill("Siti Aminah");
-  await p.getByLabel("Email").fill("siti@example.com");
-  await p.getByLabel("Phone number").fill("+62 812 3456 7890");
-  await p.getByLabel("GoPay").check();
-  await p.getByRole("button", { name: "Continue to payment" }).click();
+  await startInEnglish(p, url, "GoPay");
   await p.getByTestId("checkout-link").click();
   await expect(p).toHaveURL(/\/sandbox\/ewallet\/\d{23}$/);
   await expect(p.getByRole("heading", { name: "GoPay" })).toBeVisible();
