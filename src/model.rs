@@ -7,7 +7,7 @@ use crate::domain::account::AccountStatus;
 use crate::domain::attempt::{AttemptStatus, PaymentFlag};
 use crate::domain::export::{ExportFormat, ExportStatus};
 use crate::domain::items::LineItem;
-use crate::domain::link::{compute_status, is_expired, ComputedStatus, LinkStatus};
+use crate::domain::link::{compute_status, is_expired, ComputedStatus, LinkState, LinkStatus};
 use crate::domain::merchant::Role;
 use crate::domain::webhook::DeliveryStatus;
 use crate::domain::Rupiah;
@@ -79,6 +79,17 @@ pub struct PaymentLink {
 }
 
 impl PaymentLink {
+    /// What the dashboard shows; the API answers [`Self::status_computed`].
+    pub fn state(&self, now_ms: i64) -> LinkState {
+        LinkState::of(
+            self.status,
+            self.current_usage,
+            self.max_usage,
+            self.expired_at,
+            now_ms,
+        )
+    }
+
     pub fn status_computed(&self, now_ms: i64) -> ComputedStatus {
         compute_status(
             self.status,
@@ -113,8 +124,8 @@ pub struct LinkSummary {
 }
 
 impl LinkSummary {
-    pub fn status_computed(&self, now_ms: i64) -> ComputedStatus {
-        compute_status(
+    pub fn state(&self, now_ms: i64) -> LinkState {
+        LinkState::of(
             self.status,
             self.current_usage,
             self.max_usage,

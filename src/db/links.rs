@@ -3,7 +3,7 @@
 use crate::db::accounts::found;
 use crate::db::{is_unique_violation, Db};
 use crate::domain::items::LineItem;
-use crate::domain::link::{ComputedStatus, LinkSettings, LinkStatus, NewPaymentLink};
+use crate::domain::link::{LinkSettings, LinkState, LinkStatus, NewPaymentLink};
 use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::{LinkSummary, Page, PaymentLink};
@@ -88,24 +88,25 @@ pub async fn insert(db: &Db, new: NewLinkRecord<'_>) -> Result<i64, AppError> {
 pub struct LinkFilter {
     /// Matched against title and reff_no, case-insensitively.
     pub search: Option<String>,
-    pub status: Option<ComputedStatus>,
+    pub status: Option<LinkState>,
     pub page: i64,
     pub per_page: i64,
 }
 
-/// The SQL form of `domain::link::compute_status`; `$3` is "now". A `max_usage` of 0 is
+/// The SQL form of `domain::link::LinkState::of`; `$3` is "now". A `max_usage` of 0 is
 /// unlimited (`domain::link::is_exhausted`).
-fn status_condition(status: Option<ComputedStatus>) -> &'static str {
+fn status_condition(status: Option<LinkState>) -> &'static str {
     match status {
         None => "TRUE",
-        Some(ComputedStatus::Closed) => {
-            "(status = 'closed' OR (max_usage <> 0 AND current_usage >= max_usage))"
+        Some(LinkState::Closed) => "status = 'closed'",
+        Some(LinkState::Exhausted) => {
+            "(status = 'open' AND max_usage <> 0 AND current_usage >= max_usage)"
         }
-        Some(ComputedStatus::Expired) => {
+        Some(LinkState::Expired) => {
             "(status = 'open' AND (max_usage = 0 OR current_usage < max_usage)
               AND expired_at IS NOT NULL AND expired_at <= $3)"
         }
-        Some(ComputedStatus::Open) => {
+        Some(LinkState::Open) => {
             "(status = 'open' AND (max_usage = 0 OR current_usage < max_usage)
               AND (expired_at IS NULL OR expired_at > $3))"
         }

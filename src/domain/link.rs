@@ -73,6 +73,71 @@ impl ComputedStatus {
     }
 }
 
+/// What the dashboard shows a merchant: the API's [`ComputedStatus`] with "exhausted" told
+/// apart from "closed" (every payment it takes has been made; raising its usage reopens it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkState {
+    Open,
+    Exhausted,
+    Closed,
+    Expired,
+}
+
+impl LinkState {
+    pub const ALL: [LinkState; 4] = [
+        LinkState::Open,
+        LinkState::Exhausted,
+        LinkState::Closed,
+        LinkState::Expired,
+    ];
+
+    /// Switched off wins over full, and full over expired: the reason shown is the one the
+    /// merchant acted on, then the one that stops payments first.
+    pub fn of(
+        status: LinkStatus,
+        current_usage: i64,
+        max_usage: i64,
+        expired_at: Option<i64>,
+        now_ms: i64,
+    ) -> LinkState {
+        if status == LinkStatus::Closed {
+            LinkState::Closed
+        } else if is_exhausted(current_usage, max_usage) {
+            LinkState::Exhausted
+        } else if is_expired(expired_at, now_ms) {
+            LinkState::Expired
+        } else {
+            LinkState::Open
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkState::Open => "open",
+            LinkState::Exhausted => "exhausted",
+            LinkState::Closed => "closed",
+            LinkState::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<LinkState, String> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| format!("Unknown link status: {s}."))
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            LinkState::Open => "Open",
+            LinkState::Exhausted => "Exhausted",
+            LinkState::Closed => "Closed",
+            LinkState::Expired => "Expired",
+        }
+    }
+}
+
 /// Closed wins over expired: a link that is full or switched off stays "closed" even after
 /// its expiry passes, so the reason shown is the one the merchant acted on.
 pub fn compute_status(

@@ -233,12 +233,14 @@ async fn the_list_searches_filters_by_computed_status_and_paginates() {
     let (_, open) = app.page(&format!("{base}?status=open")).await;
     assert!(open.contains("Page 1 of 2 · 24 in total"));
 
-    // A full link counts as closed.
+    // A full link is exhausted: a state of its own, not closed.
     app.execute("UPDATE payment_links SET current_usage = max_usage WHERE reff_no = 'BATCH-03'")
         .await;
+    let (_, exhausted) = app.page(&format!("{base}?status=exhausted")).await;
+    assert_eq!(exhausted.matches("data-link-id=").count(), 1);
+    assert!(exhausted.contains("Tagihan 03"));
     let (_, closed) = app.page(&format!("{base}?status=closed")).await;
-    assert_eq!(closed.matches("data-link-id=").count(), 1);
-    assert!(closed.contains("Tagihan 03"));
+    assert_eq!(closed.matches("data-link-id=").count(), 0);
 }
 
 #[tokio::test]
@@ -272,4 +274,38 @@ async fn blank_reference_is_generated_and_whitelist_all_means_every_method() {
     );
     let reff = app.scalar_text("SELECT reff_no FROM payment_links").await;
     assert!(reff.starts_with("PL20261125100000"), "{reff}");
+}
+
+#[tokio::test]
+async fn a_link_that_took_its_last_payment_shows_as_exhausted_not_closed() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Habis", "owner@habis.id").await;
+    let link = app
+        .create_link_with(&account, &[("input[max_usage]", "1")])
+        .await;
+    let slug = app.slug_of(link).await;
+    let reff = app.new_browser().start_payment(&slug, "VA_BNI").await;
+    assert_eq!(
+        app.bank_pays(&reff, "BANK-HABIS-1", 200_000).await.status(),
+        StatusCode::OK
+    );
+
+    let app = &app;
+    let account = &account;
+    let list = |status: &'static str| async move {
+        app.page(&format!("/accounts/{account}/links?status={status}"))
+            .await
+            .1
+    };
+    let exhausted = list("exhausted").await;
+    assert!(
+        exhausted.contains("badge-exhausted") && exhausted.contains(">Exhausted<"),
+        "{exhausted}"
+    );
+    assert!(!list("closed").await.contains("badge-exhausted"));
+    assert!(!list("open").await.contains("badge-exhausted"));
+    let (_, page) = app.page(&format!("/accounts/{account}/links/{link}")).await;
+    assert!(page.contains("badge-exhausted"), "{page}");
+    // Still open as stored: the merchant may close it, or raise its usage to reopen it.
+    assert!(page.contains("Close link"));
 }

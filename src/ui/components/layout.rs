@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::domain::link::ComputedStatus;
+use crate::domain::link::LinkState;
 use crate::error::AppError;
 use crate::ui::context::set_page_status;
 use crate::ui::dashboard::{get_dashboard_nav, LogOutButton};
@@ -101,7 +101,7 @@ pub fn NotFoundPage() -> impl IntoView {
 }
 
 #[component]
-pub fn StatusBadge(status: ComputedStatus) -> impl IntoView {
+pub fn StatusBadge(status: LinkState) -> impl IntoView {
     view! {
         <span class=format!("badge badge-{}", status.as_str())>{status.label_en()}</span>
     }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::link::ComputedStatus;
+use crate::domain::link::LinkState;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
 use crate::model::PaymentLink;
@@ -17,7 +17,7 @@ use crate::ui::dashboard::link_attempts::LinkAttemptsSection;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkDetail {
     pub link: PaymentLink,
-    pub status: ComputedStatus,
+    pub status: LinkState,
     pub is_expired: bool,
     pub payer_url: String,
     pub share: ShareLinks,
@@ -69,7 +69,7 @@ pub async fn get_link(account_id: String, link_id: i64) -> Result<LinkDetail, Ap
         }
     };
     Ok(LinkDetail {
-        status: link.status_computed(now),
+        status: link.state(now),
         is_expired: link.is_expired(now),
         share: share_links(&link, &payer_url),
         payer_url,

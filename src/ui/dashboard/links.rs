@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::link::ComputedStatus;
+use crate::domain::link::LinkState;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
 use crate::model::{Account, LinkSummary, Page};
@@ -23,7 +23,7 @@ pub struct LinksPageData {
 pub struct LinkListRow {
     pub link: LinkSummary,
     /// Computed on the server, so the browser never needs a clock that agrees with it.
-    pub status: ComputedStatus,
+    pub status: LinkState,
 }
 
 #[server(prefix = "/fn", endpoint = "links")]
@@ -38,7 +38,7 @@ pub async fn list_links(
     let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
     let status = match status.as_str() {
         "" | "all" => None,
-        other => Some(ComputedStatus::parse(other).map_err(|m| AppError::field("status", m))?),
+        other => Some(LinkState::parse(other).map_err(|m| AppError::field("status", m))?),
     };
     let now = state.now_ms();
     let filter = LinkFilter {
@@ -56,7 +56,7 @@ pub async fn list_links(
                 .rows
                 .into_iter()
                 .map(|link| LinkListRow {
-                    status: link.status_computed(now),
+                    status: link.state(now),
                     link,
                 })
                 .collect(),
@@ -142,7 +142,7 @@ fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoVi
             />
             <select name="status" aria-label="Status">
                 <option value="" selected=status.is_empty()>"All statuses"</option>
-                {ComputedStatus::ALL.into_iter().map(|s| view! {
+                {LinkState::ALL.into_iter().map(|s| view! {
                     <option value=s.as_str() selected=status == s.as_str()>{s.label_en()}</option>
                 }).collect_view()}
             </select>
