@@ -112,3 +112,21 @@ test("an e-wallet checkout button opens the wallet's page", async ({ browser, pa
   await expect(p.getByTestId("attempt-status")).toHaveAttribute("data-status", "paid");
   await payer.close();
 });
+
+// A payer reading Indonesian is told about a mistake in Indonesian, beside the field and above
+// the form.
+test("form errors on the Indonesian payer page are in Indonesian", async ({ browser, page }) => {
+  const url = await merchantLink(page);
+  const payer = await browser.newContext({ locale: "id-ID" });
+  const p = await payer.newPage();
+  await p.goto(url);
+  // Typing before the page has hydrated would be lost when it does.
+  await p.waitForLoadState("networkidle");
+  await p.getByLabel("Nama lengkap").fill("Siti Aminah");
+  await p.getByLabel("Email").fill("siti@example.com");
+  await p.getByLabel("Nomor HP").fill("0812");
+  await p.getByLabel("VA BRI").check();
+  await p.getByRole("button", { name: "Lanjutkan pembayaran" }).click();
+  await expect(p.locator(".alert-error")).toHaveText("Periksa kembali isian yang ditandai.");
+  await payer.close();
+});

@@ -105,6 +105,8 @@ async fn a_va_transfer_of_the_exact_amount_pays_the_attempt() {
     let (_, html) = payer.page(&format!("/pay/{slug}/{reff}")).await;
     assert!(html.contains("Pembayaran berhasil"));
     assert!(html.contains("Bukti pembayaran"));
+    // Paid: the amount is what was paid, no longer what is to pay.
+    assert!(html.contains("Jumlah dibayar") && !html.contains("Jumlah yang harus dibayar"));
     // The number is spent: paying it again finds no live attempt.
     let again = post_json(
         &app,

@@ -128,6 +128,12 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
         AttemptStatus::Failed => ("alert alert-error", texts::ATTEMPT_FAILED),
     };
     let pending = attempt.status == AttemptStatus::Pending;
+    // What the amount is: still to pay, or paid.
+    let amount_label = if attempt.status == AttemptStatus::Paid {
+        texts::AMOUNT_PAID
+    } else {
+        texts::AMOUNT_TO_PAY
+    };
     let copied = RwSignal::new(false);
     let value_to_copy = attempt.value.clone();
     let copy = move |_| {
@@ -149,7 +155,7 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
             {banner.get(lang)}
         </div>
         <section class="card">
-            <p class="muted">{texts::AMOUNT_TO_PAY.get(lang)}</p>
+            <p class="muted">{amount_label.get(lang)}</p>
             <p class="amount" data-testid="attempt-amount">{attempt.amount.to_string()}</p>
             <p><strong>{attempt.method_name.clone()}</strong></p>
             {pending.then(|| view! {

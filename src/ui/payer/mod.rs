@@ -21,7 +21,7 @@ use crate::domain::method::MethodGroup;
 use crate::domain::time::format_wib_in;
 use crate::domain::{FieldErrors, Rupiah};
 use crate::error::AppError;
-use crate::ui::components::{form_errors, FormAlert};
+use crate::ui::components::form_errors;
 use crate::ui::context::set_page_status;
 
 /// Only what a payer may see: no merchant reference, no metadata.
@@ -218,7 +218,7 @@ fn PayForm(link: PayerLink) -> impl IntoView {
         (MethodGroup::Ewallet, texts::GROUP_EWALLET),
     ];
     view! {
-        <FormAlert result/>
+        <PayerAlert result lang/>
         <ActionForm action attr:class="form pay-form">
             <input type="hidden" name="slug" value=link.slug.clone()/>
             <input type="hidden" name="lang" value=lang.as_str()/>
@@ -267,4 +267,21 @@ fn PayForm(link: PayerLink) -> impl IntoView {
         </ActionForm>
     }
     .into_any()
+}
+
+/// The payer form's error banner, in the payer's language: field errors are named beside
+/// their fields, so the banner only says to look at them; other errors (a full link, a closed
+/// one) already come in the payer's language.
+#[component]
+fn PayerAlert(result: Signal<Option<Result<(), AppError>>>, lang: Lang) -> impl IntoView {
+    move || {
+        let message = match result.get() {
+            Some(Err(AppError::Validation(_) | AppError::Duplicate(_))) => {
+                Some(texts::CORRECT_FIELDS.get(lang).to_string())
+            }
+            Some(Err(other)) => Some(other.to_string()),
+            _ => None,
+        };
+        message.map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })
+    }
 }

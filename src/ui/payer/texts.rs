@@ -40,6 +40,11 @@ pub const NOT_FOUND: Text = Text::new(
     "Payment link not found. Please check the address.",
 );
 pub const AMOUNT_TO_PAY: Text = Text::new("Jumlah yang harus dibayar", "Amount to pay");
+pub const CORRECT_FIELDS: Text = Text::new(
+    "Periksa kembali isian yang ditandai.",
+    "Please correct the highlighted fields.",
+);
+pub const AMOUNT_PAID: Text = Text::new("Jumlah dibayar", "Amount paid");
 pub const VA_NUMBER: Text = Text::new("Nomor Virtual Account", "Virtual Account number");
 pub const COPY: Text = Text::new("Salin", "Copy");
 pub const COPIED: Text = Text::new("Tersalin", "Copied");
