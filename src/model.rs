@@ -7,7 +7,7 @@ use crate::domain::account::AccountStatus;
 use crate::domain::attempt::{AttemptStatus, PaymentFlag};
 use crate::domain::export::{ExportFormat, ExportStatus};
 use crate::domain::items::LineItem;
-use crate::domain::link::{compute_status, is_expired, ComputedStatus, LinkState, LinkStatus};
+use crate::domain::link::{is_expired, ComputedStatus, LinkState, LinkStatus};
 use crate::domain::merchant::Role;
 use crate::domain::webhook::DeliveryStatus;
 use crate::domain::Rupiah;
@@ -91,13 +91,7 @@ impl PaymentLink {
     }
 
     pub fn status_computed(&self, now_ms: i64) -> ComputedStatus {
-        compute_status(
-            self.status,
-            self.current_usage,
-            self.max_usage,
-            self.expired_at,
-            now_ms,
-        )
+        self.state(now_ms).computed()
     }
 
     pub fn is_expired(&self, now_ms: i64) -> bool {

@@ -128,6 +128,15 @@ impl LinkState {
             .ok_or_else(|| format!("Unknown link status: {s}."))
     }
 
+    /// The API's status: an exhausted link is "closed" there, as in Singapay's contract.
+    pub fn computed(self) -> ComputedStatus {
+        match self {
+            LinkState::Open => ComputedStatus::Open,
+            LinkState::Exhausted | LinkState::Closed => ComputedStatus::Closed,
+            LinkState::Expired => ComputedStatus::Expired,
+        }
+    }
+
     pub fn label_en(self) -> &'static str {
         match self {
             LinkState::Open => "Open",
@@ -147,13 +156,7 @@ pub fn compute_status(
     expired_at: Option<i64>,
     now_ms: i64,
 ) -> ComputedStatus {
-    if status == LinkStatus::Closed || is_exhausted(current_usage, max_usage) {
-        ComputedStatus::Closed
-    } else if is_expired(expired_at, now_ms) {
-        ComputedStatus::Expired
-    } else {
-        ComputedStatus::Open
-    }
+    LinkState::of(status, current_usage, max_usage, expired_at, now_ms).computed()
 }
 
 /// The expiry instant itself already counts as expired.
