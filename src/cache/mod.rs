@@ -36,6 +36,9 @@ pub struct PayerCache {
 pub struct PayerLinkRead {
     pub link: PaymentLink,
     pub merchant_name: String,
+    /// The merchant's inquiry URL hears of each attempt issued on the link (saving the
+    /// webhook settings forgets what is kept, as a link change does).
+    pub announces_attempts: bool,
 }
 
 impl PayerCache {
@@ -59,7 +62,8 @@ impl PayerCache {
         self.generation.load(Ordering::SeqCst)
     }
 
-    /// The link with this slug and its merchant's name, from memory when read lately.
+    /// The link with this slug, its merchant's name and whether the merchant hears of each
+    /// attempt, from memory when read lately.
     pub async fn link(&self, db: &Db, slug: &str) -> Result<Arc<PayerLinkRead>, AppError> {
         let generation = self.generation();
         if let Some(read) = self.links.fresh(slug, generation, self.ttl) {
@@ -67,9 +71,11 @@ impl PayerCache {
         }
         let link = links::find_by_slug(db, slug).await?;
         let merchant_name = merchants::merchant_name_of_link(db, link.id).await?;
+        let announces_attempts = crate::db::webhooks::inquiry_wanted(db, link.id).await?;
         let read = Arc::new(PayerLinkRead {
             link,
             merchant_name,
+            announces_attempts,
         });
         self.links
             .keep(slug.to_string(), read.clone(), generation, self.ttl);

@@ -2,7 +2,7 @@
 //! payload, a checkout), then the attempt is stored with its slot in one write, with its
 //! inquiry event when the merchant wants one.
 
-use crate::db::{histories, outcomes, webhooks};
+use crate::db::{histories, outcomes};
 use crate::domain::attempt::{attempt_expiry, attempt_reff_no};
 use crate::domain::method::PaymentMethod;
 use crate::domain::phone::{CustomerDetail, PhoneNumber};
@@ -24,6 +24,8 @@ pub struct Start<'a> {
     /// For a method that pushes to the payer's phone.
     pub payer_phone: Option<&'a PhoneNumber>,
     pub ip_address: Option<&'a str>,
+    /// Write the merchant's inquiry event with the attempt (their inquiry URL is set).
+    pub announce: bool,
 }
 
 pub enum Started {
@@ -44,6 +46,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         customer,
         payer_phone,
         ip_address,
+        announce,
     } = start;
     let now = state.now_ms();
     let expires_at = attempt_expiry(now, method.expiry_seconds, link.expired_at);
@@ -64,11 +67,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         now_ms: now,
         announce_with: None,
     };
-    // Read before the write: a merchant who sets an inquiry URL meanwhile hears of the
-    // attempts started after the change.
-    let announce_with = webhooks::inquiry_wanted(&state.db, link.id)
-        .await?
-        .then_some(state.settings.public_base_url.as_str());
+    let announce_with = announce.then_some(state.settings.public_base_url.as_str());
     for _ in 0..DRAW_TRIES {
         let reff_no = attempt_reff_no(now, rand::random::<u32>());
         let issued = state

@@ -78,6 +78,7 @@ async fn starting_attempts_issues_until_the_link_is_full() {
         customer: None,
         payer_phone: None,
         ip_address: Some("203.0.113.9"),
+        announce: read.announces_attempts,
     };
     let first = service::attempts::start(&app.state, start()).await.unwrap();
     let service::attempts::Started::Issued {

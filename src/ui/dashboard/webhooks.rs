@@ -97,7 +97,10 @@ pub async fn save_webhook_settings(
         enabled: enabled.is_some(),
         updated_at: state.now_ms(),
     };
-    crate::db::webhooks::save_settings(&state.db, user.merchant_id, &settings).await
+    crate::db::webhooks::save_settings(&state.db, user.merchant_id, &settings).await?;
+    // The payer memory keeps whether the merchant hears of each attempt.
+    state.payer_cache.changed();
+    Ok(())
 }
 
 #[server(prefix = "/fn", endpoint = "webhook_test")]

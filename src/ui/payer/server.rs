@@ -248,6 +248,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
             customer: customer.as_ref(),
             payer_phone: payer_phone.as_ref(),
             ip_address: ip_address.as_deref(),
+            announce: read.announces_attempts,
         },
     )
     .await?;
