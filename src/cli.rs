@@ -5,10 +5,12 @@
 use crate::auth::accounts::{authenticate, register};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
-use crate::db::{accounts, credentials, merchants, Db};
+use crate::db::{accounts, merchants, Db};
 use crate::domain::account::AccountStatus;
 use crate::domain::merchant::SignUpInput;
 use crate::error::AppError;
+use crate::model::CurrentUser;
+use crate::service::Actor;
 
 pub const USAGE: &str =
     "usage: paylinks [credentials create --email E --password P --merchant NAME]
@@ -64,6 +66,14 @@ async fn merchant_of(
         .ok_or(AppError::NotFound)
 }
 
+fn command_line(user: &CurrentUser) -> Actor {
+    Actor::CommandLine {
+        merchant_id: user.merchant_id,
+        user_id: user.user_id,
+        email: user.email.clone(),
+    }
+}
+
 async fn first_active_account(db: &Db, merchant_id: i64) -> Result<String, AppError> {
     accounts::list(db, merchant_id)
         .await?
@@ -88,7 +98,7 @@ async fn create_credentials(flags: &[String]) -> Result<(), AppError> {
     let now = SystemClock.now_ms();
     let user = merchant_of(&db, email, password, merchant_name, now).await?;
     let account_id = first_active_account(&db, user.merchant_id).await?;
-    let issued = credentials::create(&db, user.merchant_id, &[], now).await?;
+    let issued = crate::service::credentials::create(&db, &command_line(&user), &[], now).await?;
     let output = serde_json::json!({
         "api_key": issued.api_key,
         "client_id": issued.client_id,
@@ -149,7 +159,7 @@ async fn seed(flags: &[String]) -> Result<(), AppError> {
         links.push(
             crate::service::links::create(
                 &db,
-                user.merchant_id,
+                &command_line(&user),
                 &account_id,
                 &link,
                 "dashboard",

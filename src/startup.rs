@@ -18,7 +18,7 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
 use crate::app::{shell, App};
 use crate::auth::{csrf, current_user};
 use crate::cache::PayerCache;
-use crate::callbacks::{self, sandbox_bank as bank};
+use crate::callbacks;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::methods::CachedCatalogue;
@@ -26,6 +26,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::payments::callback::CALLBACK_PATH;
 use crate::payments::sandbox::SandboxProvider;
+use crate::sandbox_bank as bank;
 use crate::state::{AppServices, AppState};
 use crate::ui::{dashboard, qr};
 

@@ -23,19 +23,11 @@ pub struct ApiCaller {
 }
 
 impl ApiCaller {
-    /// Logs a change made through the API; a failure to log is reported, not fatal.
-    pub async fn audit(&self, state: &AppState, action: &str, detail: String) {
-        let actor = format!("API key {}", self.api_key);
-        let entry = crate::db::audit::NewEntry {
+    /// The credential as the service layer's actor, named by its API key in the audit log.
+    pub fn actor(&self) -> crate::service::Actor {
+        crate::service::Actor::Credential {
             merchant_id: self.merchant_id,
-            user_id: None,
-            actor: &actor,
-            action,
-            detail: &detail,
-            now_ms: state.now_ms(),
-        };
-        if let Err(error) = crate::db::audit::record(&state.db, entry).await {
-            tracing::error!(%error, "writing an audit entry failed");
+            api_key: self.api_key.clone(),
         }
     }
 

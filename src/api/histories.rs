@@ -216,14 +216,7 @@ pub async fn simulate_payment(
     caller.may_use(&account_id)?;
     let attempt =
         histories::find_in_account(&state.db, caller.merchant_id, &account_id, history_id).await?;
-    crate::callbacks::sandbox_bank::simulate_paid(&state, &attempt).await?;
-    caller
-        .audit(
-            &state,
-            "Simulated a payment",
-            format!("api: history={history_id}, reff_no={}", attempt.reff_no),
-        )
-        .await;
+    crate::service::payments::simulate(&state, &caller.actor(), &attempt).await?;
     let paid =
         histories::find_in_account(&state.db, caller.merchant_id, &account_id, history_id).await?;
     Ok(ok(HistoryJson::new(&paid, state.now_ms())))

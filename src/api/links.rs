@@ -12,11 +12,12 @@ use crate::api::schema::{
     CreateLinkV1, DeletedResponse, LinkListResponse, LinkResponse, MessageJson, PaymentMethodJson,
     PaymentMethodsJson, PaymentMethodsResponse, UpdateLinkV1,
 };
-use crate::db::links::{self, LinkFilter, LinkKey};
+use crate::db::links::{self, LinkFilter};
 use crate::db::{accounts, methods};
 use crate::domain::link::MethodRules;
 use crate::error::AppError;
 use crate::model::{Account, PaymentLink};
+use crate::service::links::LinkRef;
 use crate::state::AppState;
 use crate::wire::link::LinkJson;
 
@@ -186,7 +187,7 @@ pub(crate) async fn create_link(
     let new = body.parse(&rules, now, version == Version::V2)?;
     let id = crate::service::links::create(
         &state.db,
-        caller.merchant_id,
+        &caller.actor(),
         &account.id,
         &new,
         version.source(),
@@ -194,13 +195,6 @@ pub(crate) async fn create_link(
     )
     .await?;
     let link = links::find(&state.db, caller.merchant_id, &account.id, id).await?;
-    caller
-        .audit(
-            state,
-            "Created a payment link",
-            format!("api: id={id}, reff_no={}", link.reff_no),
-        )
-        .await;
     Ok(ok(to_json(state, &link, &account).await?))
 }
 
@@ -221,20 +215,14 @@ pub(crate) async fn update_link(
         known_codes: &known,
     };
     let update = body.parse(current, &rules, now, version == Version::V2)?;
-    let key = LinkKey {
-        merchant_id: caller.merchant_id,
+    let link = LinkRef {
         account_id: &account.id,
         link_id: current.id,
     };
-    crate::service::links::change(state, key, &update.settings, Some(update.status)).await?;
+    let settings = &update.settings;
+    crate::service::links::change(state, &caller.actor(), link, settings, Some(update.status))
+        .await?;
     let link = links::find(&state.db, caller.merchant_id, &account.id, current.id).await?;
-    caller
-        .audit(
-            state,
-            "Edited a payment link",
-            format!("api: id={}, reff_no={}", link.id, link.reff_no),
-        )
-        .await;
     Ok(ok(to_json(state, &link, &account).await?))
 }
 
@@ -309,24 +297,14 @@ pub async fn delete(
     Path((account_id, link_id)): Path<(String, i64)>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
-    let key = LinkKey {
-        merchant_id: caller.merchant_id,
+    let link = LinkRef {
         account_id: &account_id,
         link_id,
     };
-    match crate::service::links::delete(&state, key).await {
-        Ok(()) => {
-            caller
-                .audit(
-                    &state,
-                    "Deleted a payment link",
-                    format!("api: id={link_id}"),
-                )
-                .await;
-            Ok(ok(MessageJson {
-                message: "Payment Link deleted successfully",
-            }))
-        }
+    match crate::service::links::delete(&state, &caller.actor(), link).await {
+        Ok(()) => Ok(ok(MessageJson {
+            message: "Payment Link deleted successfully",
+        })),
         // The contract answers 403 for a link with history.
         Err(AppError::Conflict(message)) => {
             Err(ApiError::new(AppError::Forbidden).with_message(message))

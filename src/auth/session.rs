@@ -57,7 +57,12 @@ pub async fn log_out(db: &Db, session: &Session) -> Result<(), AppError> {
         session.get::<i64>(USER_ID_KEY).await?,
         login_id(session).await?,
     ) {
-        user_sessions::end(db, user_id, &login_id).await?;
+        let mut tx = db.begin().await?;
+        match user_sessions::end(&mut tx, user_id, &login_id).await {
+            // Ended from another browser already: signing out still clears this one.
+            Ok(_) | Err(AppError::NotFound) => tx.commit().await?,
+            Err(other) => return Err(other),
+        }
     }
     session.flush().await?;
     Ok(())

@@ -1,8 +1,6 @@
 //! HTTP endpoints the payment providers call: the notification that money arrived, and the
 //! sandbox's stand-ins for banks and wallets.
 
-pub mod sandbox_bank;
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

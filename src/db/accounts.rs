@@ -1,10 +1,10 @@
 //! Sub-accounts. Every query is scoped by merchant, so another merchant's id finds nothing.
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::domain::account::AccountStatus;
 use crate::error::AppError;
 use crate::model::Account;
-use crate::on_db;
+use crate::{on_db, on_tx};
 
 #[derive(sqlx::FromRow)]
 struct AccountRow {
@@ -58,13 +58,13 @@ pub async fn find(db: &Db, merchant_id: i64, account_id: &str) -> Result<Account
 }
 
 pub async fn create(
-    db: &Db,
+    tx: &mut Tx,
     merchant_id: i64,
     account_id: &str,
     name: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    on_db!(db, pool => {
+    on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO accounts (id, merchant_id, name, status, created_at, updated_at)
              VALUES ($1, $2, $3, 'active', $4, $4)",
@@ -73,20 +73,35 @@ pub async fn create(
         .bind(merchant_id)
         .bind(name)
         .bind(now_ms)
-        .execute(pool)
+        .execute(conn)
         .await?;
     });
     Ok(())
 }
 
+/// The merchant's accounts as this transaction sees them, oldest first. On Postgres their rows
+/// stay locked until it ends, so two changes that count the active accounts (the last one
+/// must stay active) take turns instead of both passing the count.
+pub async fn lock_all(tx: &mut Tx, merchant_id: i64) -> Result<Vec<Account>, AppError> {
+    let lock = if tx.locks_rows() { " FOR UPDATE" } else { "" };
+    let sql = format!(
+        "SELECT id, name, status, created_at FROM accounts
+         WHERE merchant_id = $1 ORDER BY created_at, id{lock}"
+    );
+    let rows: Vec<AccountRow> = on_tx!(tx, conn => {
+        sqlx::query_as(&sql).bind(merchant_id).fetch_all(conn).await?
+    });
+    rows.into_iter().map(Account::try_from).collect()
+}
+
 pub async fn rename(
-    db: &Db,
+    tx: &mut Tx,
     merchant_id: i64,
     account_id: &str,
     name: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let changed = on_db!(db, pool => {
+    let changed = on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE accounts SET name = $1, updated_at = $2 WHERE merchant_id = $3 AND id = $4",
         )
@@ -94,7 +109,7 @@ pub async fn rename(
         .bind(now_ms)
         .bind(merchant_id)
         .bind(account_id)
-        .execute(pool)
+        .execute(conn)
         .await?
         .rows_affected()
     });
@@ -102,13 +117,13 @@ pub async fn rename(
 }
 
 pub async fn set_status(
-    db: &Db,
+    tx: &mut Tx,
     merchant_id: i64,
     account_id: &str,
     status: AccountStatus,
     now_ms: i64,
 ) -> Result<(), AppError> {
-    let changed = on_db!(db, pool => {
+    let changed = on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE accounts SET status = $1, updated_at = $2 WHERE merchant_id = $3 AND id = $4",
         )
@@ -116,21 +131,11 @@ pub async fn set_status(
         .bind(now_ms)
         .bind(merchant_id)
         .bind(account_id)
-        .execute(pool)
+        .execute(conn)
         .await?
         .rows_affected()
     });
     found(changed)
-}
-
-pub async fn count_active(db: &Db, merchant_id: i64) -> Result<i64, AppError> {
-    let (count,): (i64,) = on_db!(db, pool => {
-        sqlx::query_as("SELECT COUNT(*) FROM accounts WHERE merchant_id = $1 AND status = 'active'")
-            .bind(merchant_id)
-            .fetch_one(pool)
-            .await?
-    });
-    Ok(count)
 }
 
 /// Maps "no row changed" to 404, the answer for another merchant's id too.

@@ -1,21 +1,24 @@
 //! The audit log: who changed what, and when.
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
+use crate::domain::audit::AuditAction;
 use crate::error::AppError;
 use crate::model::AuditEntry;
-use crate::on_db;
+use crate::{on_db, on_tx};
 
 pub struct NewEntry<'a> {
     pub merchant_id: i64,
     pub user_id: Option<i64>,
     pub actor: &'a str,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub detail: &'a str,
     pub now_ms: i64,
 }
 
-pub async fn record(db: &Db, entry: NewEntry<'_>) -> Result<(), AppError> {
-    on_db!(db, pool => {
+/// Writes the entry in the transaction of the change it records, so one is never kept
+/// without the other.
+pub async fn record(tx: &mut Tx, entry: NewEntry<'_>) -> Result<(), AppError> {
+    on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO audit_log (merchant_id, user_id, actor, action, detail, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -23,10 +26,10 @@ pub async fn record(db: &Db, entry: NewEntry<'_>) -> Result<(), AppError> {
         .bind(entry.merchant_id)
         .bind(entry.user_id)
         .bind(entry.actor)
-        .bind(entry.action)
+        .bind(entry.action.label())
         .bind(entry.detail)
         .bind(entry.now_ms)
-        .execute(pool)
+        .execute(conn)
         .await?;
     });
     Ok(())

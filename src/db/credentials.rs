@@ -1,8 +1,8 @@
 //! API credentials and bearer tokens.
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::AppError;
-use crate::on_db;
+use crate::{on_db, on_tx};
 
 /// A credential as issued: the only moment the secret is shown.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -21,29 +21,16 @@ pub struct Credential {
     pub client_secret: String,
 }
 
-/// Issues a credential. `accounts` binds it to those accounts of the merchant (unknown ids are
-/// refused); empty means every account.
+/// Stores a credential bound to `accounts` (ids the caller checked are the merchant's); empty
+/// means every account.
 pub async fn create(
-    db: &Db,
+    tx: &mut Tx,
     merchant_id: i64,
+    issued: &IssuedCredential,
     accounts: &[String],
     now_ms: i64,
-) -> Result<IssuedCredential, AppError> {
-    for account_id in accounts {
-        crate::db::accounts::find(db, merchant_id, account_id)
-            .await
-            .map_err(|_| AppError::field("accounts", format!("Unknown account {account_id}.")))?;
-    }
-    let issued = IssuedCredential {
-        api_key: uuid::Uuid::new_v4().to_string(),
-        client_id: uuid::Uuid::new_v4().to_string(),
-        client_secret: {
-            use rand::Rng;
-            hex::encode(rand::thread_rng().gen::<[u8; 32]>())
-        },
-    };
-    on_db!(db, pool => async {
-        let mut tx = pool.begin().await?;
+) -> Result<(), AppError> {
+    on_tx!(tx, conn => {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO api_credentials (merchant_id, api_key, client_id, client_secret, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -53,7 +40,7 @@ pub async fn create(
         .bind(&issued.client_id)
         .bind(&issued.client_secret)
         .bind(now_ms)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
         for account_id in accounts {
             sqlx::query(
@@ -61,13 +48,11 @@ pub async fn create(
             )
             .bind(id)
             .bind(account_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         }
-        tx.commit().await
-    }
-    .await)?;
-    Ok(issued)
+    });
+    Ok(())
 }
 
 /// The live credential with this API key and client id.
@@ -154,64 +139,54 @@ pub async fn list(db: &Db, merchant_id: i64) -> Result<Vec<CredentialSummary>, A
     Ok(rows)
 }
 
-/// Replaces a live credential's secret; its tokens stop working at once.
+/// Replaces a live credential's secret; its tokens stop working at once. Returns its API key
+/// and client id.
 pub async fn rotate_secret(
-    db: &Db,
+    tx: &mut Tx,
     merchant_id: i64,
     credential_id: i64,
-) -> Result<IssuedCredential, AppError> {
-    let secret = {
-        use rand::Rng;
-        hex::encode(rand::thread_rng().gen::<[u8; 32]>())
-    };
-    let row: Option<(String, String)> = on_db!(db, pool => async {
-        let mut tx = pool.begin().await?;
-        let row: Option<(String, String)> = sqlx::query_as(
+    secret: &str,
+) -> Result<(String, String), AppError> {
+    let row: Option<(String, String)> = on_tx!(tx, conn => {
+        let row = sqlx::query_as(
             "UPDATE api_credentials SET client_secret = $1
              WHERE id = $2 AND merchant_id = $3 AND revoked_at IS NULL
              RETURNING api_key, client_id",
         )
-        .bind(&secret)
+        .bind(secret)
         .bind(credential_id)
         .bind(merchant_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?;
         sqlx::query("DELETE FROM api_tokens WHERE credential_id = $1")
             .bind(credential_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(row)
-    }
-    .await)?;
-    let (api_key, client_id) = row.ok_or(AppError::NotFound)?;
-    Ok(IssuedCredential {
-        api_key,
-        client_id,
-        client_secret: secret,
-    })
+        row
+    });
+    row.ok_or(AppError::NotFound)
 }
 
-/// Revokes a credential for good; its tokens stop working at once.
+/// Revokes a credential for good; its tokens stop working at once. Returns its API key.
 pub async fn revoke(
-    db: &Db,
+    tx: &mut Tx,
     merchant_id: i64,
     credential_id: i64,
     now_ms: i64,
-) -> Result<(), AppError> {
-    let changed = on_db!(db, pool => {
-        sqlx::query(
+) -> Result<String, AppError> {
+    let revoked: Option<(String,)> = on_tx!(tx, conn => {
+        sqlx::query_as(
             "UPDATE api_credentials SET revoked_at = $1
-             WHERE id = $2 AND merchant_id = $3 AND revoked_at IS NULL",
+             WHERE id = $2 AND merchant_id = $3 AND revoked_at IS NULL
+             RETURNING api_key",
         )
         .bind(now_ms)
         .bind(credential_id)
         .bind(merchant_id)
-        .execute(pool)
+        .fetch_optional(conn)
         .await?
-        .rows_affected()
     });
-    crate::db::accounts::found(changed)
+    revoked.map(|(api_key,)| api_key).ok_or(AppError::NotFound)
 }
 
 /// The accounts a credential is bound to; empty means all of its merchant's.

@@ -1,10 +1,10 @@
 //! Payments exports and their progress.
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::domain::export::ExportStatus;
 use crate::error::AppError;
 use crate::model::Export;
-use crate::on_db;
+use crate::{on_db, on_tx};
 
 const EXPORT_COLUMNS: &str = "id, account_id, format, status, total_rows, done_rows, size_bytes,
     error, created_at, finished_at";
@@ -19,8 +19,8 @@ pub struct NewExport<'a> {
     pub now_ms: i64,
 }
 
-pub async fn create(db: &Db, new: NewExport<'_>) -> Result<(), AppError> {
-    on_db!(db, pool => {
+pub async fn create(tx: &mut Tx, new: NewExport<'_>) -> Result<(), AppError> {
+    on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO exports (id, merchant_id, account_id, format, query, status, total_rows,
                 created_at, updated_at)
@@ -33,7 +33,7 @@ pub async fn create(db: &Db, new: NewExport<'_>) -> Result<(), AppError> {
         .bind(new.query_json)
         .bind(new.total_rows)
         .bind(new.now_ms)
-        .execute(pool)
+        .execute(conn)
         .await?;
     });
     Ok(())

@@ -1,13 +1,12 @@
 //! Payment links and their line items. Every query is scoped by merchant and account.
 
-use crate::db::accounts::found;
-use crate::db::{is_unique_violation, Db};
+use crate::db::{is_unique_violation, Db, Tx};
 use crate::domain::items::LineItem;
 use crate::domain::link::{LinkSettings, LinkState, LinkStatus, NewPaymentLink};
 use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::{LinkSummary, Page, PaymentLink};
-use crate::on_db;
+use crate::{on_db, on_tx};
 
 /// A link ready to store: its public slug and reference drawn, its rules checked.
 pub struct NewLinkRecord<'a> {
@@ -20,17 +19,16 @@ pub struct NewLinkRecord<'a> {
     pub now_ms: i64,
 }
 
-/// Stores a link and its items in one transaction; returns the link id.
-pub async fn insert(db: &Db, new: NewLinkRecord<'_>) -> Result<i64, AppError> {
+/// Stores a link and its items; returns the link id.
+pub async fn insert(tx: &mut Tx, new: NewLinkRecord<'_>) -> Result<i64, AppError> {
     let link = new.link;
     let whitelist = link
         .whitelisted_payment_method
         .as_ref()
         .map(|codes| serde_json::to_string(codes).expect("a list of strings serialises"));
     let metadata = serde_json::Value::Object(link.optional_metadata.clone()).to_string();
-    let result: Result<i64, sqlx::Error> = on_db!(db, pool => async {
+    let result: Result<i64, sqlx::Error> = on_tx!(tx, conn => async {
         // An async block, so `?` stops here with the sqlx error instead of leaving the function.
-        let mut tx = pool.begin().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO payment_links (merchant_id, account_id, slug, reff_no, title, description,
                 total_amount, required_customer_detail, max_usage, current_usage, expired_at, status,
@@ -54,7 +52,7 @@ pub async fn insert(db: &Db, new: NewLinkRecord<'_>) -> Result<i64, AppError> {
         .bind(&metadata)
         .bind(new.source)
         .bind(new.now_ms)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
         for (position, item) in link.items.iter().enumerate() {
             let subtotal = item.subtotal().map(Rupiah::value).unwrap_or(i64::MAX);
@@ -69,10 +67,9 @@ pub async fn insert(db: &Db, new: NewLinkRecord<'_>) -> Result<i64, AppError> {
             .bind(item.quantity)
             .bind(item.unit_price.value())
             .bind(subtotal)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         }
-        tx.commit().await?;
         Ok(id)
     }
     .await);
@@ -408,124 +405,148 @@ fn assemble(row: LinkRow, items: Vec<ItemRow>) -> Result<PaymentLink, AppError> 
     })
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct LinkKey<'a> {
     pub merchant_id: i64,
     pub account_id: &'a str,
     pub link_id: i64,
 }
 
+/// What a change tells the audit log about the link it changed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkLabel {
+    pub title: String,
+    pub reff_no: String,
+}
+
+/// The link's label, read in the change's transaction; 404 when it is not this merchant's.
+async fn label(tx: &mut Tx, key: LinkKey<'_>) -> Result<LinkLabel, AppError> {
+    let found: Option<LinkLabel> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT title, reff_no FROM payment_links
+             WHERE merchant_id = $1 AND account_id = $2 AND id = $3",
+        )
+        .bind(key.merchant_id)
+        .bind(key.account_id)
+        .bind(key.link_id)
+        .fetch_optional(conn)
+        .await?
+    });
+    found.ok_or(AppError::NotFound)
+}
+
 /// Writes the mutable settings, and the status when one is given, in one statement. The
 /// usage guard is repeated in SQL, counting live pending attempts too: their slots are
 /// promised, so the limit may not drop below paid + pending.
 pub async fn update_settings(
-    db: &Db,
+    tx: &mut Tx,
     key: LinkKey<'_>,
     settings: &LinkSettings,
     status: Option<LinkStatus>,
     now_ms: i64,
-) -> Result<(), AppError> {
+) -> Result<LinkLabel, AppError> {
     let whitelist = settings
         .whitelisted_payment_method
         .as_ref()
         .map(|codes| serde_json::to_string(codes).expect("a list of strings serialises"));
     let metadata = serde_json::Value::Object(settings.optional_metadata.clone()).to_string();
-    let update = "UPDATE payment_links SET whitelisted_payment_method = $1, max_usage = $2,
-            expired_at = $3, required_customer_detail = $4, redirect_url = $5,
-            optional_metadata = $6, updated_at = $7, status = COALESCE($11, status)
-         WHERE merchant_id = $8 AND account_id = $9 AND id = $10
-           AND ($2 = 0 OR $2 = max_usage
-                OR current_usage + (SELECT COUNT(*) FROM payment_link_histories h
-                WHERE h.payment_link_id = payment_links.id
-                  AND h.status = 'pending' AND h.expired_at > $7)
-               <= $2)";
     // On Postgres the link row is locked before the count: a reservation committing meanwhile
     // would otherwise be missed by the count (the UPDATE re-checks only the row it waited
     // for), and the new limit could fall below paid + pending.
-    let changed = crate::db::retry_contended(|| async {
-        on_db!(db, pool => async {
-            let mut tx = pool.begin().await?;
-            if db.locks_rows() {
-                sqlx::query("SELECT id FROM payment_links WHERE id = $1 FOR UPDATE")
-                    .bind(key.link_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let changed = sqlx::query(update)
-                .bind(&whitelist)
-                .bind(settings.max_usage)
-                .bind(settings.expired_at)
-                .bind(settings.required_customer_detail)
-                .bind(&settings.redirect_url)
-                .bind(&metadata)
-                .bind(now_ms)
-                .bind(key.merchant_id)
-                .bind(key.account_id)
+    if tx.locks_rows() {
+        on_tx!(tx, conn => {
+            sqlx::query("SELECT id FROM payment_links WHERE id = $1 FOR UPDATE")
                 .bind(key.link_id)
-                .bind(status.map(LinkStatus::as_str))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            tx.commit().await?;
-            Ok::<_, AppError>(changed)
-        }
-        .await)
-    })
-    .await?;
-    if changed == 0 {
-        // Either the link is not this merchant's, or usage overtook the new limit meanwhile.
-        find(db, key.merchant_id, key.account_id, key.link_id).await?;
-        return Err(AppError::field(
-            "max_usage",
-            "Max usage cannot be below the payments made or in progress.",
-        ));
+                .execute(conn)
+                .await?;
+        });
     }
-    Ok(())
+    let changed: Option<LinkLabel> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "UPDATE payment_links SET whitelisted_payment_method = $1, max_usage = $2,
+                expired_at = $3, required_customer_detail = $4, redirect_url = $5,
+                optional_metadata = $6, updated_at = $7, status = COALESCE($11, status)
+             WHERE merchant_id = $8 AND account_id = $9 AND id = $10
+               AND ($2 = 0 OR $2 = max_usage
+                    OR current_usage + (SELECT COUNT(*) FROM payment_link_histories h
+                    WHERE h.payment_link_id = payment_links.id
+                      AND h.status = 'pending' AND h.expired_at > $7)
+                   <= $2)
+             RETURNING title, reff_no",
+        )
+        .bind(&whitelist)
+        .bind(settings.max_usage)
+        .bind(settings.expired_at)
+        .bind(settings.required_customer_detail)
+        .bind(&settings.redirect_url)
+        .bind(&metadata)
+        .bind(now_ms)
+        .bind(key.merchant_id)
+        .bind(key.account_id)
+        .bind(key.link_id)
+        .bind(status.map(LinkStatus::as_str))
+        .fetch_optional(conn)
+        .await?
+    });
+    match changed {
+        Some(changed) => Ok(changed),
+        None => {
+            // Either the link is not this merchant's, or usage overtook the new limit meanwhile.
+            label(tx, key).await?;
+            Err(AppError::field(
+                "max_usage",
+                "Max usage cannot be below the payments made or in progress.",
+            ))
+        }
+    }
 }
 
 pub async fn set_status(
-    db: &Db,
+    tx: &mut Tx,
     key: LinkKey<'_>,
     status: LinkStatus,
     now_ms: i64,
-) -> Result<(), AppError> {
-    let changed = on_db!(db, pool => {
-        sqlx::query(
+) -> Result<LinkLabel, AppError> {
+    let changed: Option<LinkLabel> = on_tx!(tx, conn => {
+        sqlx::query_as(
             "UPDATE payment_links SET status = $1, updated_at = $2
-             WHERE merchant_id = $3 AND account_id = $4 AND id = $5",
+             WHERE merchant_id = $3 AND account_id = $4 AND id = $5
+             RETURNING title, reff_no",
         )
         .bind(status.as_str())
         .bind(now_ms)
         .bind(key.merchant_id)
         .bind(key.account_id)
         .bind(key.link_id)
-        .execute(pool)
+        .fetch_optional(conn)
         .await?
-        .rows_affected()
     });
-    found(changed)
+    changed.ok_or(AppError::NotFound)
 }
 
 /// Deletes a link that has no payment attempts; with attempts it must be closed instead.
-pub async fn delete(db: &Db, key: LinkKey<'_>) -> Result<(), AppError> {
-    let changed = on_db!(db, pool => {
-        sqlx::query(
+pub async fn delete(tx: &mut Tx, key: LinkKey<'_>) -> Result<LinkLabel, AppError> {
+    let deleted: Option<LinkLabel> = on_tx!(tx, conn => {
+        sqlx::query_as(
             "DELETE FROM payment_links
              WHERE merchant_id = $1 AND account_id = $2 AND id = $3
                AND NOT EXISTS (SELECT 1 FROM payment_link_histories h
-                               WHERE h.payment_link_id = payment_links.id)",
+                               WHERE h.payment_link_id = payment_links.id)
+             RETURNING title, reff_no",
         )
         .bind(key.merchant_id)
         .bind(key.account_id)
         .bind(key.link_id)
-        .execute(pool)
+        .fetch_optional(conn)
         .await?
-        .rows_affected()
     });
-    if changed == 0 {
-        find(db, key.merchant_id, key.account_id, key.link_id).await?;
-        return Err(AppError::Conflict(
-            "This link has payments, so it cannot be deleted. Close it instead.".into(),
-        ));
+    match deleted {
+        Some(deleted) => Ok(deleted),
+        None => {
+            label(tx, key).await?;
+            Err(AppError::Conflict(
+                "This link has payments, so it cannot be deleted. Close it instead.".into(),
+            ))
+        }
     }
-    Ok(())
 }

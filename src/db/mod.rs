@@ -54,6 +54,47 @@ macro_rules! on_db {
     };
 }
 
+/// One transaction on whichever backend is configured: the unit a use case writes in, so its
+/// checks, changes, audit entry and outbox events commit together or not at all. Dropped
+/// without [`Tx::commit`], it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Like [`on_db!`] for a transaction: `$conn` is the backend's connection inside it.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::db::Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), AppError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// See [`Db::locks_rows`].
+    pub fn locks_rows(&self) -> bool {
+        matches!(self, Tx::Postgres(_))
+    }
+}
+
 /// Which database a `DATABASE_URL` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -135,6 +176,13 @@ impl Db {
             }
         }
         Ok(())
+    }
+
+    pub async fn begin(&self) -> Result<Tx, AppError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
     }
 
     /// Postgres writers lock rows and must take them in one order; SQLite runs one writer at

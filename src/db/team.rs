@@ -1,11 +1,10 @@
-//! The merchant's team: members, their roles, and invitations. A merchant always keeps at
-//! least one owner: demoting or removing the last one is refused inside the transaction.
+//! The merchant's team: members, their roles, and invitations.
 
-use crate::db::{is_unique_violation, Db};
+use crate::db::{is_unique_violation, Db, Tx};
 use crate::domain::merchant::Role;
 use crate::error::AppError;
 use crate::model::{Invitation, Member};
-use crate::on_db;
+use crate::{on_db, on_tx};
 
 pub async fn members(db: &Db, merchant_id: i64) -> Result<Vec<Member>, AppError> {
     let rows = on_db!(db, pool => {
@@ -51,23 +50,20 @@ pub struct NewInvitation<'a> {
     pub expires_at: i64,
 }
 
-/// Records an invitation; an earlier open one for the same email is withdrawn. An email that
-/// already has a user is refused: a person belongs to one merchant.
-pub async fn invite(db: &Db, new: NewInvitation<'_>) -> Result<(), AppError> {
-    let taken: Option<(i64,)> = on_db!(db, pool => {
+/// Whether an email already has a user: a person belongs to one merchant.
+pub async fn email_taken(tx: &mut Tx, email: &str) -> Result<bool, AppError> {
+    let taken: Option<(i64,)> = on_tx!(tx, conn => {
         sqlx::query_as("SELECT id FROM users WHERE email = $1")
-            .bind(new.email)
-            .fetch_optional(pool)
+            .bind(email)
+            .fetch_optional(conn)
             .await?
     });
-    if taken.is_some() {
-        return Err(AppError::duplicate(
-            "email",
-            "This email already has a paylinks account.",
-        ));
-    }
-    on_db!(db, pool => async {
-        let mut tx = pool.begin().await?;
+    Ok(taken.is_some())
+}
+
+/// Records an invitation; an earlier open one for the same email is withdrawn.
+pub async fn invite(tx: &mut Tx, new: NewInvitation<'_>) -> Result<(), AppError> {
+    on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE invitations SET revoked_at = $1
              WHERE merchant_id = $2 AND email = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
@@ -75,7 +71,7 @@ pub async fn invite(db: &Db, new: NewInvitation<'_>) -> Result<(), AppError> {
         .bind(new.now_ms)
         .bind(new.merchant_id)
         .bind(new.email)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         sqlx::query(
             "INSERT INTO invitations (merchant_id, email, role, token_hash, invited_by,
@@ -89,33 +85,32 @@ pub async fn invite(db: &Db, new: NewInvitation<'_>) -> Result<(), AppError> {
         .bind(new.invited_by)
         .bind(new.now_ms)
         .bind(new.expires_at)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-        tx.commit().await
-    }
-    .await)?;
+    });
     Ok(())
 }
 
+/// Withdraws an open invitation; returns the email it was for.
 pub async fn revoke_invitation(
-    db: &Db,
+    tx: &mut Tx,
     merchant_id: i64,
     invitation_id: i64,
     now_ms: i64,
-) -> Result<(), AppError> {
-    let changed = on_db!(db, pool => {
-        sqlx::query(
+) -> Result<String, AppError> {
+    let revoked: Option<(String,)> = on_tx!(tx, conn => {
+        sqlx::query_as(
             "UPDATE invitations SET revoked_at = $1
-             WHERE id = $2 AND merchant_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+             WHERE id = $2 AND merchant_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL
+             RETURNING email",
         )
         .bind(now_ms)
         .bind(invitation_id)
         .bind(merchant_id)
-        .execute(pool)
+        .fetch_optional(conn)
         .await?
-        .rows_affected()
     });
-    crate::db::accounts::found(changed)
+    revoked.map(|(email,)| email).ok_or(AppError::NotFound)
 }
 
 /// An open invitation as its link shows it.
@@ -191,60 +186,54 @@ pub async fn accept(
     }
 }
 
-/// Changes a member's role (`Some`) or removes the member (`None`), keeping an owner.
-pub async fn change_member(
-    db: &Db,
-    merchant_id: i64,
-    user_id: i64,
-    role: Option<Role>,
-) -> Result<(), AppError> {
-    let outcome: Result<Result<(), AppError>, sqlx::Error> = on_db!(db, pool => async {
-        let mut tx = pool.begin().await?;
-        // Serialises changes within one merchant on Postgres (SQLite holds its write lock),
-        // so two owners demoting each other cannot both succeed.
+/// The merchant's members with their roles, as this transaction sees them. It also takes
+/// the merchant's row, so changes to one team run one after another on Postgres (SQLite holds
+/// its write lock anyway): two owners demoting each other cannot both pass the owner count.
+pub async fn lock_members(tx: &mut Tx, merchant_id: i64) -> Result<Vec<Member>, AppError> {
+    let rows = on_tx!(tx, conn => {
         sqlx::query("UPDATE merchants SET name = name WHERE id = $1")
             .bind(merchant_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-        let current: Option<(String,)> =
-            sqlx::query_as("SELECT role FROM users WHERE id = $1 AND merchant_id = $2")
-                .bind(user_id)
-                .bind(merchant_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((current,)) = current else {
-            return Ok(Err(AppError::NotFound));
-        };
-        let (owners,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM users WHERE merchant_id = $1 AND role = 'owner'",
+        sqlx::query_as::<_, Member>(
+            "SELECT id AS user_id, email, role, created_at FROM users
+             WHERE merchant_id = $1 ORDER BY created_at, id",
         )
         .bind(merchant_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let stays_owner = role == Some(Role::Owner);
-        if current == Role::Owner.as_str() && !stays_owner && owners <= 1 {
-            return Ok(Err(AppError::Conflict(
-                "At least one owner must remain: make someone else owner first.".into(),
-            )));
-        }
-        match role {
-            Some(role) => {
-                sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
-                    .bind(role.as_str())
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            None => {
-                sqlx::query("DELETE FROM users WHERE id = $1")
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(Ok(()))
-    }
-    .await);
-    outcome?
+        .fetch_all(&mut *conn)
+        .await?
+    });
+    Ok(rows)
+}
+
+/// Gives a member of the merchant another role.
+pub async fn set_role(
+    tx: &mut Tx,
+    merchant_id: i64,
+    user_id: i64,
+    role: Role,
+) -> Result<(), AppError> {
+    let changed = on_tx!(tx, conn => {
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2 AND merchant_id = $3")
+            .bind(role.as_str())
+            .bind(user_id)
+            .bind(merchant_id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    crate::db::accounts::found(changed)
+}
+
+/// Removes a member of the merchant.
+pub async fn remove(tx: &mut Tx, merchant_id: i64, user_id: i64) -> Result<(), AppError> {
+    let changed = on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM users WHERE id = $1 AND merchant_id = $2")
+            .bind(user_id)
+            .bind(merchant_id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    crate::db::accounts::found(changed)
 }

@@ -1,9 +1,9 @@
 //! Two-factor sign-in rows: a user's TOTP secret (pending and confirmed), the last step a
 //! code was accepted for, recovery codes, and the team's rule.
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::AppError;
-use crate::on_db;
+use crate::{on_db, on_tx};
 
 /// A user's two-factor state: (confirmed secret, secret being set up).
 pub async fn secrets(db: &Db, user_id: i64) -> Result<(Option<String>, Option<String>), AppError> {
@@ -31,14 +31,13 @@ pub async fn begin(db: &Db, user_id: i64, secret: &str) -> Result<(), AppError> 
 /// `step` used, with new recovery codes (as hashes) replacing any old ones: one transaction.
 /// Refused when another setup replaced the pending secret meanwhile (another tab).
 pub async fn enable(
-    db: &Db,
+    tx: &mut Tx,
     user_id: i64,
     secret: &str,
     step: i64,
     recovery_hashes: &[String],
 ) -> Result<(), AppError> {
-    on_db!(db, pool => async {
-        let mut tx = pool.begin().await?;
+    on_tx!(tx, conn => {
         let enabled = sqlx::query(
             "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL,
                  totp_last_step = $1
@@ -47,7 +46,7 @@ pub async fn enable(
         .bind(step)
         .bind(user_id)
         .bind(secret)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
         if enabled == 0 {
@@ -55,40 +54,35 @@ pub async fn enable(
         }
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(user_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         for hash in recovery_hashes {
             sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
                 .bind(user_id)
                 .bind(hash)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
-        tx.commit().await?;
-        Ok::<_, AppError>(())
-    }
-    .await)
+    });
+    Ok(())
 }
 
-pub async fn disable(db: &Db, user_id: i64) -> Result<(), AppError> {
-    on_db!(db, pool => async {
-        let mut tx = pool.begin().await?;
+pub async fn disable(tx: &mut Tx, user_id: i64) -> Result<(), AppError> {
+    on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL,
                  totp_last_step = NULL
              WHERE id = $1",
         )
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(user_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-        tx.commit().await?;
-        Ok::<_, AppError>(())
-    }
-    .await)
+    });
+    Ok(())
 }
 
 /// Accepts a code's time step once: false when that step (or a later one) was used already.
@@ -129,12 +123,12 @@ pub async fn recovery_codes_left(db: &Db, user_id: i64) -> Result<i64, AppError>
     }))
 }
 
-pub async fn set_required(db: &Db, merchant_id: i64, required: bool) -> Result<(), AppError> {
-    on_db!(db, pool => {
+pub async fn set_required(tx: &mut Tx, merchant_id: i64, required: bool) -> Result<(), AppError> {
+    on_tx!(tx, conn => {
         sqlx::query("UPDATE merchants SET require_two_factor = $1 WHERE id = $2")
             .bind(required)
             .bind(merchant_id)
-            .execute(pool)
+            .execute(conn)
             .await?;
     });
     Ok(())

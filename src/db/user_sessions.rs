@@ -1,9 +1,9 @@
 //! Signed-in browsers (see `auth::session`): a session is signed in while its row exists.
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::model::SignedInSession;
-use crate::on_db;
+use crate::{on_db, on_tx};
 
 pub struct NewSession<'a> {
     pub login_id: &'a str,
@@ -30,26 +30,31 @@ pub async fn start(db: &Db, new: NewSession<'_>) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Ends one of the user's sessions; false when it is not theirs (or already ended).
-pub async fn end(db: &Db, user_id: i64, login_id: &str) -> Result<bool, AppError> {
-    let ended = on_db!(db, pool => {
-        sqlx::query("DELETE FROM user_sessions WHERE user_id = $1 AND login_id = $2")
-            .bind(user_id)
-            .bind(login_id)
-            .execute(pool)
-            .await?
-            .rows_affected()
+/// Ends one of the user's sessions and returns the browser it was in; 404 when it is not
+/// theirs (or already ended).
+pub async fn end(tx: &mut Tx, user_id: i64, login_id: &str) -> Result<Option<String>, AppError> {
+    let ended: Option<(Option<String>,)> = on_tx!(tx, conn => {
+        sqlx::query_as(
+            "DELETE FROM user_sessions WHERE user_id = $1 AND login_id = $2
+             RETURNING user_agent",
+        )
+        .bind(user_id)
+        .bind(login_id)
+        .fetch_optional(conn)
+        .await?
     });
-    Ok(ended == 1)
+    ended
+        .map(|(user_agent,)| user_agent)
+        .ok_or(AppError::NotFound)
 }
 
 /// Ends every session of the user but `keep`; returns how many ended.
-pub async fn end_others(db: &Db, user_id: i64, keep: &str) -> Result<u64, AppError> {
-    Ok(on_db!(db, pool => {
+pub async fn end_others(tx: &mut Tx, user_id: i64, keep: &str) -> Result<u64, AppError> {
+    Ok(on_tx!(tx, conn => {
         sqlx::query("DELETE FROM user_sessions WHERE user_id = $1 AND login_id <> $2")
             .bind(user_id)
             .bind(keep)
-            .execute(pool)
+            .execute(conn)
             .await?
             .rows_affected()
     }))

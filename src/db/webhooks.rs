@@ -5,12 +5,12 @@
 //! instances never hold the same event, and an event whose worker died is due again once its
 //! lease runs out (at-least-once delivery).
 
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::domain::webhook::{next_retry_delay_ms, DeliveryStatus, EventType};
 use crate::error::AppError;
 use crate::model::{WebhookDelivery, WebhookEvent, WebhookSettings};
-use crate::on_db;
 use crate::wire::events::NewEvent;
+use crate::{on_db, on_tx};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SettingsRow {
@@ -94,11 +94,11 @@ pub async fn find_settings(db: &Db, merchant_id: i64) -> Result<Option<WebhookSe
 
 /// Creates or replaces the merchant's settings; URLs are validated by the caller.
 pub async fn save_settings(
-    db: &Db,
+    tx: &mut Tx,
     merchant_id: i64,
     settings: &WebhookSettings,
 ) -> Result<(), AppError> {
-    on_db!(db, pool => {
+    on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO webhook_settings (merchant_id, transaction_url, inquiry_url, enabled,
                 updated_at)
@@ -112,22 +112,22 @@ pub async fn save_settings(
         .bind(&settings.inquiry_url)
         .bind(settings.enabled)
         .bind(settings.updated_at)
-        .execute(pool)
+        .execute(conn)
         .await?;
     });
     Ok(())
 }
 
-/// Writes one event on its own, outside any other change (the dashboard's test event).
-/// Returns its row id.
+/// Writes one event that no payment change caused (the dashboard's test event). Returns its
+/// row id.
 pub async fn insert_event(
-    db: &Db,
+    tx: &mut Tx,
     merchant_id: i64,
     event: &NewEvent,
     now_ms: i64,
 ) -> Result<i64, AppError> {
     let sql = format!("{INSERT_EVENT_SQL} RETURNING id");
-    let (id,): (i64,) = on_db!(db, pool => {
+    let (id,): (i64,) = on_tx!(tx, conn => {
         sqlx::query_as(&sql)
             .bind(&event.event_id)
             .bind(merchant_id)
@@ -138,7 +138,7 @@ pub async fn insert_event(
             .bind(event.payment_link_id)
             .bind(&event.payload)
             .bind(now_ms)
-            .fetch_one(pool)
+            .fetch_one(conn)
             .await?
     });
     Ok(id)
@@ -403,12 +403,12 @@ pub async fn deliveries(db: &Db, event_row_id: i64) -> Result<Vec<WebhookDeliver
 /// Puts one event back in the queue with a fresh retry schedule; an event already in flight
 /// is left alone. Returns whether it was queued.
 pub async fn resend(
-    db: &Db,
+    tx: &mut Tx,
     merchant_id: i64,
     event_id: &str,
     now_ms: i64,
 ) -> Result<bool, AppError> {
-    let changed = on_db!(db, pool => {
+    let changed = on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE webhook_events
              SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1
@@ -418,7 +418,7 @@ pub async fn resend(
         .bind(now_ms)
         .bind(merchant_id)
         .bind(event_id)
-        .execute(pool)
+        .execute(conn)
         .await?
         .rows_affected()
     });
@@ -426,8 +426,8 @@ pub async fn resend(
 }
 
 /// Queues every failed event of the merchant again. Returns how many.
-pub async fn resend_failed(db: &Db, merchant_id: i64, now_ms: i64) -> Result<u64, AppError> {
-    let changed = on_db!(db, pool => {
+pub async fn resend_failed(tx: &mut Tx, merchant_id: i64, now_ms: i64) -> Result<u64, AppError> {
+    let changed = on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE webhook_events
              SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1
@@ -435,7 +435,7 @@ pub async fn resend_failed(db: &Db, merchant_id: i64, now_ms: i64) -> Result<u64
         )
         .bind(now_ms)
         .bind(merchant_id)
-        .execute(pool)
+        .execute(conn)
         .await?
         .rows_affected()
     });

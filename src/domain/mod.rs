@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod attempt;
+pub mod audit;
 pub mod chart;
 pub mod errors;
 pub mod export;

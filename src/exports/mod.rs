@@ -9,13 +9,9 @@ pub use download::download;
 use std::path::PathBuf;
 
 use crate::db::histories::HistoryFilter;
-use crate::db::payments::to_filter;
 use crate::db::payments::{self, Position};
-use crate::db::totals;
 use crate::domain::export::ExportFormat;
-use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::to_iso_wib;
-use crate::error::AppError;
 use crate::model::PaymentAttempt;
 use crate::state::AppState;
 use sinks::{CsvSink, Sink, XlsxSink};
@@ -85,44 +81,6 @@ pub fn file_path(state: &AppState, id: &str, format: ExportFormat) -> PathBuf {
         .settings
         .export_dir
         .join(format!("{id}.{}", format.as_str()))
-}
-
-/// Records an export of the query and starts writing it in the background. Returns its id.
-pub async fn start(
-    state: &AppState,
-    merchant_id: i64,
-    account_id: &str,
-    format: ExportFormat,
-    query: &PaymentsQuery,
-) -> Result<String, AppError> {
-    let (filter, _) = to_filter(&query.first_page())?;
-    let scope = totals::Scope::listed_by(filter.sort);
-    let total = totals::totals(&state.db, merchant_id, account_id, &filter, scope).await?;
-    let id = ulid::Ulid::new().to_string().to_lowercase();
-    let query_json = serde_json::to_string(&query.first_page()).map_err(AppError::internal)?;
-    crate::db::exports::create(
-        &state.db,
-        crate::db::exports::NewExport {
-            id: &id,
-            merchant_id,
-            account_id,
-            format: format.as_str(),
-            query_json: &query_json,
-            total_rows: total.count,
-            now_ms: state.now_ms(),
-        },
-    )
-    .await?;
-    let job = Job {
-        state: state.clone(),
-        id: id.clone(),
-        merchant_id,
-        account_id: account_id.to_string(),
-        filter,
-        format,
-    };
-    tokio::spawn(job.run());
-    Ok(id)
 }
 
 /// One export being written.

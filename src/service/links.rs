@@ -1,14 +1,18 @@
-//! Creating and changing payment links. Every change forgets the payer pages this instance
-//! keeps, so a payer never sees a closed, deleted or changed link as it was.
+//! Creating and changing payment links. Every change is written with its audit entry in one
+//! transaction, then forgets the payer pages this instance keeps, so a payer never sees a
+//! closed, deleted or changed link as it was.
 
-use crate::db::links::{self, LinkKey, NewLinkRecord};
-use crate::db::{accounts, methods, Db};
+use crate::db::links::{self, LinkKey, LinkLabel, NewLinkRecord};
+use crate::db::{accounts, methods, retry_contended, Db};
 use crate::domain::account::AccountStatus;
+use crate::domain::audit::{link_named, AuditAction};
 use crate::domain::link::{LinkSettings, LinkStatus, NewPaymentLink};
+use crate::domain::merchant::Access;
 use crate::domain::method::offered_methods;
 use crate::domain::reff::ReffNo;
 use crate::domain::slug::Slug;
 use crate::error::AppError;
+use crate::service::Actor;
 use crate::state::AppState;
 
 /// Creates a link in an active account, for the dashboard, the REST API and the command line:
@@ -16,7 +20,7 @@ use crate::state::AppState;
 /// is 128 random bits.
 pub async fn create(
     db: &Db,
-    merchant_id: i64,
+    actor: &Actor,
     account_id: &str,
     link: &NewPaymentLink,
     source: &str,
@@ -24,6 +28,7 @@ pub async fn create(
 ) -> Result<i64, AppError> {
     use rand::Rng;
 
+    actor.require(Access::Write)?;
     // Drawn before any await: the thread-local generator must not cross one.
     let (slug, suffix) = {
         let mut rng = rand::thread_rng();
@@ -32,7 +37,7 @@ pub async fn create(
             .collect();
         (Slug::from_random_bytes(rng.gen()), suffix)
     };
-    let account = accounts::find(db, merchant_id, account_id).await?;
+    let account = accounts::find(db, actor.merchant_id(), account_id).await?;
     if account.status != AccountStatus::Active {
         return Err(AppError::Conflict(
             "This account is inactive. Reactivate it before creating links.".into(),
@@ -49,27 +54,35 @@ pub async fn create(
             ),
         ));
     }
-    let generated_reff;
     let reff_no = match &link.reff_no {
-        Some(reff) => reff.as_str(),
-        None => {
-            generated_reff = ReffNo::generated(now_ms, &suffix);
-            generated_reff.as_str()
-        }
+        Some(reff) => reff.clone(),
+        None => ReffNo::generated(now_ms, &suffix),
     };
-    links::insert(
-        db,
+    let mut tx = db.begin().await?;
+    let id = links::insert(
+        &mut tx,
         NewLinkRecord {
-            merchant_id,
+            merchant_id: actor.merchant_id(),
             account_id: &account.id,
             slug: slug.as_str(),
-            reff_no,
+            reff_no: reff_no.as_str(),
             link,
             source,
             now_ms,
         },
     )
-    .await
+    .await?;
+    let detail = format!(
+        "{}, {} in {}",
+        link_named(&link.title, reff_no.as_str()),
+        link.total_amount,
+        account.name
+    );
+    actor
+        .audit(&mut tx, AuditAction::LinkCreated, &detail, now_ms)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Crockford base32: no I, L, O or U to misread when a reference is typed or read aloud.
@@ -78,11 +91,28 @@ const REFF_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// Writes the settings, and the status when one is given, at once.
 pub async fn change(
     state: &AppState,
-    key: LinkKey<'_>,
+    actor: &Actor,
+    link: LinkRef<'_>,
     settings: &LinkSettings,
     status: Option<LinkStatus>,
 ) -> Result<(), AppError> {
-    links::update_settings(&state.db, key, settings, status, state.now_ms()).await?;
+    actor.require(Access::Write)?;
+    let key = link.key(actor);
+    let now_ms = state.now_ms();
+    // On Postgres a reservation may hold the link row; the whole change is run again then.
+    retry_contended(|| async {
+        let mut tx = state.db.begin().await?;
+        let changed = links::update_settings(&mut tx, key, settings, status, now_ms).await?;
+        let detail = match status {
+            Some(status) => format!("{}, now {}", named(&changed), status.as_str()),
+            None => named(&changed),
+        };
+        actor
+            .audit(&mut tx, AuditAction::LinkEdited, &detail, now_ms)
+            .await?;
+        tx.commit().await
+    })
+    .await?;
     state.payer_cache.changed();
     Ok(())
 }
@@ -90,17 +120,59 @@ pub async fn change(
 /// Opens or closes the link.
 pub async fn set_status(
     state: &AppState,
-    key: LinkKey<'_>,
+    actor: &Actor,
+    link: LinkRef<'_>,
     status: LinkStatus,
 ) -> Result<(), AppError> {
-    links::set_status(&state.db, key, status, state.now_ms()).await?;
+    actor.require(Access::Write)?;
+    let now_ms = state.now_ms();
+    let mut tx = state.db.begin().await?;
+    let changed = links::set_status(&mut tx, link.key(actor), status, now_ms).await?;
+    let verb = match status {
+        LinkStatus::Open => "Reopened",
+        LinkStatus::Closed => "Closed",
+    };
+    let detail = format!("{verb} {}", named(&changed));
+    actor
+        .audit(&mut tx, AuditAction::LinkStatusChanged, &detail, now_ms)
+        .await?;
+    tx.commit().await?;
     state.payer_cache.changed();
     Ok(())
 }
 
 /// Deletes a link without payment attempts (one with attempts is closed instead).
-pub async fn delete(state: &AppState, key: LinkKey<'_>) -> Result<(), AppError> {
-    links::delete(&state.db, key).await?;
+pub async fn delete(state: &AppState, actor: &Actor, link: LinkRef<'_>) -> Result<(), AppError> {
+    actor.require(Access::Write)?;
+    let now_ms = state.now_ms();
+    let mut tx = state.db.begin().await?;
+    let deleted = links::delete(&mut tx, link.key(actor)).await?;
+    actor
+        .audit(&mut tx, AuditAction::LinkDeleted, &named(&deleted), now_ms)
+        .await?;
+    tx.commit().await?;
     state.payer_cache.changed();
     Ok(())
+}
+
+/// A link of one of the actor's accounts.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkRef<'a> {
+    pub account_id: &'a str,
+    pub link_id: i64,
+}
+
+impl LinkRef<'_> {
+    /// Scoped to the actor's merchant, so another merchant's link is simply not found.
+    fn key(&self, actor: &Actor) -> LinkKey<'_> {
+        LinkKey {
+            merchant_id: actor.merchant_id(),
+            account_id: self.account_id,
+            link_id: self.link_id,
+        }
+    }
+}
+
+fn named(link: &LinkLabel) -> String {
+    link_named(&link.title, &link.reff_no)
 }

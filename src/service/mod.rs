@@ -2,6 +2,15 @@
 //! handlers: they do the writes and tell the caches, so the adapters only parse, call and
 //! answer. Grows use case by use case.
 
+pub mod accounts;
+pub mod actor;
 pub mod attempts;
+pub mod credentials;
+pub mod exports;
 pub mod links;
 pub mod payments;
+pub mod security;
+pub mod team;
+pub mod webhooks;
+
+pub use actor::Actor;

@@ -8,7 +8,11 @@
 
 use crate::db::notifications::{self, Record, Standing};
 use crate::db::outcomes::{self, Credit, PaidNotice};
+use crate::domain::audit::AuditAction;
+use crate::domain::merchant::Access;
 use crate::error::AppError;
+use crate::model::PaymentAttempt;
+use crate::service::Actor;
 use crate::state::AppState;
 
 /// Notifications the job loop applies per pass, and how long a claim on one holds.
@@ -122,6 +126,25 @@ pub async fn apply_due(state: &AppState) -> Result<u64, AppError> {
         apply(state, &record, pending.tries).await;
     }
     Ok(tried)
+}
+
+/// Sandbox only: a member or credential has the sandbox bank pay an attempt in full. The
+/// credit is the bank's callback, in its own transaction as every credit is; the request is
+/// logged once the bank's callback was accepted.
+pub async fn simulate(
+    state: &AppState,
+    actor: &Actor,
+    attempt: &PaymentAttempt,
+) -> Result<(), AppError> {
+    actor.require(Access::Read)?;
+    crate::sandbox_bank::simulate_paid(state, attempt).await?;
+    let now_ms = state.now_ms();
+    let detail = format!("{}, {}", attempt.reff_no, attempt.amount);
+    let mut tx = state.db.begin().await?;
+    actor
+        .audit(&mut tx, AuditAction::PaymentSimulated, &detail, now_ms)
+        .await?;
+    tx.commit().await
 }
 
 #[cfg(test)]

@@ -97,6 +97,13 @@ mod server {
         Ok((state, user))
     }
 
+    /// The signed-in member as the service layer's actor, who may make changes as their role
+    /// allows.
+    pub async fn acting() -> Result<(AppState, crate::service::Actor), AppError> {
+        let (state, user) = signed_in().await?;
+        Ok((state, crate::service::Actor::from(&user)))
+    }
+
     /// Like [`signed_in`], and 403 unless the user's role allows `access`. The `/fn` guard
     /// checks the same rule first; this keeps the function safe wherever it is called from.
     pub async fn signed_in_with(

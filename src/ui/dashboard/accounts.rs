@@ -17,51 +17,21 @@ pub async fn list_accounts() -> Result<Vec<Account>, AppError> {
 
 #[server(prefix = "/fn", endpoint = "account_create")]
 pub async fn create_account(name: String) -> Result<String, AppError> {
-    use crate::domain::account::parse_account_name;
-    let (state, user) = crate::ui::context::signed_in().await?;
-    let name = parse_account_name(&name).map_err(|m| AppError::field("name", m))?;
-    let id = ulid::Ulid::new().to_string();
-    crate::db::accounts::create(&state.db, user.merchant_id, &id, &name, state.now_ms()).await?;
-    Ok(id)
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::service::accounts::create(&state, &actor, &name).await
 }
 
 #[server(prefix = "/fn", endpoint = "account_rename")]
 pub async fn rename_account(account_id: String, name: String) -> Result<(), AppError> {
-    use crate::domain::account::parse_account_name;
-    let (state, user) = crate::ui::context::signed_in().await?;
-    let name = parse_account_name(&name).map_err(|m| AppError::field("name", m))?;
-    crate::db::accounts::rename(
-        &state.db,
-        user.merchant_id,
-        &account_id,
-        &name,
-        state.now_ms(),
-    )
-    .await
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::service::accounts::rename(&state, &actor, &account_id, &name).await
 }
 
 #[server(prefix = "/fn", endpoint = "account_status")]
 pub async fn set_account_status(account_id: String, status: String) -> Result<(), AppError> {
-    use crate::db::accounts;
-    let (state, user) = crate::ui::context::signed_in().await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     let status = AccountStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
-    let account = accounts::find(&state.db, user.merchant_id, &account_id).await?;
-    if status == AccountStatus::Inactive
-        && account.status == AccountStatus::Active
-        && accounts::count_active(&state.db, user.merchant_id).await? <= 1
-    {
-        return Err(AppError::Conflict(
-            "At least one account must stay active.".into(),
-        ));
-    }
-    accounts::set_status(
-        &state.db,
-        user.merchant_id,
-        &account_id,
-        status,
-        state.now_ms(),
-    )
-    .await
+    crate::service::accounts::set_status(&state, &actor, &account_id, status).await
 }
 
 #[component]

@@ -93,10 +93,9 @@ pub async fn get_developers() -> Result<DevelopersData, AppError> {
 pub async fn create_api_credential(
     #[server(default)] accounts: Vec<String>,
 ) -> Result<(), AppError> {
-    let (state, user) = crate::ui::context::signed_in().await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     let issued =
-        crate::db::credentials::create(&state.db, user.merchant_id, &accounts, state.now_ms())
-            .await?;
+        crate::service::credentials::create(&state.db, &actor, &accounts, state.now_ms()).await?;
     remember_fresh(issued).await
 }
 
@@ -105,7 +104,7 @@ pub async fn rotate_api_credential(
     credential_id: i64,
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
-    let (state, user) = crate::ui::context::signed_in().await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     if confirm.is_none() {
         return Err(AppError::field(
             "confirm",
@@ -113,7 +112,8 @@ pub async fn rotate_api_credential(
         ));
     }
     let issued =
-        crate::db::credentials::rotate_secret(&state.db, user.merchant_id, credential_id).await?;
+        crate::service::credentials::rotate(&state.db, &actor, credential_id, state.now_ms())
+            .await?;
     remember_fresh(issued).await
 }
 
@@ -122,14 +122,14 @@ pub async fn revoke_api_credential(
     credential_id: i64,
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
-    let (state, user) = crate::ui::context::signed_in().await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     if confirm.is_none() {
         return Err(AppError::field(
             "confirm",
             "Tick the box: integrations using it stop working.",
         ));
     }
-    crate::db::credentials::revoke(&state.db, user.merchant_id, credential_id, state.now_ms()).await
+    crate::service::credentials::revoke(&state.db, &actor, credential_id, state.now_ms()).await
 }
 
 #[component]

@@ -48,10 +48,10 @@ pub async fn simulate_attempt(
     link_id: i64,
     reff_no: String,
 ) -> Result<(), AppError> {
-    let (state, user) = crate::ui::context::signed_in().await?;
-    let link = crate::db::links::find(&state.db, user.merchant_id, &account_id, link_id).await?;
+    let (state, actor) = crate::ui::context::acting().await?;
+    let link = crate::db::links::find(&state.db, actor.merchant_id(), &account_id, link_id).await?;
     let attempt = crate::db::histories::find_on_link(&state.db, link.id, &reff_no).await?;
-    crate::callbacks::sandbox_bank::simulate_paid(&state, &attempt).await
+    crate::service::payments::simulate(&state, &actor, &attempt).await
 }
 
 #[component]

@@ -18,12 +18,12 @@ pub async fn update_link(
     link_id: i64,
     input: LinkSettingsInput,
 ) -> Result<(), AppError> {
-    use crate::db::links::{self, LinkKey};
     use crate::domain::link::MethodRules;
+    use crate::service::links::LinkRef;
     use crate::ui::dashboard::link_new::all_means_none;
-    let (state, user) = crate::ui::context::signed_in().await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     let now = state.now_ms();
-    let link = links::find(&state.db, user.merchant_id, &account_id, link_id).await?;
+    let link = crate::db::links::find(&state.db, actor.merchant_id(), &account_id, link_id).await?;
     let known = crate::db::methods::active_codes(&state.db).await?;
     let input = LinkSettingsInput {
         methods: all_means_none(input.methods, &known),
@@ -36,12 +36,11 @@ pub async fn update_link(
         link.current_usage,
         now,
     )?;
-    let key = LinkKey {
-        merchant_id: user.merchant_id,
+    let link = LinkRef {
         account_id: &account_id,
         link_id,
     };
-    crate::service::links::change(&state, key, &settings, None).await?;
+    crate::service::links::change(&state, &actor, link, &settings, None).await?;
     leptos_axum::redirect(&format!("/accounts/{account_id}/links/{link_id}"));
     Ok(())
 }

@@ -45,7 +45,7 @@ pub(crate) fn all_means_none(mut picked: Vec<String>, known: &[String]) -> Vec<S
 #[server(prefix = "/fn", endpoint = "link_create")]
 pub async fn create_link(account_id: String, input: NewLinkInput) -> Result<i64, AppError> {
     use crate::domain::link::MethodRules;
-    let (state, user) = crate::ui::context::signed_in().await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     let now = state.now_ms();
     let known = crate::db::methods::active_codes(&state.db).await?;
     let input = NewLinkInput {
@@ -58,15 +58,8 @@ pub async fn create_link(account_id: String, input: NewLinkInput) -> Result<i64,
         },
         now,
     )?;
-    let id = crate::service::links::create(
-        &state.db,
-        user.merchant_id,
-        &account_id,
-        &link,
-        "dashboard",
-        now,
-    )
-    .await?;
+    let id = crate::service::links::create(&state.db, &actor, &account_id, &link, "dashboard", now)
+        .await?;
     leptos_axum::redirect(&format!("/accounts/{account_id}/links/{id}"));
     Ok(id)
 }

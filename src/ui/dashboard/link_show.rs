@@ -84,16 +84,15 @@ pub async fn set_link_status(
     link_id: i64,
     status: String,
 ) -> Result<(), AppError> {
-    use crate::db::links::LinkKey;
     use crate::domain::link::LinkStatus;
-    let (state, user) = crate::ui::context::signed_in().await?;
+    use crate::service::links::LinkRef;
+    let (state, actor) = crate::ui::context::acting().await?;
     let status = LinkStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
-    let key = LinkKey {
-        merchant_id: user.merchant_id,
+    let link = LinkRef {
         account_id: &account_id,
         link_id,
     };
-    crate::service::links::set_status(&state, key, status).await?;
+    crate::service::links::set_status(&state, &actor, link, status).await?;
     Ok(())
 }
 
@@ -103,20 +102,19 @@ pub async fn delete_link(
     link_id: i64,
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::db::links::LinkKey;
-    let (state, user) = crate::ui::context::signed_in().await?;
+    use crate::service::links::LinkRef;
+    let (state, actor) = crate::ui::context::acting().await?;
     if confirm.is_none() {
         return Err(AppError::field(
             "confirm",
             "Tick the box to confirm that the link should be deleted for good.",
         ));
     }
-    let key = LinkKey {
-        merchant_id: user.merchant_id,
+    let link = LinkRef {
         account_id: &account_id,
         link_id,
     };
-    crate::service::links::delete(&state, key).await?;
+    crate::service::links::delete(&state, &actor, link).await?;
     leptos_axum::redirect(&format!("/accounts/{account_id}/links"));
     Ok(())
 }

@@ -70,82 +70,45 @@ pub async fn begin_two_factor() -> Result<TwoFactorSetup, AppError> {
 /// Confirms the setup with a code from the new secret; returns the recovery codes, shown once.
 #[server(prefix = "/fn", endpoint = "two_factor_enable")]
 pub async fn enable_two_factor(code: String) -> Result<Vec<String>, AppError> {
-    use crate::auth::two_factor;
-    let (state, user) = crate::ui::context::signed_in().await?;
-    let (_, pending) = crate::db::two_factor::secrets(&state.db, user.user_id).await?;
-    let pending = pending.ok_or_else(|| AppError::field("code", "Start the setup again."))?;
-    let step = two_factor::matching_step(&pending, &code, state.now_ms())?.ok_or_else(|| {
-        AppError::field(
-            "code",
-            "That code does not match. Enter the 6 digits your app shows now.",
-        )
-    })?;
-    let codes = two_factor::new_recovery_codes();
-    let hashes: Vec<String> = codes
-        .iter()
-        .map(|c| two_factor::hash_recovery_code(c))
-        .collect();
-    crate::db::two_factor::enable(&state.db, user.user_id, &pending, step, &hashes).await?;
-    Ok(codes)
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::service::security::enable_two_factor(&state, &actor, &code).await
 }
 
 /// Turns two-factor sign-in off, with a current code (or a recovery code) as proof.
 #[server(prefix = "/fn", endpoint = "two_factor_disable")]
 pub async fn disable_two_factor(code: String) -> Result<(), AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
-    if user.two_factor_required {
-        return Err(AppError::Conflict(
-            "Your team requires two-factor sign-in, so it stays on.".into(),
-        ));
-    }
-    let (secret, _) = crate::db::two_factor::secrets(&state.db, user.user_id).await?;
-    let secret = secret.ok_or_else(|| AppError::Conflict("Two-factor sign-in is off.".into()))?;
-    if !crate::auth::two_factor::accept(&state.db, user.user_id, &secret, &code, state.now_ms())
-        .await?
-    {
-        return Err(AppError::field("code", "That code is not right."));
-    }
-    crate::db::two_factor::disable(&state.db, user.user_id).await
+    let actor = crate::service::Actor::from(&user);
+    let required = user.two_factor_required;
+    crate::service::security::disable_two_factor(&state, &actor, required, &code).await
 }
 
 /// Ends one of the user's own sessions (this one included: that is a log-out).
 #[server(prefix = "/fn", endpoint = "session_end")]
 pub async fn end_session(login_id: String) -> Result<(), AppError> {
-    let (state, user) = crate::ui::context::signed_in().await?;
-    if crate::db::user_sessions::end(&state.db, user.user_id, &login_id).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::service::security::end_session(&state, &actor, &login_id).await
 }
 
 /// Signs the user out of every browser but this one.
 #[server(prefix = "/fn", endpoint = "sessions_end_others")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
-    let (state, user) = crate::ui::context::signed_in().await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     let session = crate::ui::context::session().await?;
     let this = crate::auth::session::login_id(&session)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    crate::db::user_sessions::end_others(&state.db, user.user_id, &this).await
+    crate::service::security::end_other_sessions(&state, &actor, &this).await
 }
 
-/// Owners: require (or stop requiring) two-factor sign-in of every member. An owner must
-/// have it on before requiring it, so the rule cannot shut them out of their own dashboard.
+/// Owners: require (or stop requiring) two-factor sign-in of every member.
 #[server(prefix = "/fn", endpoint = "team_two_factor")]
 pub async fn require_two_factor(
     #[server(default)] required: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::merchant::Access;
-    let (state, user) = crate::ui::context::signed_in_with(Access::Owner).await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     let required = required.is_some_and(|v| v == "on" || v == "true");
-    if required && !user.two_factor {
-        return Err(AppError::field(
-            "required",
-            "Turn on two-factor sign-in for yourself first.",
-        ));
-    }
-    crate::db::two_factor::set_required(&state.db, user.merchant_id, required).await
+    crate::service::team::require_two_factor(&state, &actor, required).await
 }
 
 #[component]

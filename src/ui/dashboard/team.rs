@@ -11,9 +11,6 @@ use crate::error::AppError;
 use crate::model::{Invitation, Member};
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
-/// Invitations stay usable this long.
-pub const INVITATION_DAYS: i64 = 7;
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamData {
     pub members: Vec<Member>,
@@ -37,57 +34,24 @@ pub async fn get_team() -> Result<TeamData, AppError> {
 /// Returns the invitation link: the one time it is shown.
 #[server(prefix = "/fn", endpoint = "team_invite")]
 pub async fn invite_member(email: String, role: String) -> Result<String, AppError> {
-    use crate::domain::merchant::{Access, Email};
-    use crate::domain::FieldErrors;
-    use rand::Rng;
-    use sha2::{Digest, Sha256};
-    let (state, user) = crate::ui::context::signed_in_with(Access::Owner).await?;
-    let mut errors = FieldErrors::new();
-    let email = Email::parse(&email)
-        .map_err(|e| errors.add("email", e))
-        .ok();
-    let role = Role::parse(&role)
-        .map_err(|_| errors.add("role", "Choose owner, admin or viewer."))
-        .ok();
-    let (Some(email), Some(role)) = (email, role) else {
-        return Err(AppError::Validation(errors));
-    };
-    let token = hex::encode(rand::thread_rng().gen::<[u8; 32]>());
-    let now = state.now_ms();
-    crate::db::team::invite(
-        &state.db,
-        crate::db::team::NewInvitation {
-            merchant_id: user.merchant_id,
-            email: email.as_str(),
-            role,
-            token_hash: &hex::encode(Sha256::digest(token.as_bytes())),
-            invited_by: user.user_id,
-            now_ms: now,
-            expires_at: now + INVITATION_DAYS * crate::domain::time::DAY_MS,
-        },
-    )
-    .await?;
-    Ok(format!(
-        "{}/invitations/{token}",
-        state.settings.public_base_url
-    ))
+    let (state, actor) = crate::ui::context::acting().await?;
+    let token = crate::service::team::invite(&state, &actor, &email, &role).await?;
+    let base = &state.settings.public_base_url;
+    Ok(format!("{base}/invitations/{token}"))
 }
 
 #[server(prefix = "/fn", endpoint = "team_invitation_revoke")]
 pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
-    let (state, user) =
-        crate::ui::context::signed_in_with(crate::domain::merchant::Access::Owner).await?;
-    crate::db::team::revoke_invitation(&state.db, user.merchant_id, invitation_id, state.now_ms())
-        .await
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::service::team::revoke_invitation(&state, &actor, invitation_id).await
 }
 
 #[server(prefix = "/fn", endpoint = "team_role")]
 pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
-    let (state, user) =
-        crate::ui::context::signed_in_with(crate::domain::merchant::Access::Owner).await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     let role = Role::parse(&role)
         .map_err(|_| AppError::field("role", "Choose owner, admin or viewer."))?;
-    crate::db::team::change_member(&state.db, user.merchant_id, user_id, Some(role)).await
+    crate::service::team::change_member(&state, &actor, user_id, Some(role)).await
 }
 
 #[server(prefix = "/fn", endpoint = "team_remove")]
@@ -95,15 +59,14 @@ pub async fn remove_member(
     user_id: i64,
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
-    let (state, user) =
-        crate::ui::context::signed_in_with(crate::domain::merchant::Access::Owner).await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     if confirm.is_none() {
         return Err(AppError::field(
             "confirm",
             "Tick the box: the member loses access at once.",
         ));
     }
-    crate::db::team::change_member(&state.db, user.merchant_id, user_id, None).await
+    crate::service::team::change_member(&state, &actor, user_id, None).await
 }
 
 #[component]

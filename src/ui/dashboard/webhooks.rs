@@ -76,59 +76,26 @@ pub async fn save_webhook_settings(
     #[server(default)] inquiry_url: String,
     #[server(default)] enabled: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::webhook::parse_target_url;
-    use crate::domain::FieldErrors;
-    let (state, user) = crate::ui::context::signed_in().await?;
-    let allow_private = state.settings.webhook_allow_private_targets;
-    let mut errors = FieldErrors::default();
-    let transaction_url = parse_target_url(&transaction_url, allow_private)
-        .map_err(|e| errors.add("transaction_url", e))
-        .ok();
-    let inquiry_url = match inquiry_url.trim() {
-        "" => None,
-        url => parse_target_url(url, allow_private)
-            .map_err(|e| errors.add("inquiry_url", e))
-            .ok(),
-    };
-    errors.into_result(())?;
-    let settings = WebhookSettings {
-        transaction_url: transaction_url.map(String::from).unwrap_or_default(),
-        inquiry_url: inquiry_url.map(String::from),
+    use crate::service::webhooks::{save_settings, SettingsInput};
+    let (state, actor) = crate::ui::context::acting().await?;
+    let input = SettingsInput {
+        transaction_url: &transaction_url,
+        inquiry_url: &inquiry_url,
         enabled: enabled.is_some(),
-        updated_at: state.now_ms(),
     };
-    crate::db::webhooks::save_settings(&state.db, user.merchant_id, &settings).await?;
-    // The payer memory keeps whether the merchant hears of each attempt.
-    state.payer_cache.changed();
-    Ok(())
+    save_settings(&state, &actor, input).await
 }
 
 #[server(prefix = "/fn", endpoint = "webhook_test")]
 pub async fn send_test_webhook() -> Result<TestDelivery, AppError> {
-    use crate::db::{accounts, webhooks};
-    let (state, user) = crate::ui::context::signed_in().await?;
-    if webhooks::find_settings(&state.db, user.merchant_id)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::field(
-            "transaction_url",
-            "Save a notification URL first.",
-        ));
-    }
-    let account = accounts::list(&state.db, user.merchant_id)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(AppError::NotFound)?;
-    let now = state.now_ms();
-    let event = crate::wire::events::test_event(&account.id, now);
-    let id = webhooks::insert_event(&state.db, user.merchant_id, &event, now).await?;
-    let attempt = crate::webhooks::deliver_now(&state, id)
+    let (state, actor) = crate::ui::context::acting().await?;
+    let (event_id, row_id) =
+        crate::service::webhooks::queue_test(&state.db, &actor, state.now_ms()).await?;
+    let attempt = crate::webhooks::deliver_now(&state, row_id)
         .await?
         .ok_or_else(|| AppError::Conflict("The test event is already being sent.".into()))?;
     Ok(TestDelivery {
-        event_id: event.event_id,
+        event_id,
         response_status: attempt.response_status,
         latency_ms: attempt.latency_ms,
         error: attempt.error,
@@ -137,25 +104,14 @@ pub async fn send_test_webhook() -> Result<TestDelivery, AppError> {
 
 #[server(prefix = "/fn", endpoint = "webhook_resend")]
 pub async fn resend_webhook(event_id: String) -> Result<(), AppError> {
-    let (state, user) = crate::ui::context::signed_in().await?;
-    // Unknown to this merchant and unknown at all look the same.
-    crate::db::webhooks::find_event(&state.db, user.merchant_id, &event_id).await?;
-    if !crate::db::webhooks::resend(&state.db, user.merchant_id, &event_id, state.now_ms()).await? {
-        return Err(AppError::Conflict(
-            "The event is being sent right now; try again in a minute.".into(),
-        ));
-    }
-    state.webhook_wakeup.notify_one();
-    Ok(())
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::service::webhooks::resend(&state, &actor, &event_id).await
 }
 
 #[server(prefix = "/fn", endpoint = "webhook_resend_failed")]
 pub async fn resend_failed_webhooks() -> Result<u64, AppError> {
-    let (state, user) = crate::ui::context::signed_in().await?;
-    let queued =
-        crate::db::webhooks::resend_failed(&state.db, user.merchant_id, state.now_ms()).await?;
-    state.webhook_wakeup.notify_one();
-    Ok(queued)
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::service::webhooks::resend_failed(&state, &actor).await
 }
 
 #[component]

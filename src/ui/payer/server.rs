@@ -397,7 +397,7 @@ pub(super) async fn simulate(slug: String, reff_no: String) -> Result<(), AppErr
     }
     let link = link_by_slug(&state, &slug).await?;
     let attempt = histories::find_on_link(&state.db, link.id, &reff_no).await?;
-    crate::callbacks::sandbox_bank::simulate_paid(&state, &attempt).await?;
+    crate::sandbox_bank::simulate_paid(&state, &attempt).await?;
     leptos_axum::redirect(&attempt_path(&link.slug, &attempt.reff_no));
     Ok(())
 }

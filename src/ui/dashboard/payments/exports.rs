@@ -24,12 +24,11 @@ pub async fn create_export(
     format: String,
     #[server(default)] query: PaymentsQuery,
 ) -> Result<String, AppError> {
-    let (state, user) = crate::ui::context::signed_in().await?;
-    let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
+    let (state, actor) = crate::ui::context::acting().await?;
     let format = crate::domain::export::ExportFormat::parse(&format)
         .map_err(|e| AppError::field("format", e))?;
-    let id = crate::exports::start(&state, user.merchant_id, &account.id, format, &query).await?;
-    leptos_axum::redirect(&format!("/accounts/{}/exports", account.id));
+    let id = crate::service::exports::start(&state, &actor, &account_id, format, &query).await?;
+    leptos_axum::redirect(&format!("/accounts/{account_id}/exports"));
     Ok(id)
 }
 
