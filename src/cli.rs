@@ -7,6 +7,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::{accounts, merchants, Db};
 use crate::domain::account::AccountStatus;
+use crate::domain::ids::MerchantId;
 use crate::domain::merchant::SignUpInput;
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -74,7 +75,7 @@ fn command_line(user: &CurrentUser) -> Actor {
     }
 }
 
-async fn first_active_account(db: &Db, merchant_id: i64) -> Result<String, AppError> {
+async fn first_active_account(db: &Db, merchant_id: MerchantId) -> Result<String, AppError> {
     accounts::list(db, merchant_id)
         .await?
         .into_iter()

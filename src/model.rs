@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::account::AccountStatus;
 use crate::domain::attempt::{AttemptStatus, PaymentFlag};
 use crate::domain::export::{ExportFormat, ExportStatus};
+use crate::domain::ids::{AttemptId, LinkId, MerchantId, UserId};
 use crate::domain::items::LineItem;
 use crate::domain::link::{is_expired, ComputedStatus, LinkState, LinkStatus};
 use crate::domain::merchant::Role;
@@ -15,8 +16,8 @@ use crate::domain::Rupiah;
 /// The signed-in dashboard user and the merchant they act for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentUser {
-    pub user_id: i64,
-    pub merchant_id: i64,
+    pub user_id: UserId,
+    pub merchant_id: MerchantId,
     pub merchant_name: String,
     pub email: String,
     pub role: Role,
@@ -55,7 +56,7 @@ pub struct Account {
 /// A payment link as the dashboard shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentLink {
-    pub id: i64,
+    pub id: LinkId,
     pub account_id: String,
     pub slug: String,
     pub reff_no: String,
@@ -106,7 +107,7 @@ impl PaymentLink {
 /// One row of the links list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkSummary {
-    pub id: i64,
+    pub id: LinkId,
     pub reff_no: String,
     pub title: String,
     pub total_amount: Rupiah,
@@ -147,9 +148,9 @@ impl<T> Page<T> {
 /// One payment attempt on a link (a "history" in the API's words).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentAttempt {
-    pub id: i64,
+    pub id: AttemptId,
     pub reff_no: String,
-    pub payment_link_id: i64,
+    pub payment_link_id: LinkId,
     pub method_code: String,
     pub method_name: String,
     /// VA number, QRIS payload or e-wallet checkout URL.
@@ -198,8 +199,8 @@ pub struct WebhookEvent {
     pub event_id: String,
     pub event_type: String,
     pub account_id: String,
-    pub history_id: Option<i64>,
-    pub payment_link_id: Option<i64>,
+    pub history_id: Option<AttemptId>,
+    pub payment_link_id: Option<LinkId>,
     pub status: DeliveryStatus,
     pub attempts: i64,
     pub next_attempt_at: i64,
@@ -319,7 +320,7 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Member {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub role: String,
     pub created_at: i64,
@@ -340,8 +341,8 @@ pub struct Invitation {
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct LinkSnapshot {
-    pub id: i64,
-    pub merchant_id: i64,
+    pub id: LinkId,
+    pub merchant_id: MerchantId,
     pub account_id: String,
     pub slug: String,
     pub reff_no: String,

@@ -8,13 +8,14 @@ use axum::http::request::Parts;
 use crate::api::envelope::ApiError;
 use crate::api::tokens::{header, token_digest};
 use crate::db::credentials;
+use crate::domain::ids::MerchantId;
 use crate::error::AppError;
 use crate::state::AppState;
 
 /// The merchant behind a valid token. Every API query is scoped by its `merchant_id`.
 #[derive(Debug, Clone)]
 pub struct ApiCaller {
-    pub merchant_id: i64,
+    pub merchant_id: MerchantId,
     pub credential_id: i64,
     /// Accounts the credential is bound to; `None` reaches every account of the merchant.
     pub accounts: Option<Arc<[String]>>,

@@ -12,6 +12,7 @@ use crate::api::schema::{HistoryListResponse, HistoryResponse};
 use crate::db::accounts;
 use crate::db::histories::{self, HistoryFilter, HistorySort};
 use crate::domain::attempt::AttemptStatus;
+use crate::domain::ids::AttemptId;
 use crate::domain::time::{wib_day_number, wib_day_start};
 use crate::domain::FieldErrors;
 use crate::state::AppState;
@@ -191,7 +192,7 @@ pub async fn list(
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((account_id, history_id)): Path<(String, i64)>,
+    Path((account_id, history_id)): Path<(String, AttemptId)>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
     let attempt =
@@ -211,7 +212,7 @@ pub async fn show(
 pub async fn simulate_payment(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((account_id, history_id)): Path<(String, i64)>,
+    Path((account_id, history_id)): Path<(String, AttemptId)>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
     let attempt =

@@ -2,6 +2,7 @@
 //! request, calls the same db functions as the dashboard, and wraps the result.
 
 use crate::api::envelope::ApiJson;
+use crate::domain::ids::LinkId;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
@@ -255,7 +256,7 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((account_id, link_id)): Path<(String, i64)>,
+    Path((account_id, link_id)): Path<(String, LinkId)>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
@@ -275,7 +276,7 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((account_id, link_id)): Path<(String, i64)>,
+    Path((account_id, link_id)): Path<(String, LinkId)>,
     ApiJson(body): ApiJson<UpdateLinkBody>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
@@ -294,7 +295,7 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((account_id, link_id)): Path<(String, i64)>,
+    Path((account_id, link_id)): Path<(String, LinkId)>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
     let link = LinkRef {

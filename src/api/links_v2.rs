@@ -9,6 +9,7 @@ use crate::api::link_json::{CreateLinkBody, UpdateLinkBody};
 use crate::api::links::{create_link, to_json, update_link, Version};
 use crate::api::schema::{CreateLinkV2, LinkResponseV2, UpdateLinkV2};
 use crate::db::{accounts, links};
+use crate::domain::ids::LinkId;
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -41,7 +42,7 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(link_id): Path<i64>,
+    Path(link_id): Path<LinkId>,
 ) -> ApiResult {
     let link = links::find_for_merchant(&state.db, caller.merchant_id, link_id).await?;
     caller.may_use(&link.account_id)?;
@@ -61,7 +62,7 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(link_id): Path<i64>,
+    Path(link_id): Path<LinkId>,
     ApiJson(body): ApiJson<UpdateLinkBody>,
 ) -> ApiResult {
     let current = links::find_for_merchant(&state.db, caller.merchant_id, link_id).await?;

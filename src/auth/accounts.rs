@@ -3,12 +3,17 @@
 use crate::auth::password;
 use crate::db::merchants::{self, NewSignUp};
 use crate::db::Db;
+use crate::domain::ids::{MerchantId, UserId};
 use crate::domain::merchant::{Email, SignUpInput};
 use crate::error::AppError;
 
 /// Creates the merchant, its owner (argon2id password) and its default account.
 /// Returns (user id, merchant id).
-pub async fn register(db: &Db, input: SignUpInput, now_ms: i64) -> Result<(i64, i64), AppError> {
+pub async fn register(
+    db: &Db,
+    input: SignUpInput,
+    now_ms: i64,
+) -> Result<(UserId, MerchantId), AppError> {
     let new = input.parse()?;
     let password_hash = password::hash(new.password).await?;
     merchants::sign_up(
@@ -26,7 +31,11 @@ pub async fn register(db: &Db, input: SignUpInput, now_ms: i64) -> Result<(i64, 
 
 /// The user id when the email and password match; `None` otherwise, in the same time
 /// whether or not the email exists.
-pub async fn authenticate(db: &Db, email: &str, password: String) -> Result<Option<i64>, AppError> {
+pub async fn authenticate(
+    db: &Db,
+    email: &str,
+    password: String,
+) -> Result<Option<UserId>, AppError> {
     let credentials = match Email::parse(email) {
         Ok(email) => merchants::find_credentials(db, &email).await?,
         Err(_) => None,

@@ -6,6 +6,7 @@ use tower_sessions::Session;
 
 use crate::db::user_sessions::{self, NewSession};
 use crate::db::{merchants, Db};
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 
@@ -27,7 +28,7 @@ pub struct SignInFrom<'a> {
 pub async fn log_in(
     db: &Db,
     session: &Session,
-    user_id: i64,
+    user_id: UserId,
     from: SignInFrom<'_>,
 ) -> Result<(), AppError> {
     use rand::Rng;
@@ -54,7 +55,7 @@ pub async fn log_in(
 
 pub async fn log_out(db: &Db, session: &Session) -> Result<(), AppError> {
     if let (Some(user_id), Some(login_id)) = (
-        session.get::<i64>(USER_ID_KEY).await?,
+        session.get::<UserId>(USER_ID_KEY).await?,
         login_id(session).await?,
     ) {
         let mut tx = db.begin().await?;
@@ -74,7 +75,7 @@ pub async fn login_id(session: &Session) -> Result<Option<String>, AppError> {
 }
 
 pub async fn current_user(db: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
-    let user_id = session.get::<i64>(USER_ID_KEY).await?;
+    let user_id = session.get::<UserId>(USER_ID_KEY).await?;
     match (user_id, login_id(session).await?) {
         (Some(user_id), Some(login_id)) => merchants::find_signed_in(db, user_id, &login_id).await,
         _ => Ok(None),

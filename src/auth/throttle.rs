@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::login_failures;
 use crate::db::Db;
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 
 /// Log-ins not ending in success that one address may make for one email per window.
@@ -69,12 +70,12 @@ pub async fn succeeded(db: &Db, keys: &LoginKeys, now_ms: i64) -> Result<(), App
     login_failures::forgive(db, &keys.address, window_start(now_ms)).await
 }
 
-fn second_factor_key(user_id: i64) -> String {
+fn second_factor_key(user_id: UserId) -> String {
     format!("second-factor:{user_id}")
 }
 
 /// 429 while the user has had too many wrong codes this window.
-pub async fn check_second_factor(db: &Db, user_id: i64, now_ms: i64) -> Result<(), AppError> {
+pub async fn check_second_factor(db: &Db, user_id: UserId, now_ms: i64) -> Result<(), AppError> {
     let key = second_factor_key(user_id);
     if login_failures::count(db, &key, window_start(now_ms)).await? >= SECOND_FACTOR_LIMIT {
         return Err(wait(now_ms));
@@ -82,7 +83,7 @@ pub async fn check_second_factor(db: &Db, user_id: i64, now_ms: i64) -> Result<(
     Ok(())
 }
 
-pub async fn second_factor_failed(db: &Db, user_id: i64, now_ms: i64) -> Result<(), AppError> {
+pub async fn second_factor_failed(db: &Db, user_id: UserId, now_ms: i64) -> Result<(), AppError> {
     login_failures::bump(db, &second_factor_key(user_id), window_start(now_ms)).await?;
     Ok(())
 }

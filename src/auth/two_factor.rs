@@ -8,6 +8,7 @@ use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::db::two_factor as db;
 use crate::db::Db;
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 
 const STEP_SECONDS: u64 = 30;
@@ -94,7 +95,7 @@ pub fn hash_recovery_code(code: &str) -> String {
 /// (which is then spent). False when it is neither.
 pub async fn accept(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     secret: &str,
     code: &str,
     now_ms: i64,

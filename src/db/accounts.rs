@@ -2,6 +2,7 @@
 
 use crate::db::{Db, Tx};
 use crate::domain::account::AccountStatus;
+use crate::domain::ids::MerchantId;
 use crate::error::AppError;
 use crate::model::Account;
 use crate::{on_db, on_tx};
@@ -27,7 +28,7 @@ impl TryFrom<AccountRow> for Account {
 }
 
 /// Oldest first, so the default account leads the list.
-pub async fn list(db: &Db, merchant_id: i64) -> Result<Vec<Account>, AppError> {
+pub async fn list(db: &Db, merchant_id: MerchantId) -> Result<Vec<Account>, AppError> {
     let rows: Vec<AccountRow> = on_db!(db, pool => {
         sqlx::query_as(
             "SELECT id, name, status, created_at FROM accounts
@@ -40,7 +41,7 @@ pub async fn list(db: &Db, merchant_id: i64) -> Result<Vec<Account>, AppError> {
     rows.into_iter().map(Account::try_from).collect()
 }
 
-pub async fn find(db: &Db, merchant_id: i64, account_id: &str) -> Result<Account, AppError> {
+pub async fn find(db: &Db, merchant_id: MerchantId, account_id: &str) -> Result<Account, AppError> {
     // Account ids are ULIDs: anything else names no account, and needs no query.
     if account_id.parse::<ulid::Ulid>().is_err() {
         return Err(AppError::NotFound);
@@ -59,7 +60,7 @@ pub async fn find(db: &Db, merchant_id: i64, account_id: &str) -> Result<Account
 
 pub async fn create(
     tx: &mut Tx,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     name: &str,
     now_ms: i64,
@@ -82,7 +83,7 @@ pub async fn create(
 /// The merchant's accounts as this transaction sees them, oldest first. On Postgres their rows
 /// stay locked until it ends, so two changes that count the active accounts (the last one
 /// must stay active) take turns instead of both passing the count.
-pub async fn lock_all(tx: &mut Tx, merchant_id: i64) -> Result<Vec<Account>, AppError> {
+pub async fn lock_all(tx: &mut Tx, merchant_id: MerchantId) -> Result<Vec<Account>, AppError> {
     let lock = if tx.locks_rows() { " FOR UPDATE" } else { "" };
     let sql = format!(
         "SELECT id, name, status, created_at FROM accounts
@@ -96,7 +97,7 @@ pub async fn lock_all(tx: &mut Tx, merchant_id: i64) -> Result<Vec<Account>, App
 
 pub async fn rename(
     tx: &mut Tx,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     name: &str,
     now_ms: i64,
@@ -118,7 +119,7 @@ pub async fn rename(
 
 pub async fn set_status(
     tx: &mut Tx,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     status: AccountStatus,
     now_ms: i64,

@@ -2,13 +2,15 @@
 
 use crate::db::{Db, Tx};
 use crate::domain::audit::AuditAction;
+use crate::domain::ids::MerchantId;
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::model::AuditEntry;
 use crate::{on_db, on_tx};
 
 pub struct NewEntry<'a> {
-    pub merchant_id: i64,
-    pub user_id: Option<i64>,
+    pub merchant_id: MerchantId,
+    pub user_id: Option<UserId>,
     pub actor: &'a str,
     pub action: AuditAction,
     pub detail: &'a str,
@@ -51,7 +53,7 @@ pub struct AuditFilter {
 /// A page of the merchant's log, newest first.
 pub async fn list(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     filter: &AuditFilter,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, AppError> {

@@ -1,6 +1,7 @@
 //! API credentials and bearer tokens.
 
 use crate::db::{Db, Tx};
+use crate::domain::ids::MerchantId;
 use crate::error::AppError;
 use crate::{on_db, on_tx};
 
@@ -15,7 +16,7 @@ pub struct IssuedCredential {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Credential {
     pub id: i64,
-    pub merchant_id: i64,
+    pub merchant_id: MerchantId,
     pub api_key: String,
     pub client_id: String,
     pub client_secret: String,
@@ -25,7 +26,7 @@ pub struct Credential {
 /// means every account.
 pub async fn create(
     tx: &mut Tx,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     issued: &IssuedCredential,
     accounts: &[String],
     now_ms: i64,
@@ -101,7 +102,7 @@ pub async fn find_token(
     db: &Db,
     token_hash: &str,
     now_ms: i64,
-) -> Result<Option<(i64, i64, String)>, AppError> {
+) -> Result<Option<(i64, MerchantId, String)>, AppError> {
     let row = on_db!(db, pool => {
         sqlx::query_as(
             "SELECT c.id, c.merchant_id, c.api_key FROM api_tokens t
@@ -126,7 +127,7 @@ pub struct CredentialSummary {
     pub revoked_at: Option<i64>,
 }
 
-pub async fn list(db: &Db, merchant_id: i64) -> Result<Vec<CredentialSummary>, AppError> {
+pub async fn list(db: &Db, merchant_id: MerchantId) -> Result<Vec<CredentialSummary>, AppError> {
     let rows = on_db!(db, pool => {
         sqlx::query_as::<_, CredentialSummary>(
             "SELECT id, api_key, client_id, created_at, revoked_at FROM api_credentials
@@ -143,7 +144,7 @@ pub async fn list(db: &Db, merchant_id: i64) -> Result<Vec<CredentialSummary>, A
 /// and client id.
 pub async fn rotate_secret(
     tx: &mut Tx,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     credential_id: i64,
     secret: &str,
 ) -> Result<(String, String), AppError> {
@@ -170,7 +171,7 @@ pub async fn rotate_secret(
 /// Revokes a credential for good; its tokens stop working at once. Returns its API key.
 pub async fn revoke(
     tx: &mut Tx,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     credential_id: i64,
     now_ms: i64,
 ) -> Result<String, AppError> {
@@ -204,7 +205,7 @@ pub async fn bound_accounts(db: &Db, credential_id: i64) -> Result<Vec<String>, 
 /// Returns its API key (sent as X-PARTNER-ID) and client secret.
 pub async fn newest_reaching(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
 ) -> Result<Option<(String, String)>, AppError> {
     let row = on_db!(db, pool => {

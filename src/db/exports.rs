@@ -2,6 +2,7 @@
 
 use crate::db::{Db, Tx};
 use crate::domain::export::ExportStatus;
+use crate::domain::ids::MerchantId;
 use crate::error::AppError;
 use crate::model::Export;
 use crate::{on_db, on_tx};
@@ -11,7 +12,7 @@ const EXPORT_COLUMNS: &str = "id, account_id, format, status, total_rows, done_r
 
 pub struct NewExport<'a> {
     pub id: &'a str,
-    pub merchant_id: i64,
+    pub merchant_id: MerchantId,
     pub account_id: &'a str,
     pub format: &'a str,
     pub query_json: &'a str,
@@ -40,7 +41,7 @@ pub async fn create(tx: &mut Tx, new: NewExport<'_>) -> Result<(), AppError> {
 }
 
 /// One of the merchant's exports.
-pub async fn find(db: &Db, merchant_id: i64, id: &str) -> Result<Export, AppError> {
+pub async fn find(db: &Db, merchant_id: MerchantId, id: &str) -> Result<Export, AppError> {
     let sql = format!("SELECT {EXPORT_COLUMNS} FROM exports WHERE merchant_id = $1 AND id = $2");
     let row = on_db!(db, pool => {
         sqlx::query_as::<_, Export>(&sql)
@@ -53,7 +54,11 @@ pub async fn find(db: &Db, merchant_id: i64, id: &str) -> Result<Export, AppErro
 }
 
 /// An account's latest exports, newest first.
-pub async fn list(db: &Db, merchant_id: i64, account_id: &str) -> Result<Vec<Export>, AppError> {
+pub async fn list(
+    db: &Db,
+    merchant_id: MerchantId,
+    account_id: &str,
+) -> Result<Vec<Export>, AppError> {
     let sql = format!(
         "SELECT {EXPORT_COLUMNS} FROM exports WHERE merchant_id = $1 AND account_id = $2
          ORDER BY created_at DESC, id DESC LIMIT 50"

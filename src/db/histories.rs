@@ -4,6 +4,7 @@
 use crate::db::outcomes::LINK_SNAPSHOT_COLUMNS;
 use crate::db::Db;
 use crate::domain::attempt::{AttemptStatus, PaymentFlag};
+use crate::domain::ids::{AttemptId, LinkId, MerchantId};
 use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::LinkSnapshot;
@@ -14,7 +15,7 @@ use crate::write_events;
 
 #[derive(Clone, Copy)]
 pub struct NewAttempt<'a> {
-    pub link_id: i64,
+    pub link_id: LinkId,
     pub reff_no: &'a str,
     pub method_code: &'a str,
     pub method_name: &'a str,
@@ -43,7 +44,7 @@ pub struct NewAttempt<'a> {
 /// so only live pending attempts are counted: not at all while the link's kept count of
 /// pending ones (migration 0011) leaves room, else through the (link, status, expiry) index.
 /// When the attempt is to be announced, its inquiry event is written in the same transaction.
-pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<i64>, AppError> {
+pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<AttemptId>, AppError> {
     crate::db::retry_contended(|| async {
         match new.announce_with {
             None => reserve_quietly(db, &new).await,
@@ -81,8 +82,8 @@ static RESERVE_RETURNING_ATTEMPT_SQL: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| reserve_sql(ATTEMPT_COLUMNS));
 const LOCK_LINK_SQL: &str = "SELECT id FROM payment_links WHERE id = $1 FOR UPDATE";
 
-async fn reserve_quietly(db: &Db, new: &NewAttempt<'_>) -> Result<Option<i64>, AppError> {
-    let reserved: Result<Option<(i64,)>, sqlx::Error> = match db {
+async fn reserve_quietly(db: &Db, new: &NewAttempt<'_>) -> Result<Option<AttemptId>, AppError> {
+    let reserved: Result<Option<(AttemptId,)>, sqlx::Error> = match db {
         Db::Sqlite(pool) => {
             bind_reserve(sqlx::query_as(&RESERVE_SQL), new)
                 .fetch_optional(pool)
@@ -114,7 +115,7 @@ async fn reserve_and_announce(
     db: &Db,
     new: &NewAttempt<'_>,
     public_base_url: &str,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<AttemptId>, AppError> {
     let read_link = format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1");
     on_db!(db, pool => async {
         let mut tx = pool.begin().await?;
@@ -200,9 +201,9 @@ fn is_live_value_taken(error: &sqlx::Error) -> bool {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct AttemptRow {
-    id: i64,
+    id: AttemptId,
     reff_no: String,
-    payment_link_id: i64,
+    payment_link_id: LinkId,
     payment_method_code: String,
     payment_method_name: String,
     payment_method_value: String,
@@ -272,7 +273,7 @@ pub(crate) const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_
 /// An attempt of the given link by its reference (the payer's view).
 pub async fn find_on_link(
     db: &Db,
-    link_id: i64,
+    link_id: LinkId,
     reff_no: &str,
 ) -> Result<PaymentAttempt, AppError> {
     let sql = format!(
@@ -286,7 +287,7 @@ pub async fn find_on_link(
 }
 
 /// A link's attempts, newest first.
-pub async fn list_for_link(db: &Db, link_id: i64) -> Result<Vec<PaymentAttempt>, AppError> {
+pub async fn list_for_link(db: &Db, link_id: LinkId) -> Result<Vec<PaymentAttempt>, AppError> {
     let sql = format!(
         "SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories
          WHERE payment_link_id = $1 ORDER BY id DESC LIMIT 200"
@@ -379,7 +380,7 @@ pub struct HistoryFilter {
 
 pub(crate) fn push_filters<'a, DB>(
     query: &mut sqlx::QueryBuilder<'a, DB>,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &'a str,
     filter: &'a HistoryFilter,
 ) where
@@ -475,7 +476,7 @@ pub(crate) fn push_filters<'a, DB>(
 /// One account's attempts, filtered, sorted and paged, with the total for the pager.
 pub async fn search(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     filter: &HistoryFilter,
 ) -> Result<crate::model::Page<PaymentAttempt>, AppError> {
@@ -508,9 +509,9 @@ pub async fn search(
 /// One attempt of an account's links by its id.
 pub async fn find_in_account(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
-    history_id: i64,
+    history_id: AttemptId,
 ) -> Result<PaymentAttempt, AppError> {
     let sql = format!(
         "SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories

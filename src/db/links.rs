@@ -1,6 +1,7 @@
 //! Payment links and their line items. Every query is scoped by merchant and account.
 
 use crate::db::{is_unique_violation, Db, Tx};
+use crate::domain::ids::{LinkId, MerchantId};
 use crate::domain::items::LineItem;
 use crate::domain::link::{LinkSettings, LinkState, LinkStatus, NewPaymentLink};
 use crate::domain::Rupiah;
@@ -10,7 +11,7 @@ use crate::{on_db, on_tx};
 
 /// A link ready to store: its public slug and reference drawn, its rules checked.
 pub struct NewLinkRecord<'a> {
-    pub merchant_id: i64,
+    pub merchant_id: MerchantId,
     pub account_id: &'a str,
     pub slug: &'a str,
     pub reff_no: &'a str,
@@ -20,16 +21,16 @@ pub struct NewLinkRecord<'a> {
 }
 
 /// Stores a link and its items; returns the link id.
-pub async fn insert(tx: &mut Tx, new: NewLinkRecord<'_>) -> Result<i64, AppError> {
+pub async fn insert(tx: &mut Tx, new: NewLinkRecord<'_>) -> Result<LinkId, AppError> {
     let link = new.link;
     let whitelist = link
         .whitelisted_payment_method
         .as_ref()
         .map(|codes| serde_json::to_string(codes).expect("a list of strings serialises"));
     let metadata = serde_json::Value::Object(link.optional_metadata.clone()).to_string();
-    let result: Result<i64, sqlx::Error> = on_tx!(tx, conn => async {
+    let result: Result<LinkId, sqlx::Error> = on_tx!(tx, conn => async {
         // An async block, so `?` stops here with the sqlx error instead of leaving the function.
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (LinkId,) = sqlx::query_as(
             "INSERT INTO payment_links (merchant_id, account_id, slug, reff_no, title, description,
                 total_amount, required_customer_detail, max_usage, current_usage, expired_at, status,
                 whitelisted_payment_method, redirect_url, optional_metadata, source, created_at,
@@ -112,7 +113,7 @@ fn status_condition(status: Option<LinkState>) -> &'static str {
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
-    id: i64,
+    id: LinkId,
     reff_no: String,
     title: String,
     total_amount: i64,
@@ -126,7 +127,7 @@ struct SummaryRow {
 /// One account's links, newest first, with the total count for the pager.
 pub async fn list(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     filter: &LinkFilter,
     now_ms: i64,
@@ -195,7 +196,7 @@ pub async fn list(
 
 #[derive(sqlx::FromRow)]
 struct LinkRow {
-    id: i64,
+    id: LinkId,
     account_id: String,
     slug: String,
     reff_no: String,
@@ -218,7 +219,7 @@ struct LinkRow {
 
 #[derive(sqlx::FromRow)]
 struct ItemRow {
-    payment_link_id: i64,
+    payment_link_id: LinkId,
     name: String,
     quantity: i64,
     unit_price: i64,
@@ -232,9 +233,9 @@ const LINK_COLUMNS: &str = "l.id, l.account_id, l.slug, l.reff_no, l.title, l.de
 
 pub async fn find(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
-    link_id: i64,
+    link_id: LinkId,
 ) -> Result<PaymentLink, AppError> {
     let sql = format!(
         "SELECT {LINK_COLUMNS} FROM payment_links l
@@ -254,8 +255,8 @@ pub async fn find(
 /// A link of the merchant by id, whatever its account (the v2 API addresses links so).
 pub async fn find_for_merchant(
     db: &Db,
-    merchant_id: i64,
-    link_id: i64,
+    merchant_id: MerchantId,
+    link_id: LinkId,
 ) -> Result<PaymentLink, AppError> {
     let sql = format!(
         "SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.merchant_id = $1 AND l.id = $2"
@@ -267,7 +268,7 @@ pub async fn find_for_merchant(
 }
 
 /// A link by id alone, for the provider side, which knows attempts, not merchants.
-pub async fn find_by_id(db: &Db, link_id: i64) -> Result<PaymentLink, AppError> {
+pub async fn find_by_id(db: &Db, link_id: LinkId) -> Result<PaymentLink, AppError> {
     let sql = format!("SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.id = $1");
     let row: Option<LinkRow> = on_db!(db, pool => {
         sqlx::query_as(&sql).bind(link_id).fetch_optional(pool).await?
@@ -300,13 +301,13 @@ async fn with_items(db: &Db, row: LinkRow) -> Result<PaymentLink, AppError> {
 /// Full links for one page of the list: two queries for the page, not two per link.
 pub async fn list_full(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     filter: &LinkFilter,
     now_ms: i64,
 ) -> Result<Page<PaymentLink>, AppError> {
     let page = list(db, merchant_id, account_id, filter, now_ms).await?;
-    let ids: Vec<i64> = page.rows.iter().map(|row| row.id).collect();
+    let ids: Vec<LinkId> = page.rows.iter().map(|row| row.id).collect();
     if ids.is_empty() {
         return Ok(Page {
             rows: Vec::new(),
@@ -339,9 +340,9 @@ pub async fn list_full(
             items.build_query_as().fetch_all(pool).await?,
         )
     });
-    let mut by_id: std::collections::HashMap<i64, LinkRow> =
+    let mut by_id: std::collections::HashMap<LinkId, LinkRow> =
         rows.into_iter().map(|row| (row.id, row)).collect();
-    let mut items_by_link: std::collections::HashMap<i64, Vec<ItemRow>> = Default::default();
+    let mut items_by_link: std::collections::HashMap<LinkId, Vec<ItemRow>> = Default::default();
     for item in items {
         items_by_link
             .entry(item.payment_link_id)
@@ -407,9 +408,9 @@ fn assemble(row: LinkRow, items: Vec<ItemRow>) -> Result<PaymentLink, AppError> 
 
 #[derive(Debug, Clone, Copy)]
 pub struct LinkKey<'a> {
-    pub merchant_id: i64,
+    pub merchant_id: MerchantId,
     pub account_id: &'a str,
-    pub link_id: i64,
+    pub link_id: LinkId,
 }
 
 /// What a change tells the audit log about the link it changed.

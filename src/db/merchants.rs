@@ -1,6 +1,7 @@
 //! Merchants and their dashboard users.
 
 use crate::db::{is_unique_violation, Db};
+use crate::domain::ids::{LinkId, MerchantId, UserId};
 use crate::domain::merchant::{Email, Role};
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -19,18 +20,18 @@ pub const DEFAULT_ACCOUNT_NAME: &str = "Main account";
 
 /// Creates the merchant, its owner and its default account in one transaction.
 /// Returns the new user's id and the merchant's.
-pub async fn sign_up(db: &Db, new: NewSignUp<'_>) -> Result<(i64, i64), AppError> {
-    let result: Result<(i64, i64), sqlx::Error> = on_db!(db, pool => async {
+pub async fn sign_up(db: &Db, new: NewSignUp<'_>) -> Result<(UserId, MerchantId), AppError> {
+    let result: Result<(UserId, MerchantId), sqlx::Error> = on_db!(db, pool => async {
         // An async block, so `?` stops here with the sqlx error instead of leaving the function.
         let mut tx = pool.begin().await?;
-        let (merchant_id,): (i64,) = sqlx::query_as(
+        let (merchant_id,): (MerchantId,) = sqlx::query_as(
             "INSERT INTO merchants (name, created_at) VALUES ($1, $2) RETURNING id",
         )
         .bind(new.merchant_name)
         .bind(new.now_ms)
         .fetch_one(&mut *tx)
         .await?;
-        let (user_id,): (i64,) = sqlx::query_as(
+        let (user_id,): (UserId,) = sqlx::query_as(
             "INSERT INTO users (merchant_id, email, password_hash, role, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -70,7 +71,7 @@ pub async fn sign_up(db: &Db, new: NewSignUp<'_>) -> Result<(i64, i64), AppError
 /// What log-in needs to check a password.
 #[derive(Debug, sqlx::FromRow)]
 pub struct Credentials {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub password_hash: String,
 }
 
@@ -86,14 +87,14 @@ pub async fn find_credentials(db: &Db, email: &Email) -> Result<Option<Credentia
     Ok(row)
 }
 
-pub async fn find_current_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
+pub async fn find_current_user(db: &Db, user_id: UserId) -> Result<Option<CurrentUser>, AppError> {
     find_user(db, user_id, None).await
 }
 
 /// The user a session signed in as, while that sign-in (`login_id`) has not been ended.
 pub async fn find_signed_in(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     login_id: &str,
 ) -> Result<Option<CurrentUser>, AppError> {
     find_user(db, user_id, Some(login_id)).await
@@ -101,7 +102,7 @@ pub async fn find_signed_in(
 
 async fn find_user(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     login_id: Option<&str>,
 ) -> Result<Option<CurrentUser>, AppError> {
     const USER: &str = "SELECT u.id, u.merchant_id, m.name, u.email, u.role,
@@ -115,7 +116,7 @@ async fn find_user(
          WHERE u.id = $1
            AND EXISTS (SELECT 1 FROM user_sessions s WHERE s.login_id = $2 AND s.user_id = u.id)";
     let sql = if login_id.is_some() { SIGNED_IN } else { USER };
-    type Row = (i64, i64, String, String, String, bool, bool);
+    type Row = (UserId, MerchantId, String, String, String, bool, bool);
     let row: Option<Row> = on_db!(db, pool => {
         let query = sqlx::query_as(sql).bind(user_id);
         match login_id {
@@ -142,7 +143,7 @@ async fn find_user(
 }
 
 /// The name payers see on a link's page.
-pub async fn merchant_name_of_link(db: &Db, link_id: i64) -> Result<String, AppError> {
+pub async fn merchant_name_of_link(db: &Db, link_id: LinkId) -> Result<String, AppError> {
     let (name,): (String,) = on_db!(db, pool => {
         sqlx::query_as(
             "SELECT m.name FROM merchants m JOIN payment_links l ON l.merchant_id = m.id

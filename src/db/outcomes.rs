@@ -4,6 +4,7 @@
 use crate::db::histories::{AttemptRow, ATTEMPT_COLUMNS};
 use crate::db::Db;
 use crate::domain::attempt::PaymentFlag;
+use crate::domain::ids::AttemptId;
 use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::LinkSnapshot;
@@ -168,7 +169,7 @@ async fn why_not_credited(db: &Db, notice: &PaidNotice<'_>) -> Result<Credit, Ap
 /// Gives up an attempt the provider could not issue, freeing its slot.
 pub async fn mark_failed(
     db: &Db,
-    attempt_id: i64,
+    attempt_id: AttemptId,
     now_ms: i64,
     public_base_url: &str,
 ) -> Result<(), AppError> {

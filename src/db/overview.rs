@@ -2,6 +2,7 @@
 //! per method and per link. Revenue counts paid attempts by their payment date.
 
 use crate::db::Db;
+use crate::domain::ids::MerchantId;
 use crate::domain::time::{DAY_MS, WIB_OFFSET_SECONDS};
 use crate::error::AppError;
 use crate::model::{DayRevenue, GroupRevenue, WindowFigures};
@@ -10,7 +11,7 @@ use crate::on_db;
 /// Revenue of payments made since `since_ms`, and conversion of attempts made since then.
 pub async fn window(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     since_ms: i64,
 ) -> Result<WindowFigures, AppError> {
@@ -54,7 +55,7 @@ pub async fn window(
 /// day's number since 1970-01-01 in WIB.
 pub async fn daily(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     since_ms: i64,
 ) -> Result<Vec<DayRevenue>, AppError> {
@@ -82,7 +83,7 @@ pub async fn daily(
 /// Revenue since `since_ms` per payment method, largest first.
 pub async fn by_method(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     since_ms: i64,
 ) -> Result<Vec<GroupRevenue>, AppError> {
@@ -107,7 +108,7 @@ pub async fn by_method(
 /// The links that earned most since `since_ms`: title and reference, up to `limit`.
 pub async fn top_links(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     since_ms: i64,
     limit: i64,

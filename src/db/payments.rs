@@ -4,6 +4,7 @@
 use crate::db::histories::{push_filters, AttemptRow, HistoryFilter, HistorySort, ATTEMPT_COLUMNS};
 use crate::db::Db;
 use crate::domain::attempt::AttemptStatus;
+use crate::domain::ids::MerchantId;
 use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::{parse_date_wib, DAY_MS};
 use crate::domain::{FieldErrors, Rupiah};
@@ -34,13 +35,16 @@ impl Cursor {
 
     fn of(row: &PaymentAttempt, sort: HistorySort) -> Cursor {
         let value = match sort {
-            HistorySort::Id => row.id,
+            HistorySort::Id => row.id.0,
             HistorySort::CreatedAt => row.created_at,
             HistorySort::Amount => row.amount.value(),
             // Rows without a payment date are left out of this order (see `page`).
             HistorySort::PaymentDate => row.payment_date.unwrap_or_default(),
         };
-        Cursor { value, id: row.id }
+        Cursor {
+            value,
+            id: row.id.0,
+        }
     }
 }
 
@@ -64,7 +68,7 @@ pub struct KeysetPage {
 /// One page of the filter in its sort order. Sorting by payment date lists paid rows only.
 pub async fn page(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     filter: &HistoryFilter,
     position: Position,

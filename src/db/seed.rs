@@ -2,6 +2,7 @@
 //! for demos, benchmarks and the export tests.
 
 use crate::db::Db;
+use crate::domain::ids::LinkId;
 use crate::error::AppError;
 use crate::on_db;
 
@@ -13,7 +14,7 @@ const CHUNK: i64 = 100_000;
 /// References are `9` followed by the row number, so they never meet the payer page's.
 pub async fn histories(
     db: &Db,
-    links: &[i64],
+    links: &[LinkId],
     count: i64,
     now_ms: i64,
     mut progress: impl FnMut(i64),
@@ -24,7 +25,7 @@ pub async fn histories(
     let start = next_number(db).await?;
     let link_list = links
         .iter()
-        .map(i64::to_string)
+        .map(LinkId::to_string)
         .collect::<Vec<_>>()
         .join(",");
     let mut done = 0;

@@ -1,12 +1,13 @@
 //! The merchant's team: members, their roles, and invitations.
 
 use crate::db::{is_unique_violation, Db, Tx};
+use crate::domain::ids::{MerchantId, UserId};
 use crate::domain::merchant::Role;
 use crate::error::AppError;
 use crate::model::{Invitation, Member};
 use crate::{on_db, on_tx};
 
-pub async fn members(db: &Db, merchant_id: i64) -> Result<Vec<Member>, AppError> {
+pub async fn members(db: &Db, merchant_id: MerchantId) -> Result<Vec<Member>, AppError> {
     let rows = on_db!(db, pool => {
         sqlx::query_as::<_, Member>(
             "SELECT id AS user_id, email, role, created_at FROM users
@@ -22,7 +23,7 @@ pub async fn members(db: &Db, merchant_id: i64) -> Result<Vec<Member>, AppError>
 /// Invitations neither accepted, withdrawn nor expired.
 pub async fn open_invitations(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     now_ms: i64,
 ) -> Result<Vec<Invitation>, AppError> {
     let rows = on_db!(db, pool => {
@@ -41,11 +42,11 @@ pub async fn open_invitations(
 }
 
 pub struct NewInvitation<'a> {
-    pub merchant_id: i64,
+    pub merchant_id: MerchantId,
     pub email: &'a str,
     pub role: Role,
     pub token_hash: &'a str,
-    pub invited_by: i64,
+    pub invited_by: UserId,
     pub now_ms: i64,
     pub expires_at: i64,
 }
@@ -94,7 +95,7 @@ pub async fn invite(tx: &mut Tx, new: NewInvitation<'_>) -> Result<(), AppError>
 /// Withdraws an open invitation; returns the email it was for.
 pub async fn revoke_invitation(
     tx: &mut Tx,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     invitation_id: i64,
     now_ms: i64,
 ) -> Result<String, AppError> {
@@ -144,8 +145,8 @@ pub async fn accept(
     token_hash: &str,
     password_hash: &str,
     now_ms: i64,
-) -> Result<i64, AppError> {
-    let created: Result<Option<i64>, sqlx::Error> = on_db!(db, pool => async {
+) -> Result<UserId, AppError> {
+    let created: Result<Option<UserId>, sqlx::Error> = on_db!(db, pool => async {
         let mut tx = pool.begin().await?;
         let invitation: Option<(i64, String, String)> = sqlx::query_as(
             "UPDATE invitations SET accepted_at = $1
@@ -160,7 +161,7 @@ pub async fn accept(
         let Some((merchant_id, email, role)) = invitation else {
             return Ok(None);
         };
-        let (user_id,): (i64,) = sqlx::query_as(
+        let (user_id,): (UserId,) = sqlx::query_as(
             "INSERT INTO users (merchant_id, email, password_hash, role, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -189,7 +190,7 @@ pub async fn accept(
 /// The merchant's members with their roles, as this transaction sees them. It also takes
 /// the merchant's row, so changes to one team run one after another on Postgres (SQLite holds
 /// its write lock anyway): two owners demoting each other cannot both pass the owner count.
-pub async fn lock_members(tx: &mut Tx, merchant_id: i64) -> Result<Vec<Member>, AppError> {
+pub async fn lock_members(tx: &mut Tx, merchant_id: MerchantId) -> Result<Vec<Member>, AppError> {
     let rows = on_tx!(tx, conn => {
         sqlx::query("UPDATE merchants SET name = name WHERE id = $1")
             .bind(merchant_id)
@@ -209,8 +210,8 @@ pub async fn lock_members(tx: &mut Tx, merchant_id: i64) -> Result<Vec<Member>, 
 /// Gives a member of the merchant another role.
 pub async fn set_role(
     tx: &mut Tx,
-    merchant_id: i64,
-    user_id: i64,
+    merchant_id: MerchantId,
+    user_id: UserId,
     role: Role,
 ) -> Result<(), AppError> {
     let changed = on_tx!(tx, conn => {
@@ -226,7 +227,7 @@ pub async fn set_role(
 }
 
 /// Removes a member of the merchant.
-pub async fn remove(tx: &mut Tx, merchant_id: i64, user_id: i64) -> Result<(), AppError> {
+pub async fn remove(tx: &mut Tx, merchant_id: MerchantId, user_id: UserId) -> Result<(), AppError> {
     let changed = on_tx!(tx, conn => {
         sqlx::query("DELETE FROM users WHERE id = $1 AND merchant_id = $2")
             .bind(user_id)

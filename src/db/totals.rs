@@ -5,6 +5,7 @@
 
 use crate::db::histories::{push_filters, HistoryFilter, HistorySort};
 use crate::db::Db;
+use crate::domain::ids::MerchantId;
 use crate::domain::time::{wib_day_number, wib_day_start};
 use crate::error::AppError;
 use crate::model::PaymentTotals;
@@ -31,7 +32,7 @@ impl Scope {
 /// Count of the filter's attempts, and the money of its paid ones.
 pub async fn totals(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     filter: &HistoryFilter,
     scope: Scope,
@@ -60,7 +61,7 @@ pub async fn totals(
 /// Number of attempts the filter matches (the API's pagination total).
 pub async fn count(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     filter: &HistoryFilter,
 ) -> Result<i64, AppError> {
@@ -79,7 +80,7 @@ pub async fn count(
 
 async fn from_buckets(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     account_id: &str,
     buckets: &Buckets<'_>,
 ) -> Result<PaymentTotals, AppError> {
@@ -166,7 +167,7 @@ impl<'a> Buckets<'a> {
     fn push_where<'q, DB>(
         &self,
         query: &mut sqlx::QueryBuilder<'q, DB>,
-        merchant_id: i64,
+        merchant_id: MerchantId,
         account_id: &'q str,
     ) where
         DB: sqlx::Database,

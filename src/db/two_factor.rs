@@ -2,11 +2,15 @@
 //! code was accepted for, recovery codes, and the team's rule.
 
 use crate::db::{Db, Tx};
+use crate::domain::ids::{MerchantId, UserId};
 use crate::error::AppError;
 use crate::{on_db, on_tx};
 
 /// A user's two-factor state: (confirmed secret, secret being set up).
-pub async fn secrets(db: &Db, user_id: i64) -> Result<(Option<String>, Option<String>), AppError> {
+pub async fn secrets(
+    db: &Db,
+    user_id: UserId,
+) -> Result<(Option<String>, Option<String>), AppError> {
     Ok(on_db!(db, pool => {
         sqlx::query_as("SELECT totp_secret, totp_pending_secret FROM users WHERE id = $1")
             .bind(user_id)
@@ -16,7 +20,7 @@ pub async fn secrets(db: &Db, user_id: i64) -> Result<(Option<String>, Option<St
     }))
 }
 
-pub async fn begin(db: &Db, user_id: i64, secret: &str) -> Result<(), AppError> {
+pub async fn begin(db: &Db, user_id: UserId, secret: &str) -> Result<(), AppError> {
     on_db!(db, pool => {
         sqlx::query("UPDATE users SET totp_pending_secret = $1 WHERE id = $2")
             .bind(secret)
@@ -32,7 +36,7 @@ pub async fn begin(db: &Db, user_id: i64, secret: &str) -> Result<(), AppError> 
 /// Refused when another setup replaced the pending secret meanwhile (another tab).
 pub async fn enable(
     tx: &mut Tx,
-    user_id: i64,
+    user_id: UserId,
     secret: &str,
     step: i64,
     recovery_hashes: &[String],
@@ -67,7 +71,7 @@ pub async fn enable(
     Ok(())
 }
 
-pub async fn disable(tx: &mut Tx, user_id: i64) -> Result<(), AppError> {
+pub async fn disable(tx: &mut Tx, user_id: UserId) -> Result<(), AppError> {
     on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL,
@@ -86,7 +90,7 @@ pub async fn disable(tx: &mut Tx, user_id: i64) -> Result<(), AppError> {
 }
 
 /// Accepts a code's time step once: false when that step (or a later one) was used already.
-pub async fn use_step(db: &Db, user_id: i64, step: i64) -> Result<bool, AppError> {
+pub async fn use_step(db: &Db, user_id: UserId, step: i64) -> Result<bool, AppError> {
     let used = on_db!(db, pool => {
         sqlx::query(
             "UPDATE users SET totp_last_step = $1
@@ -102,7 +106,11 @@ pub async fn use_step(db: &Db, user_id: i64, step: i64) -> Result<bool, AppError
 }
 
 /// Spends a recovery code: false when the user has no such unused code.
-pub async fn use_recovery_code(db: &Db, user_id: i64, code_hash: &str) -> Result<bool, AppError> {
+pub async fn use_recovery_code(
+    db: &Db,
+    user_id: UserId,
+    code_hash: &str,
+) -> Result<bool, AppError> {
     let spent = on_db!(db, pool => {
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2")
             .bind(user_id)
@@ -114,7 +122,7 @@ pub async fn use_recovery_code(db: &Db, user_id: i64, code_hash: &str) -> Result
     Ok(spent == 1)
 }
 
-pub async fn recovery_codes_left(db: &Db, user_id: i64) -> Result<i64, AppError> {
+pub async fn recovery_codes_left(db: &Db, user_id: UserId) -> Result<i64, AppError> {
     Ok(on_db!(db, pool => {
         sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1")
             .bind(user_id)
@@ -123,7 +131,11 @@ pub async fn recovery_codes_left(db: &Db, user_id: i64) -> Result<i64, AppError>
     }))
 }
 
-pub async fn set_required(tx: &mut Tx, merchant_id: i64, required: bool) -> Result<(), AppError> {
+pub async fn set_required(
+    tx: &mut Tx,
+    merchant_id: MerchantId,
+    required: bool,
+) -> Result<(), AppError> {
     on_tx!(tx, conn => {
         sqlx::query("UPDATE merchants SET require_two_factor = $1 WHERE id = $2")
             .bind(required)

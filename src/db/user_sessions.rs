@@ -1,13 +1,14 @@
 //! Signed-in browsers (see `auth::session`): a session is signed in while its row exists.
 
 use crate::db::{Db, Tx};
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::model::SignedInSession;
 use crate::{on_db, on_tx};
 
 pub struct NewSession<'a> {
     pub login_id: &'a str,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub now_ms: i64,
     pub user_agent: Option<&'a str>,
     pub ip_address: Option<&'a str>,
@@ -32,7 +33,7 @@ pub async fn start(db: &Db, new: NewSession<'_>) -> Result<(), AppError> {
 
 /// Ends one of the user's sessions and returns the browser it was in; 404 when it is not
 /// theirs (or already ended).
-pub async fn end(tx: &mut Tx, user_id: i64, login_id: &str) -> Result<Option<String>, AppError> {
+pub async fn end(tx: &mut Tx, user_id: UserId, login_id: &str) -> Result<Option<String>, AppError> {
     let ended: Option<(Option<String>,)> = on_tx!(tx, conn => {
         sqlx::query_as(
             "DELETE FROM user_sessions WHERE user_id = $1 AND login_id = $2
@@ -49,7 +50,7 @@ pub async fn end(tx: &mut Tx, user_id: i64, login_id: &str) -> Result<Option<Str
 }
 
 /// Ends every session of the user but `keep`; returns how many ended.
-pub async fn end_others(tx: &mut Tx, user_id: i64, keep: &str) -> Result<u64, AppError> {
+pub async fn end_others(tx: &mut Tx, user_id: UserId, keep: &str) -> Result<u64, AppError> {
     Ok(on_tx!(tx, conn => {
         sqlx::query("DELETE FROM user_sessions WHERE user_id = $1 AND login_id <> $2")
             .bind(user_id)
@@ -73,7 +74,7 @@ pub async fn end_older_than(db: &Db, before: i64) -> Result<u64, AppError> {
 }
 
 /// The user's sessions, newest first.
-pub async fn list(db: &Db, user_id: i64) -> Result<Vec<SignedInSession>, AppError> {
+pub async fn list(db: &Db, user_id: UserId) -> Result<Vec<SignedInSession>, AppError> {
     Ok(on_db!(db, pool => {
         sqlx::query_as(
             "SELECT login_id, created_at, user_agent, ip_address FROM user_sessions

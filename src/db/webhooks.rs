@@ -6,6 +6,7 @@
 //! lease runs out (at-least-once delivery).
 
 use crate::db::{Db, Tx};
+use crate::domain::ids::{AttemptId, LinkId, MerchantId};
 use crate::domain::webhook::{next_retry_delay_ms, DeliveryStatus, EventType};
 use crate::error::AppError;
 use crate::model::{WebhookDelivery, WebhookEvent, WebhookSettings};
@@ -72,7 +73,7 @@ macro_rules! write_events {
 
 /// Whether the merchant owning the link hears of each attempt issued on it (notifications on,
 /// an inquiry URL set).
-pub async fn inquiry_wanted(db: &Db, link_id: i64) -> Result<bool, AppError> {
+pub async fn inquiry_wanted(db: &Db, link_id: LinkId) -> Result<bool, AppError> {
     let row: Option<(i64,)> = on_db!(db, pool => {
         sqlx::query_as(
             "SELECT l.id FROM webhook_settings s JOIN payment_links l ON l.merchant_id = s.merchant_id
@@ -85,7 +86,10 @@ pub async fn inquiry_wanted(db: &Db, link_id: i64) -> Result<bool, AppError> {
     Ok(row.is_some())
 }
 
-pub async fn find_settings(db: &Db, merchant_id: i64) -> Result<Option<WebhookSettings>, AppError> {
+pub async fn find_settings(
+    db: &Db,
+    merchant_id: MerchantId,
+) -> Result<Option<WebhookSettings>, AppError> {
     let row: Option<SettingsRow> = on_db!(db, pool => {
         sqlx::query_as(SETTINGS_SQL).bind(merchant_id).fetch_optional(pool).await?
     });
@@ -95,7 +99,7 @@ pub async fn find_settings(db: &Db, merchant_id: i64) -> Result<Option<WebhookSe
 /// Creates or replaces the merchant's settings; URLs are validated by the caller.
 pub async fn save_settings(
     tx: &mut Tx,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     settings: &WebhookSettings,
 ) -> Result<(), AppError> {
     on_tx!(tx, conn => {
@@ -122,7 +126,7 @@ pub async fn save_settings(
 /// row id.
 pub async fn insert_event(
     tx: &mut Tx,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     event: &NewEvent,
     now_ms: i64,
 ) -> Result<i64, AppError> {
@@ -149,7 +153,7 @@ pub async fn insert_event(
 pub struct ClaimedEvent {
     pub id: i64,
     pub event_id: String,
-    pub merchant_id: i64,
+    pub merchant_id: MerchantId,
     pub account_id: String,
     pub event_type: String,
     pub target: String,
@@ -300,8 +304,8 @@ struct EventRow {
     event_id: String,
     event_type: String,
     account_id: String,
-    history_id: Option<i64>,
-    payment_link_id: Option<i64>,
+    history_id: Option<AttemptId>,
+    payment_link_id: Option<LinkId>,
     status: String,
     attempts: i64,
     next_attempt_at: i64,
@@ -340,7 +344,7 @@ impl TryFrom<EventRow> for WebhookEvent {
 /// Fetches one extra row so the caller knows whether another page follows.
 pub async fn list_events(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     status: Option<DeliveryStatus>,
     before_id: Option<i64>,
     limit: i64,
@@ -372,7 +376,7 @@ struct EventWithPayload {
 /// One of the merchant's events by its public id, with its body.
 pub async fn find_event(
     db: &Db,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     event_id: &str,
 ) -> Result<(WebhookEvent, String), AppError> {
     let sql = format!(
@@ -404,7 +408,7 @@ pub async fn deliveries(db: &Db, event_row_id: i64) -> Result<Vec<WebhookDeliver
 /// is left alone. Returns whether it was queued.
 pub async fn resend(
     tx: &mut Tx,
-    merchant_id: i64,
+    merchant_id: MerchantId,
     event_id: &str,
     now_ms: i64,
 ) -> Result<bool, AppError> {
@@ -426,7 +430,11 @@ pub async fn resend(
 }
 
 /// Queues every failed event of the merchant again. Returns how many.
-pub async fn resend_failed(tx: &mut Tx, merchant_id: i64, now_ms: i64) -> Result<u64, AppError> {
+pub async fn resend_failed(
+    tx: &mut Tx,
+    merchant_id: MerchantId,
+    now_ms: i64,
+) -> Result<u64, AppError> {
     let changed = on_tx!(tx, conn => {
         sqlx::query(
             "UPDATE webhook_events

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use crate::db::histories::HistoryFilter;
 use crate::db::payments::{self, Position};
 use crate::domain::export::ExportFormat;
+use crate::domain::ids::MerchantId;
 use crate::domain::time::to_iso_wib;
 use crate::model::PaymentAttempt;
 use crate::state::AppState;
@@ -55,7 +56,7 @@ pub fn cells(a: &PaymentAttempt, now_ms: i64) -> Vec<Cell> {
     let optional = |s: &Option<String>| Cell::Text(s.clone().unwrap_or_default());
     let time = |ms: Option<i64>| Cell::Text(ms.map(to_iso_wib).unwrap_or_default());
     vec![
-        Cell::Number(a.id),
+        Cell::Number(a.id.0),
         text(&a.reff_no),
         text(&a.payment_link_reff_no),
         text(&a.method_code),
@@ -87,7 +88,7 @@ pub fn file_path(state: &AppState, id: &str, format: ExportFormat) -> PathBuf {
 pub struct Job {
     pub state: AppState,
     pub id: String,
-    pub merchant_id: i64,
+    pub merchant_id: MerchantId,
     pub account_id: String,
     pub filter: HistoryFilter,
     pub format: ExportFormat,

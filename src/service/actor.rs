@@ -3,6 +3,7 @@
 
 use crate::db::{audit, Tx};
 use crate::domain::audit::AuditAction;
+use crate::domain::ids::{MerchantId, UserId};
 use crate::domain::merchant::{Access, Role};
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -10,19 +11,22 @@ use crate::model::CurrentUser;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     Member {
-        merchant_id: i64,
-        user_id: i64,
+        merchant_id: MerchantId,
+        user_id: UserId,
         email: String,
         role: Role,
     },
     /// An API credential may change what an admin may, never the team.
-    Credential { merchant_id: i64, api_key: String },
+    Credential {
+        merchant_id: MerchantId,
+        api_key: String,
+    },
     /// Whoever runs the server's command line, with a member's email and password: they hold
     /// the database anyway, so nothing is refused, and the log tells them apart from the
     /// member signed in to the dashboard.
     CommandLine {
-        merchant_id: i64,
-        user_id: i64,
+        merchant_id: MerchantId,
+        user_id: UserId,
         email: String,
     },
 }
@@ -39,7 +43,7 @@ impl From<&CurrentUser> for Actor {
 }
 
 impl Actor {
-    pub fn merchant_id(&self) -> i64 {
+    pub fn merchant_id(&self) -> MerchantId {
         match self {
             Actor::Member { merchant_id, .. }
             | Actor::Credential { merchant_id, .. }

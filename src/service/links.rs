@@ -6,6 +6,7 @@ use crate::db::links::{self, LinkKey, LinkLabel, NewLinkRecord};
 use crate::db::{accounts, methods, retry_contended, Db};
 use crate::domain::account::AccountStatus;
 use crate::domain::audit::{link_named, AuditAction};
+use crate::domain::ids::LinkId;
 use crate::domain::link::{LinkSettings, LinkStatus, NewPaymentLink};
 use crate::domain::merchant::Access;
 use crate::domain::method::offered_methods;
@@ -25,7 +26,7 @@ pub async fn create(
     link: &NewPaymentLink,
     source: &str,
     now_ms: i64,
-) -> Result<i64, AppError> {
+) -> Result<LinkId, AppError> {
     use rand::Rng;
 
     actor.require(Access::Write)?;
@@ -159,7 +160,7 @@ pub async fn delete(state: &AppState, actor: &Actor, link: LinkRef<'_>) -> Resul
 #[derive(Debug, Clone, Copy)]
 pub struct LinkRef<'a> {
     pub account_id: &'a str,
-    pub link_id: i64,
+    pub link_id: LinkId,
 }
 
 impl LinkRef<'_> {

@@ -4,12 +4,13 @@
 use crate::auth::two_factor;
 use crate::db::{two_factor as rows, user_sessions};
 use crate::domain::audit::AuditAction;
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::service::Actor;
 use crate::state::AppState;
 
 /// The member behind the actor: these operations are about a person's own sign-in.
-fn member(actor: &Actor) -> Result<i64, AppError> {
+fn member(actor: &Actor) -> Result<UserId, AppError> {
     match actor {
         Actor::Member { user_id, .. } | Actor::CommandLine { user_id, .. } => Ok(*user_id),
         Actor::Credential { .. } => Err(AppError::Forbidden),

@@ -4,6 +4,7 @@
 use crate::db::team::{self, NewInvitation};
 use crate::db::two_factor;
 use crate::domain::audit::AuditAction;
+use crate::domain::ids::UserId;
 use crate::domain::merchant::{Access, Email, Role};
 use crate::domain::FieldErrors;
 use crate::error::AppError;
@@ -85,7 +86,7 @@ pub async fn revoke_invitation(
 pub async fn change_member(
     state: &AppState,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     role: Option<Role>,
 ) -> Result<(), AppError> {
     actor.require(Access::Owner)?;

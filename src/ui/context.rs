@@ -38,7 +38,10 @@ mod server {
     }
 
     /// Signs `user_id` in on this request's session, recording where from.
-    pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    pub async fn start_session(
+        state: &AppState,
+        user_id: crate::domain::ids::UserId,
+    ) -> Result<(), AppError> {
         let user_agent = with_request(|parts| {
             parts
                 .headers

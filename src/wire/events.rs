@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use crate::domain::ids::{AttemptId, LinkId};
 use crate::domain::time::{month_abbr, to_iso_wib, wib_wall};
 use crate::domain::webhook::EventType;
 use crate::model::{LinkSnapshot, PaymentAttempt};
@@ -32,8 +33,8 @@ pub struct NewEvent {
     pub event_type: EventType,
     pub target: Target,
     pub account_id: String,
-    pub history_id: Option<i64>,
-    pub payment_link_id: Option<i64>,
+    pub history_id: Option<AttemptId>,
+    pub payment_link_id: Option<LinkId>,
     /// The normalised JSON body, signed and sent as is on every try.
     pub payload: String,
 }

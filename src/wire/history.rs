@@ -59,7 +59,7 @@ pub struct HistoryJson {
 impl HistoryJson {
     pub fn new(a: &PaymentAttempt, now_ms: i64) -> HistoryJson {
         HistoryJson {
-            id: a.id,
+            id: a.id.0,
             reff_no: a.reff_no.clone(),
             payment_link_reff_no: a.payment_link_reff_no.clone(),
             payment_method_code: a.method_code.clone(),

@@ -87,7 +87,7 @@ impl LinkJson {
             subtotal: i.unit_price.value().saturating_mul(i.quantity),
         };
         LinkJson {
-            id: link.id,
+            id: link.id.0,
             reff_no: link.reff_no.clone(),
             title: link.title.clone(),
             description: link.description.clone(),

@@ -18,7 +18,7 @@ pub async fn seeded_merchant(app: &TestApp, count: i64) -> String {
             .json::<i64>()
             .await
             .unwrap();
-        links.push(id);
+        links.push(paylinks::domain::ids::LinkId(id));
     }
     paylinks::db::seed::histories(&app.db, &links, count, app.state.now_ms(), |_| {})
         .await

@@ -113,6 +113,7 @@ async fn another_merchant_gets_404_everywhere_and_changes_nothing() {
 async fn the_kept_totals_answer_only_for_the_accounts_own_merchant() {
     use paylinks::db::histories::HistoryFilter;
     use paylinks::db::totals::{count, totals, Scope};
+    use paylinks::domain::ids::MerchantId;
     let app = spawn_app().await;
     let account = app.sign_up("Toko Alpha", "owner@alpha.id").await;
     let link = app.create_default_link(&account).await;
@@ -122,8 +123,8 @@ async fn the_kept_totals_answer_only_for_the_accounts_own_merchant() {
         .sign_up("Toko Beta", "owner@beta.id")
         .await;
     let merchant = |email: &str| format!("SELECT merchant_id FROM users WHERE email = '{email}'");
-    let alpha = app.scalar(&merchant("owner@alpha.id")).await;
-    let beta = app.scalar(&merchant("owner@beta.id")).await;
+    let alpha = MerchantId(app.scalar(&merchant("owner@alpha.id")).await);
+    let beta = MerchantId(app.scalar(&merchant("owner@beta.id")).await);
     // The unfiltered list is counted from the kept buckets.
     let all = HistoryFilter::default();
     assert_eq!(count(&app.db, alpha, &account, &all).await.unwrap(), 1);

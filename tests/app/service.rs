@@ -1,6 +1,7 @@
 //! The link use cases called directly, without HTTP: each change is seen by the payer page
 //! memory at once (its one-second memory would otherwise show the link as it was).
 
+use paylinks::domain::ids::{LinkId, MerchantId, UserId};
 use paylinks::domain::link::{LinkSettings, LinkStatus};
 use paylinks::domain::merchant::Role;
 use paylinks::service::{self, links::LinkRef, Actor};
@@ -13,24 +14,10 @@ async fn link_changes_reach_the_payer_memory_at_once() {
     let account = app.sign_up("Toko Layanan", "owner@layanan.id").await;
     let link_id = app.create_default_link(&account).await;
     let slug = app.slug_of(link_id).await;
-    let merchant_id = app
-        .scalar(&format!(
-            "SELECT merchant_id FROM payment_links WHERE id = {link_id}"
-        ))
-        .await;
-    let owner = Actor::Member {
-        merchant_id,
-        user_id: app
-            .scalar(&format!(
-                "SELECT id FROM users WHERE merchant_id = {merchant_id}"
-            ))
-            .await,
-        email: "owner@layanan.id".into(),
-        role: Role::Owner,
-    };
+    let owner = owner_of(&app, "owner@layanan.id").await;
     let key = || LinkRef {
         account_id: &account,
-        link_id,
+        link_id: LinkId(link_id),
     };
     let remembered = || async {
         app.state
@@ -118,14 +105,16 @@ async fn starting_attempts_issues_until_the_link_is_full() {
 /// The owner of the app's one merchant, as the service layer takes them.
 async fn owner_of(app: &crate::helpers::TestApp, email: &str) -> Actor {
     Actor::Member {
-        merchant_id: app
-            .scalar(&format!(
+        merchant_id: MerchantId(
+            app.scalar(&format!(
                 "SELECT merchant_id FROM users WHERE email = '{email}'"
             ))
             .await,
-        user_id: app
-            .scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
-            .await,
+        ),
+        user_id: UserId(
+            app.scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
+                .await,
+        ),
         email: email.into(),
         role: Role::Owner,
     }
@@ -139,7 +128,7 @@ async fn a_change_and_its_audit_entry_are_kept_together_or_not_at_all() {
     let owner = owner_of(&app, "owner@catat.id").await;
     let link = LinkRef {
         account_id: &account,
-        link_id,
+        link_id: LinkId(link_id),
     };
     let entries = || app.texts("SELECT action || ': ' || detail FROM audit_log ORDER BY id");
     let before = entries().await;
@@ -164,7 +153,7 @@ async fn a_change_and_its_audit_entry_are_kept_together_or_not_at_all() {
     // Refused inside the transaction (the link does not exist): nothing is written.
     let missing = LinkRef {
         account_id: &account,
-        link_id: link_id + 1000,
+        link_id: LinkId(link_id + 1000),
     };
     let refused = service::links::set_status(&app.state, &owner, missing, LinkStatus::Open).await;
     assert!(matches!(refused, Err(paylinks::error::AppError::NotFound)));
@@ -212,7 +201,7 @@ async fn an_api_credential_may_change_links_but_never_the_team() {
     };
     let link = LinkRef {
         account_id: &account,
-        link_id,
+        link_id: LinkId(link_id),
     };
     service::links::set_status(&app.state, &credential, link, LinkStatus::Closed)
         .await

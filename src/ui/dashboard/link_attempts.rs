@@ -25,7 +25,13 @@ pub struct AttemptRow {
 #[server(prefix = "/fn", endpoint = "link_attempts")]
 pub async fn get_link_attempts(account_id: String, link_id: i64) -> Result<LinkAttempts, AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
-    let link = crate::db::links::find(&state.db, user.merchant_id, &account_id, link_id).await?;
+    let link = crate::db::links::find(
+        &state.db,
+        user.merchant_id,
+        &account_id,
+        crate::domain::ids::LinkId(link_id),
+    )
+    .await?;
     let now = state.now_ms();
     let attempts = crate::db::histories::list_for_link(&state.db, link.id)
         .await?
@@ -49,7 +55,13 @@ pub async fn simulate_attempt(
     reff_no: String,
 ) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    let link = crate::db::links::find(&state.db, actor.merchant_id(), &account_id, link_id).await?;
+    let link = crate::db::links::find(
+        &state.db,
+        actor.merchant_id(),
+        &account_id,
+        crate::domain::ids::LinkId(link_id),
+    )
+    .await?;
     let attempt = crate::db::histories::find_on_link(&state.db, link.id, &reff_no).await?;
     crate::service::payments::simulate(&state, &actor, &attempt).await
 }

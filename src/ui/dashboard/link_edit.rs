@@ -23,7 +23,13 @@ pub async fn update_link(
     use crate::ui::dashboard::link_new::all_means_none;
     let (state, actor) = crate::ui::context::acting().await?;
     let now = state.now_ms();
-    let link = crate::db::links::find(&state.db, actor.merchant_id(), &account_id, link_id).await?;
+    let link = crate::db::links::find(
+        &state.db,
+        actor.merchant_id(),
+        &account_id,
+        crate::domain::ids::LinkId(link_id),
+    )
+    .await?;
     let known = crate::db::methods::active_codes(&state.db).await?;
     let input = LinkSettingsInput {
         methods: all_means_none(input.methods, &known),
@@ -38,7 +44,7 @@ pub async fn update_link(
     )?;
     let link = LinkRef {
         account_id: &account_id,
-        link_id,
+        link_id: crate::domain::ids::LinkId(link_id),
     };
     crate::service::links::change(&state, &actor, link, &settings, None).await?;
     leptos_axum::redirect(&format!("/accounts/{account_id}/links/{link_id}"));
@@ -92,7 +98,7 @@ fn EditLinkForm(detail: LinkDetail, options: LinkFormOptions) -> impl IntoView {
         <FormAlert result/>
         <ActionForm action attr:class="form link-form">
             <input type="hidden" name="account_id" value=link.account_id.clone()/>
-            <input type="hidden" name="link_id" value=link.id/>
+            <input type="hidden" name="link_id" value=link.id.0/>
             <fieldset>
                 <legend>"Payment methods"</legend>
                 <MethodCheckboxes methods=options.methods checked=whitelist/>

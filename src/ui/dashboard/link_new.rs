@@ -61,7 +61,7 @@ pub async fn create_link(account_id: String, input: NewLinkInput) -> Result<i64,
     let id = crate::service::links::create(&state.db, &actor, &account_id, &link, "dashboard", now)
         .await?;
     leptos_axum::redirect(&format!("/accounts/{account_id}/links/{id}"));
-    Ok(id)
+    Ok(id.0)
 }
 
 #[component]

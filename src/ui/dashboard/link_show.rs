@@ -49,7 +49,13 @@ fn share_links(link: &PaymentLink, payer_url: &str) -> ShareLinks {
 #[server(prefix = "/fn", endpoint = "link")]
 pub async fn get_link(account_id: String, link_id: i64) -> Result<LinkDetail, AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
-    let link = crate::db::links::find(&state.db, user.merchant_id, &account_id, link_id).await?;
+    let link = crate::db::links::find(
+        &state.db,
+        user.merchant_id,
+        &account_id,
+        crate::domain::ids::LinkId(link_id),
+    )
+    .await?;
     let now = state.now_ms();
     let payer_url = state.payer_url(&link.slug);
     let method_names = match &link.whitelisted_payment_method {
@@ -90,7 +96,7 @@ pub async fn set_link_status(
     let status = LinkStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
     let link = LinkRef {
         account_id: &account_id,
-        link_id,
+        link_id: crate::domain::ids::LinkId(link_id),
     };
     crate::service::links::set_status(&state, &actor, link, status).await?;
     Ok(())
@@ -112,7 +118,7 @@ pub async fn delete_link(
     }
     let link = LinkRef {
         account_id: &account_id,
-        link_id,
+        link_id: crate::domain::ids::LinkId(link_id),
     };
     crate::service::links::delete(&state, &actor, link).await?;
     leptos_axum::redirect(&format!("/accounts/{account_id}/links"));
@@ -199,7 +205,7 @@ fn LinkDetailView(
                 <a class="button" href=format!("{base}/edit")>"Edit"</a>
                 <ActionForm action=set_status attr:class="inline-form">
                     <input type="hidden" name="account_id" value=account_id/>
-                    <input type="hidden" name="link_id" value=link_id/>
+                    <input type="hidden" name="link_id" value=link_id.0/>
                     <input type="hidden" name="status" value=next_status/>
                     <button type="submit">{toggle_label}</button>
                 </ActionForm>
@@ -279,7 +285,7 @@ fn LinkDetailView(
                 <dt>"Updated"</dt><dd>{format_wib(link.updated_at)}</dd>
             </dl>
         </section>
-        <LinkAttemptsSection account_id=link.account_id.clone() link_id=link.id/>
+        <LinkAttemptsSection account_id=link.account_id.clone() link_id=link.id.0/>
         <section class="card danger">
             <h2>"Delete"</h2>
             {if has_history {
@@ -291,7 +297,7 @@ fn LinkDetailView(
                     <FormAlert result=delete_result/>
                     <ActionForm action=delete attr:class="form">
                         <input type="hidden" name="account_id" value=delete_account_id/>
-                        <input type="hidden" name="link_id" value=link_id/>
+                        <input type="hidden" name="link_id" value=link_id.0/>
                         <label class="check">
                             <input type="checkbox" name="confirm" value="yes" required/>
                             "Yes, delete this link for good. Its URL stops working."

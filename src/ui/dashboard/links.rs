@@ -181,7 +181,7 @@ fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoVi
                         {data.links.rows.into_iter().map(|row| {
                             let link = row.link;
                             view! {
-                                <tr data-link-id=link.id>
+                                <tr data-link-id=link.id.0>
                                     <td><a href=format!("{base}/{}", link.id)>{link.title}</a></td>
                                     <td><code>{link.reff_no}</code></td>
                                     <td class="num">{link.total_amount.to_string()}</td>

@@ -54,7 +54,10 @@ pub fn LogOutButton() -> impl IntoView {
 
 /// Where a merchant lands: the first active account's links.
 #[cfg(feature = "ssr")]
-pub async fn landing_path(db: &crate::db::Db, merchant_id: i64) -> Result<String, AppError> {
+pub async fn landing_path(
+    db: &crate::db::Db,
+    merchant_id: crate::domain::ids::MerchantId,
+) -> Result<String, AppError> {
     use crate::domain::account::AccountStatus;
     let accounts = crate::db::accounts::list(db, merchant_id).await?;
     Ok(accounts

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::UserId;
 use crate::domain::merchant::Role;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
@@ -15,7 +16,7 @@ use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError,
 pub struct TeamData {
     pub members: Vec<Member>,
     pub invitations: Vec<Invitation>,
-    pub me: i64,
+    pub me: crate::domain::ids::UserId,
     pub i_am_owner: bool,
 }
 
@@ -47,7 +48,7 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/fn", endpoint = "team_role")]
-pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
+pub async fn change_role(user_id: UserId, role: String) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
     let role = Role::parse(&role)
         .map_err(|_| AppError::field("role", "Choose owner, admin or viewer."))?;
@@ -56,7 +57,7 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
 
 #[server(prefix = "/fn", endpoint = "team_remove")]
 pub async fn remove_member(
-    user_id: i64,
+    user_id: UserId,
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
@@ -134,7 +135,7 @@ fn Team(
                                     let current = m.role.clone();
                                     view! {
                                         <ActionForm action=role attr:class="inline-form">
-                                            <input type="hidden" name="user_id" value=m.user_id/>
+                                            <input type="hidden" name="user_id" value=m.user_id.0/>
                                             <select name="role" aria-label="Role">
                                                 {Role::ALL.into_iter().map(|r| view! {
                                                     <option value=r.as_str() selected=current == r.as_str()>{r.as_str()}</option>
@@ -151,7 +152,7 @@ fn Team(
                             <td class="actions">
                                 {owner.then(|| view! {
                                     <ActionForm action=remove attr:class="inline-form">
-                                        <input type="hidden" name="user_id" value=m.user_id/>
+                                        <input type="hidden" name="user_id" value=m.user_id.0/>
                                         <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
                                         <button type="submit" class="danger">"Remove"</button>
                                     </ActionForm>

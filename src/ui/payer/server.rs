@@ -238,7 +238,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
     };
 
     let ip_address = client_ip(&state);
-    admit_attempt(&state, ip_address.as_deref(), link.id, now, lang)?;
+    admit_attempt(&state, ip_address.as_deref(), link.id.0, now, lang)?;
     let started = attempts::start(
         &state,
         attempts::Start {

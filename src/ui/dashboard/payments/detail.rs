@@ -25,9 +25,13 @@ pub struct PaymentDetail {
 #[server(prefix = "/fn", endpoint = "payment")]
 pub async fn get_payment(account_id: String, history_id: i64) -> Result<PaymentDetail, AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
-    let attempt =
-        crate::db::histories::find_in_account(&state.db, user.merchant_id, &account_id, history_id)
-            .await?;
+    let attempt = crate::db::histories::find_in_account(
+        &state.db,
+        user.merchant_id,
+        &account_id,
+        crate::domain::ids::AttemptId(history_id),
+    )
+    .await?;
     let link = crate::db::links::find(
         &state.db,
         user.merchant_id,
@@ -131,7 +135,7 @@ fn Detail(
         {can_simulate.then(|| view! {
             <ActionForm action=simulate attr:class="inline-form">
                 <input type="hidden" name="account_id" value=account_id.clone()/>
-                <input type="hidden" name="link_id" value=a.payment_link_id/>
+                <input type="hidden" name="link_id" value=a.payment_link_id.0/>
                 <input type="hidden" name="reff_no" value=a.reff_no.clone()/>
                 <button type="submit">"Simulate payment"</button>
             </ActionForm>
