@@ -153,8 +153,9 @@ pub struct PaymentAttempt {
     pub payment_link_id: LinkId,
     pub method_code: String,
     pub method_name: String,
-    /// VA number, QRIS payload or e-wallet checkout URL.
-    pub value: String,
+    /// VA number, QRIS payload or e-wallet checkout URL; `None` for an attempt the provider
+    /// never answered (stored empty by versions that reserved before issuing).
+    pub value: Option<String>,
     /// e.g. the VA holder name.
     pub additional: Option<String>,
     pub amount: Rupiah,
@@ -322,7 +323,8 @@ pub struct AuditEntry {
 pub struct Member {
     pub user_id: UserId,
     pub email: String,
-    pub role: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub role: Role,
     pub created_at: i64,
 }
 
@@ -332,7 +334,8 @@ pub struct Member {
 pub struct Invitation {
     pub id: i64,
     pub email: String,
-    pub role: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub role: Role,
     pub created_at: i64,
     pub expires_at: i64,
 }

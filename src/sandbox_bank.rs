@@ -164,7 +164,8 @@ async fn wallet_attempt(state: &AppState, reff_no: &str) -> Result<PaymentAttemp
         return Err(AppError::NotFound);
     }
     let attempt = histories::find_by_reff(&state.db, reff_no).await?;
-    if !attempt.value.contains("/sandbox/ewallet/") {
+    let checkout = attempt.value.as_deref().unwrap_or_default();
+    if !checkout.contains("/sandbox/ewallet/") {
         return Err(AppError::NotFound);
     }
     Ok(attempt)

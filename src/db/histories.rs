@@ -237,7 +237,7 @@ impl TryFrom<AttemptRow> for PaymentAttempt {
             payment_link_id: row.payment_link_id,
             method_code: row.payment_method_code,
             method_name: row.payment_method_name,
-            value: row.payment_method_value,
+            value: Some(row.payment_method_value).filter(|value| !value.is_empty()),
             additional: row.payment_method_additional,
             amount: Rupiah(row.amount),
             fee: Rupiah(row.fee),

@@ -135,6 +135,13 @@ pub enum Role {
     Viewer,
 }
 
+impl TryFrom<String> for Role {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Role::parse(&s)
+    }
+}
+
 /// What calling something takes: nothing (payer pages, log-in), being a member (reading),
 /// being an admin or owner (changing things), or being an owner (team and audit log).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

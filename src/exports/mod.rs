@@ -61,7 +61,7 @@ pub fn cells(a: &PaymentAttempt, now_ms: i64) -> Vec<Cell> {
         text(&a.payment_link_reff_no),
         text(&a.method_code),
         text(&a.method_name),
-        text(&a.value),
+        text(a.value.as_deref().unwrap_or_default()),
         Cell::Number(a.amount.value()),
         Cell::Number(a.fee.value()),
         Cell::Number(a.net_amount.value()),

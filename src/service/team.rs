@@ -98,7 +98,7 @@ pub async fn change_member(
         .iter()
         .find(|m| m.user_id == user_id)
         .ok_or(AppError::NotFound)?;
-    let is_owner = |m: &Member| m.role == Role::Owner.as_str();
+    let is_owner = |m: &Member| m.role == Role::Owner;
     let owners = members.iter().filter(|m| is_owner(m)).count();
     if is_owner(member) && role != Some(Role::Owner) && owners <= 1 {
         return Err(AppError::Conflict(
@@ -108,7 +108,12 @@ pub async fn change_member(
     let (action, detail) = match role {
         Some(role) => {
             team::set_role(&mut tx, merchant_id, user_id, role).await?;
-            let detail = format!("{} from {} to {}", member.email, member.role, role.as_str());
+            let detail = format!(
+                "{} from {} to {}",
+                member.email,
+                member.role.as_str(),
+                role.as_str()
+            );
             (AuditAction::RoleChanged, detail)
         }
         None => {

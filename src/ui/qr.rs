@@ -45,11 +45,11 @@ async fn attempt_qr(state: &AppState, slug: &str, reff_no: &str) -> Result<QrCod
     }
     let link = crate::db::links::find_by_slug(&state.db, slug).await?;
     let attempt = crate::db::histories::find_on_link(&state.db, link.id, reff_no).await?;
-    let scannable = attempt.method_code == "QRIS" || attempt.value.starts_with("http");
-    if !scannable || attempt.value.is_empty() {
+    let scannable = |value: &String| attempt.method_code == "QRIS" || value.starts_with("http");
+    let Some(value) = attempt.value.as_ref().filter(|v| scannable(v)) else {
         return Err(AppError::NotFound);
-    }
-    QrCode::with_error_correction_level(attempt.value, EcLevel::M).map_err(AppError::internal)
+    };
+    QrCode::with_error_correction_level(value, EcLevel::M).map_err(AppError::internal)
 }
 
 pub async fn attempt_svg(

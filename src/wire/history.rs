@@ -20,7 +20,8 @@ pub struct HistoryJson {
     #[schema(value_type = crate::wire::method_code::MethodCode)]
     payment_method_code: String,
     payment_method_name: String,
-    /// What the payer was given: a VA number, a QRIS payload, a checkout URL.
+    /// What the payer was given: a VA number, a QRIS payload, a checkout URL (empty for an
+    /// attempt the provider never answered: the contract's field is a string).
     payment_method_value: String,
     payment_method_additional: Option<String>,
     #[schema(format = DateTime)]
@@ -64,7 +65,7 @@ impl HistoryJson {
             payment_link_reff_no: a.payment_link_reff_no.clone(),
             payment_method_code: a.method_code.clone(),
             payment_method_name: a.method_name.clone(),
-            payment_method_value: a.value.clone(),
+            payment_method_value: a.value.clone().unwrap_or_default(),
             payment_method_additional: a.additional.clone(),
             expired_at: to_iso_wib(a.expired_at),
             is_expired: a.expired_at <= now_ms,

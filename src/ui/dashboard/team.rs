@@ -132,20 +132,20 @@ fn Team(
                             <td>{m.email.clone()}{me.then_some(" (you)")}</td>
                             <td>
                                 {if owner {
-                                    let current = m.role.clone();
+                                    let current = m.role;
                                     view! {
                                         <ActionForm action=role attr:class="inline-form">
                                             <input type="hidden" name="user_id" value=m.user_id.0/>
                                             <select name="role" aria-label="Role">
                                                 {Role::ALL.into_iter().map(|r| view! {
-                                                    <option value=r.as_str() selected=current == r.as_str()>{r.as_str()}</option>
+                                                    <option value=r.as_str() selected=current == r>{r.as_str()}</option>
                                                 }).collect_view()}
                                             </select>
                                             <button type="submit">"Change"</button>
                                         </ActionForm>
                                     }.into_any()
                                 } else {
-                                    view! { <span>{m.role.clone()}</span> }.into_any()
+                                    view! { <span>{m.role.as_str()}</span> }.into_any()
                                 }}
                             </td>
                             <td>{format_wib(m.created_at)}</td>
@@ -199,7 +199,7 @@ fn Team(
                     {data.invitations.into_iter().map(|i| view! {
                         <tr>
                             <td>{i.email}</td>
-                            <td>{i.role}</td>
+                            <td>{i.role.as_str()}</td>
                             <td>{format_wib(i.expires_at)}</td>
                             <td>{owner.then(|| view! {
                                 <ActionForm action=revoke attr:class="inline-form">

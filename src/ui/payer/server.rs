@@ -329,21 +329,21 @@ pub(super) async fn attempt_view(
         .find(|m| m.code == attempt.method_code)
         .map(|m| m.group)
         .ok_or_else(|| AppError::internal("attempt of an unknown method"))?;
+    // An attempt the provider never answered has nothing to show; it fails shortly.
+    let value = attempt.value.clone().unwrap_or_default();
     let value_display = match group {
-        MethodGroup::Va => crate::payments::sandbox::va::format_for_display(&attempt.value),
-        MethodGroup::Ewallet if pushes_to_phone(&attempt.method_code) => {
-            PhoneNumber::parse(&attempt.value)
-                .map(|p| p.national())
-                .unwrap_or_else(|_| attempt.value.clone())
-        }
-        _ => attempt.value.clone(),
+        MethodGroup::Va => crate::payments::sandbox::va::format_for_display(&value),
+        MethodGroup::Ewallet if pushes_to_phone(&attempt.method_code) => PhoneNumber::parse(&value)
+            .map(|p| p.national())
+            .unwrap_or_else(|_| value.clone()),
+        _ => value.clone(),
     };
     let amount = attempt.amount.to_string();
     let clearing = clearing_code(&attempt.method_code).unwrap_or_default();
     let render = |steps: &[crate::domain::lang::Text]| -> Vec<String> {
         steps
             .iter()
-            .map(|s| fill(s.get(lang), &attempt.value, &amount, clearing))
+            .map(|s| fill(s.get(lang), &value, &amount, clearing))
             .collect()
     };
     let instructions: Vec<ChannelSteps> = match group {
@@ -378,7 +378,7 @@ pub(super) async fn attempt_view(
         method_code: attempt.method_code,
         method_name: attempt.method_name,
         group,
-        value: attempt.value,
+        value,
         value_display,
         additional: attempt.additional,
         expired_at: attempt.expired_at,
