@@ -7,7 +7,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::{accounts, merchants, Db};
 use crate::domain::account::AccountStatus;
-use crate::domain::ids::MerchantId;
+use crate::domain::ids::{AccountId, MerchantId};
 use crate::domain::merchant::SignUpInput;
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -75,7 +75,7 @@ fn command_line(user: &CurrentUser) -> Actor {
     }
 }
 
-async fn first_active_account(db: &Db, merchant_id: MerchantId) -> Result<String, AppError> {
+async fn first_active_account(db: &Db, merchant_id: MerchantId) -> Result<AccountId, AppError> {
     accounts::list(db, merchant_id)
         .await?
         .into_iter()

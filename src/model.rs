@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::account::AccountStatus;
 use crate::domain::attempt::{AttemptStatus, PaymentFlag};
 use crate::domain::export::{ExportFormat, ExportStatus};
-use crate::domain::ids::{AttemptId, LinkId, MerchantId, UserId};
+use crate::domain::ids::{AccountId, AttemptId, LinkId, MerchantId, UserId};
 use crate::domain::items::LineItem;
 use crate::domain::link::{is_expired, ComputedStatus, LinkState, LinkStatus};
 use crate::domain::merchant::Role;
@@ -47,7 +47,7 @@ pub struct SignedInSession {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
-    pub id: String,
+    pub id: AccountId,
     pub name: String,
     pub status: AccountStatus,
     pub created_at: i64,
@@ -57,7 +57,7 @@ pub struct Account {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentLink {
     pub id: LinkId,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub slug: String,
     pub reff_no: String,
     pub title: String,
@@ -199,7 +199,7 @@ pub struct WebhookEvent {
     pub id: i64,
     pub event_id: String,
     pub event_type: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub history_id: Option<AttemptId>,
     pub payment_link_id: Option<LinkId>,
     pub status: DeliveryStatus,
@@ -254,7 +254,7 @@ pub struct PaymentTotals {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Export {
     pub id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub format: ExportFormat,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
@@ -346,7 +346,7 @@ pub struct Invitation {
 pub struct LinkSnapshot {
     pub id: LinkId,
     pub merchant_id: MerchantId,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub slug: String,
     pub reff_no: String,
     pub title: String,

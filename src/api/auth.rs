@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use crate::api::envelope::ApiError;
 use crate::api::tokens::{header, token_digest};
 use crate::db::credentials;
-use crate::domain::ids::MerchantId;
+use crate::domain::ids::{AccountId, MerchantId};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -33,9 +33,9 @@ impl ApiCaller {
     }
 
     /// 403 for an account of the merchant that this credential is not bound to.
-    pub fn may_use(&self, account_id: &str) -> Result<(), ApiError> {
+    pub fn may_use(&self, account_id: &AccountId) -> Result<(), ApiError> {
         match &self.accounts {
-            Some(bound) if !bound.iter().any(|a| a == account_id) => {
+            Some(bound) if !bound.iter().any(|a| a == account_id.as_str()) => {
                 Err(ApiError::new(AppError::Forbidden)
                     .with_message("This credential is not bound to that account."))
             }

@@ -12,7 +12,7 @@ use crate::api::schema::{HistoryListResponse, HistoryResponse};
 use crate::db::accounts;
 use crate::db::histories::{self, HistoryFilter, HistorySort};
 use crate::domain::attempt::AttemptStatus;
-use crate::domain::ids::AttemptId;
+use crate::domain::ids::{AccountId, AttemptId};
 use crate::domain::time::{wib_day_number, wib_day_start};
 use crate::domain::FieldErrors;
 use crate::state::AppState;
@@ -158,7 +158,7 @@ fn filter_from(query: &HashMap<String, String>, now_ms: i64) -> Result<HistoryFi
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(account_id): Path<String>,
+    Path(account_id): Path<AccountId>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
@@ -192,7 +192,7 @@ pub async fn list(
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((account_id, history_id)): Path<(String, AttemptId)>,
+    Path((account_id, history_id)): Path<(AccountId, AttemptId)>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
     let attempt =
@@ -212,7 +212,7 @@ pub async fn show(
 pub async fn simulate_payment(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((account_id, history_id)): Path<(String, AttemptId)>,
+    Path((account_id, history_id)): Path<(AccountId, AttemptId)>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
     let attempt =

@@ -2,7 +2,7 @@
 //! request, calls the same db functions as the dashboard, and wraps the result.
 
 use crate::api::envelope::ApiJson;
-use crate::domain::ids::LinkId;
+use crate::domain::ids::{AccountId, LinkId};
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
@@ -115,7 +115,7 @@ pub async fn payment_methods(State(state): State<AppState>, _caller: ApiCaller) 
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(account_id): Path<String>,
+    Path(account_id): Path<AccountId>,
     Query(query): Query<PageQuery>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
@@ -174,7 +174,7 @@ impl Version {
 pub(crate) async fn create_link(
     state: &AppState,
     caller: ApiCaller,
-    account_id: &str,
+    account_id: &AccountId,
     body: &CreateLinkBody,
     version: Version,
 ) -> ApiResult {
@@ -239,7 +239,7 @@ pub(crate) async fn update_link(
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(account_id): Path<String>,
+    Path(account_id): Path<AccountId>,
     ApiJson(body): ApiJson<CreateLinkBody>,
 ) -> ApiResult {
     create_link(&state, caller, &account_id, &body, Version::V1).await
@@ -256,7 +256,7 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((account_id, link_id)): Path<(String, LinkId)>,
+    Path((account_id, link_id)): Path<(AccountId, LinkId)>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
     let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
@@ -276,7 +276,7 @@ pub async fn show(
 pub async fn update(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((account_id, link_id)): Path<(String, LinkId)>,
+    Path((account_id, link_id)): Path<(AccountId, LinkId)>,
     ApiJson(body): ApiJson<UpdateLinkBody>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
@@ -295,7 +295,7 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path((account_id, link_id)): Path<(String, LinkId)>,
+    Path((account_id, link_id)): Path<(AccountId, LinkId)>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
     let link = LinkRef {

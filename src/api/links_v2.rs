@@ -9,7 +9,7 @@ use crate::api::link_json::{CreateLinkBody, UpdateLinkBody};
 use crate::api::links::{create_link, to_json, update_link, Version};
 use crate::api::schema::{CreateLinkV2, LinkResponseV2, UpdateLinkV2};
 use crate::db::{accounts, links};
-use crate::domain::ids::LinkId;
+use crate::domain::ids::{AccountId, LinkId};
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -24,7 +24,7 @@ use crate::state::AppState;
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(account_id): Path<String>,
+    Path(account_id): Path<AccountId>,
     ApiJson(body): ApiJson<CreateLinkBody>,
 ) -> ApiResult {
     create_link(&state, caller, &account_id, &body, Version::V2).await

@@ -2,14 +2,14 @@
 
 use crate::db::{Db, Tx};
 use crate::domain::account::AccountStatus;
-use crate::domain::ids::MerchantId;
+use crate::domain::ids::{AccountId, MerchantId};
 use crate::error::AppError;
 use crate::model::Account;
 use crate::{on_db, on_tx};
 
 #[derive(sqlx::FromRow)]
 struct AccountRow {
-    id: String,
+    id: AccountId,
     name: String,
     status: String,
     created_at: i64,
@@ -41,9 +41,13 @@ pub async fn list(db: &Db, merchant_id: MerchantId) -> Result<Vec<Account>, AppE
     rows.into_iter().map(Account::try_from).collect()
 }
 
-pub async fn find(db: &Db, merchant_id: MerchantId, account_id: &str) -> Result<Account, AppError> {
+pub async fn find(
+    db: &Db,
+    merchant_id: MerchantId,
+    account_id: &AccountId,
+) -> Result<Account, AppError> {
     // Account ids are ULIDs: anything else names no account, and needs no query.
-    if account_id.parse::<ulid::Ulid>().is_err() {
+    if account_id.as_str().parse::<ulid::Ulid>().is_err() {
         return Err(AppError::NotFound);
     }
     let row: Option<AccountRow> = on_db!(db, pool => {
@@ -61,7 +65,7 @@ pub async fn find(db: &Db, merchant_id: MerchantId, account_id: &str) -> Result<
 pub async fn create(
     tx: &mut Tx,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     name: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
@@ -98,7 +102,7 @@ pub async fn lock_all(tx: &mut Tx, merchant_id: MerchantId) -> Result<Vec<Accoun
 pub async fn rename(
     tx: &mut Tx,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     name: &str,
     now_ms: i64,
 ) -> Result<(), AppError> {
@@ -120,7 +124,7 @@ pub async fn rename(
 pub async fn set_status(
     tx: &mut Tx,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     status: AccountStatus,
     now_ms: i64,
 ) -> Result<(), AppError> {

@@ -1,7 +1,7 @@
 //! API credentials and bearer tokens.
 
 use crate::db::{Db, Tx};
-use crate::domain::ids::MerchantId;
+use crate::domain::ids::{AccountId, MerchantId};
 use crate::error::AppError;
 use crate::{on_db, on_tx};
 
@@ -206,7 +206,7 @@ pub async fn bound_accounts(db: &Db, credential_id: i64) -> Result<Vec<String>, 
 pub async fn newest_reaching(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> Result<Option<(String, String)>, AppError> {
     let row = on_db!(db, pool => {
         sqlx::query_as(

@@ -2,7 +2,7 @@
 
 use crate::db::{Db, Tx};
 use crate::domain::export::ExportStatus;
-use crate::domain::ids::MerchantId;
+use crate::domain::ids::{AccountId, MerchantId};
 use crate::error::AppError;
 use crate::model::Export;
 use crate::{on_db, on_tx};
@@ -13,7 +13,7 @@ const EXPORT_COLUMNS: &str = "id, account_id, format, status, total_rows, done_r
 pub struct NewExport<'a> {
     pub id: &'a str,
     pub merchant_id: MerchantId,
-    pub account_id: &'a str,
+    pub account_id: &'a AccountId,
     pub format: &'a str,
     pub query_json: &'a str,
     pub total_rows: i64,
@@ -57,7 +57,7 @@ pub async fn find(db: &Db, merchant_id: MerchantId, id: &str) -> Result<Export, 
 pub async fn list(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
 ) -> Result<Vec<Export>, AppError> {
     let sql = format!(
         "SELECT {EXPORT_COLUMNS} FROM exports WHERE merchant_id = $1 AND account_id = $2

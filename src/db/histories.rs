@@ -4,7 +4,7 @@
 use crate::db::outcomes::LINK_SNAPSHOT_COLUMNS;
 use crate::db::Db;
 use crate::domain::attempt::{AttemptStatus, PaymentFlag};
-use crate::domain::ids::{AttemptId, LinkId, MerchantId};
+use crate::domain::ids::{AccountId, AttemptId, LinkId, MerchantId};
 use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::LinkSnapshot;
@@ -381,7 +381,7 @@ pub struct HistoryFilter {
 pub(crate) fn push_filters<'a, DB>(
     query: &mut sqlx::QueryBuilder<'a, DB>,
     merchant_id: MerchantId,
-    account_id: &'a str,
+    account_id: &'a AccountId,
     filter: &'a HistoryFilter,
 ) where
     DB: sqlx::Database,
@@ -477,7 +477,7 @@ pub(crate) fn push_filters<'a, DB>(
 pub async fn search(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     filter: &HistoryFilter,
 ) -> Result<crate::model::Page<PaymentAttempt>, AppError> {
     let per_page = filter.per_page.clamp(1, 100);
@@ -510,7 +510,7 @@ pub async fn search(
 pub async fn find_in_account(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     history_id: AttemptId,
 ) -> Result<PaymentAttempt, AppError> {
     let sql = format!(

@@ -1,7 +1,7 @@
 //! Payment links and their line items. Every query is scoped by merchant and account.
 
 use crate::db::{is_unique_violation, Db, Tx};
-use crate::domain::ids::{LinkId, MerchantId};
+use crate::domain::ids::{AccountId, LinkId, MerchantId};
 use crate::domain::items::LineItem;
 use crate::domain::link::{LinkSettings, LinkState, LinkStatus, NewPaymentLink};
 use crate::domain::Rupiah;
@@ -12,7 +12,7 @@ use crate::{on_db, on_tx};
 /// A link ready to store: its public slug and reference drawn, its rules checked.
 pub struct NewLinkRecord<'a> {
     pub merchant_id: MerchantId,
-    pub account_id: &'a str,
+    pub account_id: &'a AccountId,
     pub slug: &'a str,
     pub reff_no: &'a str,
     pub link: &'a NewPaymentLink,
@@ -128,7 +128,7 @@ struct SummaryRow {
 pub async fn list(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     filter: &LinkFilter,
     now_ms: i64,
 ) -> Result<Page<LinkSummary>, AppError> {
@@ -197,7 +197,7 @@ pub async fn list(
 #[derive(sqlx::FromRow)]
 struct LinkRow {
     id: LinkId,
-    account_id: String,
+    account_id: AccountId,
     slug: String,
     reff_no: String,
     title: String,
@@ -234,7 +234,7 @@ const LINK_COLUMNS: &str = "l.id, l.account_id, l.slug, l.reff_no, l.title, l.de
 pub async fn find(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     link_id: LinkId,
 ) -> Result<PaymentLink, AppError> {
     let sql = format!(
@@ -302,7 +302,7 @@ async fn with_items(db: &Db, row: LinkRow) -> Result<PaymentLink, AppError> {
 pub async fn list_full(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     filter: &LinkFilter,
     now_ms: i64,
 ) -> Result<Page<PaymentLink>, AppError> {
@@ -409,7 +409,7 @@ fn assemble(row: LinkRow, items: Vec<ItemRow>) -> Result<PaymentLink, AppError> 
 #[derive(Debug, Clone, Copy)]
 pub struct LinkKey<'a> {
     pub merchant_id: MerchantId,
-    pub account_id: &'a str,
+    pub account_id: &'a AccountId,
     pub link_id: LinkId,
 }
 

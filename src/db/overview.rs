@@ -2,7 +2,7 @@
 //! per method and per link. Revenue counts paid attempts by their payment date.
 
 use crate::db::Db;
-use crate::domain::ids::MerchantId;
+use crate::domain::ids::{AccountId, MerchantId};
 use crate::domain::time::{DAY_MS, WIB_OFFSET_SECONDS};
 use crate::error::AppError;
 use crate::model::{DayRevenue, GroupRevenue, WindowFigures};
@@ -12,7 +12,7 @@ use crate::on_db;
 pub async fn window(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     since_ms: i64,
 ) -> Result<WindowFigures, AppError> {
     let (paid, gross, net): (i64, i64, i64) = on_db!(db, pool => {
@@ -56,7 +56,7 @@ pub async fn window(
 pub async fn daily(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     since_ms: i64,
 ) -> Result<Vec<DayRevenue>, AppError> {
     let offset = i64::from(WIB_OFFSET_SECONDS) * 1000;
@@ -84,7 +84,7 @@ pub async fn daily(
 pub async fn by_method(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     since_ms: i64,
 ) -> Result<Vec<GroupRevenue>, AppError> {
     let rows = on_db!(db, pool => {
@@ -109,7 +109,7 @@ pub async fn by_method(
 pub async fn top_links(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     since_ms: i64,
     limit: i64,
 ) -> Result<Vec<GroupRevenue>, AppError> {

@@ -4,7 +4,7 @@
 use crate::db::histories::{push_filters, AttemptRow, HistoryFilter, HistorySort, ATTEMPT_COLUMNS};
 use crate::db::Db;
 use crate::domain::attempt::AttemptStatus;
-use crate::domain::ids::MerchantId;
+use crate::domain::ids::{AccountId, MerchantId};
 use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::{parse_date_wib, DAY_MS};
 use crate::domain::{FieldErrors, Rupiah};
@@ -69,7 +69,7 @@ pub struct KeysetPage {
 pub async fn page(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     filter: &HistoryFilter,
     position: Position,
     limit: i64,

@@ -5,7 +5,7 @@
 
 use crate::db::histories::{push_filters, HistoryFilter, HistorySort};
 use crate::db::Db;
-use crate::domain::ids::MerchantId;
+use crate::domain::ids::{AccountId, MerchantId};
 use crate::domain::time::{wib_day_number, wib_day_start};
 use crate::error::AppError;
 use crate::model::PaymentTotals;
@@ -33,7 +33,7 @@ impl Scope {
 pub async fn totals(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     filter: &HistoryFilter,
     scope: Scope,
 ) -> Result<PaymentTotals, AppError> {
@@ -62,7 +62,7 @@ pub async fn totals(
 pub async fn count(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     filter: &HistoryFilter,
 ) -> Result<i64, AppError> {
     if let Some(buckets) = Buckets::of(filter, Scope::All) {
@@ -81,7 +81,7 @@ pub async fn count(
 async fn from_buckets(
     db: &Db,
     merchant_id: MerchantId,
-    account_id: &str,
+    account_id: &AccountId,
     buckets: &Buckets<'_>,
 ) -> Result<PaymentTotals, AppError> {
     let select = format!(
@@ -94,7 +94,7 @@ async fn from_buckets(
     );
     Ok(on_db!(db, pool => {
         let mut query = sqlx::QueryBuilder::new(select);
-        buckets.push_where(&mut query, merchant_id, account_id);
+        buckets.push_where(&mut query, merchant_id, account_id.as_str());
         query.build_query_as().fetch_one(pool).await?
     }))
 }

@@ -6,7 +6,7 @@
 //! lease runs out (at-least-once delivery).
 
 use crate::db::{Db, Tx};
-use crate::domain::ids::{AttemptId, LinkId, MerchantId};
+use crate::domain::ids::{AccountId, AttemptId, LinkId, MerchantId};
 use crate::domain::webhook::{next_retry_delay_ms, DeliveryStatus, EventType};
 use crate::error::AppError;
 use crate::model::{WebhookDelivery, WebhookEvent, WebhookSettings};
@@ -154,7 +154,7 @@ pub struct ClaimedEvent {
     pub id: i64,
     pub event_id: String,
     pub merchant_id: MerchantId,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub event_type: String,
     pub target: String,
     pub payload: String,
@@ -303,7 +303,7 @@ struct EventRow {
     id: i64,
     event_id: String,
     event_type: String,
-    account_id: String,
+    account_id: AccountId,
     history_id: Option<AttemptId>,
     payment_link_id: Option<LinkId>,
     status: String,

@@ -44,3 +44,33 @@ row_id!(
     /// A payment attempt on a link (a "history" in the API's words).
     AttemptId
 );
+
+/// One of a merchant's accounts: a ULID, kept as its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct AccountId(pub String);
+
+impl AccountId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AccountId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl From<String> for AccountId {
+    fn from(id: String) -> AccountId {
+        AccountId(id)
+    }
+}
+
+impl From<&str> for AccountId {
+    fn from(id: &str) -> AccountId {
+        AccountId(id.to_string())
+    }
+}

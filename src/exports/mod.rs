@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use crate::db::histories::HistoryFilter;
 use crate::db::payments::{self, Position};
 use crate::domain::export::ExportFormat;
-use crate::domain::ids::MerchantId;
+use crate::domain::ids::{AccountId, MerchantId};
 use crate::domain::time::to_iso_wib;
 use crate::model::PaymentAttempt;
 use crate::state::AppState;
@@ -89,7 +89,7 @@ pub struct Job {
     pub state: AppState,
     pub id: String,
     pub merchant_id: MerchantId,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub filter: HistoryFilter,
     pub format: ExportFormat,
 }

@@ -3,6 +3,7 @@
 use crate::db::accounts;
 use crate::domain::account::{parse_account_name, AccountStatus};
 use crate::domain::audit::AuditAction;
+use crate::domain::ids::AccountId;
 use crate::domain::merchant::Access;
 use crate::error::AppError;
 use crate::model::Account;
@@ -10,10 +11,10 @@ use crate::service::Actor;
 use crate::state::AppState;
 
 /// Creates an active account; returns its id.
-pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<String, AppError> {
+pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<AccountId, AppError> {
     actor.require(Access::Write)?;
     let name = parse_account_name(name).map_err(|m| AppError::field("name", m))?;
-    let id = ulid::Ulid::new().to_string();
+    let id = AccountId(ulid::Ulid::new().to_string());
     let now_ms = state.now_ms();
     let mut tx = state.db.begin().await?;
     accounts::create(&mut tx, actor.merchant_id(), &id, &name, now_ms).await?;
@@ -28,7 +29,7 @@ pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<Strin
 pub async fn rename(
     state: &AppState,
     actor: &Actor,
-    account_id: &str,
+    account_id: &AccountId,
     name: &str,
 ) -> Result<(), AppError> {
     actor.require(Access::Write)?;
@@ -51,7 +52,7 @@ pub async fn rename(
 pub async fn set_status(
     state: &AppState,
     actor: &Actor,
-    account_id: &str,
+    account_id: &AccountId,
     status: AccountStatus,
 ) -> Result<(), AppError> {
     actor.require(Access::Write)?;
@@ -81,8 +82,8 @@ pub async fn set_status(
 }
 
 /// The account with this id among the merchant's, or 404.
-fn one_of(all: Vec<Account>, account_id: &str) -> Result<Account, AppError> {
+fn one_of(all: Vec<Account>, account_id: &AccountId) -> Result<Account, AppError> {
     all.into_iter()
-        .find(|a| a.id == account_id)
+        .find(|a| &a.id == account_id)
         .ok_or(AppError::NotFound)
 }

@@ -4,6 +4,7 @@
 use crate::db::credentials::{self, IssuedCredential};
 use crate::db::{accounts, Db};
 use crate::domain::audit::AuditAction;
+use crate::domain::ids::AccountId;
 use crate::domain::merchant::Access;
 use crate::error::AppError;
 use crate::service::Actor;
@@ -18,9 +19,13 @@ pub async fn create(
     actor.require(Access::Write)?;
     let mut names = Vec::new();
     for account_id in bound_to {
-        let account = accounts::find(db, actor.merchant_id(), account_id)
-            .await
-            .map_err(|_| AppError::field("accounts", format!("Unknown account {account_id}.")))?;
+        let account = accounts::find(
+            db,
+            actor.merchant_id(),
+            &AccountId::from(account_id.as_str()),
+        )
+        .await
+        .map_err(|_| AppError::field("accounts", format!("Unknown account {account_id}.")))?;
         names.push(format!("“{}”", account.name));
     }
     let issued = IssuedCredential {

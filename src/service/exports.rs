@@ -5,6 +5,7 @@ use crate::db::payments::to_filter;
 use crate::db::{accounts, exports, totals};
 use crate::domain::audit::AuditAction;
 use crate::domain::export::ExportFormat;
+use crate::domain::ids::AccountId;
 use crate::domain::merchant::Access;
 use crate::domain::payments_query::PaymentsQuery;
 use crate::error::AppError;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 pub async fn start(
     state: &AppState,
     actor: &Actor,
-    account_id: &str,
+    account_id: &AccountId,
     format: ExportFormat,
     query: &PaymentsQuery,
 ) -> Result<String, AppError> {

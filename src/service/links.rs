@@ -6,7 +6,7 @@ use crate::db::links::{self, LinkKey, LinkLabel, NewLinkRecord};
 use crate::db::{accounts, methods, retry_contended, Db};
 use crate::domain::account::AccountStatus;
 use crate::domain::audit::{link_named, AuditAction};
-use crate::domain::ids::LinkId;
+use crate::domain::ids::{AccountId, LinkId};
 use crate::domain::link::{LinkSettings, LinkStatus, NewPaymentLink};
 use crate::domain::merchant::Access;
 use crate::domain::method::offered_methods;
@@ -22,7 +22,7 @@ use crate::state::AppState;
 pub async fn create(
     db: &Db,
     actor: &Actor,
-    account_id: &str,
+    account_id: &AccountId,
     link: &NewPaymentLink,
     source: &str,
     now_ms: i64,
@@ -159,7 +159,7 @@ pub async fn delete(state: &AppState, actor: &Actor, link: LinkRef<'_>) -> Resul
 /// A link of one of the actor's accounts.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkRef<'a> {
-    pub account_id: &'a str,
+    pub account_id: &'a AccountId,
     pub link_id: LinkId,
 }
 

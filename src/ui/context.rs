@@ -107,6 +107,15 @@ mod server {
         Ok((state, crate::service::Actor::from(&user)))
     }
 
+    /// A destructive change goes ahead only with its confirmation box ticked; `why` tells
+    /// what it would undo.
+    pub fn confirmed(confirm: &Option<String>, why: &str) -> Result<(), AppError> {
+        match confirm {
+            Some(_) => Ok(()),
+            None => Err(AppError::field("confirm", why)),
+        }
+    }
+
     /// Like [`signed_in`], and 403 unless the user's role allows `access`. The `/fn` guard
     /// checks the same rule first; this keeps the function safe wherever it is called from.
     pub async fn signed_in_with(

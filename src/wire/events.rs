@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::domain::ids::{AttemptId, LinkId};
+use crate::domain::ids::{AccountId, AttemptId, LinkId};
 use crate::domain::time::{month_abbr, to_iso_wib, wib_wall};
 use crate::domain::webhook::EventType;
 use crate::model::{LinkSnapshot, PaymentAttempt};
@@ -32,7 +32,7 @@ pub struct NewEvent {
     pub event_id: String,
     pub event_type: EventType,
     pub target: Target,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub history_id: Option<AttemptId>,
     pub payment_link_id: Option<LinkId>,
     /// The normalised JSON body, signed and sent as is on every try.
@@ -221,7 +221,7 @@ pub fn on_failed(subject: &Subject<'_>) -> Vec<NewEvent> {
 }
 
 /// "Send test event": a signed body a receiver can check its verification with.
-pub fn test_event(account_id: &str, now_ms: i64) -> NewEvent {
+pub fn test_event(account_id: &AccountId, now_ms: i64) -> NewEvent {
     let body = json!({
         "status": 200,
         "success": true,
@@ -233,7 +233,7 @@ pub fn test_event(account_id: &str, now_ms: i64) -> NewEvent {
         event_id: new_event_id(),
         event_type: EventType::Test,
         target: Target::Transaction,
-        account_id: account_id.to_string(),
+        account_id: account_id.clone(),
         history_id: None,
         payment_link_id: None,
         payload: normalized_body(&body),

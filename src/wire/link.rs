@@ -109,7 +109,7 @@ impl LinkJson {
             created_at: to_iso_wib(link.created_at),
             updated_at: to_iso_wib(link.updated_at),
             account: AccountJson {
-                id: account.id.clone(),
+                id: account.id.0.clone(),
                 name: account.name.clone(),
                 status: account.status.as_str().to_string(),
                 email: None,

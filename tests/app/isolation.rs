@@ -113,7 +113,7 @@ async fn another_merchant_gets_404_everywhere_and_changes_nothing() {
 async fn the_kept_totals_answer_only_for_the_accounts_own_merchant() {
     use paylinks::db::histories::HistoryFilter;
     use paylinks::db::totals::{count, totals, Scope};
-    use paylinks::domain::ids::MerchantId;
+    use paylinks::domain::ids::{AccountId, MerchantId};
     let app = spawn_app().await;
     let account = app.sign_up("Toko Alpha", "owner@alpha.id").await;
     let link = app.create_default_link(&account).await;
@@ -127,6 +127,7 @@ async fn the_kept_totals_answer_only_for_the_accounts_own_merchant() {
     let beta = MerchantId(app.scalar(&merchant("owner@beta.id")).await);
     // The unfiltered list is counted from the kept buckets.
     let all = HistoryFilter::default();
+    let account = AccountId::from(account);
     assert_eq!(count(&app.db, alpha, &account, &all).await.unwrap(), 1);
     assert_eq!(count(&app.db, beta, &account, &all).await.unwrap(), 0);
     let seen = totals(&app.db, beta, &account, &all, Scope::All)

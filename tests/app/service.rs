@@ -1,7 +1,7 @@
 //! The link use cases called directly, without HTTP: each change is seen by the payer page
 //! memory at once (its one-second memory would otherwise show the link as it was).
 
-use paylinks::domain::ids::{LinkId, MerchantId, UserId};
+use paylinks::domain::ids::{AccountId, LinkId, MerchantId, UserId};
 use paylinks::domain::link::{LinkSettings, LinkStatus};
 use paylinks::domain::merchant::Role;
 use paylinks::service::{self, links::LinkRef, Actor};
@@ -12,11 +12,12 @@ use crate::helpers::spawn_app;
 async fn link_changes_reach_the_payer_memory_at_once() {
     let app = spawn_app().await;
     let account = app.sign_up("Toko Layanan", "owner@layanan.id").await;
+    let account_id = AccountId::from(account.as_str());
     let link_id = app.create_default_link(&account).await;
     let slug = app.slug_of(link_id).await;
     let owner = owner_of(&app, "owner@layanan.id").await;
     let key = || LinkRef {
-        account_id: &account,
+        account_id: &account_id,
         link_id: LinkId(link_id),
     };
     let remembered = || async {
@@ -124,10 +125,11 @@ async fn owner_of(app: &crate::helpers::TestApp, email: &str) -> Actor {
 async fn a_change_and_its_audit_entry_are_kept_together_or_not_at_all() {
     let app = spawn_app().await;
     let account = app.sign_up("Toko Catat", "owner@catat.id").await;
+    let account_id = AccountId::from(account.as_str());
     let link_id = app.create_default_link(&account).await;
     let owner = owner_of(&app, "owner@catat.id").await;
     let link = LinkRef {
-        account_id: &account,
+        account_id: &account_id,
         link_id: LinkId(link_id),
     };
     let entries = || app.texts("SELECT action || ': ' || detail FROM audit_log ORDER BY id");
@@ -152,7 +154,7 @@ async fn a_change_and_its_audit_entry_are_kept_together_or_not_at_all() {
 
     // Refused inside the transaction (the link does not exist): nothing is written.
     let missing = LinkRef {
-        account_id: &account,
+        account_id: &account_id,
         link_id: LinkId(link_id + 1000),
     };
     let refused = service::links::set_status(&app.state, &owner, missing, LinkStatus::Open).await;
@@ -193,6 +195,7 @@ async fn a_change_and_its_audit_entry_are_kept_together_or_not_at_all() {
 async fn an_api_credential_may_change_links_but_never_the_team() {
     let app = spawn_app().await;
     let account = app.sign_up("Toko Kunci", "owner@kunci.id").await;
+    let account_id = AccountId::from(account.as_str());
     let link_id = app.create_default_link(&account).await;
     let owner = owner_of(&app, "owner@kunci.id").await;
     let credential = Actor::Credential {
@@ -200,7 +203,7 @@ async fn an_api_credential_may_change_links_but_never_the_team() {
         api_key: "key-for-test".into(),
     };
     let link = LinkRef {
-        account_id: &account,
+        account_id: &account_id,
         link_id: LinkId(link_id),
     };
     service::links::set_status(&app.state, &credential, link, LinkStatus::Closed)
@@ -220,11 +223,12 @@ async fn an_api_credential_may_change_links_but_never_the_team() {
 async fn the_last_active_account_and_the_last_owner_stay() {
     let app = spawn_app().await;
     let account = app.sign_up("Toko Tetap", "owner@tetap.id").await;
+    let account_id = AccountId::from(account.as_str());
     let owner = owner_of(&app, "owner@tetap.id").await;
     let deactivated = service::accounts::set_status(
         &app.state,
         &owner,
-        &account,
+        &account_id,
         paylinks::domain::account::AccountStatus::Inactive,
     )
     .await;

@@ -22,7 +22,7 @@ pub fn DashboardShell(
                     let current = account_id.get();
                     let current_name = current
                         .as_ref()
-                        .and_then(|id| nav.accounts.iter().find(|a| &a.id == id))
+                        .and_then(|id| nav.accounts.iter().find(|a| a.id.as_str() == id))
                         .map(|a| a.name.clone())
                         .unwrap_or_else(|| "Accounts".to_string());
                     Some(view! {

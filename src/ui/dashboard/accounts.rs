@@ -18,17 +18,20 @@ pub async fn list_accounts() -> Result<Vec<Account>, AppError> {
 #[server(prefix = "/fn", endpoint = "account_create")]
 pub async fn create_account(name: String) -> Result<String, AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    crate::service::accounts::create(&state, &actor, &name).await
+    let id = crate::service::accounts::create(&state, &actor, &name).await?;
+    Ok(id.0)
 }
 
 #[server(prefix = "/fn", endpoint = "account_rename")]
 pub async fn rename_account(account_id: String, name: String) -> Result<(), AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, actor) = crate::ui::context::acting().await?;
     crate::service::accounts::rename(&state, &actor, &account_id, &name).await
 }
 
 #[server(prefix = "/fn", endpoint = "account_status")]
 pub async fn set_account_status(account_id: String, status: String) -> Result<(), AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, actor) = crate::ui::context::acting().await?;
     let status = AccountStatus::parse(&status).map_err(|m| AppError::field("status", m))?;
     crate::service::accounts::set_status(&state, &actor, &account_id, status).await
@@ -109,14 +112,14 @@ fn AccountsTable(
                         ("active", "Reactivate")
                     };
                     let links_href = format!("/accounts/{}/links", account.id);
-                    let (id, name, created_at) = (account.id, account.name, account.created_at);
+                    let (id, name, created_at) = (account.id.0, account.name, account.created_at);
                     let (row_id, rename_id, status_id) = (id.clone(), id.clone(), id.clone());
                     view! {
                         <tr data-account-id=row_id>
                             <td>
                                 <a href=links_href>{name.clone()}</a>
                             </td>
-                            <td><code>{id}</code></td>
+                            <td><code>{id.to_string()}</code></td>
                             <td>{if active { "Active" } else { "Inactive" }}</td>
                             <td>{format_wib(created_at)}</td>
                             <td class="actions">

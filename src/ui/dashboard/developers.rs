@@ -62,7 +62,7 @@ pub async fn get_developers() -> Result<DevelopersData, AppError> {
     let name_of = |id: &str| {
         accounts
             .iter()
-            .find(|a| a.id == id)
+            .find(|a| a.id.as_str() == id)
             .map_or_else(|| id.to_string(), |a| a.name.clone())
     };
     let mut credentials = Vec::new();
@@ -85,7 +85,7 @@ pub async fn get_developers() -> Result<DevelopersData, AppError> {
         credentials,
         fresh,
         api_base: format!("{}/api", state.settings.public_base_url),
-        accounts: accounts.into_iter().map(|a| (a.id, a.name)).collect(),
+        accounts: accounts.into_iter().map(|a| (a.id.0, a.name)).collect(),
     })
 }
 
@@ -105,12 +105,7 @@ pub async fn rotate_api_credential(
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    if confirm.is_none() {
-        return Err(AppError::field(
-            "confirm",
-            "Tick the box: the current secret stops working.",
-        ));
-    }
+    crate::ui::context::confirmed(&confirm, "Tick the box: the current secret stops working.")?;
     let issued =
         crate::service::credentials::rotate(&state.db, &actor, credential_id, state.now_ms())
             .await?;
@@ -123,12 +118,10 @@ pub async fn revoke_api_credential(
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    if confirm.is_none() {
-        return Err(AppError::field(
-            "confirm",
-            "Tick the box: integrations using it stop working.",
-        ));
-    }
+    crate::ui::context::confirmed(
+        &confirm,
+        "Tick the box: integrations using it stop working.",
+    )?;
     crate::service::credentials::revoke(&state.db, &actor, credential_id, state.now_ms()).await
 }
 

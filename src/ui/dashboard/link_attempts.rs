@@ -24,6 +24,7 @@ pub struct AttemptRow {
 
 #[server(prefix = "/fn", endpoint = "link_attempts")]
 pub async fn get_link_attempts(account_id: String, link_id: i64) -> Result<LinkAttempts, AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, user) = crate::ui::context::signed_in().await?;
     let link = crate::db::links::find(
         &state.db,
@@ -54,6 +55,7 @@ pub async fn simulate_attempt(
     link_id: i64,
     reff_no: String,
 ) -> Result<(), AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, actor) = crate::ui::context::acting().await?;
     let link = crate::db::links::find(
         &state.db,

@@ -18,6 +18,7 @@ pub async fn update_link(
     link_id: i64,
     input: LinkSettingsInput,
 ) -> Result<(), AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     use crate::domain::link::MethodRules;
     use crate::service::links::LinkRef;
     use crate::ui::dashboard::link_new::all_means_none;
@@ -97,7 +98,7 @@ fn EditLinkForm(detail: LinkDetail, options: LinkFormOptions) -> impl IntoView {
         </p>
         <FormAlert result/>
         <ActionForm action attr:class="form link-form">
-            <input type="hidden" name="account_id" value=link.account_id.clone()/>
+            <input type="hidden" name="account_id" value=link.account_id.0.clone()/>
             <input type="hidden" name="link_id" value=link.id.0/>
             <fieldset>
                 <legend>"Payment methods"</legend>

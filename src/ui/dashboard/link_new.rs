@@ -23,6 +23,7 @@ pub struct LinkFormOptions {
 
 #[server(prefix = "/fn", endpoint = "link_form_options")]
 pub async fn get_link_form_options(account_id: String) -> Result<LinkFormOptions, AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, user) = crate::ui::context::signed_in().await?;
     let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
     let methods = crate::db::methods::catalogue(&state.db)
@@ -44,6 +45,7 @@ pub(crate) fn all_means_none(mut picked: Vec<String>, known: &[String]) -> Vec<S
 
 #[server(prefix = "/fn", endpoint = "link_create")]
 pub async fn create_link(account_id: String, input: NewLinkInput) -> Result<i64, AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     use crate::domain::link::MethodRules;
     let (state, actor) = crate::ui::context::acting().await?;
     let now = state.now_ms();
@@ -91,7 +93,7 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
     let action = ServerAction::<CreateLink>::new();
     let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));
     let errors = Signal::derive(move || form_errors(action.value().get()));
-    let account_id = options.account.id.clone();
+    let account_id = options.account.id.0.clone();
     view! {
         <div class="page-head">
             <h1>"New payment link"</h1>

@@ -48,6 +48,7 @@ fn share_links(link: &PaymentLink, payer_url: &str) -> ShareLinks {
 
 #[server(prefix = "/fn", endpoint = "link")]
 pub async fn get_link(account_id: String, link_id: i64) -> Result<LinkDetail, AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, user) = crate::ui::context::signed_in().await?;
     let link = crate::db::links::find(
         &state.db,
@@ -90,6 +91,7 @@ pub async fn set_link_status(
     link_id: i64,
     status: String,
 ) -> Result<(), AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     use crate::domain::link::LinkStatus;
     use crate::service::links::LinkRef;
     let (state, actor) = crate::ui::context::acting().await?;
@@ -108,14 +110,13 @@ pub async fn delete_link(
     link_id: i64,
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     use crate::service::links::LinkRef;
     let (state, actor) = crate::ui::context::acting().await?;
-    if confirm.is_none() {
-        return Err(AppError::field(
-            "confirm",
-            "Tick the box to confirm that the link should be deleted for good.",
-        ));
-    }
+    crate::ui::context::confirmed(
+        &confirm,
+        "Tick the box to confirm that the link should be deleted for good.",
+    )?;
     let link = LinkRef {
         account_id: &account_id,
         link_id: crate::domain::ids::LinkId(link_id),
@@ -163,7 +164,7 @@ fn LinkDetailView(
 ) -> impl IntoView {
     let link = detail.link;
     let base = format!("/accounts/{}/links/{}", link.account_id, link.id);
-    let (account_id, link_id, has_history) = (link.account_id.clone(), link.id, link.has_history);
+    let (account_id, link_id, has_history) = (link.account_id.0.clone(), link.id, link.has_history);
     let delete_account_id = account_id.clone();
     let qr_base = format!("/pay/{}/qr", link.slug);
     let unlimited = link.max_usage == crate::domain::link::UNLIMITED_USAGE;
@@ -285,7 +286,7 @@ fn LinkDetailView(
                 <dt>"Updated"</dt><dd>{format_wib(link.updated_at)}</dd>
             </dl>
         </section>
-        <LinkAttemptsSection account_id=link.account_id.clone() link_id=link.id.0/>
+        <LinkAttemptsSection account_id=link.account_id.0.clone() link_id=link.id.0/>
         <section class="card danger">
             <h2>"Delete"</h2>
             {if has_history {

@@ -33,6 +33,7 @@ pub async fn list_links(
     #[server(default)] status: String,
     #[server(default)] page: i64,
 ) -> Result<LinksPageData, AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     use crate::db::links::{self, LinkFilter};
     let (state, user) = crate::ui::context::signed_in().await?;
     let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;

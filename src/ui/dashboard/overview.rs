@@ -36,11 +36,12 @@ pub struct OverviewData {
 
 #[server(prefix = "/fn", endpoint = "overview")]
 pub async fn get_overview(account_id: String) -> Result<OverviewData, AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     use crate::db::overview;
     use crate::domain::time::{format_wib_day, wib_day_number, wib_day_start};
     let (state, user) = crate::ui::context::signed_in().await?;
     let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
-    let (db, merchant, id) = (&state.db, user.merchant_id, account.id.as_str());
+    let (db, merchant, id) = (&state.db, user.merchant_id, &account.id);
     let today = wib_day_number(state.now_ms());
     let since = |days_back: i64| wib_day_start(today - days_back);
     let month_start = since(CHART_DAYS - 1);

@@ -61,12 +61,7 @@ pub async fn remove_member(
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    if confirm.is_none() {
-        return Err(AppError::field(
-            "confirm",
-            "Tick the box: the member loses access at once.",
-        ));
-    }
+    crate::ui::context::confirmed(&confirm, "Tick the box: the member loses access at once.")?;
     crate::service::team::change_member(&state, &actor, user_id, None).await
 }
 

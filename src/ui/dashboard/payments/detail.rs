@@ -24,6 +24,7 @@ pub struct PaymentDetail {
 
 #[server(prefix = "/fn", endpoint = "payment")]
 pub async fn get_payment(account_id: String, history_id: i64) -> Result<PaymentDetail, AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, user) = crate::ui::context::signed_in().await?;
     let attempt = crate::db::histories::find_in_account(
         &state.db,

@@ -24,6 +24,7 @@ pub async fn create_export(
     format: String,
     #[server(default)] query: PaymentsQuery,
 ) -> Result<String, AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, actor) = crate::ui::context::acting().await?;
     let format = crate::domain::export::ExportFormat::parse(&format)
         .map_err(|e| AppError::field("format", e))?;
@@ -34,6 +35,7 @@ pub async fn create_export(
 
 #[server(prefix = "/fn", endpoint = "exports")]
 pub async fn list_exports(account_id: String) -> Result<ExportsData, AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, user) = crate::ui::context::signed_in().await?;
     let account = crate::db::accounts::find(&state.db, user.merchant_id, &account_id).await?;
     let exports = crate::db::exports::list(&state.db, user.merchant_id, &account.id).await?;

@@ -43,6 +43,7 @@ pub async fn list_payments(
     account_id: String,
     #[server(default)] query: PaymentsQuery,
 ) -> Result<PaymentsData, AppError> {
+    let account_id = crate::domain::ids::AccountId::from(account_id);
     use crate::db::{accounts, methods, payments, totals};
     let (state, user) = crate::ui::context::signed_in().await?;
     let account = accounts::find(&state.db, user.merchant_id, &account_id).await?;
@@ -132,7 +133,7 @@ fn PaymentsTable(data: PaymentsData, query: PaymentsQuery) -> impl IntoView {
         <div class="page-head">
             <h1>"Payments"<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
             <div class="actions">
-                <exports::ExportButtons account_id=data.account.id.clone() query=query.clone()/>
+                <exports::ExportButtons account_id=data.account.id.0.clone() query=query.clone()/>
                 <a href=format!("/accounts/{}/exports", data.account.id)>"Exports"</a>
             </div>
         </div>
