@@ -121,6 +121,17 @@ pub fn is_attempt_reff_no(s: &str) -> bool {
     s.len() == 23 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Groups a VA number for display: "8808 1234 5678 9012" (groups of 4 from the left).
+/// Existing whitespace is dropped first, so formatting twice gives the same result.
+pub fn group_va_number(number: &str) -> String {
+    let chars: Vec<char> = number.chars().filter(|c| !c.is_whitespace()).collect();
+    chars
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +172,21 @@ mod tests {
             assert_eq!(AttemptStatus::parse(s).unwrap().as_str(), s);
         }
         assert!(AttemptStatus::parse("settled").is_err());
+    }
+
+    #[test]
+    fn display_groups_of_four() {
+        assert_eq!(group_va_number("8808123456789012"), "8808 1234 5678 9012");
+        assert_eq!(group_va_number("880812345678901"), "8808 1234 5678 901");
+        assert_eq!(
+            group_va_number("880812345678901234"),
+            "8808 1234 5678 9012 34"
+        );
+        assert_eq!(
+            group_va_number("8808 1234 5678 9012"),
+            "8808 1234 5678 9012"
+        );
+        assert_eq!(group_va_number("123"), "123");
+        assert_eq!(group_va_number(""), "");
     }
 }

@@ -1,6 +1,7 @@
 //! The merchant's webhook settings, the test event and resending deliveries.
 
-use crate::db::{accounts, webhooks as outbox, Db};
+use crate::db::webhooks::{self as outbox, Attempt};
+use crate::db::{accounts, Db};
 use crate::domain::audit::AuditAction;
 use crate::domain::merchant::Access;
 use crate::domain::webhook::parse_target_url;
@@ -66,9 +67,17 @@ pub async fn save_settings(
     Ok(())
 }
 
-/// Queues a test event for the merchant's first account; returns its event id and row id,
-/// for the caller to deliver at once.
-pub async fn queue_test(db: &Db, actor: &Actor, now_ms: i64) -> Result<(String, i64), AppError> {
+/// Sends a test event for the merchant's first account right away; returns its event id and
+/// how the delivery went.
+pub async fn send_test(state: &AppState, actor: &Actor) -> Result<(String, Attempt), AppError> {
+    let (event_id, row_id) = queue_test(&state.db, actor, state.now_ms()).await?;
+    let attempt = crate::webhooks::deliver_now(state, row_id)
+        .await?
+        .ok_or_else(|| AppError::Conflict("The test event is already being sent.".into()))?;
+    Ok((event_id, attempt))
+}
+
+async fn queue_test(db: &Db, actor: &Actor, now_ms: i64) -> Result<(String, i64), AppError> {
     actor.require(Access::Write)?;
     if outbox::find_settings(db, actor.merchant_id())
         .await?

@@ -181,17 +181,6 @@ pub fn va_number(bank: VaBank, prefixes: &VaPrefixes, digits: &str) -> Result<St
     Ok(format!("{}{digits}", prefixes.for_bank(bank)))
 }
 
-/// Groups a VA number for display: "8808 1234 5678 9012" (groups of 4 from the left).
-/// Existing whitespace is dropped first, so formatting twice gives the same result.
-pub fn format_for_display(number: &str) -> String {
-    let chars: Vec<char> = number.chars().filter(|c| !c.is_whitespace()).collect();
-    chars
-        .chunks(4)
-        .map(|group| group.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,25 +292,6 @@ mod tests {
         };
         let err = va_number(VaBank::Maybank, &bad, "12345678901").unwrap_err();
         assert!(err.contains("Maybank VA prefix"), "{err}");
-    }
-
-    #[test]
-    fn display_groups_of_four() {
-        assert_eq!(
-            format_for_display("8808123456789012"),
-            "8808 1234 5678 9012"
-        );
-        assert_eq!(format_for_display("880812345678901"), "8808 1234 5678 901");
-        assert_eq!(
-            format_for_display("880812345678901234"),
-            "8808 1234 5678 9012 34"
-        );
-        assert_eq!(
-            format_for_display("8808 1234 5678 9012"),
-            "8808 1234 5678 9012"
-        );
-        assert_eq!(format_for_display("123"), "123");
-        assert_eq!(format_for_display(""), "");
     }
 
     #[test]

@@ -89,11 +89,7 @@ pub async fn save_webhook_settings(
 #[server(prefix = "/fn", endpoint = "webhook_test")]
 pub async fn send_test_webhook() -> Result<TestDelivery, AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    let (event_id, row_id) =
-        crate::service::webhooks::queue_test(&state.db, &actor, state.now_ms()).await?;
-    let attempt = crate::webhooks::deliver_now(&state, row_id)
-        .await?
-        .ok_or_else(|| AppError::Conflict("The test event is already being sent.".into()))?;
+    let (event_id, attempt) = crate::service::webhooks::send_test(&state, &actor).await?;
     Ok(TestDelivery {
         event_id,
         response_status: attempt.response_status,

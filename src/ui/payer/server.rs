@@ -332,7 +332,7 @@ pub(super) async fn attempt_view(
     // An attempt the provider never answered has nothing to show; it fails shortly.
     let value = attempt.value.clone().unwrap_or_default();
     let value_display = match group {
-        MethodGroup::Va => crate::payments::sandbox::va::format_for_display(&value),
+        MethodGroup::Va => crate::domain::attempt::group_va_number(&value),
         MethodGroup::Ewallet if pushes_to_phone(&attempt.method_code) => PhoneNumber::parse(&value)
             .map(|p| p.national())
             .unwrap_or_else(|_| value.clone()),
