@@ -84,11 +84,13 @@ const LOCK_LINK_SQL: &str = "SELECT id FROM payment_links WHERE id = $1 FOR UPDA
 
 async fn reserve_quietly(db: &Db, new: &NewAttempt<'_>) -> Result<Option<AttemptId>, AppError> {
     let reserved: Result<Option<(AttemptId,)>, sqlx::Error> = match db {
-        Db::Sqlite(pool) => {
-            bind_reserve(sqlx::query_as(&RESERVE_SQL), new)
-                .fetch_optional(pool)
-                .await
-        }
+        // Read to the end, not just its first row: outside a transaction SQLite commits the
+        // INSERT when the statement finishes, and the driver hands the row over before that.
+        // Answered at the first row, the payer could be sent to an attempt not yet there.
+        Db::Sqlite(pool) => bind_reserve(sqlx::query_as(&RESERVE_SQL), new)
+            .fetch_all(pool)
+            .await
+            .map(|rows| rows.into_iter().next()),
         // Its own block, so `?` keeps the sqlx error for `reserve_error` to read.
         Db::Postgres(pool) => {
             async {

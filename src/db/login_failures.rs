@@ -19,7 +19,8 @@ pub async fn count(db: &Db, key: &str, window_start: i64) -> Result<i64, AppErro
 
 /// Adds one to the key's count in this window and returns the new count, in one statement.
 pub async fn bump(db: &Db, key: &str, window_start: i64) -> Result<i64, AppError> {
-    Ok(on_db!(db, pool => {
+    // Read to the end (see `histories::reserve_quietly`): the count is committed by then.
+    let counts: Vec<i64> = on_db!(db, pool => {
         sqlx::query_scalar(
             "INSERT INTO login_failures (throttle_key, window_start, failures) VALUES ($1, $2, 1)
              ON CONFLICT (throttle_key, window_start)
@@ -28,9 +29,13 @@ pub async fn bump(db: &Db, key: &str, window_start: i64) -> Result<i64, AppError
         )
         .bind(key)
         .bind(window_start)
-        .fetch_one(pool)
+        .fetch_all(pool)
         .await?
-    }))
+    });
+    counts
+        .first()
+        .copied()
+        .ok_or_else(|| AppError::internal("the failure count returned no row"))
 }
 
 /// Takes one back from the key's count in this window (never below one: the row's CHECK).
