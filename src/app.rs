@@ -64,10 +64,21 @@ lazy_page! {
     EditLinkRoute => EditLinkPage,
 }
 
+/// The language the page is in, chosen from the request before anything async runs: the
+/// shell is rendered on the server only.
+fn page_lang() -> &'static str {
+    #[cfg(feature = "ssr")]
+    let lang = crate::ui::context::with_request(crate::ui::payer::page_lang)
+        .unwrap_or(crate::domain::lang::Lang::En);
+    #[cfg(not(feature = "ssr"))]
+    let lang = crate::domain::lang::Lang::En;
+    lang.as_str()
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=page_lang()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

@@ -17,7 +17,7 @@ pub struct PageKey {
 impl PageKey {
     /// The key of a request whose page is the same for every payer: a plain `GET /pay/{slug}`
     /// from a browser without cookies (no attempt to resume, no remembered language) and
-    /// without a query (`?lang=` is remembered in a new session).
+    /// without a query (`?lang=` is remembered in a cookie).
     pub fn of(request: &Request) -> Option<PageKey> {
         let slug = request.uri().path().strip_prefix("/pay/")?;
         let plain = request.method() == Method::GET

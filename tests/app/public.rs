@@ -229,3 +229,33 @@ async fn payer_pages_write_dates_in_the_payers_language() {
     let english = page("en-US,en;q=0.9").await;
     assert!(english.contains("31 Dec 2026 23:59 WIB"), "{english}");
 }
+
+#[tokio::test]
+async fn the_page_declares_the_language_it_is_written_in() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Sinar", "owner@toko.id").await;
+    app.create_default_link(&account).await;
+    let slug = app.scalar_text("SELECT slug FROM payment_links").await;
+    let payer = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let open = |path: String| {
+        let request = payer
+            .get(app.url(&path))
+            .header("accept-language", "id-ID,id;q=0.9");
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let indonesian = open(format!("/pay/{slug}")).await;
+    assert!(indonesian.contains(r#"<html lang="id""#), "{indonesian}");
+    assert!(indonesian.contains("Pembayaran ke"));
+
+    // Switching to English is remembered for the pages that follow.
+    let english = open(format!("/pay/{slug}?lang=en")).await;
+    assert!(english.contains(r#"<html lang="en""#), "{english}");
+    let again = open(format!("/pay/{slug}")).await;
+    assert!(again.contains(r#"<html lang="en""#) && again.contains("Payment to"));
+
+    let (_, dashboard) = app.page("/login").await;
+    assert!(dashboard.contains(r#"<html lang="en""#));
+}

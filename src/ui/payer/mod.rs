@@ -9,6 +9,8 @@ mod server;
 mod texts;
 
 pub use attempt::AttemptPage;
+#[cfg(feature = "ssr")]
+pub use server::page_lang;
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};

@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use tower_sessions::Session;
-
 use super::texts;
 use super::{OfferedMethod, PayerLink, Unpayable};
 use crate::cache::PayerLinkRead;
@@ -20,25 +18,50 @@ use crate::error::AppError;
 use crate::model::PaymentLink;
 use crate::service::attempts::{self, Started};
 use crate::state::{app_state, AppState};
-use crate::ui::context::{session, with_request};
+use crate::ui::context::with_request;
 
-const LANG_KEY: &str = "payer_lang";
+/// The payer's language is kept in a cookie of its own, not the session: the page's shell
+/// reads it before anything async runs (for `<html lang>`), and choosing a language writes no
+/// session row.
+const LANG_COOKIE: &str = "payer_lang";
 
 /// An explicit choice (`?lang=`) wins and is remembered; then the remembered one; then the
 /// browser's Accept-Language; Indonesian by default.
-pub(super) async fn resolve_lang(session: &Session, asked: Option<&str>) -> Result<Lang, AppError> {
+pub(super) fn resolve_lang(state: &AppState, asked: Option<&str>) -> Lang {
     if let Some(lang) = asked.and_then(Lang::parse) {
-        session.insert(LANG_KEY, lang).await?;
-        return Ok(lang);
+        set_cookie(
+            state,
+            LANG_COOKIE,
+            lang.as_str(),
+            365 * crate::domain::time::DAY_MS,
+        );
+        return lang;
     }
-    if let Some(lang) = session.get::<Lang>(LANG_KEY).await? {
-        return Ok(lang);
+    with_request(remembered_or_browser_lang).unwrap_or(Lang::Id)
+}
+
+fn remembered_or_browser_lang(parts: &http::request::Parts) -> Lang {
+    cookie(parts, LANG_COOKIE)
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| {
+            let accept = parts.headers.get(http::header::ACCEPT_LANGUAGE);
+            Lang::from_accept_language(accept.and_then(|v| v.to_str().ok()))
+        })
+}
+
+/// The language of the page a request renders, for `<html lang>`: a payer page's as
+/// [`resolve_lang`] picks it (the address first), English for the dashboard.
+pub fn page_lang(parts: &http::request::Parts) -> Lang {
+    if !parts.uri.path().starts_with("/pay/") {
+        return Lang::En;
     }
-    with_request(|parts| {
-        let accept = parts.headers.get(http::header::ACCEPT_LANGUAGE);
-        Lang::from_accept_language(accept.and_then(|v| v.to_str().ok()))
-    })
-    .ok_or_else(|| AppError::internal("no request to read the language from"))
+    let asked = parts.uri.query().and_then(|query| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == "lang")
+            .and_then(|(_, value)| Lang::parse(&value))
+    });
+    asked.unwrap_or_else(|| remembered_or_browser_lang(parts))
 }
 
 pub(super) fn attempt_path(slug: &str, reff_no: &str) -> String {
@@ -55,8 +78,19 @@ fn attempt_cookie(slug: &str) -> String {
 }
 
 fn remember_attempt(state: &AppState, slug: &str, reff_no: &str, live_for_ms: i64) {
+    set_cookie(state, &attempt_cookie(slug), reff_no, live_for_ms);
+}
+
+fn remembered_attempt(slug: &str) -> Option<String> {
+    with_request(|parts| cookie(parts, &attempt_cookie(slug)))
+        .flatten()
+        .filter(|reff_no| is_attempt_reff_no(reff_no))
+}
+
+/// Sets a first-party cookie on the answer being written, for `live_for_ms`.
+fn set_cookie(state: &AppState, name: &str, value: &str, live_for_ms: i64) {
     use tower_sessions::cookie::{time::Duration, Cookie, SameSite};
-    let cookie = Cookie::build((attempt_cookie(slug), reff_no))
+    let cookie = Cookie::build((name, value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -68,22 +102,18 @@ fn remember_attempt(state: &AppState, slug: &str, reff_no: &str, live_for_ms: i6
     }
 }
 
-fn remembered_attempt(slug: &str) -> Option<String> {
+/// The value of the request's cookie `name`.
+fn cookie(parts: &http::request::Parts, name: &str) -> Option<String> {
     use tower_sessions::cookie::Cookie;
-    let name = attempt_cookie(slug);
-    with_request(|parts| {
-        parts
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(Cookie::split_parse)
-            .filter_map(Result::ok)
-            .find(|cookie| cookie.name() == name)
-            .map(|cookie| cookie.value().to_string())
-    })
-    .flatten()
-    .filter(|reff_no| is_attempt_reff_no(reff_no))
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_string())
 }
 
 /// The payer's attempt on this link that can still be paid, if any.
@@ -127,14 +157,13 @@ fn unpayable(link: &PaymentLink, now_ms: i64) -> Option<Unpayable> {
 
 pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<PayerLink, AppError> {
     let state = app_state()?;
-    let session = session().await?;
     let read = remembered_link(&state, &slug).await?;
     let link = &read.link;
     // A payer coming back to the link continues the attempt they hold: never a second VA.
     if let Some(reff_no) = live_attempt(&state, link).await? {
         leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
     }
-    let lang = resolve_lang(&session, lang.as_deref()).await?;
+    let lang = resolve_lang(&state, lang.as_deref());
     let catalogue = state.catalogue.get(&state.db).await?;
     let methods = offered_methods(
         &catalogue,
@@ -175,7 +204,6 @@ pub(super) struct StartPayment {
 
 pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppError> {
     let state = app_state()?;
-    let session = session().await?;
     // The link as the payer page read it (at most the cache's ttl ago, and never before a
     // change made on this instance): status, expiry and usage are checked again by the
     // reservation itself, and the total and items cannot change.
@@ -185,7 +213,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
         leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
         return Ok(reff_no);
     }
-    let lang = resolve_lang(&session, input.lang.as_deref()).await?;
+    let lang = resolve_lang(&state, input.lang.as_deref());
     let now = state.now_ms();
     if let Some(reason) = unpayable(link, now) {
         return Err(AppError::Conflict(unpayable_text(reason, lang).into()));
@@ -316,11 +344,10 @@ pub(super) async fn attempt_view(
         return Err(AppError::NotFound);
     }
     let state = app_state()?;
-    let session = session().await?;
     let read = remembered_link(&state, &slug).await?;
     let link = &read.link;
     let attempt = histories::find_on_link(&state.db, link.id, &reff_no).await?;
-    let lang = resolve_lang(&session, lang.as_deref()).await?;
+    let lang = resolve_lang(&state, lang.as_deref());
     let group = state
         .catalogue
         .get(&state.db)
