@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -156,6 +157,9 @@ pub fn build_router(state: AppState) -> Router {
     // Outside the page memory too: every page, rendered or kept, gets its nonce and policy here.
     let router = router.layer(middleware::from_fn(crate::security::page_policy_layer));
     crate::security::with_security_headers(router)
+        // Pages, the WebAssembly and API answers go out brotli- or gzip-compressed to clients
+        // that accept it: a payer on a slow phone network waits for bytes, not for the CPU.
+        .layer(CompressionLayer::new())
         // No request may hold a connection forever: a stuck one answers 408 after this.
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

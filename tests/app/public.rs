@@ -259,3 +259,36 @@ async fn the_page_declares_the_language_it_is_written_in() {
     let (_, dashboard) = app.page("/login").await;
     assert!(dashboard.contains(r#"<html lang="en""#));
 }
+
+#[tokio::test]
+async fn pages_and_answers_are_compressed_for_clients_that_accept_it() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Sinar", "owner@toko.id").await;
+    app.create_default_link(&account).await;
+    let slug = app.scalar_text("SELECT slug FROM payment_links").await;
+    let client = reqwest::Client::new();
+    let fetch = |encoding: Option<&'static str>| {
+        let mut request = client.get(app.url(&format!("/pay/{slug}")));
+        if let Some(encoding) = encoding {
+            request = request.header("accept-encoding", encoding);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let encoding = response
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_string());
+            (encoding, response.bytes().await.unwrap().len())
+        }
+    };
+    let (plain_encoding, plain_bytes) = fetch(None).await;
+    assert_eq!(plain_encoding, None, "nothing compressed unasked");
+    let (brotli, brotli_bytes) = fetch(Some("br, gzip")).await;
+    assert_eq!(brotli.as_deref(), Some("br"));
+    assert!(
+        brotli_bytes * 3 < plain_bytes,
+        "{brotli_bytes} compressed bytes of {plain_bytes}"
+    );
+    let (gzip, _) = fetch(Some("gzip")).await;
+    assert_eq!(gzip.as_deref(), Some("gzip"));
+}
