@@ -83,7 +83,13 @@ if [ -n "$chromium_path" ] && [ -x end2end/node_modules/.bin/playwright ]; then
   CHROMIUM_PATH="$chromium_path" E2E_BASE_URL="http://$e2e_addr" \
     LEPTOS_SITE_ADDR="$e2e_addr" PUBLIC_BASE_URL="http://$e2e_addr" \
     DATABASE_URL="sqlite:target/e2e/paylinks.db" EXPORT_DIR="target/e2e/exports" RUST_LOG=warn \
-    cargo leptos end-to-end --split
+    cargo leptos end-to-end --split 2>&1 | tee target/e2e/run.log
+  # cargo-leptos answers 0 when the server fails to build and nothing ran: only Playwright's
+  # own summary proves the browser tests passed.
+  if ! grep -Eq '^ *[0-9]+ passed' target/e2e/run.log || grep -Eq '^ *[0-9]+ failed' target/e2e/run.log; then
+    echo "FAILED: the browser tests did not all run and pass (target/e2e/run.log)" >&2
+    exit 1
+  fi
 else
   skip "browser tests" "chromium or the Playwright package is missing"
 fi

@@ -1,4 +1,55 @@
-import { expect, Page } from "@playwright/test";
+import { test as base, BrowserContext, BrowserContextOptions, expect, Page } from "@playwright/test";
+
+// Console lines a test does not fail on: a 4xx answer to a form or a page (a validation error,
+// a refused sign-in, a link that is gone) is the app working as meant.
+const EXPECTED = [/^Failed to load resource: the server responded with a status of 4\d\d/];
+
+function listen(page: Page, heard: string[]) {
+  page.on("console", (message) => {
+    const kind = message.type();
+    if (kind !== "warning" && kind !== "error") return;
+    const text = message.text();
+    if (EXPECTED.some((expected) => expected.test(text))) return;
+    heard.push(`${kind}: ${text} (${page.url()})`);
+  });
+  page.on("pageerror", (error) => heard.push(`uncaught: ${error.message} (${page.url()})`));
+}
+
+// Every test fails on a console warning or error, or an uncaught exception, in any page of
+// its browser context: hydration mismatches and reactive misuse show up there first.
+export const test = base.extend<{
+  heard: string[];
+  newContext: (options?: BrowserContextOptions) => Promise<BrowserContext>;
+}>({
+  heard: async ({}, use) => {
+    const heard: string[] = [];
+    await use(heard);
+    expect(heard, "console warnings and errors").toEqual([]);
+  },
+  context: async ({ context, heard }, use) => {
+    context.on("page", (page) => listen(page, heard));
+    await use(context);
+  },
+  // Another browser (a payer next to the merchant), listened to the same way.
+  newContext: async ({ browser, heard }, use) => {
+    const opened: BrowserContext[] = [];
+    await use(async (options) => {
+      const context = await browser.newContext(options);
+      context.on("page", (page) => listen(page, heard));
+      opened.push(context);
+      return context;
+    });
+    await Promise.all(opened.map((context) => context.close()));
+  },
+});
+
+export { expect };
+
+// Waits until the dashboard page runs in the browser: typing into a page before it hydrates
+// is lost when it does.
+export async function waitForHydration(page: Page) {
+  await expect(page.locator("main[data-hydrated]")).toBeAttached();
+}
 
 // Signs a new merchant up through the form and waits for its links page.
 export async function signUp(page: Page, businessName: string) {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, waitForHydration } from "./helpers";
 
 // A merchant signs up, creates a link with two items and finds it with the right total,
 // its payer URL and its QR image.
@@ -16,6 +16,7 @@ test("sign up, create a two-item link, see it listed and shared", async ({ page 
 
   await page.getByRole("link", { name: "New payment link" }).click();
   await expect(page.getByRole("heading", { name: "New payment link" })).toBeVisible();
+  await waitForHydration(page);
   await page.getByLabel("Title").fill("Kaos dan topi");
   await page.getByLabel("Item 1 name").fill("Kaos");
   await page.getByLabel("Item 1 quantity").fill("2");

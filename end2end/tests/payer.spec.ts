@@ -1,4 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./helpers";
 import { signUp } from "./helpers";
 
 // A merchant makes a link that asks for customer details; returns the payer URL.
@@ -65,17 +66,17 @@ async function startInEnglish(p: Page, url: string, method: string) {
 test.describe("payer on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
-  test("fills customer details and gets a BRI virtual account", async ({ browser, page }) => {
+  test("fills customer details and gets a BRI virtual account", async ({ newContext, page }) => {
     const url = await merchantLink(page);
     // An Indonesian phone: Accept-Language picks Bahasa Indonesia.
-    const payer = await browser.newContext({ locale: "id-ID", viewport: { width: 390, height: 844 } });
+    const payer = await newContext({ locale: "id-ID", viewport: { width: 390, height: 844 } });
     await payWithVaBri(await payer.newPage(), url, true);
     await payer.close();
   });
 
-  test("the same without JavaScript", async ({ browser, page }) => {
+  test("the same without JavaScript", async ({ newContext, page }) => {
     const url = await merchantLink(page);
-    const payer = await browser.newContext({
+    const payer = await newContext({
       javaScriptEnabled: false,
       locale: "id-ID",
       viewport: { width: 390, height: 844 },
@@ -84,9 +85,9 @@ test.describe("payer on a phone", () => {
     await payer.close();
   });
 
-  test("a QRIS attempt shows its QR image", async ({ browser, page }) => {
+  test("a QRIS attempt shows its QR image", async ({ newContext, page }) => {
     const url = await merchantLink(page);
-    const payer = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const payer = await newContext({ viewport: { width: 390, height: 844 } });
     const p = await payer.newPage();
     await startInEnglish(p, url, "QRIS");
     const qr = p.getByTestId("qris-image");
@@ -100,9 +101,9 @@ test.describe("payer on a phone", () => {
 
 // The wallet's checkout is a server page, not one of the app's routes: the button must leave
 // the app (a full navigation), or the client-side router answers "Page not found".
-test("an e-wallet checkout button opens the wallet's page", async ({ browser, page }) => {
+test("an e-wallet checkout button opens the wallet's page", async ({ newContext, page }) => {
   const url = await merchantLink(page);
-  const payer = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const payer = await newContext({ viewport: { width: 390, height: 844 } });
   const p = await payer.newPage();
   await startInEnglish(p, url, "GoPay");
   await p.getByTestId("checkout-link").click();
@@ -115,9 +116,9 @@ test("an e-wallet checkout button opens the wallet's page", async ({ browser, pa
 
 // A payer reading Indonesian is told about a mistake in Indonesian, beside the field and above
 // the form.
-test("form errors on the Indonesian payer page are in Indonesian", async ({ browser, page }) => {
+test("form errors on the Indonesian payer page are in Indonesian", async ({ newContext, page }) => {
   const url = await merchantLink(page);
-  const payer = await browser.newContext({ locale: "id-ID" });
+  const payer = await newContext({ locale: "id-ID" });
   const p = await payer.newPage();
   await p.goto(url);
   // Typing before the page has hydrated would be lost when it does.

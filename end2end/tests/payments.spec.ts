@@ -1,9 +1,13 @@
-import { expect, Page, test } from "@playwright/test";
+import type { BrowserContext, BrowserContextOptions, Page } from "@playwright/test";
+import { expect, test } from "./helpers";
 import { signUp } from "./helpers";
 import { readFile } from "node:fs/promises";
 
 // A merchant with one link: one payer pays by VA BRI, another leaves a QRIS attempt open.
-async function merchantWithPayments(page: Page, browser: import("@playwright/test").Browser) {
+async function merchantWithPayments(
+  page: Page,
+  newContext: (options?: BrowserContextOptions) => Promise<BrowserContext>,
+) {
   await signUp(page, "Toko Laporan");
   await page.getByRole("link", { name: "New payment link" }).click();
   await page.getByLabel("Title").fill("Kelas yoga");
@@ -15,7 +19,7 @@ async function merchantWithPayments(page: Page, browser: import("@playwright/tes
   const url = await page.getByTestId("payer-url").inputValue();
 
   for (const method of ["VA BRI", "QRIS"]) {
-    const payer = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const payer = await newContext({ viewport: { width: 390, height: 844 } });
     const p = await payer.newPage();
     await p.goto(url + "?lang=en");
     await p.getByLabel(method).check();
@@ -30,11 +34,11 @@ async function merchantWithPayments(page: Page, browser: import("@playwright/tes
   }
 }
 
-test("filter the payments table, export it as CSV and see the revenue chart", async ({ browser, page }) => {
+test("filter the payments table, export it as CSV and see the revenue chart", async ({ newContext, page }) => {
   const errors: string[] = [];
   page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
   page.on("pageerror", (err) => errors.push(err.message));
-  await merchantWithPayments(page, browser);
+  await merchantWithPayments(page, newContext);
 
   await page.getByRole("link", { name: "Payments", exact: true }).click();
   await expect(page).toHaveURL(/\/payments$/);

@@ -1,9 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./helpers";
 import { signUp } from "./helpers";
 
 // Text a merchant or payer types is shown, never run: titles and item names full of markup
 // render as text on the payer page, and the page's script policy would refuse them anyway.
-test("markup in a link's title and items runs nowhere", async ({ browser, page }) => {
+test("markup in a link's title and items runs nowhere", async ({ newContext, page }) => {
   await signUp(page, "Toko <b>Aman</b>");
   await page.getByRole("link", { name: "New payment link" }).click();
   // Typing before the page's module has hydrated is lost when it does: wait until a click
@@ -25,7 +25,7 @@ test("markup in a link's title and items runs nowhere", async ({ browser, page }
   const url = await page.getByTestId("payer-url").inputValue();
   expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
 
-  const payer = await browser.newContext();
+  const payer = await newContext();
   const p = await payer.newPage();
   const dialogs: string[] = [];
   p.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss(); });

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./helpers";
 import { signUp } from "./helpers";
 
 // The code an authenticator app shows for a base32 secret (RFC 6238: SHA-1, 6 digits, 30 s).

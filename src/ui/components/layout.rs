@@ -13,6 +13,10 @@ pub fn DashboardShell(
     children: Children,
 ) -> impl IntoView {
     let nav = Resource::new(|| (), |_| get_dashboard_nav());
+    // Set once this page runs in the browser: the browser tests wait for it before typing,
+    // since what is typed into a page that has not hydrated yet is lost when it does.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <header class="topbar">
             <a class="brand" href="/dashboard" rel="external">"paylinks"</a>
@@ -60,7 +64,7 @@ pub fn DashboardShell(
                 })}
             </Suspense>
         </header>
-        <main class="page">{children()}</main>
+        <main class="page" data-hydrated=move || hydrated.get().then_some("true")>{children()}</main>
     }
 }
 

@@ -83,14 +83,20 @@ pub fn AttemptPage() -> impl IntoView {
     );
     // With JavaScript, a pending attempt is re-read every few seconds, so the page turns to
     // "paid" by itself. Without it, the "check status" button does the same.
+    // The timer reads a signal the effect keeps, not the resource: a resource read outside
+    // an effect or <Suspense> is a hydration hazard (and Leptos warns of it).
+    #[cfg(feature = "hydrate")]
+    let pending = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        pending
+            .set(attempt.with(|a| matches!(a, Some(Ok(a)) if a.status == AttemptStatus::Pending)));
+    });
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
-                let pending = attempt.with_untracked(
-                    |a| matches!(a, Some(Ok(a)) if a.status == AttemptStatus::Pending),
-                );
-                if pending {
+                if pending.get_untracked() {
                     attempt.refetch();
                 }
             },
