@@ -452,3 +452,65 @@ async fn one_transaction_a_hundred_times_and_again_after_a_restart_moves_money_o
         "one set of events: the contract's and ours"
     );
 }
+
+#[tokio::test]
+async fn a_form_refused_without_javascript_comes_back_filled_in_at_a_clean_address() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Sinar", "owner@toko.id").await;
+    let link = app
+        .create_link_with(&account, &[("input[required_customer_detail]", "true")])
+        .await;
+    let slug = app.slug_of(link).await;
+    let page = app.url(&format!("/pay/{slug}"));
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // What a browser sends for a plain form post: it asks for HTML.
+    let refused = browser
+        .post(app.url("/fn/pay"))
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("referer", &page)
+        .form(&[
+            ("slug", slug.as_str()),
+            ("lang", "id"),
+            ("method", "VA_BRI"),
+            ("customer_name", "Siti Aminah"),
+            ("customer_email", "siti@example.com"),
+            ("customer_phone", "0812"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.status().is_redirection(), "{}", refused.status());
+    assert_eq!(refused.headers()["location"], format!("/pay/{slug}"));
+    assert_eq!(app.count("payment_link_histories").await, 0);
+
+    let open = || async {
+        browser
+            .get(&page)
+            .header("accept-language", "id-ID,id;q=0.9")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let html = open().await;
+    for typed in [
+        r#"value="Siti Aminah""#,
+        r#"value="siti@example.com""#,
+        r#"value="0812""#,
+        r#"data-field="customer_phone""#,
+    ] {
+        assert!(html.contains(typed), "{typed} in {html}");
+    }
+    let bri = html.find(r#"value="VA_BRI""#).expect("the BRI choice");
+    let bri_input = &html[bri..bri + html[bri..].find('>').unwrap()];
+    assert!(bri_input.contains("checked"), "{bri_input}");
+
+    // Shown once: opened again, the form is empty.
+    assert!(!open().await.contains("Siti Aminah"));
+}

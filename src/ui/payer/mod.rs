@@ -41,6 +41,20 @@ pub struct PayerLink {
     /// Why the link takes no payments, if it does not.
     pub unpayable: Option<Unpayable>,
     pub lang: Lang,
+    /// What a payer without JavaScript sent and was refused, to show again with the reason.
+    pub returned: Option<ReturnedForm>,
+}
+
+/// The payer form as sent, handed back after a refusal: a page without JavaScript is loaded
+/// anew, and would otherwise come back empty.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReturnedForm {
+    pub method: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub customer_phone: String,
+    pub payer_phone: String,
+    pub error: Option<AppError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -197,8 +211,18 @@ fn PayerView(link: PayerLink) -> impl IntoView {
 fn PayForm(link: PayerLink) -> impl IntoView {
     let lang = link.lang;
     let action = ServerAction::<StartPayment>::new();
-    let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));
-    let errors = Signal::derive(move || form_errors(action.value().get()));
+    let returned = link.returned.clone().unwrap_or_default();
+    // The refusal handed back to a page without JavaScript, until the form is sent again.
+    let handed_back = returned.error.clone().map(Err);
+    let outcome = move || {
+        action
+            .value()
+            .get()
+            .map(|r| r.map(|_| ()))
+            .or_else(|| handed_back.clone())
+    };
+    let result = Signal::derive(outcome.clone());
+    let errors = Signal::derive(move || form_errors(outcome()));
     let error = move |field: &'static str| {
         move || {
             errors
@@ -228,13 +252,13 @@ fn PayForm(link: PayerLink) -> impl IntoView {
                 <fieldset>
                     <legend>{texts::YOUR_DETAILS.get(lang)}</legend>
                     <label for="customer_name">{texts::NAME.get(lang)}</label>
-                    <input id="customer_name" name="customer_name" required maxlength="100" autocomplete="name"/>
+                    <input id="customer_name" name="customer_name" required maxlength="100" autocomplete="name" value=returned.customer_name.clone()/>
                     {error("customer_name")}
                     <label for="customer_email">{texts::EMAIL.get(lang)}</label>
-                    <input id="customer_email" name="customer_email" type="email" required autocomplete="email"/>
+                    <input id="customer_email" name="customer_email" type="email" required autocomplete="email" value=returned.customer_email.clone()/>
                     {error("customer_email")}
                     <label for="customer_phone">{texts::PHONE.get(lang)}</label>
-                    <input id="customer_phone" name="customer_phone" type="tel" required autocomplete="tel" placeholder="08…"/>
+                    <input id="customer_phone" name="customer_phone" type="tel" required autocomplete="tel" placeholder="08…" value=returned.customer_phone.clone()/>
                     {error("customer_phone")}
                 </fieldset>
             })}
@@ -248,9 +272,10 @@ fn PayForm(link: PayerLink) -> impl IntoView {
                             {methods.into_iter().map(|m| {
                                 let id = format!("pay-{}", m.code);
                                 let label_for = id.clone();
+                                let chosen = m.code == returned.method;
                                 view! {
                                     <label class="check method" for=label_for>
-                                        <input type="radio" id=id name="method" value=m.code.clone() required/>
+                                        <input type="radio" id=id name="method" value=m.code.clone() required checked=chosen/>
                                         {m.name}
                                     </label>
                                 }
@@ -261,7 +286,7 @@ fn PayForm(link: PayerLink) -> impl IntoView {
                 {error("method")}
                 {(offers_ovo && !link.required_customer_detail).then(|| view! {
                     <label for="payer_phone">{texts::OVO_PHONE.get(lang)}</label>
-                    <input id="payer_phone" name="payer_phone" type="tel" autocomplete="tel" placeholder="08…"/>
+                    <input id="payer_phone" name="payer_phone" type="tel" autocomplete="tel" placeholder="08…" value=returned.payer_phone.clone()/>
                     {error("payer_phone")}
                 })}
             </fieldset>

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::texts;
-use super::{OfferedMethod, PayerLink, Unpayable};
+use super::{OfferedMethod, PayerLink, ReturnedForm, Unpayable};
 use crate::cache::PayerLinkRead;
 use crate::db::{histories, links};
 use crate::domain::attempt::{is_attempt_reff_no, AttemptStatus};
@@ -89,9 +89,14 @@ fn remembered_attempt(slug: &str) -> Option<String> {
 
 /// Sets a first-party cookie on the answer being written, for `live_for_ms`.
 fn set_cookie(state: &AppState, name: &str, value: &str, live_for_ms: i64) {
+    set_cookie_on(state, "/", name, value, live_for_ms);
+}
+
+/// Like [`set_cookie`], sent back only to pages under `path`.
+fn set_cookie_on(state: &AppState, path: &str, name: &str, value: &str, live_for_ms: i64) {
     use tower_sessions::cookie::{time::Duration, Cookie, SameSite};
     let cookie = Cookie::build((name, value))
-        .path("/")
+        .path(path.to_string())
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.settings.cookie_secure)
@@ -189,7 +194,52 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
         required_customer_detail: link.required_customer_detail,
         methods,
         lang,
+        returned: handed_back(&state, &link.slug),
     })
+}
+
+/// The cookie that carries a refused form back to its page, for a minute at most.
+const RETURNED_COOKIE: &str = "payer_form";
+const RETURNED_FOR_MS: i64 = 60_000;
+
+/// Whether the request is a browser's own form post (no JavaScript on the page): it asks for
+/// HTML, where the page's script asks for data.
+fn from_plain_form() -> bool {
+    with_request(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+    .unwrap_or(false)
+}
+
+/// Keeps a refused form for its page to show again, on that page's path only.
+fn hand_back(state: &AppState, slug: &str, form: &ReturnedForm) {
+    use base64::Engine;
+    let Ok(json) = serde_json::to_vec(form) else {
+        return;
+    };
+    let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+    set_cookie_on(
+        state,
+        &format!("/pay/{slug}"),
+        RETURNED_COOKIE,
+        &value,
+        RETURNED_FOR_MS,
+    );
+}
+
+/// The form handed back to this page, if any; read once (the cookie is cleared).
+fn handed_back(state: &AppState, slug: &str) -> Option<ReturnedForm> {
+    use base64::Engine;
+    let value = with_request(|parts| cookie(parts, RETURNED_COOKIE)).flatten()?;
+    set_cookie_on(state, &format!("/pay/{slug}"), RETURNED_COOKIE, "", 0);
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(value)
+        .ok()?;
+    serde_json::from_slice(&json).ok()
 }
 
 pub(super) struct StartPayment {
@@ -202,7 +252,35 @@ pub(super) struct StartPayment {
     pub payer_phone: String,
 }
 
+/// Starts a payment. Refused without JavaScript, the payer is sent back to a clean page
+/// address that shows what they typed and why it was refused (not to the address with the
+/// error encoded in it, on an emptied form).
 pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppError> {
+    let slug = input.slug.clone();
+    let sent = ReturnedForm {
+        method: input.method.clone(),
+        customer_name: input.customer_name.clone(),
+        customer_email: input.customer_email.clone(),
+        customer_phone: input.customer_phone.clone(),
+        payer_phone: input.payer_phone.clone(),
+        error: None,
+    };
+    match start(input).await {
+        Err(error) if from_plain_form() && Slug::parse(&slug).is_some() => {
+            let state = app_state()?;
+            let returned = ReturnedForm {
+                error: Some(error),
+                ..sent
+            };
+            hand_back(&state, &slug, &returned);
+            leptos_axum::redirect(&format!("/pay/{slug}"));
+            Ok(String::new())
+        }
+        started => started,
+    }
+}
+
+async fn start(input: StartPayment) -> Result<String, AppError> {
     let state = app_state()?;
     // The link as the payer page read it (at most the cache's ttl ago, and never before a
     // change made on this instance): status, expiry and usage are checked again by the
