@@ -119,3 +119,18 @@ async fn figures_chart_and_breakdowns_match_the_payments() {
     let response = other.call("overview", &[("account_id", &account)]).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_empty_chart_shows_no_made_up_scale() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Baru", "owner@baru.id").await;
+    let (status, html) = app.page(&format!("/accounts/{account}/overview")).await;
+    assert_eq!(status, StatusCode::OK);
+    let chart = &html[html.find("data-testid=\"revenue-chart\"").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    assert_eq!(chart.matches("class=\"axis\">Rp").count(), 1, "{chart}");
+    assert!(
+        chart.contains(">Rp 0<") && !chart.contains("Rp 1<"),
+        "{chart}"
+    );
+}

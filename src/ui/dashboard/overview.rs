@@ -131,43 +131,53 @@ fn Overview(data: OverviewData) -> impl IntoView {
 
 const CHART_WIDTH: f64 = 720.0;
 const CHART_HEIGHT: f64 = 180.0;
-/// Room left of the plot for the amount labels, and below it for the day labels.
+/// Room left of the plot for the amount labels, below it for the day labels, and above and
+/// right of it for the halves of the top label and the last day's label that stick out.
 const LEFT: f64 = 90.0;
 const BOTTOM: f64 = 22.0;
+const TOP: f64 = 10.0;
+const RIGHT: f64 = 24.0;
 
 #[component]
 fn RevenueChart(days: Vec<ChartDay>) -> impl IntoView {
     let values: Vec<i64> = days.iter().map(|d| d.gross).collect();
-    let top = nice_max(values.iter().copied().max().unwrap_or(0));
-    let bars = columns(&values, top, CHART_WIDTH - LEFT, CHART_HEIGHT);
+    let largest = values.iter().copied().max().unwrap_or(0);
+    let top = nice_max(largest);
+    let bars = columns(&values, top, CHART_WIDTH - LEFT - RIGHT, CHART_HEIGHT);
     let total: i64 = values.iter().sum();
     let label = format!(
         "Daily revenue over the last {} days, {} in total",
         days.len(),
         Rupiah(total)
     );
-    let gridlines = [0.0, 0.5, 1.0].map(|f| {
-        let y = CHART_HEIGHT * (1.0 - f);
+    // Without payments there is no scale to show: the baseline alone says Rp 0.
+    let fractions: &[f64] = if largest > 0 {
+        &[0.0, 0.5, 1.0]
+    } else {
+        &[0.0]
+    };
+    let gridlines = fractions.iter().map(|f| {
+        let y = TOP + CHART_HEIGHT * (1.0 - f);
         let amount = Rupiah((top as f64 * f) as i64).to_string();
         view! {
-            <line x1=LEFT y1=y x2=CHART_WIDTH y2=y class="grid"/>
+            <line x1=LEFT y1=y x2=CHART_WIDTH - RIGHT y2=y class="grid"/>
             <text x=LEFT - 6.0 y=y + 4.0 text-anchor="end" class="axis">{amount}</text>
         }
     });
     let aria_label = label.clone();
     view! {
         <svg class="chart" data-testid="revenue-chart" role="img" aria-label=aria_label
-            viewBox=format!("0 0 {CHART_WIDTH} {}", CHART_HEIGHT + BOTTOM)>
+            viewBox=format!("0 0 {CHART_WIDTH} {}", TOP + CHART_HEIGHT + BOTTOM)>
             <title>{label}</title>
-            {gridlines.into_iter().collect_view()}
+            {gridlines.collect_view()}
             {bars.into_iter().zip(days).enumerate().map(|(i, (bar, day))| {
                 let tip = format!("{}: {} ({} payments)", day.label, Rupiah(day.gross), day.count);
                 view! {
-                    <rect class="bar" x=LEFT + bar.x y=bar.y width=bar.width height=bar.height>
+                    <rect class="bar" x=LEFT + bar.x y=TOP + bar.y width=bar.width height=bar.height>
                         <title>{tip}</title>
                     </rect>
                     {(i % 5 == 4).then(|| view! {
-                        <text x=LEFT + bar.x + bar.width / 2.0 y=CHART_HEIGHT + 16.0
+                        <text x=LEFT + bar.x + bar.width / 2.0 y=TOP + CHART_HEIGHT + 16.0
                             text-anchor="middle" class="axis">{day.label.clone()}</text>
                     })}
                 }
