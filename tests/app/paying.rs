@@ -514,3 +514,43 @@ async fn a_form_refused_without_javascript_comes_back_filled_in_at_a_clean_addre
     // Shown once: opened again, the form is empty.
     assert!(!open().await.contains("Siti Aminah"));
 }
+
+#[tokio::test]
+async fn an_ended_attempt_offers_to_start_again_only_while_the_link_takes_payments() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko Sinar", "owner@toko.id").await;
+    let link = app.create_default_link(&account).await;
+    let slug = app.slug_of(link).await;
+    let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
+    app.execute(&format!(
+        "UPDATE payment_link_histories SET expired_at = 1 WHERE reff_no = '{reff}'"
+    ))
+    .await;
+    let attempt_page = || async {
+        reqwest::Client::new()
+            .get(app.url(&format!("/pay/{slug}/{reff}?lang=en")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert!(attempt_page().await.contains("Start again"));
+
+    let link = link.to_string();
+    let closed = app
+        .call(
+            "link_status",
+            &[
+                ("account_id", account.as_str()),
+                ("link_id", link.as_str()),
+                ("status", "closed"),
+            ],
+        )
+        .await;
+    assert_eq!(closed.status(), StatusCode::OK);
+    let html = attempt_page().await;
+    assert!(!html.contains("Start again"), "{html}");
+    assert!(html.contains(r#"data-testid="link-unpayable""#), "{html}");
+}

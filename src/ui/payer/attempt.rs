@@ -38,6 +38,8 @@ pub struct AttemptView {
     pub redirect_url: Option<String>,
     pub is_sandbox: bool,
     pub lang: Lang,
+    /// Why the link takes no new payment, if it does not: then there is nothing to start again.
+    pub link_unpayable: Option<super::Unpayable>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -219,9 +221,14 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
             AttemptStatus::Pending => view! {
                 <p><a class="button" href=here.clone() rel="external">{texts::CHECK_STATUS.get(lang)}</a></p>
             }.into_any(),
-            AttemptStatus::Expired | AttemptStatus::Failed => view! {
-                <p><a class="button primary" href=link_page rel="external">{texts::START_AGAIN.get(lang)}</a></p>
-            }.into_any(),
+            AttemptStatus::Expired | AttemptStatus::Failed => match attempt.link_unpayable {
+                None => view! {
+                    <p><a class="button primary" href=link_page rel="external">{texts::START_AGAIN.get(lang)}</a></p>
+                }.into_any(),
+                Some(reason) => view! {
+                    <p class="muted" data-testid="link-unpayable">{reason.text().get(lang)}</p>
+                }.into_any(),
+            },
             AttemptStatus::Paid => ().into_any(),
         }}
     }

@@ -71,6 +71,17 @@ pub enum Unpayable {
     Full,
 }
 
+impl Unpayable {
+    /// Why no payment can start, in the payer's words.
+    pub fn text(self) -> crate::domain::lang::Text {
+        match self {
+            Unpayable::Closed => texts::CLOSED,
+            Unpayable::Expired => texts::EXPIRED,
+            Unpayable::Full => texts::FULL,
+        }
+    }
+}
+
 /// The payer's page. A payer who already holds a live attempt on this link is sent to it.
 #[server(prefix = "/fn", endpoint = "payer_link")]
 pub async fn get_payer_link(
@@ -194,14 +205,9 @@ fn PayerView(link: PayerLink) -> impl IntoView {
             <p class="muted">{texts::EXPIRES.get(lang)}" "{format_wib_in(at, lang)}</p>
         })}
         {match link.unpayable {
-            Some(reason) => {
-                let text = match reason {
-                    Unpayable::Closed => texts::CLOSED,
-                    Unpayable::Expired => texts::EXPIRED,
-                    Unpayable::Full => texts::FULL,
-                };
-                view! { <div class="alert alert-error" role="alert">{text.get(lang)}</div> }.into_any()
-            }
+            Some(reason) => view! {
+                <div class="alert alert-error" role="alert">{reason.text().get(lang)}</div>
+            }.into_any(),
             None => view! { <PayForm link/> }.into_any(),
         }}
     }

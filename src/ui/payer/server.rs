@@ -294,7 +294,7 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
     let lang = resolve_lang(&state, input.lang.as_deref());
     let now = state.now_ms();
     if let Some(reason) = unpayable(link, now) {
-        return Err(AppError::Conflict(unpayable_text(reason, lang).into()));
+        return Err(AppError::Conflict(reason.text().get(lang).into()));
     }
 
     let mut errors = FieldErrors::new();
@@ -368,14 +368,6 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
             Ok(reff_no)
         }
         Started::NoSlot => Err(AppError::Conflict(texts::FULL.get(lang).into())),
-    }
-}
-
-pub(super) fn unpayable_text(reason: Unpayable, lang: Lang) -> &'static str {
-    match reason {
-        Unpayable::Closed => texts::CLOSED.get(lang),
-        Unpayable::Expired => texts::EXPIRED.get(lang),
-        Unpayable::Full => texts::FULL.get(lang),
     }
 }
 
@@ -492,6 +484,7 @@ pub(super) async fn attempt_view(
         redirect_url: link.redirect_url.clone(),
         is_sandbox: state.provider.is_sandbox(),
         lang,
+        link_unpayable: unpayable(link, state.now_ms()),
     })
 }
 
