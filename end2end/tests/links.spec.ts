@@ -1,4 +1,4 @@
-import { expect, test, waitForHydration } from "./helpers";
+import { expect, signUp, test, waitForHydration } from "./helpers";
 
 // A merchant signs up, creates a link with two items and finds it with the right total,
 // its payer URL and its QR image.
@@ -107,4 +107,16 @@ test("dashboard pages hydrate without console errors", async ({ page }) => {
   await page.goto("/accounts");
   await expect(page.getByRole("heading", { name: "Accounts" })).toBeVisible();
   expect(errors).toEqual([]);
+});
+
+// The account switcher lists an account as soon as it is created, without a reload.
+test("a new account shows in the account switcher at once", async ({ page }) => {
+  await signUp(page, "Toko Cabang");
+  await page.goto("/accounts");
+  await waitForHydration(page);
+  await page.getByLabel("Name", { exact: true }).fill("Cabang Bandung");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("table").getByRole("link", { name: "Cabang Bandung", exact: true })).toBeVisible();
+  await page.locator(".account-switcher summary").click();
+  await expect(page.locator(".account-switcher").getByRole("link", { name: "Cabang Bandung" })).toBeVisible();
 });

@@ -62,4 +62,15 @@ test("every dashboard page fits a 390 px phone", async ({ newContext, page }) =>
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width, `${path} is ${width} px wide`).toBeLessThanOrEqual(390);
   }
+
+  // The chart's labels stay inside it: none cut off at the top or the right edge.
+  await page.goto(`/accounts/${account}/overview`);
+  const clipped = await page.locator("svg.chart").evaluate((svg) => {
+    const frame = svg.getBoundingClientRect();
+    return Array.from(svg.querySelectorAll("text"))
+      .map((text) => ({ text: text.textContent, box: text.getBoundingClientRect() }))
+      .filter(({ box }) => box.top < frame.top - 0.5 || box.right > frame.right + 0.5)
+      .map(({ text }) => text);
+  });
+  expect(clipped).toEqual([]);
 });

@@ -97,6 +97,9 @@ pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let result = Signal::derive(move || action.value().get());
     let errors = Signal::derive(move || form_errors(action.value().get()));
+    // Busy from the click until the dashboard replaces the page (its module loads after the
+    // answer), so the filled form never sits there looking ignored.
+    let busy = move || action.pending().get() || matches!(action.value().get(), Some(Ok(_)));
     view! {
         <Title text="Sign up · paylinks"/>
         <main class="page narrow">
@@ -120,7 +123,9 @@ pub fn SignUpPage() -> impl IntoView {
                 />
                 <p class="hint">"At least 10 characters."</p>
                 <FieldError errors field="password"/>
-                <button type="submit" class="primary">"Create account"</button>
+                <button type="submit" class="primary" disabled=busy aria-busy=move || busy().to_string()>
+                    {move || if busy() { "Creating your account…" } else { "Create account" }}
+                </button>
             </ActionForm>
             <p>"Already have an account? "<a href="/login">"Log in"</a></p>
         </main>

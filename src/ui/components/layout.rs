@@ -10,9 +10,16 @@ use crate::ui::dashboard::{get_dashboard_nav, LogOutButton};
 #[component]
 pub fn DashboardShell(
     #[prop(into)] account_id: Signal<Option<String>>,
+    /// Changes whenever the page changed what the frame lists (the accounts), so the
+    /// account switcher is read again instead of waiting for a reload.
+    #[prop(optional, into)]
+    nav_changes: Option<Signal<usize>>,
     children: Children,
 ) -> impl IntoView {
-    let nav = Resource::new(|| (), |_| get_dashboard_nav());
+    let nav = Resource::new(
+        move || nav_changes.map(|changes| changes.get()),
+        |_| get_dashboard_nav(),
+    );
     // Set once this page runs in the browser: the browser tests wait for it before typing,
     // since what is typed into a page that has not hydrated yet is lost when it does.
     let hydrated = RwSignal::new(false);

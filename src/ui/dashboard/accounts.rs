@@ -56,9 +56,12 @@ pub fn AccountsPage() -> impl IntoView {
     let rename_result = Signal::derive(move || rename.value().get());
     let status_result = Signal::derive(move || set_status.value().get());
     let create_errors = Signal::derive(move || form_errors(create.value().get()));
+    let nav_changes = Signal::derive(move || {
+        create.version().get() + rename.version().get() + set_status.version().get()
+    });
     view! {
         <Title text="Accounts · paylinks"/>
-        <DashboardShell account_id=Signal::derive(|| None::<String>)>
+        <DashboardShell account_id=Signal::derive(|| None::<String>) nav_changes>
             <h1>"Accounts"</h1>
             <p class="hint">
                 "Each account keeps its own payment links and payments. Inactive accounts keep "
