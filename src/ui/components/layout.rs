@@ -20,10 +20,7 @@ pub fn DashboardShell(
         move || nav_changes.map(|changes| changes.get()),
         |_| get_dashboard_nav(),
     );
-    // Set once this page runs in the browser: the browser tests wait for it before typing,
-    // since what is typed into a page that has not hydrated yet is lost when it does.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = hydrated_marker();
     view! {
         <header class="topbar">
             <a class="brand" href="/dashboard" rel="external">"paylinks"</a>
@@ -71,8 +68,17 @@ pub fn DashboardShell(
                 })}
             </Suspense>
         </header>
-        <main class="page" data-hydrated=move || hydrated.get().then_some("true")>{children()}</main>
+        <main class="page" data-hydrated=hydrated>{children()}</main>
     }
+}
+
+/// `data-hydrated` for a page's `<main>`: absent from the server's HTML, "true" once the page
+/// runs in the browser. Browser tests wait for it before typing (what is typed into a page
+/// before it hydrates is lost when it does), and the page-weight script times it.
+pub fn hydrated_marker() -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    move || hydrated.get().then_some("true")
 }
 
 /// A page-level error: 404 and 401 get their own words and HTTP status.

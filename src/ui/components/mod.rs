@@ -5,5 +5,7 @@ mod layout;
 mod params;
 
 pub use forms::{form_errors, FieldError, FormAlert};
-pub use layout::{title_text, DashboardShell, ErrorPanel, NotFoundPage, Pager, StatusBadge};
+pub use layout::{
+    hydrated_marker, title_text, DashboardShell, ErrorPanel, NotFoundPage, Pager, StatusBadge,
+};
 pub use params::{account_param, link_param};

@@ -108,9 +108,10 @@ pub fn AttemptPage() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
+    let hydrated = crate::ui::components::hydrated_marker();
     view! {
         <Meta name="robots" content="noindex, nofollow"/>
-        <main class="page narrow payer">
+        <main class="page narrow payer" data-hydrated=hydrated>
             <Transition fallback=|| view! { <p>"Memuat…"</p> }>
                 {move || Suspend::new(async move {
                     match attempt.await {

@@ -127,9 +127,10 @@ pub fn PayerPage() -> impl IntoView {
         },
         |(slug, lang)| get_payer_link(slug, lang),
     );
+    let hydrated = crate::ui::components::hydrated_marker();
     view! {
         <Meta name="robots" content="noindex, nofollow"/>
-        <main class="page narrow payer">
+        <main class="page narrow payer" data-hydrated=hydrated>
             <Suspense fallback=|| view! { <p>"Memuat…"</p> }>
                 {move || Suspend::new(async move {
                     match link.await {
