@@ -107,6 +107,17 @@ mod server {
         Ok((state, crate::service::Actor::from(&user)))
     }
 
+    /// A link of the merchant's, named by a form's account and link ids; 404 for anyone else's.
+    pub async fn own_link(
+        state: &AppState,
+        merchant_id: crate::domain::ids::MerchantId,
+        account_id: &crate::domain::ids::AccountId,
+        link_id: i64,
+    ) -> Result<crate::model::PaymentLink, AppError> {
+        let link_id = crate::domain::ids::LinkId(link_id);
+        crate::db::links::find(&state.db, merchant_id, account_id, link_id).await
+    }
+
     /// A destructive change goes ahead only with its confirmation box ticked; `why` tells
     /// what it would undo.
     pub fn confirmed(confirm: &Option<String>, why: &str) -> Result<(), AppError> {

@@ -26,13 +26,7 @@ pub struct AttemptRow {
 pub async fn get_link_attempts(account_id: String, link_id: i64) -> Result<LinkAttempts, AppError> {
     let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, user) = crate::ui::context::signed_in().await?;
-    let link = crate::db::links::find(
-        &state.db,
-        user.merchant_id,
-        &account_id,
-        crate::domain::ids::LinkId(link_id),
-    )
-    .await?;
+    let link = crate::ui::context::own_link(&state, user.merchant_id, &account_id, link_id).await?;
     let now = state.now_ms();
     let attempts = crate::db::histories::list_for_link(&state.db, link.id)
         .await?
@@ -57,13 +51,8 @@ pub async fn simulate_attempt(
 ) -> Result<(), AppError> {
     let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, actor) = crate::ui::context::acting().await?;
-    let link = crate::db::links::find(
-        &state.db,
-        actor.merchant_id(),
-        &account_id,
-        crate::domain::ids::LinkId(link_id),
-    )
-    .await?;
+    let link =
+        crate::ui::context::own_link(&state, actor.merchant_id(), &account_id, link_id).await?;
     let attempt = crate::db::histories::find_on_link(&state.db, link.id, &reff_no).await?;
     crate::service::payments::simulate(&state, &actor, &attempt).await
 }

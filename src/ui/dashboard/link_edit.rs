@@ -24,13 +24,8 @@ pub async fn update_link(
     use crate::ui::dashboard::link_new::all_means_none;
     let (state, actor) = crate::ui::context::acting().await?;
     let now = state.now_ms();
-    let link = crate::db::links::find(
-        &state.db,
-        actor.merchant_id(),
-        &account_id,
-        crate::domain::ids::LinkId(link_id),
-    )
-    .await?;
+    let link =
+        crate::ui::context::own_link(&state, actor.merchant_id(), &account_id, link_id).await?;
     let known = crate::db::methods::active_codes(&state.db).await?;
     let input = LinkSettingsInput {
         methods: all_means_none(input.methods, &known),

@@ -50,13 +50,7 @@ fn share_links(link: &PaymentLink, payer_url: &str) -> ShareLinks {
 pub async fn get_link(account_id: String, link_id: i64) -> Result<LinkDetail, AppError> {
     let account_id = crate::domain::ids::AccountId::from(account_id);
     let (state, user) = crate::ui::context::signed_in().await?;
-    let link = crate::db::links::find(
-        &state.db,
-        user.merchant_id,
-        &account_id,
-        crate::domain::ids::LinkId(link_id),
-    )
-    .await?;
+    let link = crate::ui::context::own_link(&state, user.merchant_id, &account_id, link_id).await?;
     let now = state.now_ms();
     let payer_url = state.payer_url(&link.slug);
     let method_names = match &link.whitelisted_payment_method {
