@@ -12,7 +12,6 @@ use crate::db::histories::HistoryFilter;
 use crate::db::payments::{self, Position};
 use crate::domain::export::ExportFormat;
 use crate::domain::ids::{AccountId, MerchantId};
-use crate::domain::time::to_iso_wib;
 use crate::model::PaymentAttempt;
 use crate::state::AppState;
 use sinks::{CsvSink, Sink, XlsxSink};
@@ -27,6 +26,9 @@ pub const ABANDONED_AFTER_MS: i64 = 10 * 60 * 1000;
 pub enum Cell {
     Text(String),
     Number(i64),
+    /// A moment (UTC milliseconds), written in WIB: ISO-8601 text in CSV, a date-time cell in
+    /// XLSX so spreadsheets can sort and compute with it. `None` is an empty cell.
+    Time(Option<i64>),
 }
 
 pub const COLUMNS: [&str; 18] = [
@@ -50,11 +52,11 @@ pub const COLUMNS: [&str; 18] = [
     "settle_at",
 ];
 
-/// A row in the order of [`COLUMNS`]; times in WIB (ISO-8601 with +07:00).
+/// A row in the order of [`COLUMNS`].
 pub fn cells(a: &PaymentAttempt, now_ms: i64) -> Vec<Cell> {
     let text = |s: &str| Cell::Text(s.to_string());
     let optional = |s: &Option<String>| Cell::Text(s.clone().unwrap_or_default());
-    let time = |ms: Option<i64>| Cell::Text(ms.map(to_iso_wib).unwrap_or_default());
+    let time = Cell::Time;
     vec![
         Cell::Number(a.id.0),
         text(&a.reff_no),

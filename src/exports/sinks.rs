@@ -5,9 +5,10 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 use super::Cell;
+use crate::domain::time::{to_iso_wib, WIB_OFFSET_SECONDS};
 
 pub trait Sink {
     fn write_row(&mut self, cells: &[Cell]) -> Result<(), String>;
@@ -32,6 +33,7 @@ impl Sink for CsvSink {
         let fields = cells.iter().map(|cell| match cell {
             Cell::Text(text) => inert(text),
             Cell::Number(n) => n.to_string(),
+            Cell::Time(ms) => ms.map(to_iso_wib).unwrap_or_default(),
         });
         self.writer.write_record(fields).map_err(|e| e.to_string())
     }
@@ -62,6 +64,7 @@ const SHEET_ROWS: u32 = 1_048_575;
 
 pub struct XlsxSink {
     workbook: Workbook,
+    time_format: Format,
     path: PathBuf,
     header: Vec<Cell>,
     sheet: usize,
@@ -77,6 +80,7 @@ impl XlsxSink {
             .map_err(|e| e.to_string())?;
         Ok(XlsxSink {
             workbook,
+            time_format: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
             path: path.to_path_buf(),
             header: Vec::new(),
             sheet: 0,
@@ -109,6 +113,15 @@ impl Sink for XlsxSink {
                 Cell::Text(text) => sheet.write_string(self.row, column, text),
                 // Rupiah amounts and ids are far below 2^53, exact as Excel numbers.
                 Cell::Number(n) => sheet.write_number(self.row, column, *n as f64),
+                Cell::Time(None) => continue,
+                // Excel's date-times have no zone: the WIB wall clock, as the dashboard shows.
+                Cell::Time(Some(ms)) => {
+                    let wib = ExcelDateTime::from_timestamp(
+                        ms.div_euclid(1000) + i64::from(WIB_OFFSET_SECONDS),
+                    )
+                    .map_err(|e| e.to_string())?;
+                    sheet.write_datetime_with_format(self.row, column, &wib, &self.time_format)
+                }
             }
             .map_err(|e| e.to_string())?;
         }

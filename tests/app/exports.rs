@@ -43,6 +43,12 @@ fn xlsx_rows(bytes: Vec<u8>) -> (Vec<String>, Rows) {
             .map(|cell| match cell {
                 calamine::Data::Float(f) => format!("{}", *f as i64),
                 calamine::Data::Int(i) => i.to_string(),
+                // A date-time cell holds the WIB wall clock as days since 1899-12-30: written
+                // back as the CSV writes the moment.
+                calamine::Data::DateTime(wall) => {
+                    let wall_s = ((wall.as_f64() - 25_569.0) * 86_400.0).round() as i64;
+                    paylinks::domain::time::to_iso_wib((wall_s - 7 * 3600) * 1000)
+                }
                 other => other.to_string(),
             })
             .collect::<Vec<String>>()
@@ -87,9 +93,18 @@ async fn csv_and_xlsx_hold_exactly_the_filtered_rows() {
     let xlsx_id = export(&app, &app, &account, "xlsx", &filter).await;
     let response = download(&app, &xlsx_id).await;
     assert_eq!(response.status(), StatusCode::OK);
-    let (header, xlsx) = xlsx_rows(response.bytes().await.unwrap().to_vec());
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let (header, xlsx) = xlsx_rows(bytes.clone());
     assert_eq!(header, paylinks::exports::COLUMNS);
     assert_eq!(xlsx, csv, "XLSX and CSV agree cell for cell");
+    // Spreadsheets get dates they can sort and compute with, not text.
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let created_at = header.iter().position(|c| c == "created_at").unwrap();
+    assert!(range
+        .rows()
+        .skip(1)
+        .all(|row| matches!(row[created_at], calamine::Data::DateTime(_))));
 
     let (_, page) = app.page(&format!("/accounts/{account}/exports")).await;
     assert_eq!(page.matches("data-status=\"done\"").count(), 2, "{page}");
