@@ -272,6 +272,25 @@ pub(crate) const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_
     created_at, updated_at, payment_link_reff_no, processed_timestamp, ip_address, has_settle,
     settle_at, flag";
 
+/// When the first place held by a live pending attempt on the link frees if left unpaid.
+pub async fn first_hold_ends(
+    db: &Db,
+    link_id: LinkId,
+    now_ms: i64,
+) -> Result<Option<i64>, AppError> {
+    let (ends,): (Option<i64>,) = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT MIN(expired_at) FROM payment_link_histories
+             WHERE payment_link_id = $1 AND status = 'pending' AND expired_at > $2",
+        )
+        .bind(link_id)
+        .bind(now_ms)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(ends)
+}
+
 /// An attempt of the given link by its reference (the payer's view).
 pub async fn find_on_link(
     db: &Db,

@@ -297,7 +297,16 @@ async fn usage_is_reserved_and_an_expired_attempt_frees_its_slot() {
         StatusCode::CONFLICT,
         "the only slot is held"
     );
-    assert!(response.text().await.unwrap().contains("Kuota"));
+    // The truth: the place is being paid, and frees when that attempt ends unpaid.
+    let frees_at = app
+        .scalar("SELECT expired_at FROM payment_link_histories WHERE status = 'pending'")
+        .await;
+    let when = paylinks::domain::time::format_wib_in(frees_at, paylinks::domain::lang::Lang::Id);
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains("sedang dibayar oleh pembayar lain") && text.contains(&when),
+        "{text}"
+    );
 
     app.clock.advance_ms(30 * 60 * 1000);
     start(&late, &slug, "QRIS").await;

@@ -367,7 +367,15 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
             leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
             Ok(reff_no)
         }
-        Started::NoSlot => Err(AppError::Conflict(texts::FULL.get(lang).into())),
+        // Tell the truth: a place held by another payer's unpaid attempt frees when it ends.
+        Started::NoSlot => match histories::first_hold_ends(&state.db, link.id, now).await? {
+            Some(ends) => {
+                let when = crate::domain::time::format_wib_in(ends, lang);
+                let text = texts::ALL_BEING_PAID.get(lang).replace("{time}", &when);
+                Err(AppError::Conflict(text))
+            }
+            None => Err(AppError::Conflict(texts::FULL.get(lang).into())),
+        },
     }
 }
 

@@ -33,6 +33,12 @@ pub const FULL: Text = Text::new(
     "Kuota pembayaran link ini sudah habis.",
     "This payment link has reached its payment limit.",
 );
+/// `{time}` is when the first place held by another payer's attempt frees, if unpaid.
+#[cfg(feature = "ssr")]
+pub const ALL_BEING_PAID: Text = Text::new(
+    "Semua kuota link ini sedang dibayar oleh pembayar lain. Jika tidak dibayar, kuota kembali tersedia pada {time}.",
+    "Every place on this link is being paid by other payers right now. If one goes unpaid, it frees at {time}.",
+);
 pub const NOT_FOUND_TITLE: Text = Text::new("Link tidak ditemukan", "Link not found");
 pub const ERROR_TITLE: Text = Text::new("Terjadi kesalahan", "Something went wrong");
 pub const NOT_FOUND: Text = Text::new(
