@@ -131,3 +131,40 @@ test("form errors on the Indonesian payer page are in Indonesian", async ({ newC
   await expect(p.locator(".alert-error")).toHaveText("Periksa kembali isian yang ditandai.");
   await payer.close();
 });
+
+// A payer who picked a VA but wants QRIS gives the VA up from its page, confirms, and is back
+// on the link's page choosing again; the VA no longer takes money.
+for (const javaScript of [true, false]) {
+  test(`a payer changes their payment method (JavaScript ${javaScript ? "on" : "off"})`, async ({
+    newContext,
+    page,
+  }) => {
+    const url = await merchantLink(page);
+    const payer = await newContext({ javaScriptEnabled: javaScript, viewport: { width: 390, height: 844 } });
+    const p = await payer.newPage();
+    await startInEnglish(p, url, "VA BRI");
+    await expect(p.getByTestId("attempt-status")).toHaveAttribute("data-status", "pending");
+    if (javaScript) {
+      await p.locator("main[data-hydrated]").waitFor({ state: "attached" });
+    }
+    const va = (await p.getByTestId("va-number").textContent())!.replace(/ /g, "");
+    // The button only shows once the payer opens the disclosure that says what it does.
+    const confirm = p.getByRole("button", { name: "Yes, change method" });
+    await expect(confirm).toBeHidden();
+    await p.getByText("Change payment method").click();
+    await confirm.click();
+    await expect(p).toHaveURL(new RegExp(url.replace(/[/.?]/g, "\\$&") + "$"));
+    await expect(p.getByRole("button", { name: "Continue to payment" })).toBeVisible();
+    const refused = await p.request.post("/sandbox/va/pay", { data: { va_number: va, amount: 120000 } });
+    expect(refused.status()).toBe(404);
+    // And the new choice gets its own attempt.
+    await p.getByLabel("Full name").fill("Siti Aminah");
+    await p.getByLabel("Email").fill("siti@example.com");
+    await p.getByLabel("Phone number").fill("+62 812 3456 7890");
+    await p.getByLabel("QRIS").check();
+    await p.getByRole("button", { name: "Continue to payment" }).click();
+    await expect(p.getByTestId("qris-image")).toBeVisible();
+    await payer.close();
+  });
+}
+

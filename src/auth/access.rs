@@ -18,6 +18,8 @@ use crate::state::AppState;
 pub const RULES: &[(&str, Access)] = &[
     // Payers and visitors.
     ("attempt", Access::Public),
+    // The payer holding the attempt (its cookie) gives it up; checked by the function.
+    ("change_method", Access::Public),
     ("invitation", Access::Public),
     ("invitation_accept", Access::Public),
     ("login", Access::Public),

@@ -177,6 +177,51 @@ pub async fn mark_failed(
         "UPDATE payment_link_histories SET status = 'failed', updated_at = $1
          WHERE id = $2 AND status = 'pending' RETURNING {ATTEMPT_COLUMNS}"
     );
+    let make_events: MakeEvents = |subject, _| events::on_failed(subject);
+    end_one(db, &fail, make_events, attempt_id, now_ms, public_base_url)
+        .await
+        .map(|_| ())
+}
+
+/// The payer gives up their live attempt (to pay another way, or not at all): it ends now as
+/// `expired`, which frees its slot at once and stops its instructions, with the events an
+/// expiry writes. Not when money for it has arrived and waits to be applied. True when it
+/// ended; false when it was no longer pending.
+pub async fn cancel(
+    db: &Db,
+    attempt_id: AttemptId,
+    now_ms: i64,
+    public_base_url: &str,
+) -> Result<bool, AppError> {
+    let cancel = format!(
+        "UPDATE payment_link_histories SET status = 'expired', expired_at = $1, updated_at = $1
+         WHERE id = $2 AND status = 'pending' AND expired_at > $1
+           AND NOT EXISTS (SELECT 1 FROM inbound_notifications n
+                           WHERE n.attempt_reff_no = payment_link_histories.reff_no
+                             AND n.status = 'received')
+         RETURNING {ATTEMPT_COLUMNS}"
+    );
+    end_one(
+        db,
+        &cancel,
+        expired_events,
+        attempt_id,
+        now_ms,
+        public_base_url,
+    )
+    .await
+}
+
+/// Ends one attempt with `end` (`$1` = now, `$2` = the attempt, returning its columns) and
+/// writes its events, in one transaction with its link locked. True when it changed.
+async fn end_one(
+    db: &Db,
+    end: &str,
+    make_events: MakeEvents,
+    attempt_id: AttemptId,
+    now_ms: i64,
+    public_base_url: &str,
+) -> Result<bool, AppError> {
     let lock_link = crate::db::lock_links_sql("id = $1");
     let read_link = format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1");
     crate::db::retry_contended(|| async {
@@ -185,28 +230,32 @@ pub async fn mark_failed(
         if db.locks_rows() {
             sqlx::query(&lock_link).bind(attempt_id).execute(&mut *tx).await?;
         }
-        let row: Option<AttemptRow> = sqlx::query_as(&fail)
+        let row: Option<AttemptRow> = sqlx::query_as(end)
             .bind(now_ms)
             .bind(attempt_id)
             .fetch_optional(&mut *tx)
             .await?;
+        let ended = row.is_some();
         if let Some(row) = row {
             let attempt = PaymentAttempt::try_from(row)?;
             let link: LinkSnapshot = sqlx::query_as(&read_link)
                 .bind(attempt.payment_link_id)
                 .fetch_one(&mut *tx)
                 .await?;
-            write_events!(tx, link.merchant_id, now_ms, |_settings| {
-                events::on_failed(&Subject {
-                    attempt: &attempt,
-                    link: &link,
-                    public_base_url,
-                    now_ms,
-                })
+            write_events!(tx, link.merchant_id, now_ms, |settings| {
+                make_events(
+                    &Subject {
+                        attempt: &attempt,
+                        link: &link,
+                        public_base_url,
+                        now_ms,
+                    },
+                    &settings,
+                )
             });
         }
         tx.commit().await?;
-        Ok::<_, AppError>(())
+        Ok::<_, AppError>(ended)
     }
     .await)
     })
@@ -224,9 +273,7 @@ pub async fn expire_due(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u
               AND NOT EXISTS (SELECT 1 FROM inbound_notifications n
                               WHERE n.attempt_reff_no = payment_link_histories.reff_no
                                 AND n.status = 'received')",
-        make_events: |subject, settings| {
-            events::on_expired(subject, settings.inquiry_url.is_some())
-        },
+        make_events: expired_events,
     };
     end_attempts(db, &ending, now_ms, public_base_url).await
 }
@@ -248,12 +295,22 @@ pub async fn fail_unissued(db: &Db, now_ms: i64, public_base_url: &str) -> Resul
     end_attempts(db, &ending, now_ms, public_base_url).await
 }
 
+/// The webhook events an ended attempt causes, given its merchant's settings.
+type MakeEvents = fn(&Subject<'_>, &crate::db::webhooks::SettingsRow) -> Vec<events::NewEvent>;
+
+fn expired_events(
+    subject: &Subject<'_>,
+    settings: &crate::db::webhooks::SettingsRow,
+) -> Vec<events::NewEvent> {
+    events::on_expired(subject, settings.inquiry_url.is_some())
+}
+
 /// A batch end of attempts: which ones (`due`, with `$1` = now), the status they take and the
 /// events each causes.
 struct Ending<'a> {
     status: &'static str,
     due: &'a str,
-    make_events: fn(&Subject<'_>, &crate::db::webhooks::SettingsRow) -> Vec<events::NewEvent>,
+    make_events: MakeEvents,
 }
 
 /// Ends the due attempts and writes each one's events, all in one transaction (tried again if

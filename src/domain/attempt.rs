@@ -79,14 +79,26 @@ impl PaymentFlag {
     }
 }
 
-/// When a new attempt's instructions stop working: the method's window, but never after the
-/// link itself expires.
+/// How long an attempt on a link with a usage limit holds its place. A VA may live a day,
+/// but a payer who walked away must not keep the last ticket that long: on a capped link the
+/// instructions themselves stop working after this, so money can never arrive for a place
+/// another payer has since taken.
+pub const SLOT_HOLD_SECONDS: i64 = 30 * 60;
+
+/// When a new attempt's instructions stop working: the method's window, at most
+/// [`SLOT_HOLD_SECONDS`] on a link with a usage limit, and never after the link itself expires.
 pub fn attempt_expiry(
     now_ms: i64,
     method_expiry_seconds: i64,
     link_expired_at: Option<i64>,
+    capped: bool,
 ) -> i64 {
-    let by_method = now_ms.saturating_add(method_expiry_seconds.saturating_mul(1000));
+    let window = if capped {
+        method_expiry_seconds.min(SLOT_HOLD_SECONDS)
+    } else {
+        method_expiry_seconds
+    };
+    let by_method = now_ms.saturating_add(window.saturating_mul(1000));
     link_expired_at.map_or(by_method, |link| by_method.min(link))
 }
 
@@ -151,9 +163,19 @@ mod tests {
 
     #[test]
     fn expiry_is_capped_by_the_link() {
-        assert_eq!(attempt_expiry(1_000, 60, None), 61_000);
-        assert_eq!(attempt_expiry(1_000, 60, Some(30_000)), 30_000);
-        assert_eq!(attempt_expiry(1_000, 60, Some(90_000)), 61_000);
+        assert_eq!(attempt_expiry(1_000, 60, None, false), 61_000);
+        assert_eq!(attempt_expiry(1_000, 60, Some(30_000), false), 30_000);
+        assert_eq!(attempt_expiry(1_000, 60, Some(90_000), false), 61_000);
+    }
+
+    #[test]
+    fn a_capped_link_holds_a_place_for_the_short_window_only() {
+        let day = 24 * 3600;
+        assert_eq!(attempt_expiry(0, day, None, false), day * 1000);
+        assert_eq!(attempt_expiry(0, day, None, true), SLOT_HOLD_SECONDS * 1000);
+        // A method whose window is shorter keeps it.
+        assert_eq!(attempt_expiry(0, 300, None, true), 300_000);
+        assert_eq!(attempt_expiry(0, day, Some(60_000), true), 60_000);
     }
 
     #[test]

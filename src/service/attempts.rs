@@ -49,7 +49,8 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         announce,
     } = start;
     let now = state.now_ms();
-    let expires_at = attempt_expiry(now, method.expiry_seconds, link.expired_at);
+    let capped = link.max_usage != crate::domain::link::UNLIMITED_USAGE;
+    let expires_at = attempt_expiry(now, method.expiry_seconds, link.expired_at, capped);
     // Each draw fills in its reference and what was issued.
     let unissued = histories::NewAttempt {
         link_id: link.id,
@@ -116,4 +117,13 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
     Err(AppError::internal(
         "could not draw a free attempt reference and unique instructions",
     ))
+}
+
+/// The payer gives up their pending attempt to pay another way (or not at all): it ends at
+/// once, its instructions stop working and its slot is free for the next payer. False when it
+/// was no longer pending (paid, ended, or its money is being applied).
+pub async fn cancel(state: &AppState, link: &PaymentLink, reff_no: &str) -> Result<bool, AppError> {
+    let attempt = histories::find_on_link(&state.db, link.id, reff_no).await?;
+    let base = &state.settings.public_base_url;
+    outcomes::cancel(&state.db, attempt.id, state.now_ms(), base).await
 }

@@ -47,8 +47,8 @@ async fn expired_attempts_are_marked_and_their_slots_reused() {
     assert_eq!(app.scalar_text(&status(&qris)).await, "expired");
     assert_eq!(
         app.scalar_text(&status(&va)).await,
-        "pending",
-        "VAs live 24 hours"
+        "expired",
+        "on a capped link a VA holds its place 30 minutes, not its 24 hours"
     );
     start(&app, &slug, "GOPAY").await;
 }

@@ -11,6 +11,7 @@ mod csrf;
 mod export_helpers;
 mod exports;
 mod helpers;
+mod holds;
 mod hostile;
 mod hostile_sweep;
 mod isolation;

@@ -40,6 +40,8 @@ pub struct AttemptView {
     pub lang: Lang,
     /// Why the link takes no new payment, if it does not: then there is nothing to start again.
     pub link_unpayable: Option<super::Unpayable>,
+    /// This browser started the attempt, so its payer may give it up for another method.
+    pub held_here: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,6 +63,12 @@ pub async fn get_attempt(
 #[server(prefix = "/fn", endpoint = "simulate")]
 pub async fn simulate_payment(slug: String, reff_no: String) -> Result<(), AppError> {
     super::server::simulate(slug, reff_no).await
+}
+
+/// The payer gives up their pending attempt and chooses again (frees its slot at once).
+#[server(prefix = "/fn", endpoint = "change_method")]
+pub async fn change_method(slug: String, reff_no: String) -> Result<(), AppError> {
+    super::server::change_method(slug, reff_no).await
 }
 
 #[cfg(feature = "hydrate")]
@@ -217,6 +225,9 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
         {(pending && attempt.is_sandbox).then(|| view! {
             <SimulateButton slug=attempt.slug.clone() reff_no=attempt.reff_no.clone() lang action=simulate/>
         })}
+        {(pending && attempt.held_here).then(|| view! {
+            <ChangeMethodForm slug=attempt.slug.clone() reff_no=attempt.reff_no.clone() lang/>
+        })}
         {(attempt.status == AttemptStatus::Paid).then(|| view! { <Receipt attempt=attempt.clone()/> })}
         {match attempt.status {
             AttemptStatus::Pending => view! {
@@ -253,6 +264,26 @@ fn SimulateButton(
                 <button type="submit">{texts::SIMULATE.get(lang)}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// "Change payment method", behind a disclosure that says what it does: the payer confirms by
+/// opening it and pressing the button inside (with or without JavaScript).
+#[component]
+fn ChangeMethodForm(slug: String, reff_no: String, lang: Lang) -> impl IntoView {
+    let action = ServerAction::<ChangeMethod>::new();
+    let result = Signal::derive(move || action.value().get());
+    view! {
+        <details class="card change-method" data-testid="change-method">
+            <summary>{texts::CHANGE_METHOD.get(lang)}</summary>
+            <p class="hint">{texts::CHANGE_METHOD_NOTE.get(lang)}</p>
+            <crate::ui::components::FormAlert result/>
+            <ActionForm action>
+                <input type="hidden" name="slug" value=slug/>
+                <input type="hidden" name="reff_no" value=reff_no/>
+                <button type="submit">{texts::CHANGE_METHOD_CONFIRM.get(lang)}</button>
+            </ActionForm>
+        </details>
     }
 }
 

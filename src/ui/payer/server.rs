@@ -472,8 +472,10 @@ pub(super) async fn attempt_view(
             .into_iter()
             .collect(),
     };
+    let held_here = remembered_attempt(&link.slug).as_deref() == Some(attempt.reff_no.as_str());
     Ok(AttemptView {
         status: attempt.status_computed(state.now_ms()),
+        held_here,
         merchant_name: read.merchant_name.clone(),
         note: va_note(&attempt.method_code).map(|n| n.get(lang).to_string()),
         slug: link.slug.clone(),
@@ -494,6 +496,28 @@ pub(super) async fn attempt_view(
         lang,
         link_unpayable: unpayable(link, state.now_ms()),
     })
+}
+
+/// The payer who started an attempt gives it up to choose again: it ends at once (see
+/// [`attempts::cancel`]) and they are back on the link's page. Only from the browser that
+/// holds it: anyone else with its address could otherwise switch off a payer's VA.
+pub(super) async fn change_method(slug: String, reff_no: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    if !is_attempt_reff_no(&reff_no) {
+        return Err(AppError::NotFound);
+    }
+    let link = link_by_slug(&state, &slug).await?;
+    if remembered_attempt(&link.slug).as_deref() != Some(reff_no.as_str()) {
+        return Err(AppError::Forbidden);
+    }
+    if attempts::cancel(&state, &link, &reff_no).await? {
+        remember_attempt(&state, &link.slug, "", 0);
+        leptos_axum::redirect(&format!("/pay/{}", link.slug));
+    } else {
+        // Paid or ended meanwhile: its page says which.
+        leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
+    }
+    Ok(())
 }
 
 pub(super) async fn simulate(slug: String, reff_no: String) -> Result<(), AppError> {

@@ -101,3 +101,9 @@ pub const TOO_MANY_ATTEMPTS: Text = Text::new(
     "Terlalu banyak percobaan pembayaran. Silakan coba lagi sebentar lagi",
     "Too many payment attempts. Please try again shortly",
 );
+pub const CHANGE_METHOD: Text = Text::new("Ganti metode pembayaran", "Change payment method");
+pub const CHANGE_METHOD_NOTE: Text = Text::new(
+    "Instruksi pembayaran ini akan langsung dinonaktifkan; jangan bayar ke instruksi ini lagi.",
+    "These payment instructions stop working at once; do not pay with them afterwards.",
+);
+pub const CHANGE_METHOD_CONFIRM: Text = Text::new("Ya, ganti metode", "Yes, change method");
