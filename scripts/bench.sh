@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make bench`: builds release, installs the load tool (oha, from crates.io), brotli (PyPI) and
-# wasm-opt (npm binaryen) when missing, then runs scripts/bench.py, which prints the table and writes
+# `make bench`: builds release, installs the load tool (oha, from crates.io) and brotli (PyPI)
+# when missing, then runs scripts/bench.py, which prints the table and writes
 # target/bench/results.json and BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +18,7 @@ if [ ! -x target/tools/bench/bin/python ] || ! target/tools/bench/bin/python -c 
   target/tools/bench/bin/pip install -q brotli
 fi
 
-# A release front build runs wasm-opt: npm's binaryen (recent enough for today's Rust output).
-if [ ! -x target/tools/binaryen/node_modules/.bin/wasm-opt ]; then
-  say "installing binaryen (wasm-opt) from npm"
-  npm install --silent --no-audit --no-fund --prefix target/tools/binaryen binaryen@132.0.0
-fi
+# setup.sh installed wasm-opt for the release front-end build.
 export PATH="$PWD/target/tools/binaryen/node_modules/.bin:$PATH"
 
 say "release build"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building paylinks needs, skipping whatever is already there:
-# the wasm32 target, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, and the
+# the wasm32 target, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, wasm-opt, and the
 # test dependencies (npm packages, Debian's chromium, Schemathesis, openapi-python-client) when
 # asked with --e2e.
 set -euo pipefail
@@ -27,6 +27,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wasm_bindge
   say "installing wasm-bindgen-cli $wasm_bindgen_version"
   # Without --locked: its lock file names a crate version the registry no longer serves.
   cargo install wasm-bindgen-cli --version "$wasm_bindgen_version"
+fi
+
+# A release front-end build (the run command's, the benchmarks') optimises the WebAssembly with
+# wasm-opt: npm's binaryen, recent enough for today's Rust output. Put on PATH by the callers.
+if [ ! -x target/tools/binaryen/node_modules/.bin/wasm-opt ]; then
+  say "installing binaryen (wasm-opt) from npm"
+  npm install --silent --no-audit --no-fund --prefix target/tools/binaryen binaryen@132.0.0
 fi
 
 if [ "${1:-}" = "--e2e" ]; then

@@ -1,7 +1,9 @@
 //! The document shell and the route table.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
@@ -66,16 +68,32 @@ lazy_page! {
 
 /// The language the page is in, chosen from the request before anything async runs: the
 /// shell is rendered on the server only.
+#[cfg(feature = "ssr")]
 fn page_lang() -> &'static str {
-    #[cfg(feature = "ssr")]
-    let lang = crate::ui::context::with_request(crate::ui::payer::page_lang)
-        .unwrap_or(crate::domain::lang::Lang::En);
-    #[cfg(not(feature = "ssr"))]
-    let lang = crate::domain::lang::Lang::En;
-    lang.as_str()
+    crate::ui::context::with_request(crate::ui::payer::page_lang)
+        .unwrap_or(crate::domain::lang::Lang::En)
+        .as_str()
 }
 
+/// The payer pages do not load the WebAssembly (see `ui::payer`): they get their small
+/// script inline instead, so a payer on a slow network is interactive once the page is in.
+#[cfg(feature = "ssr")]
+fn is_payer_page() -> bool {
+    crate::ui::context::with_request(|parts| parts.uri.path().starts_with("/pay/")).unwrap_or(false)
+}
+
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let scripts = if is_payer_page() {
+        let nonce = leptos::nonce::use_nonce();
+        view! { <script nonce=nonce>{crate::ui::payer::ENHANCE_SCRIPT}</script> }.into_any()
+    } else {
+        view! {
+            <AutoReload options=options.clone()/>
+            <HydrationScripts options=options.clone()/>
+        }
+        .into_any()
+    };
     view! {
         <!DOCTYPE html>
         <html lang=page_lang()>
@@ -83,8 +101,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" id="leptos" href=crate::assets::stylesheet_href(&options)/>
+                {scripts}
                 <MetaTags/>
             </head>
             <body>
@@ -98,7 +116,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/paylinks.css"/>
         <Title text="paylinks"/>
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>

@@ -131,7 +131,7 @@ pub async fn wallet_checkout(
     Ok(Html(format!(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
-<title>{wallet} sandbox checkout</title><link rel="stylesheet" href="/pkg/paylinks.css"></head>
+<title>{wallet} sandbox checkout</title><link rel="stylesheet" href="{stylesheet}"></head>
 <body><main class="page narrow payer"><p class="muted">Sandbox wallet · no real money moves</p>
 <h1>{wallet}</h1><section class="card"><p class="muted">Amount</p><p class="amount">{amount}</p>
 <p class="muted">Reference {reff}</p></section>
@@ -140,6 +140,7 @@ pub async fn wallet_checkout(
         wallet = escape(&attempt.method_name),
         amount = attempt.amount,
         reff = escape(&attempt.reff_no),
+        stylesheet = crate::assets::stylesheet_href(&state.leptos_options),
     )))
 }
 

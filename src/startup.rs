@@ -149,6 +149,8 @@ pub fn build_router(state: AppState) -> Router {
             secure,
         )),
     };
+    // Outside the session and sign-in layers: the front end is the same for everyone.
+    let router = router.merge(front_end_files(&state.leptos_options));
     // Outside the session layer: a page served from memory touches no session store.
     let router = router.layer(middleware::from_fn_with_state(
         state.clone(),
@@ -167,6 +169,28 @@ pub fn build_router(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The built front end (script, WebAssembly, styles). With hashed file names a name never
+/// changes content, so browsers keep the files a year and a payer's second visit fetches only
+/// the page; without them they ask each time (answered 304 when unchanged). The brotli and
+/// gzip copies a release build makes are sent as they are, not compressed again per request.
+fn front_end_files(options: &LeptosOptions) -> Router<AppState> {
+    let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let caching = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let files = tower_http::services::ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip();
+    Router::new()
+        .nest_service(&format!("/{}", options.site_pkg_dir), files)
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static(caching),
+        ))
 }
 
 fn session_layer<S: SessionStore + Clone>(store: S, secure: bool) -> SessionManagerLayer<S> {

@@ -1,11 +1,13 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./helpers";
-import { signUp } from "./helpers";
+import { signUp, waitForHydration } from "./helpers";
 
 // A merchant makes a link that asks for customer details; returns the payer URL.
 async function merchantLink(page: Page): Promise<string> {
   await signUp(page, "Toko Payer");
-  await page.getByRole("link", { name: "New payment link" }).click();
+  // Loaded, and typed into only once hydrated: typing before is lost when it hydrates.
+  await page.goto(page.url() + "/new");
+  await waitForHydration(page);
   await page.getByLabel("Title").fill("Kelas yoga");
   await page.getByLabel("Item 1 name").fill("Kelas pagi");
   await page.getByLabel("Item 1 quantity").fill("2");
@@ -168,3 +170,23 @@ for (const javaScript of [true, false]) {
   });
 }
 
+// A payer on a slow phone network gets the page, its styles and an inline script: no
+// WebAssembly. The front-end files carry their content's hash in their names, so browsers
+// keep them a year.
+test("a payer's page loads no WebAssembly; front-end files are kept a year", async ({ newContext, page }) => {
+  const url = await merchantLink(page);
+  const stylesheet = await page.locator("link#leptos").getAttribute("href");
+  expect(stylesheet).toMatch(/^\/pkg\/paylinks\.[\w-]+\.css$/);
+  const css = await page.request.get(stylesheet!);
+  expect(css.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+
+  const payer = await newContext({ viewport: { width: 390, height: 844 } });
+  const p = await payer.newPage();
+  const fetched: string[] = [];
+  p.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+  await p.goto(url);
+  await p.locator("main[data-hydrated]").waitFor({ state: "attached" });
+  expect(fetched.filter((path) => /\.(wasm|js)$/.test(path))).toEqual([]);
+  expect(fetched).toContain(stylesheet);
+  await payer.close();
+});

@@ -71,69 +71,37 @@ pub async fn change_method(slug: String, reff_no: String) -> Result<(), AppError
     super::server::change_method(slug, reff_no).await
 }
 
-#[cfg(feature = "hydrate")]
-const POLL_SECONDS: u64 = 4;
-
 #[component]
 pub fn AttemptPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    // Shared with the simulate button so the page reloads the attempt once it is paid.
-    let simulate = ServerAction::<SimulatePayment>::new();
     let attempt = Resource::new(
         move || {
             (
                 params.with(|p| p.get("slug").unwrap_or_default()),
                 params.with(|p| p.get("reff_no").unwrap_or_default()),
                 query.with(|q| q.get("lang")),
-                simulate.version().get(),
             )
         },
-        |(slug, reff_no, lang, _)| get_attempt(slug, reff_no, lang),
+        |(slug, reff_no, lang)| get_attempt(slug, reff_no, lang),
     );
-    // With JavaScript, a pending attempt is re-read every few seconds, so the page turns to
-    // "paid" by itself. Without it, the "check status" button does the same.
-    // The timer reads a signal the effect keeps, not the resource: a resource read outside
-    // an effect or <Suspense> is a hydration hazard (and Leptos warns of it).
-    #[cfg(feature = "hydrate")]
-    let pending = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        pending
-            .set(attempt.with(|a| matches!(a, Some(Ok(a)) if a.status == AttemptStatus::Pending)));
-    });
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let handle = set_interval_with_handle(
-            move || {
-                if pending.get_untracked() {
-                    attempt.refetch();
-                }
-            },
-            std::time::Duration::from_secs(POLL_SECONDS),
-        );
-        if let Ok(handle) = handle {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    let hydrated = crate::ui::components::hydrated_marker();
     view! {
         <Meta name="robots" content="noindex, nofollow"/>
-        <main class="page narrow payer" data-hydrated=hydrated>
-            <Transition fallback=|| view! { <p>"Memuat…"</p> }>
+        <main class="page narrow payer">
+            <Suspense fallback=|| view! { <p>"Memuat…"</p> }>
                 {move || Suspend::new(async move {
                     match attempt.await {
-                        Ok(attempt) => view! { <AttemptDetail attempt simulate/> }.into_any(),
+                        Ok(attempt) => view! { <AttemptDetail attempt/> }.into_any(),
                         Err(error) => view! { <PayerError error/> }.into_any(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </main>
     }
 }
 
 #[component]
-fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) -> impl IntoView {
+fn AttemptDetail(attempt: AttemptView) -> impl IntoView {
     let lang = attempt.lang;
     let here = format!("/pay/{}/{}", attempt.slug, attempt.reff_no);
     let link_page = format!("/pay/{}", attempt.slug);
@@ -151,24 +119,15 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
     } else {
         texts::AMOUNT_TO_PAY
     };
-    let copied = RwSignal::new(false);
-    let value_to_copy = attempt.value.clone();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let _ = window().navigator().clipboard().write_text(&value_to_copy);
-            copied.set(true);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &value_to_copy;
-    };
+    // The page script asks for the status of a pending attempt until it changes.
+    let poll = pending.then(|| format!("slug={}&reff_no={}", attempt.slug, attempt.reff_no));
     let switch = format!("{here}?lang={}", lang.other().as_str());
     view! {
         <Title text=crate::ui::components::title_text(format!("{} · {}", attempt.method_name, attempt.title))/>
         <p class="lang-switch"><a href=switch rel="external">{lang.other().label()}</a></p>
         <p class="muted">{texts::PAYMENT_TO.get(lang)}" "{attempt.merchant_name.clone()}</p>
         <h1>{attempt.title.clone()}</h1>
-        <div class=banner_class role="status" data-testid="attempt-status" data-status=attempt.status.as_str()>
+        <div class=banner_class role="status" data-testid="attempt-status" data-status=attempt.status.as_str() data-poll=poll>
             {banner.get(lang)}
         </div>
         <section class="card">
@@ -186,8 +145,8 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
                     <p class="muted">{texts::VA_NUMBER.get(lang)}</p>
                     <p class="va-number" data-testid="va-number">{attempt.value_display.clone()}</p>
                     {attempt.additional.clone().map(|a| view! { <p class="muted">{a}</p> })}
-                    <button type="button" on:click=copy>
-                        {move || if copied.get() { texts::COPIED.get(lang) } else { texts::COPY.get(lang) }}
+                    <button type="button" data-copy=attempt.value.clone() data-copied=texts::COPIED.get(lang)>
+                        {texts::COPY.get(lang)}
                     </button>
                 </section>
             }.into_any(),
@@ -223,7 +182,7 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
             </section>
         })}
         {(pending && attempt.is_sandbox).then(|| view! {
-            <SimulateButton slug=attempt.slug.clone() reff_no=attempt.reff_no.clone() lang action=simulate/>
+            <SimulateButton slug=attempt.slug.clone() reff_no=attempt.reff_no.clone() lang/>
         })}
         {(pending && attempt.held_here).then(|| view! {
             <ChangeMethodForm slug=attempt.slug.clone() reff_no=attempt.reff_no.clone() lang/>
@@ -247,17 +206,11 @@ fn AttemptDetail(attempt: AttemptView, simulate: ServerAction<SimulatePayment>) 
 }
 
 #[component]
-fn SimulateButton(
-    slug: String,
-    reff_no: String,
-    lang: Lang,
-    action: ServerAction<SimulatePayment>,
-) -> impl IntoView {
-    let result = Signal::derive(move || action.value().get());
+fn SimulateButton(slug: String, reff_no: String, lang: Lang) -> impl IntoView {
+    let action = ServerAction::<SimulatePayment>::new();
     view! {
         <section class="card sandbox">
             <p class="hint">{texts::SANDBOX_NOTE.get(lang)}</p>
-            <crate::ui::components::FormAlert result/>
             <ActionForm action>
                 <input type="hidden" name="slug" value=slug/>
                 <input type="hidden" name="reff_no" value=reff_no/>
@@ -272,12 +225,10 @@ fn SimulateButton(
 #[component]
 fn ChangeMethodForm(slug: String, reff_no: String, lang: Lang) -> impl IntoView {
     let action = ServerAction::<ChangeMethod>::new();
-    let result = Signal::derive(move || action.value().get());
     view! {
         <details class="card change-method" data-testid="change-method">
             <summary>{texts::CHANGE_METHOD.get(lang)}</summary>
             <p class="hint">{texts::CHANGE_METHOD_NOTE.get(lang)}</p>
-            <crate::ui::components::FormAlert result/>
             <ActionForm action>
                 <input type="hidden" name="slug" value=slug/>
                 <input type="hidden" name="reff_no" value=reff_no/>
@@ -291,10 +242,6 @@ fn ChangeMethodForm(slug: String, reff_no: String, lang: Lang) -> impl IntoView 
 #[component]
 fn Receipt(attempt: AttemptView) -> impl IntoView {
     let lang = attempt.lang;
-    let print = move |_| {
-        #[cfg(feature = "hydrate")]
-        let _ = window().print();
-    };
     view! {
         {attempt.redirect_url.clone().map(|url| view! {
             <Meta http_equiv="refresh" content=format!("5;url={url}")/>
@@ -309,7 +256,7 @@ fn Receipt(attempt: AttemptView) -> impl IntoView {
                 <dt>{texts::PAID_AT.get(lang)}</dt>
                 <dd>{attempt.payment_date.map(|at| crate::domain::time::format_wib_seconds_in(at, lang)).unwrap_or_default()}</dd>
             </dl>
-            <p class="no-print"><button type="button" on:click=print>{texts::PRINT.get(lang)}</button></p>
+            <p class="no-print"><button type="button" data-print="">{texts::PRINT.get(lang)}</button></p>
         </section>
         {attempt.redirect_url.clone().map(|url| view! {
             <p class="no-print">{texts::REDIRECTING.get(lang)}</p>
@@ -318,30 +265,12 @@ fn Receipt(attempt: AttemptView) -> impl IntoView {
     }
 }
 
-/// Time left to pay, ticking in the browser. The server renders nothing here, so the first
-/// client render matches it and hydration stays clean.
+/// Time left to pay: the page script shows it and makes it tick (hidden without script).
 #[component]
 fn Countdown(until: i64, lang: Lang) -> impl IntoView {
-    let now = RwSignal::new(None::<i64>);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let tick = move || now.set(Some(js_sys::Date::now() as i64));
-        tick();
-        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = until;
-    move || {
-        now.get().map(|now| {
-            let left = ((until - now) / 1000).max(0);
-            let text = format!("{:02}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60);
-            view! {
-                <p class="countdown">
-                    {texts::TIME_LEFT.get(lang)}" "<strong data-testid="countdown">{text}</strong>
-                </p>
-            }
-        })
+    view! {
+        <p class="countdown" data-until=until hidden="">
+            {texts::TIME_LEFT.get(lang)}" "<strong data-testid="countdown"></strong>
+        </p>
     }
 }

@@ -1,11 +1,15 @@
 //! The public payer page at `/pay/{slug}`: what is being paid, the payer's details when the
 //! merchant asks for them, and the method picker. Plain forms, so it works without JavaScript.
+//! The payer pages are rendered on the server only and never load the WebAssembly: a small
+//! inline script (`enhance.js`, added by the shell) does what needs JavaScript.
 
 mod attempt;
 #[cfg(feature = "ssr")]
 pub mod page_cache;
 #[cfg(feature = "ssr")]
 mod server;
+/// The payer pages' script, inlined by the shell.
+pub const ENHANCE_SCRIPT: &str = include_str!("enhance.js");
 mod texts;
 
 pub use attempt::AttemptPage;
@@ -127,10 +131,9 @@ pub fn PayerPage() -> impl IntoView {
         },
         |(slug, lang)| get_payer_link(slug, lang),
     );
-    let hydrated = crate::ui::components::hydrated_marker();
     view! {
         <Meta name="robots" content="noindex, nofollow"/>
-        <main class="page narrow payer" data-hydrated=hydrated>
+        <main class="page narrow payer">
             <Suspense fallback=|| view! { <p>"Memuat…"</p> }>
                 {move || Suspend::new(async move {
                     match link.await {
