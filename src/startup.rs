@@ -171,10 +171,10 @@ pub fn build_router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The built front end (script, WebAssembly, styles). With hashed file names a name never
-/// changes content, so browsers keep the files a year and a payer's second visit fetches only
-/// the page; without them they ask each time (answered 304 when unchanged). The brotli and
-/// gzip copies a release build makes are sent as they are, not compressed again per request.
+/// The built front end (script, WebAssembly, styles) and the icon. With hashed file names a
+/// name never changes content, so browsers keep the files a year and a payer's second visit
+/// fetches only the page; without them they ask each time (answered 304 when unchanged). The
+/// brotli and gzip copies a release build makes are sent as they are, not compressed again.
 fn front_end_files(options: &LeptosOptions) -> Router<AppState> {
     let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let caching = if options.hash_files {
@@ -185,12 +185,24 @@ fn front_end_files(options: &LeptosOptions) -> Router<AppState> {
     let files = tower_http::services::ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip();
+    let cache_for = |value: &'static str| {
+        tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static(value),
+        )
+    };
+    // The icon keeps its name across builds: kept a day, then asked again.
+    let icon = tower_http::services::ServeFile::new(
+        std::path::Path::new(&*options.site_root).join("favicon.svg"),
+    );
     Router::new()
         .nest_service(&format!("/{}", options.site_pkg_dir), files)
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static(caching),
-        ))
+        .layer(cache_for(caching))
+        .merge(
+            Router::new()
+                .route_service("/favicon.svg", icon)
+                .layer(cache_for("public, max-age=86400")),
+        )
 }
 
 fn session_layer<S: SessionStore + Clone>(store: S, secure: bool) -> SessionManagerLayer<S> {
