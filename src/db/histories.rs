@@ -83,31 +83,26 @@ static RESERVE_RETURNING_ATTEMPT_SQL: std::sync::LazyLock<String> =
 const LOCK_LINK_SQL: &str = "SELECT id FROM payment_links WHERE id = $1 FOR UPDATE";
 
 async fn reserve_quietly(db: &Db, new: &NewAttempt<'_>) -> Result<Option<AttemptId>, AppError> {
-    let reserved: Result<Option<(AttemptId,)>, sqlx::Error> = match db {
-        // Read to the end, not just its first row: outside a transaction SQLite commits the
-        // INSERT when the statement finishes, and the driver hands the row over before that.
-        // Answered at the first row, the payer could be sent to an attempt not yet there.
-        Db::Sqlite(pool) => bind_reserve(sqlx::query_as(&RESERVE_SQL), new)
-            .fetch_all(pool)
-            .await
-            .map(|rows| rows.into_iter().next()),
-        // Its own block, so `?` keeps the sqlx error for `reserve_error` to read.
-        Db::Postgres(pool) => {
-            async {
-                let mut tx = pool.begin().await?;
+    // In an explicit transaction on both: outside one, SQLite commits an INSERT ... RETURNING
+    // only once the driver resets the statement, which it may do after we answered, and the
+    // payer could be sent to an attempt not committed yet. COMMIT settles it before we answer.
+    let reserved: Result<Option<(AttemptId,)>, sqlx::Error> = on_db!(db, pool => {
+        async {
+            let mut tx = pool.begin().await?;
+            if db.locks_rows() {
                 sqlx::query(LOCK_LINK_SQL)
                     .bind(new.link_id)
                     .execute(&mut *tx)
                     .await?;
-                let row = bind_reserve(sqlx::query_as(&RESERVE_SQL), new)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(row)
             }
-            .await
+            let row = bind_reserve(sqlx::query_as(&RESERVE_SQL), new)
+                .fetch_optional(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(row)
         }
-    };
+        .await
+    });
     reserved
         .map(|row| row.map(|(id,)| id))
         .map_err(reserve_error)

@@ -19,9 +19,10 @@ pub async fn count(db: &Db, key: &str, window_start: i64) -> Result<i64, AppErro
 
 /// Adds one to the key's count in this window and returns the new count, in one statement.
 pub async fn bump(db: &Db, key: &str, window_start: i64) -> Result<i64, AppError> {
-    // Read to the end (see `histories::reserve_quietly`): the count is committed by then.
-    let counts: Vec<i64> = on_db!(db, pool => {
-        sqlx::query_scalar(
+    // In a transaction (see `histories::reserve_quietly`): committed before we answer.
+    let count: i64 = on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let count = sqlx::query_scalar(
             "INSERT INTO login_failures (throttle_key, window_start, failures) VALUES ($1, $2, 1)
              ON CONFLICT (throttle_key, window_start)
              DO UPDATE SET failures = login_failures.failures + 1
@@ -29,13 +30,12 @@ pub async fn bump(db: &Db, key: &str, window_start: i64) -> Result<i64, AppError
         )
         .bind(key)
         .bind(window_start)
-        .fetch_all(pool)
-        .await?
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        count
     });
-    counts
-        .first()
-        .copied()
-        .ok_or_else(|| AppError::internal("the failure count returned no row"))
+    Ok(count)
 }
 
 /// Takes one back from the key's count in this window (never below one: the row's CHECK).
