@@ -132,7 +132,8 @@ async fn issue(state: &AppState, credential: &Credential) -> ApiResult {
 
 /// Compares secrets without leaking, through timing, how many leading bytes matched.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]

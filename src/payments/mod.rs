@@ -2,6 +2,7 @@
 //! acquirer implements the same trait.
 
 pub mod callback;
+pub mod midtrans;
 pub mod sandbox;
 
 use async_trait::async_trait;
@@ -18,6 +19,9 @@ pub struct IssueRequest<'a> {
     pub merchant_name: &'a str,
     /// For push payments (OVO): the payer's phone in +62 form.
     pub payer_phone: Option<&'a str>,
+    pub now_ms: i64,
+    /// When the attempt ends: a gateway's instructions must stop working then too.
+    pub expires_at_ms: i64,
 }
 
 /// The instructions issued: a VA number, a QRIS payload or an e-wallet checkout URL/phone.
@@ -26,6 +30,46 @@ pub struct Issued {
     pub value: String,
     /// e.g. the VA holder name, "a.n. TOKO SINAR".
     pub additional: Option<String>,
+    /// The gateway's own id of the charge, when it gives one.
+    pub gateway_reference: Option<String>,
+}
+
+/// An attempt as a gateway sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GatewayStatus {
+    Pending,
+    Paid,
+    Expired,
+    Failed,
+    /// Paid, then (partly) given back.
+    Refunded,
+}
+
+/// Why a payment gateway did not do what it was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    /// Timed out, unreachable, a 5xx or an unreadable answer: the outcome is unknown, and
+    /// another gateway may be asked instead.
+    #[error("the gateway is unavailable: {0}")]
+    Unavailable(String),
+    /// The gateway refused the request (a 4xx): asking it again will not help.
+    #[error("the gateway refused: {0}")]
+    Refused(String),
+    /// The keys are wrong, or belong to the gateway's other environment.
+    #[error("the gateway does not accept these keys")]
+    Unauthorized,
+}
+
+impl GatewayError {
+    fn unreachable(error: reqwest::Error) -> Self {
+        GatewayError::Unavailable(error.to_string())
+    }
+}
+
+impl From<GatewayError> for AppError {
+    fn from(error: GatewayError) -> Self {
+        AppError::internal(error)
+    }
 }
 
 #[async_trait]

@@ -79,6 +79,8 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
                 amount: link.total_amount,
                 merchant_name,
                 payer_phone: payer_phone.map(PhoneNumber::as_str),
+                now_ms: now,
+                expires_at_ms: expires_at,
             })
             .await;
         let issued = match issued {

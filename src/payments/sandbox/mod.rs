@@ -70,6 +70,7 @@ impl PaymentProvider for SandboxProvider {
                 Ok(Issued {
                     value: number,
                     additional: Some(format!("a.n. {}", request.merchant_name.to_uppercase())),
+                    gateway_reference: None,
                 })
             }
             MethodGroup::Qris => {
@@ -93,6 +94,7 @@ impl PaymentProvider for SandboxProvider {
                 Ok(Issued {
                     value: payload,
                     additional: None,
+                    gateway_reference: None,
                 })
             }
             MethodGroup::Ewallet if method.pushes_to_phone() => {
@@ -103,11 +105,13 @@ impl PaymentProvider for SandboxProvider {
                 Ok(Issued {
                     value: phone.to_string(),
                     additional: Some("OVO push".into()),
+                    gateway_reference: None,
                 })
             }
             MethodGroup::Ewallet => Ok(Issued {
                 value: self.checkout_url(request.attempt_reff_no),
                 additional: Some(method.name.clone()),
+                gateway_reference: None,
             }),
         }
     }

@@ -1,0 +1,218 @@
+//! The gateway connectors against local stand-ins that check requests the way each gateway
+//! documents them (`tests/simulators/`).
+
+#[path = "simulators/midtrans.rs"]
+mod midtrans_sim;
+
+use midtrans_sim::MidtransSim;
+use paylinks::domain::method::{MethodGroup, PaymentMethod};
+use paylinks::domain::Rupiah;
+use paylinks::payments::midtrans::notification::Notification;
+use paylinks::payments::midtrans::Midtrans;
+use paylinks::payments::{GatewayError, GatewayStatus, IssueRequest};
+
+const KEY: &str = "SB-Mid-server-TESTKEY0001";
+const NOW: i64 = 1_795_575_600_000;
+
+fn method(code: &str, group: MethodGroup) -> PaymentMethod {
+    PaymentMethod {
+        code: code.into(),
+        name: code.into(),
+        group,
+        description: String::new(),
+        min_amount: Rupiah(1),
+        max_amount: Rupiah(10_000_000),
+        fee_flat: Rupiah(0),
+        fee_percent_bps: 0,
+        expiry_seconds: 1800,
+        active: true,
+    }
+}
+
+fn request<'a>(reff: &'a str, method: &'a PaymentMethod, amount: i64) -> IssueRequest<'a> {
+    IssueRequest {
+        attempt_reff_no: reff,
+        method,
+        amount: Rupiah(amount),
+        merchant_name: "Toko Sinar",
+        payer_phone: None,
+        now_ms: NOW,
+        expires_at_ms: NOW + 30 * 60 * 1000,
+    }
+}
+
+#[tokio::test]
+async fn each_method_is_charged_as_documented_and_its_instructions_read() {
+    let sim = MidtransSim::start(KEY).await;
+    let midtrans = Midtrans::new(&sim.base_url, KEY).unwrap();
+    let cases = [
+        ("VA_BCA", MethodGroup::Va),
+        ("VA_BNI", MethodGroup::Va),
+        ("VA_BRI", MethodGroup::Va),
+        ("QRIS", MethodGroup::Qris),
+        ("GOPAY", MethodGroup::Ewallet),
+        ("SHOPEEPAY", MethodGroup::Ewallet),
+    ];
+    for (i, (code, group)) in cases.into_iter().enumerate() {
+        let reff = format!("2026112510000000000000{i}");
+        let method = method(code, group);
+        let issued = midtrans
+            .charge(&request(&reff, &method, 200_000))
+            .await
+            .unwrap_or_else(|error| panic!("{code}: {error}"));
+        let charge = sim
+            .charge_of(&reff)
+            .expect("charged under the attempt's reference");
+        assert_eq!(charge.amount, 200_000, "{code}");
+        assert_eq!(
+            charge.expiry,
+            Some((1800, "second".to_string())),
+            "{code}: the gateway's window is the attempt's"
+        );
+        assert_eq!(
+            issued.gateway_reference.as_deref(),
+            Some(charge.transaction_id.as_str())
+        );
+        match group {
+            MethodGroup::Va => {
+                assert_eq!(Some(issued.value), charge.va_number, "{code}");
+            }
+            MethodGroup::Qris => assert!(issued.value.starts_with("000201"), "{code}"),
+            MethodGroup::Ewallet => assert!(issued.value.starts_with("https://"), "{code}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_key_is_told_apart_from_a_good_one() {
+    let sim = MidtransSim::start(KEY).await;
+    Midtrans::new(&sim.base_url, KEY)
+        .unwrap()
+        .test_connection()
+        .await
+        .expect("a good key reaches a 'not found'");
+    let wrong = Midtrans::new(&sim.base_url, "SB-Mid-server-WRONG").unwrap();
+    assert_eq!(
+        wrong.test_connection().await,
+        Err(GatewayError::Unauthorized)
+    );
+    let va = method("VA_BNI", MethodGroup::Va);
+    assert_eq!(
+        wrong
+            .charge(&request("20261125100000000000001", &va, 50_000))
+            .await,
+        Err(GatewayError::Unauthorized)
+    );
+}
+
+#[tokio::test]
+async fn a_paid_charge_is_read_back_signed_and_a_cancelled_one_as_failed() {
+    let sim = MidtransSim::start(KEY).await;
+    let midtrans = Midtrans::new(&sim.base_url, KEY).unwrap();
+    let va = method("VA_BRI", MethodGroup::Va);
+    let paid = "20261125100000000000011";
+    midtrans.charge(&request(paid, &va, 75_000)).await.unwrap();
+    let pending = midtrans.status(paid).await.unwrap().unwrap();
+    assert_eq!(pending.status, GatewayStatus::Pending);
+
+    // The notification the payer's transfer causes verifies with this account's key only.
+    let receiver = Receiver::start().await;
+    sim.pay(paid, Some(&receiver.url)).await;
+    let body = receiver.last();
+    let heard = Notification::verified(&body, KEY).unwrap();
+    assert_eq!((heard.status, heard.amount), (GatewayStatus::Paid, 75_000));
+    assert_eq!(heard.order_id, paid);
+    assert!(Notification::verified(&body, "SB-Mid-server-OTHER").is_err());
+    let read = midtrans.status(paid).await.unwrap().unwrap();
+    assert_eq!((read.status, read.amount), (GatewayStatus::Paid, 75_000));
+    assert!(
+        midtrans.cancel(paid).await.is_err(),
+        "a paid charge stays paid"
+    );
+
+    let given_up = "20261125100000000000012";
+    midtrans
+        .charge(&request(given_up, &va, 75_000))
+        .await
+        .unwrap();
+    midtrans.cancel(given_up).await.unwrap();
+    let read = midtrans.status(given_up).await.unwrap().unwrap();
+    assert_eq!(read.status, GatewayStatus::Failed);
+    assert_eq!(midtrans.status("20261125100000000000099").await, Ok(None));
+    midtrans
+        .cancel("20261125100000000000099")
+        .await
+        .expect("nothing to cancel is fine");
+}
+
+#[tokio::test]
+async fn a_gateway_having_a_bad_minute_reads_as_unavailable_and_a_duplicate_as_refused() {
+    let sim = MidtransSim::start(KEY).await;
+    let midtrans = Midtrans::new(&sim.base_url, KEY).unwrap();
+    let qris = method("QRIS", MethodGroup::Qris);
+    let reff = "20261125100000000000021";
+    sim.fail_next(1);
+    assert!(matches!(
+        midtrans.charge(&request(reff, &qris, 10_000)).await,
+        Err(GatewayError::Unavailable(_))
+    ));
+    midtrans
+        .charge(&request(reff, &qris, 10_000))
+        .await
+        .unwrap();
+    assert!(matches!(
+        midtrans.charge(&request(reff, &qris, 10_000)).await,
+        Err(GatewayError::Refused(_))
+    ));
+    // Nothing listening at all: unavailable too, not a hang.
+    let nowhere = Midtrans::new("http://127.0.0.1:9", KEY).unwrap();
+    assert!(matches!(
+        nowhere.charge(&request(reff, &qris, 10_000)).await,
+        Err(GatewayError::Unavailable(_))
+    ));
+    let unoffered = method("OVO", MethodGroup::Ewallet);
+    let before = sim.requests();
+    assert!(matches!(
+        midtrans
+            .charge(&request("20261125100000000000022", &unoffered, 10_000))
+            .await,
+        Err(GatewayError::Refused(_))
+    ));
+    assert_eq!(sim.requests(), before, "refused before asking Midtrans");
+}
+
+/// Records the notifications a gateway sends.
+struct Receiver {
+    url: String,
+    bodies: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+}
+
+impl Receiver {
+    async fn start() -> Receiver {
+        let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = bodies.clone();
+        let app = axum::Router::new().route(
+            "/notify",
+            axum::routing::post(move |axum::Json(body): axum::Json<serde_json::Value>| {
+                let kept = kept.clone();
+                async move {
+                    kept.lock().unwrap().push(body);
+                    "ok"
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/notify", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Receiver { url, bodies }
+    }
+
+    fn last(&self) -> serde_json::Value {
+        self.bodies
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .expect("a notification")
+    }
+}
