@@ -319,6 +319,10 @@ fn leptos_options(settings: &Settings) -> Result<LeptosOptions, AppError> {
         .map_err(|e| AppError::config(format!("Leptos settings: {e}")))?
         .leptos_options;
     options.site_addr = settings.site_addr;
+    if options.hash_files && !crate::assets::hash_file_present(&options) {
+        tracing::warn!("file hashing is on but no hash file is beside the binary: unhashed names");
+        options.hash_files = false;
+    }
     Ok(options)
 }
 
