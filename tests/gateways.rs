@@ -3,13 +3,18 @@
 
 #[path = "simulators/midtrans.rs"]
 mod midtrans_sim;
+#[path = "simulators/xendit.rs"]
+mod xendit_sim;
 
 use midtrans_sim::MidtransSim;
 use paylinks::domain::method::{MethodGroup, PaymentMethod};
 use paylinks::domain::Rupiah;
 use paylinks::payments::midtrans::notification::Notification;
 use paylinks::payments::midtrans::Midtrans;
+use paylinks::payments::xendit::callback::Callback;
+use paylinks::payments::xendit::Xendit;
 use paylinks::payments::{GatewayError, GatewayStatus, IssueRequest};
+use xendit_sim::XenditSim;
 
 const KEY: &str = "SB-Mid-server-TESTKEY0001";
 const NOW: i64 = 1_795_575_600_000;
@@ -38,6 +43,7 @@ fn request<'a>(reff: &'a str, method: &'a PaymentMethod, amount: i64) -> IssueRe
         payer_phone: None,
         now_ms: NOW,
         expires_at_ms: NOW + 30 * 60 * 1000,
+        return_url: "https://pay.example.com/pay/AbCdEfGhIjKlMnOpQrStUv/20261125100000000000001",
     }
 }
 
@@ -181,10 +187,148 @@ async fn a_gateway_having_a_bad_minute_reads_as_unavailable_and_a_duplicate_as_r
     assert_eq!(sim.requests(), before, "refused before asking Midtrans");
 }
 
+const XENDIT_KEY: &str = "xnd_development_P4qDfOss0OCpl8RtKrROHjaQYNCk9dN5lSfk+R1l9Wbe+rSiCwZ3jw==";
+const XENDIT_TOKEN: &str = "callback-token-of-this-account";
+
+#[tokio::test]
+async fn xendit_requests_each_method_as_documented_and_reads_its_instructions() {
+    let sim = XenditSim::start(XENDIT_KEY, XENDIT_TOKEN).await;
+    let xendit = Xendit::new(&sim.base_url, XENDIT_KEY).unwrap();
+    let cases = [
+        ("VA_BCA", MethodGroup::Va, "BCA_VIRTUAL_ACCOUNT"),
+        ("VA_BNI", MethodGroup::Va, "BNI_VIRTUAL_ACCOUNT"),
+        ("VA_BRI", MethodGroup::Va, "BRI_VIRTUAL_ACCOUNT"),
+        ("QRIS", MethodGroup::Qris, "QRIS"),
+        ("DANA", MethodGroup::Ewallet, "DANA"),
+        ("SHOPEEPAY", MethodGroup::Ewallet, "SHOPEEPAY"),
+        ("LINKAJA", MethodGroup::Ewallet, "LINKAJA"),
+        ("GOPAY", MethodGroup::Ewallet, "GOPAY"),
+    ];
+    for (i, (code, group, channel)) in cases.into_iter().enumerate() {
+        let reff = format!("2026112510000000000010{i}");
+        let method = method(code, group);
+        let issued = xendit
+            .charge(&request(&reff, &method, 150_000))
+            .await
+            .unwrap_or_else(|error| panic!("{code}: {error}"));
+        let asked = sim
+            .request_for(&reff)
+            .expect("requested under the attempt's reference");
+        assert_eq!(
+            (asked.channel_code.as_str(), asked.amount),
+            (channel, 150_000)
+        );
+        assert_eq!(issued.gateway_reference.as_deref(), Some(asked.id.as_str()));
+        assert_eq!(
+            Some(issued.value.as_str()),
+            asked.actions[0]["value"].as_str()
+        );
+        if group == MethodGroup::Va {
+            // The VA stops taking money when the attempt ends: 10:30 WIB is 03:30 UTC.
+            assert_eq!(
+                asked.channel_properties["expires_at"],
+                "2026-11-25T03:30:00Z"
+            );
+        }
+    }
+    // The same attempt asked twice is one payment request (the idempotency key).
+    let va = method("VA_BNI", MethodGroup::Va);
+    let again = xendit
+        .charge(&request("20261125100000000000101", &va, 150_000))
+        .await
+        .unwrap();
+    assert_eq!(sim.count(), 8);
+    assert_eq!(
+        again.gateway_reference,
+        sim.request_for("20261125100000000000101").map(|r| r.id)
+    );
+}
+
+#[tokio::test]
+async fn xendit_tells_keys_apart_and_failures_from_refusals() {
+    let sim = XenditSim::start(XENDIT_KEY, XENDIT_TOKEN).await;
+    let xendit = Xendit::new(&sim.base_url, XENDIT_KEY).unwrap();
+    xendit
+        .test_connection()
+        .await
+        .expect("a good key reaches a 'not found'");
+    let wrong = Xendit::new(&sim.base_url, "xnd_development_wrong").unwrap();
+    assert_eq!(
+        wrong.test_connection().await,
+        Err(GatewayError::Unauthorized)
+    );
+
+    let bca = method("VA_BCA", MethodGroup::Va);
+    sim.fail_next(1);
+    assert!(matches!(
+        xendit
+            .charge(&request("20261125100000000000201", &bca, 50_000))
+            .await,
+        Err(GatewayError::Unavailable(_))
+    ));
+    // Below BCA's minimum: Xendit refuses, and asking again would not help.
+    assert!(matches!(
+        xendit
+            .charge(&request("20261125100000000000202", &bca, 5_000))
+            .await,
+        Err(GatewayError::Refused(_))
+    ));
+    let ovo = method("OVO", MethodGroup::Ewallet);
+    assert!(matches!(
+        xendit
+            .charge(&request("20261125100000000000203", &ovo, 50_000))
+            .await,
+        Err(GatewayError::Refused(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_xendit_payment_is_heard_with_its_token_and_read_back() {
+    let sim = XenditSim::start(XENDIT_KEY, XENDIT_TOKEN).await;
+    let xendit = Xendit::new(&sim.base_url, XENDIT_KEY).unwrap();
+    let qris = method("QRIS", MethodGroup::Qris);
+    let reff = "20261125100000000000301";
+    let issued = xendit.charge(&request(reff, &qris, 88_000)).await.unwrap();
+    let id = issued.gateway_reference.unwrap();
+    assert_eq!(xendit.status(&id).await, Ok(Some(GatewayStatus::Pending)));
+
+    let receiver = Receiver::start().await;
+    sim.pay(&id, &receiver.url).await;
+    let body = receiver.last();
+    let token = receiver.last_token();
+    let heard = Callback::verified(token.as_deref(), &body, XENDIT_TOKEN).unwrap();
+    assert_eq!((heard.status, heard.amount), (GatewayStatus::Paid, 88_000));
+    assert_eq!(heard.reference_id, reff);
+    assert!(Callback::verified(token.as_deref(), &body, "another-account").is_err());
+    assert_eq!(xendit.status(&id).await, Ok(Some(GatewayStatus::Paid)));
+    assert!(
+        xendit.cancel(&id).await.is_err(),
+        "a paid request stays paid"
+    );
+
+    let other = xendit
+        .charge(&request("20261125100000000000302", &qris, 88_000))
+        .await
+        .unwrap()
+        .gateway_reference
+        .unwrap();
+    xendit.cancel(&other).await.unwrap();
+    assert_eq!(xendit.status(&other).await, Ok(Some(GatewayStatus::Failed)));
+    assert_eq!(
+        xendit
+            .status("pr-00000000-0000-0000-0000-000000000000")
+            .await,
+        Ok(None)
+    );
+}
+
 /// Records the notifications a gateway sends.
+/// Each notification's body and its `x-callback-token` header.
+type Heard = std::sync::Arc<std::sync::Mutex<Vec<(serde_json::Value, Option<String>)>>>;
+
 struct Receiver {
     url: String,
-    bodies: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+    bodies: Heard,
 }
 
 impl Receiver {
@@ -193,13 +337,20 @@ impl Receiver {
         let kept = bodies.clone();
         let app = axum::Router::new().route(
             "/notify",
-            axum::routing::post(move |axum::Json(body): axum::Json<serde_json::Value>| {
-                let kept = kept.clone();
-                async move {
-                    kept.lock().unwrap().push(body);
-                    "ok"
-                }
-            }),
+            axum::routing::post(
+                move |headers: axum::http::HeaderMap,
+                      axum::Json(body): axum::Json<serde_json::Value>| {
+                    let kept = kept.clone();
+                    async move {
+                        let token = headers
+                            .get("x-callback-token")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_string);
+                        kept.lock().unwrap().push((body, token));
+                        "ok"
+                    }
+                },
+            ),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/notify", listener.local_addr().unwrap());
@@ -208,11 +359,13 @@ impl Receiver {
     }
 
     fn last(&self) -> serde_json::Value {
-        self.bodies
-            .lock()
-            .unwrap()
-            .last()
-            .cloned()
-            .expect("a notification")
+        let bodies = self.bodies.lock().unwrap();
+        bodies.last().cloned().expect("a notification").0
+    }
+
+    /// The `x-callback-token` header of the last one.
+    fn last_token(&self) -> Option<String> {
+        let bodies = self.bodies.lock().unwrap();
+        bodies.last().cloned().expect("a notification").1
     }
 }

@@ -4,6 +4,7 @@
 pub mod callback;
 pub mod midtrans;
 pub mod sandbox;
+pub mod xendit;
 
 use async_trait::async_trait;
 
@@ -22,6 +23,8 @@ pub struct IssueRequest<'a> {
     pub now_ms: i64,
     /// When the attempt ends: a gateway's instructions must stop working then too.
     pub expires_at_ms: i64,
+    /// The attempt's page, where an e-wallet sends the payer back.
+    pub return_url: &'a str,
 }
 
 /// The instructions issued: a VA number, a QRIS payload or an e-wallet checkout URL/phone.

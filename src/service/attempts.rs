@@ -71,6 +71,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
     let announce_with = announce.then_some(state.settings.public_base_url.as_str());
     for _ in 0..DRAW_TRIES {
         let reff_no = attempt_reff_no(now, rand::random::<u32>());
+        let return_url = format!("{}/{reff_no}", state.payer_url(&link.slug));
         let issued = state
             .provider
             .issue(IssueRequest {
@@ -81,6 +82,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
                 payer_phone: payer_phone.map(PhoneNumber::as_str),
                 now_ms: now,
                 expires_at_ms: expires_at,
+                return_url: &return_url,
             })
             .await;
         let issued = match issued {

@@ -31,7 +31,7 @@ fn charge_kind(method_code: &str) -> Option<Value> {
         "VA_BNI" => bank("bni"),
         "VA_BRI" => bank("bri"),
         "QRIS" => json!({ "payment_type": "qris", "qris": { "acquirer": "gopay" } }),
-        "GOPAY" => json!({ "payment_type": "gopay" }),
+        "GOPAY" => json!({ "payment_type": "gopay", "gopay": { "enable_callback": true } }),
         "SHOPEEPAY" => json!({ "payment_type": "shopeepay", "shopeepay": {} }),
         _ => return None,
     })
@@ -144,6 +144,12 @@ impl Midtrans {
             "order_id": request.attempt_reff_no,
             "gross_amount": request.amount.value(),
         });
+        // The wallet app sends the payer back to the attempt's page.
+        match method.code.as_str() {
+            "GOPAY" => body["gopay"]["callback_url"] = json!(request.return_url),
+            "SHOPEEPAY" => body["shopeepay"]["callback_url"] = json!(request.return_url),
+            _ => {}
+        }
         let seconds = (request.expires_at_ms - request.now_ms) / 1000;
         body["custom_expiry"] = json!({ "expiry_duration": seconds.max(1), "unit": "second" });
         let (code, answer) = self
