@@ -12,6 +12,7 @@ use crate::ui::components::NotFoundPage;
 use crate::ui::dashboard::accounts::AccountsPage;
 use crate::ui::dashboard::audit::AuditPage;
 use crate::ui::dashboard::developers::DevelopersPage;
+use crate::ui::dashboard::gateways::GatewaysPage;
 use crate::ui::dashboard::link_edit::EditLinkPage;
 use crate::ui::dashboard::link_new::NewLinkPage;
 use crate::ui::dashboard::link_show::LinkPage;
@@ -28,8 +29,8 @@ use crate::ui::home::HomePage;
 use crate::ui::invitation::InvitationPage;
 use crate::ui::payer::{AttemptPage, PayerPage};
 
-/// A dashboard page loaded as its own WebAssembly module: a payer never downloads the
-/// dashboard's code, only the payer pages' (built with `cargo leptos build --split`).
+/// A dashboard page loaded as its own WebAssembly module, only when a merchant opens it
+/// (built with `cargo leptos build --split`).
 macro_rules! lazy_page {
     ($($route:ident => $page:ident),* $(,)?) => {$(
         struct $route;
@@ -55,6 +56,7 @@ lazy_page! {
     AuditRoute => AuditPage,
     InvitationRoute => InvitationPage,
     WebhooksRoute => WebhooksPage,
+    GatewaysRoute => GatewaysPage,
     WebhookEventRoute => WebhookEventPage,
     LinksRoute => LinksPage,
     PaymentsRoute => PaymentsPage,
@@ -129,6 +131,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/invitations/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/developers/webhooks") view={Lazy::<WebhooksRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/developers/gateways") view={Lazy::<GatewaysRoute>::new()} ssr=SsrMode::Async/>
                 <Route
                     path=path!("/developers/webhooks/:event_id")
                     view={Lazy::<WebhookEventRoute>::new()}

@@ -50,6 +50,13 @@ pub struct Settings {
     pub header_read_timeout: std::time::Duration,
     /// How often each instance looks for due background work (expiry, settlement, purges).
     pub job_interval: std::time::Duration,
+    /// Seals merchants' gateway keys at rest (`PAYLINKS_SECRET_KEY`, the base64 of 32 random
+    /// bytes); without it no gateway can be connected.
+    pub secret_key: Option<String>,
+    /// Stand-ins for the gateways' APIs (`MIDTRANS_BASE_URL`, `XENDIT_BASE_URL`): any server
+    /// that speaks the documented API, e.g. the tests' simulators.
+    pub midtrans_base_url: Option<String>,
+    pub xendit_base_url: Option<String>,
 }
 
 impl Settings {
@@ -124,12 +131,18 @@ impl Settings {
             export_dir: var("EXPORT_DIR")
                 .unwrap_or_else(|| DEFAULT_EXPORT_DIR.into())
                 .into(),
+            secret_key: var("PAYLINKS_SECRET_KEY"),
+            midtrans_base_url: var("MIDTRANS_BASE_URL"),
+            xendit_base_url: var("XENDIT_BASE_URL"),
             va_prefixes: VaPrefixes::with_overrides(
                 &var("SANDBOX_VA_PREFIXES").unwrap_or_default(),
             )
             .map_err(|e| AppError::config(format!("SANDBOX_VA_PREFIXES: {e}")))?,
         };
         settings.backend()?;
+        if let Some(key) = &settings.secret_key {
+            crate::secrets::SecretBox::from_base64(key)?;
+        }
         Ok(settings)
     }
 

@@ -38,6 +38,8 @@ pub mod rate_limit;
 #[cfg(feature = "ssr")]
 pub mod sandbox_bank;
 #[cfg(feature = "ssr")]
+pub mod secrets;
+#[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
 pub mod serve;

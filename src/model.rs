@@ -193,6 +193,19 @@ pub struct WebhookSettings {
     pub updated_at: i64,
 }
 
+/// A merchant's account at a payment gateway, as the dashboard shows it: never its keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayConnection {
+    pub id: i64,
+    pub gateway: crate::domain::gateway::Gateway,
+    pub mode: crate::domain::gateway::GatewayMode,
+    /// The key's last characters, e.g. "…1234".
+    pub secret_hint: String,
+    pub has_callback_token: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
 /// One event of the outbox as the delivery log lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookEvent {

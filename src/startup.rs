@@ -60,7 +60,14 @@ pub fn build_state(
         10 * MINUTE_MS,
     ));
     let payer_link_limiter = Arc::new(RateLimiter::new(settings.payer_attempts_per_link));
+    // Checked when the settings were read.
+    let secrets = settings
+        .secret_key
+        .as_deref()
+        .and_then(|key| crate::secrets::SecretBox::from_base64(key).ok())
+        .map(Arc::new);
     AppState::new(AppServices {
+        secrets,
         api_rate_limiter,
         payer_ip_limiter,
         payer_link_limiter,

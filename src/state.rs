@@ -36,6 +36,8 @@ pub struct AppServices {
     pub catalogue: Arc<CachedCatalogue>,
     /// Payer pages and their links as last read; writers of links call `changed()`.
     pub payer_cache: Arc<PayerCache>,
+    /// Seals and opens merchants' gateway keys; `None` without `PAYLINKS_SECRET_KEY`.
+    pub secrets: Option<Arc<crate::secrets::SecretBox>>,
     /// The sandbox acquirer's HTTP client for its callbacks to this app: one per app, so its
     /// connections are reused, with a timeout so a hung callback fails the simulation.
     pub sandbox_http: reqwest::Client,

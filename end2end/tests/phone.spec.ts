@@ -52,6 +52,7 @@ test("every dashboard page fits a 390 px phone", async ({ newContext, page }) =>
     "/accounts",
     "/developers",
     "/developers/webhooks",
+    "/developers/gateways",
     "/team",
     "/security",
     "/audit",

@@ -33,6 +33,7 @@ pub const RULES: &[(&str, Access)] = &[
     ("dashboard_nav", Access::Read),
     ("developers", Access::Read),
     ("exports", Access::Read),
+    ("gateways", Access::Read),
     ("link", Access::Read),
     ("link_attempts", Access::Read),
     ("link_form_options", Access::Read),
@@ -61,6 +62,10 @@ pub const RULES: &[(&str, Access)] = &[
     ("credential_create", Access::Write),
     ("credential_revoke", Access::Write),
     ("credential_rotate", Access::Write),
+    // Gateway keys are money: connected only by who may change links.
+    ("gateway_connect", Access::Write),
+    ("gateway_disconnect", Access::Write),
+    ("gateway_test", Access::Write),
     ("link_create", Access::Write),
     ("link_delete", Access::Write),
     ("link_status", Access::Write),

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod checkpoint;
 pub mod credentials;
 pub mod exports;
+pub mod gateways;
 pub mod histories;
 pub mod idempotency;
 pub mod links;

@@ -30,6 +30,8 @@ pub enum AuditAction {
     SignedOutElsewhere,
     PaymentsExported,
     PaymentSimulated,
+    GatewayConnected,
+    GatewayDisconnected,
 }
 
 impl AuditAction {
@@ -61,6 +63,8 @@ impl AuditAction {
             SignedOutElsewhere => "Signed out everywhere else",
             PaymentsExported => "Exported payments",
             PaymentSimulated => "Simulated a payment",
+            GatewayConnected => "Connected a payment gateway",
+            GatewayDisconnected => "Disconnected a payment gateway",
         }
     }
 }

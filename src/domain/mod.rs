@@ -7,6 +7,7 @@ pub mod audit;
 pub mod chart;
 pub mod errors;
 pub mod export;
+pub mod gateway;
 pub mod ids;
 pub mod instructions;
 pub mod items;

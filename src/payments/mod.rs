@@ -69,6 +69,31 @@ impl GatewayError {
     }
 }
 
+/// Makes a harmless authenticated call to a merchant's gateway account: whether it takes
+/// the key. `base_url` is the gateway's own API or a stand-in for it.
+pub async fn test_connection(
+    gateway: crate::domain::gateway::Gateway,
+    base_url: &str,
+    secret: &str,
+) -> Result<(), GatewayError> {
+    use crate::domain::gateway::Gateway;
+    let unusable = |error: AppError| GatewayError::Unavailable(error.to_string());
+    match gateway {
+        Gateway::Midtrans => {
+            midtrans::Midtrans::new(base_url, secret)
+                .map_err(unusable)?
+                .test_connection()
+                .await
+        }
+        Gateway::Xendit => {
+            xendit::Xendit::new(base_url, secret)
+                .map_err(unusable)?
+                .test_connection()
+                .await
+        }
+    }
+}
+
 impl From<GatewayError> for AppError {
     fn from(error: GatewayError) -> Self {
         AppError::internal(error)

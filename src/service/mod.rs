@@ -7,6 +7,7 @@ pub mod actor;
 pub mod attempts;
 pub mod credentials;
 pub mod exports;
+pub mod gateways;
 pub mod links;
 pub mod payments;
 pub mod security;

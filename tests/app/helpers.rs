@@ -17,6 +17,8 @@ pub const SETTLEMENT_DELAY_MS: i64 = 3_600_000;
 pub const SANDBOX_SECRET: &str = "test-sandbox-secret";
 /// 2026-11-25 10:00 WIB: a fixed "now" so expiry tests read like a calendar.
 pub const START_MS: i64 = 1_795_575_600_000;
+/// Seals gateway keys in the tests (32 bytes, base64).
+pub const SECRET_KEY: &str = "dGVzdHMtc2VhbC1nYXRld2F5LWtleXMtd2l0aC1pdCE=";
 
 pub struct TestApp {
     /// The merchant's browser; `app.call(..)` and friends go through it.
@@ -94,6 +96,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         export_dir: std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("exports")
             .join(&name),
+        secret_key: Some(SECRET_KEY.into()),
+        midtrans_base_url: None,
+        xendit_base_url: None,
     };
     configure(&mut settings);
     let leptos_options = LeptosOptions::builder()

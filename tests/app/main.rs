@@ -10,6 +10,7 @@ mod contention;
 mod csrf;
 mod export_helpers;
 mod exports;
+mod gateways;
 mod helpers;
 mod holds;
 mod hostile;
@@ -19,6 +20,8 @@ mod isolation_sweep;
 mod jobs;
 mod links;
 mod links_validation;
+#[path = "../simulators/midtrans.rs"]
+mod midtrans_sim;
 mod notifications;
 mod openapi;
 mod overview;
@@ -35,3 +38,5 @@ mod support;
 mod team;
 mod two_factor;
 mod webhooks;
+#[path = "../simulators/xendit.rs"]
+mod xendit_sim;

@@ -2,6 +2,8 @@
 //! specifies it, answering with the documented shapes, and sending signed HTTP notifications
 //! when a test pays a charge. Written from the documentation, not from our connector.
 
+#![allow(dead_code)] // Each test crate uses its own part of this.
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

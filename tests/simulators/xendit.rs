@@ -4,6 +4,8 @@
 //! sending `payment.capture` with the callback token when a test pays. Written from the
 //! documentation, not from our connector.
 
+#![allow(dead_code)] // Each test crate uses its own part of this.
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

@@ -180,6 +180,7 @@ fn Credentials(
     view! {
         <p>"API base URL: "<code>{data.api_base.clone()}</code></p>
         <p><a href="/developers/webhooks">"Webhooks: notification URL, test event and delivery log →"</a></p>
+        <p><a href="/developers/gateways">"Payment providers: your own Midtrans or Xendit account →"</a></p>
         <p>
             "Every endpoint, with its parameters and answers: "
             <a href=format!("{}/openapi.json", data.api_base) rel="external">"the OpenAPI document"</a>

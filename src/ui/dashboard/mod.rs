@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod developers;
+pub mod gateways;
 pub mod link_attempts;
 pub mod link_edit;
 pub mod link_new;

@@ -1,0 +1,132 @@
+//! Merchants' gateway connections: keys kept sealed (see `crate::secrets`), never read back
+//! into anything the dashboard or the log shows.
+
+use crate::db::{Db, Tx};
+use crate::domain::gateway::{Gateway, GatewayMode};
+use crate::domain::ids::MerchantId;
+use crate::error::AppError;
+use crate::model::GatewayConnection;
+use crate::{on_db, on_tx};
+
+/// A connection as stored, its keys still sealed.
+pub struct Sealed {
+    pub connection: GatewayConnection,
+    pub secret_sealed: String,
+    pub callback_token_sealed: Option<String>,
+}
+
+pub struct NewConnection<'a> {
+    pub gateway: Gateway,
+    pub mode: GatewayMode,
+    pub secret_sealed: &'a str,
+    pub secret_hint: &'a str,
+    pub callback_token_sealed: Option<&'a str>,
+    pub now_ms: i64,
+}
+
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    i64,
+);
+
+const COLUMNS: &str = "id, gateway, mode, secret_hint, callback_token_sealed, secret_sealed, \
+    created_at, updated_at";
+
+fn read(row: Row) -> Result<Sealed, AppError> {
+    let (
+        id,
+        gateway,
+        mode,
+        secret_hint,
+        callback_token_sealed,
+        secret_sealed,
+        created_at,
+        updated_at,
+    ) = row;
+    Ok(Sealed {
+        connection: GatewayConnection {
+            id,
+            gateway: Gateway::parse(&gateway).map_err(AppError::internal)?,
+            mode: GatewayMode::parse(&mode).map_err(AppError::internal)?,
+            secret_hint,
+            has_callback_token: callback_token_sealed.is_some(),
+            created_at,
+            updated_at,
+        },
+        secret_sealed,
+        callback_token_sealed,
+    })
+}
+
+/// Adds the connection, or replaces the keys of the merchant's one for that gateway and mode.
+pub async fn save(
+    tx: &mut Tx,
+    merchant_id: MerchantId,
+    new: &NewConnection<'_>,
+) -> Result<(), AppError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO gateway_connections (merchant_id, gateway, mode, secret_sealed,
+                secret_hint, callback_token_sealed, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+             ON CONFLICT (merchant_id, gateway, mode) DO UPDATE SET
+                secret_sealed = excluded.secret_sealed, secret_hint = excluded.secret_hint,
+                callback_token_sealed = excluded.callback_token_sealed,
+                updated_at = excluded.updated_at",
+        )
+        .bind(merchant_id)
+        .bind(new.gateway.as_str())
+        .bind(new.mode.as_str())
+        .bind(new.secret_sealed)
+        .bind(new.secret_hint)
+        .bind(new.callback_token_sealed)
+        .bind(new.now_ms)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+pub async fn list(db: &Db, merchant_id: MerchantId) -> Result<Vec<GatewayConnection>, AppError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM gateway_connections WHERE merchant_id = $1 ORDER BY gateway, mode"
+    );
+    let rows: Vec<Row> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(merchant_id).fetch_all(pool).await?
+    });
+    rows.into_iter()
+        .map(|row| read(row).map(|sealed| sealed.connection))
+        .collect()
+}
+
+/// One of the merchant's connections with its sealed keys; another merchant's is not found.
+pub async fn find(db: &Db, merchant_id: MerchantId, id: i64) -> Result<Sealed, AppError> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM gateway_connections WHERE merchant_id = $1 AND id = $2");
+    let row: Option<Row> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(merchant_id).bind(id).fetch_optional(pool).await?
+    });
+    read(row.ok_or(AppError::NotFound)?)
+}
+
+/// Removes one of the merchant's connections; the one removed, if it was there.
+pub async fn delete(
+    tx: &mut Tx,
+    merchant_id: MerchantId,
+    id: i64,
+) -> Result<Option<GatewayConnection>, AppError> {
+    let sql = format!(
+        "DELETE FROM gateway_connections WHERE merchant_id = $1 AND id = $2 RETURNING {COLUMNS}"
+    );
+    let row: Option<Row> = on_tx!(tx, conn => {
+        sqlx::query_as(&sql).bind(merchant_id).bind(id).fetch_optional(conn).await?
+    });
+    row.map(|row| read(row).map(|sealed| sealed.connection))
+        .transpose()
+}

@@ -1,0 +1,201 @@
+//! Developers → Payment providers: the merchant's own Midtrans or Xendit account, connected
+//! with keys the gateway has just accepted, shown only by their last characters.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::gateway::Gateway;
+use crate::domain::time::format_wib;
+use crate::error::AppError;
+use crate::model::GatewayConnection;
+use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GatewaysData {
+    pub connections: Vec<GatewayConnection>,
+    /// Keys can be kept sealed (the server has `PAYLINKS_SECRET_KEY`).
+    pub can_seal: bool,
+}
+
+#[server(prefix = "/fn", endpoint = "gateways")]
+pub async fn get_gateways() -> Result<GatewaysData, AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    Ok(GatewaysData {
+        connections: crate::db::gateways::list(&state.db, user.merchant_id).await?,
+        can_seal: state.secrets.is_some(),
+    })
+}
+
+#[server(prefix = "/fn", endpoint = "gateway_connect")]
+pub async fn connect_gateway(
+    gateway: String,
+    mode: String,
+    secret: String,
+    #[server(default)] callback_token: String,
+) -> Result<(), AppError> {
+    use crate::service::gateways::{connect, ConnectInput};
+    let (state, actor) = crate::ui::context::acting().await?;
+    let input = ConnectInput {
+        gateway: &gateway,
+        mode: &mode,
+        secret: &secret,
+        callback_token: &callback_token,
+    };
+    connect(&state, &actor, input).await
+}
+
+#[server(prefix = "/fn", endpoint = "gateway_test")]
+pub async fn test_gateway(id: i64) -> Result<String, AppError> {
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::service::gateways::test(&state, &actor, id).await?;
+    Ok("The gateway accepted the stored key.".into())
+}
+
+#[server(prefix = "/fn", endpoint = "gateway_disconnect")]
+pub async fn disconnect_gateway(
+    id: i64,
+    #[server(default)] confirm: Option<String>,
+) -> Result<(), AppError> {
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::ui::context::confirmed(&confirm, "Tick the box: the stored keys are forgotten.")?;
+    crate::service::gateways::disconnect(&state, &actor, id).await
+}
+
+#[component]
+pub fn GatewaysPage() -> impl IntoView {
+    let connect = ServerAction::<ConnectGateway>::new();
+    let test = ServerAction::<TestGateway>::new();
+    let disconnect = ServerAction::<DisconnectGateway>::new();
+    let data = Resource::new(
+        move || (connect.version().get(), disconnect.version().get()),
+        |_| get_gateways(),
+    );
+    let test_result = Signal::derive(move || test.value().get());
+    let disconnect_result = Signal::derive(move || disconnect.value().get());
+    view! {
+        <Title text="Payment providers · paylinks"/>
+        <DashboardShell account_id=Signal::derive(|| None::<String>)>
+            <div class="page-head">
+                <h1>"Payment providers"</h1>
+                <a href="/developers">"← API credentials"</a>
+            </div>
+            <p class="hint">
+                "Connect your own Midtrans or Xendit account. Its keys are checked with the "
+                "gateway, kept encrypted and never shown again in full. Payers are still served "
+                "by the built-in sandbox until a method is routed to a connected account."
+            </p>
+            <FormAlert result=test_result/>
+            {move || test_result.get().and_then(Result::ok).map(|message| view! {
+                <div class="alert alert-success" role="status">{message}</div>
+            })}
+            <FormAlert result=disconnect_result/>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! {
+                            <Connections connections=data.connections.clone() test disconnect/>
+                            <ConnectForm can_seal=data.can_seal connect/>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </DashboardShell>
+    }
+}
+
+#[component]
+fn Connections(
+    connections: Vec<GatewayConnection>,
+    test: ServerAction<TestGateway>,
+    disconnect: ServerAction<DisconnectGateway>,
+) -> impl IntoView {
+    if connections.is_empty() {
+        return view! {
+            <section class="card empty"><p>"No gateway connected yet."</p></section>
+        }
+        .into_any();
+    }
+    let disconnect_errors = Signal::derive(move || form_errors(disconnect.value().get()));
+    view! {
+        <section class="card">
+            <div class="table-scroll">
+                <table class="table" data-testid="gateways">
+                    <thead>
+                        <tr><th>"Gateway"</th><th>"Mode"</th><th>"Key"</th><th>"Connected"</th><th></th></tr>
+                    </thead>
+                    <tbody>
+                        {connections.into_iter().map(|c| view! {
+                            <tr>
+                                <td>{c.gateway.label()}</td>
+                                <td>{c.mode.as_str()}</td>
+                                <td><code>{c.secret_hint.clone()}</code></td>
+                                <td>{format_wib(c.updated_at)}</td>
+                                <td class="actions">
+                                    <ActionForm action=test>
+                                        <input type="hidden" name="id" value=c.id/>
+                                        <button type="submit">"Test connection"</button>
+                                    </ActionForm>
+                                    <ActionForm action=disconnect>
+                                        <input type="hidden" name="id" value=c.id/>
+                                        <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
+                                        <button type="submit" class="danger">"Disconnect"</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <FieldError errors=disconnect_errors field="confirm"/>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ConnectForm(can_seal: bool, connect: ServerAction<ConnectGateway>) -> impl IntoView {
+    if !can_seal {
+        return view! {
+            <section class="card">
+                <p class="alert alert-info">
+                    "Connecting a gateway needs the server's PAYLINKS_SECRET_KEY (the base64 of 32 "
+                    "random bytes), which keeps the keys encrypted. Ask whoever runs paylinks."
+                </p>
+            </section>
+        }
+        .into_any();
+    }
+    let result = Signal::derive(move || connect.value().get());
+    let errors = Signal::derive(move || form_errors(connect.value().get()));
+    view! {
+        <section class="card">
+            <h2>"Connect a gateway"</h2>
+            <FormAlert result/>
+            <ActionForm action=connect attr:class="form">
+                <label for="gateway">"Gateway"</label>
+                <select id="gateway" name="gateway">
+                    {Gateway::ALL.into_iter().map(|g| view! {
+                        <option value=g.as_str()>{g.label()}</option>
+                    }).collect_view()}
+                </select>
+                <FieldError errors field="gateway"/>
+                <label for="mode">"Mode"</label>
+                <select id="mode" name="mode">
+                    <option value="sandbox">"Sandbox (test keys)"</option>
+                    <option value="production">"Production (real money)"</option>
+                </select>
+                <FieldError errors field="mode"/>
+                <label for="secret">"Server key (Midtrans) or secret API key (Xendit)"</label>
+                <input id="secret" name="secret" type="password" autocomplete="off" required/>
+                <FieldError errors field="secret"/>
+                <label for="callback_token">"Callback verification token (Xendit only)"</label>
+                <input id="callback_token" name="callback_token" type="password" autocomplete="off"/>
+                <FieldError errors field="callback_token"/>
+                <button type="submit" class="primary">"Check and connect"</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
