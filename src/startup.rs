@@ -117,6 +117,10 @@ pub fn build_router(state: AppState) -> Router {
         .route("/pay/{slug}/{reff_no}/code.svg", get(qr::attempt_svg))
         .route("/pay/{slug}/{reff_no}/code.png", get(qr::attempt_png))
         .route(CALLBACK_PATH, post(callbacks::receive))
+        .route(
+            "/callbacks/{gateway}/{connection_id}",
+            post(callbacks::receive_gateway),
+        )
         .route("/sandbox/va/pay", post(bank::pay_va))
         .route("/sandbox/qris/pay", post(bank::pay_qris))
         .route("/sandbox/ewallet/{reff_no}", get(bank::wallet_checkout))

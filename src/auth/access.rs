@@ -65,6 +65,7 @@ pub const RULES: &[(&str, Access)] = &[
     // Gateway keys are money: connected only by who may change links.
     ("gateway_connect", Access::Write),
     ("gateway_disconnect", Access::Write),
+    ("gateway_route", Access::Write),
     ("gateway_test", Access::Write),
     ("link_create", Access::Write),
     ("link_delete", Access::Write),

@@ -3,13 +3,14 @@
 
 use crate::db::{Db, Tx};
 use crate::domain::gateway::{Gateway, GatewayMode};
-use crate::domain::ids::MerchantId;
+use crate::domain::ids::{LinkId, MerchantId};
 use crate::error::AppError;
 use crate::model::GatewayConnection;
 use crate::{on_db, on_tx};
 
 /// A connection as stored, its keys still sealed.
 pub struct Sealed {
+    pub merchant_id: MerchantId,
     pub connection: GatewayConnection,
     pub secret_sealed: String,
     pub callback_token_sealed: Option<String>,
@@ -33,10 +34,11 @@ type Row = (
     String,
     i64,
     i64,
+    MerchantId,
 );
 
 const COLUMNS: &str = "id, gateway, mode, secret_hint, callback_token_sealed, secret_sealed, \
-    created_at, updated_at";
+    created_at, updated_at, merchant_id";
 
 fn read(row: Row) -> Result<Sealed, AppError> {
     let (
@@ -48,8 +50,10 @@ fn read(row: Row) -> Result<Sealed, AppError> {
         secret_sealed,
         created_at,
         updated_at,
+        merchant_id,
     ) = row;
     Ok(Sealed {
+        merchant_id,
         connection: GatewayConnection {
             id,
             gateway: Gateway::parse(&gateway).map_err(AppError::internal)?,
@@ -129,4 +133,82 @@ pub async fn delete(
     });
     row.map(|row| read(row).map(|sealed| sealed.connection))
         .transpose()
+}
+
+/// A connection by its id alone: a gateway's notification names it in its URL, and is then
+/// checked with that connection's own key.
+pub async fn find_any(db: &Db, id: i64) -> Result<Sealed, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM gateway_connections WHERE id = $1");
+    let row: Option<Row> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
+    });
+    read(row.ok_or(AppError::NotFound)?)
+}
+
+/// The connections that issue `method_code` for the link's merchant, in the order they are
+/// asked: the earliest connected first.
+pub async fn issuers(db: &Db, link_id: LinkId, method_code: &str) -> Result<Vec<Sealed>, AppError> {
+    let columns = COLUMNS
+        .split(", ")
+        .map(|column| format!("c.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM gateway_connections c
+         JOIN gateway_routes r ON r.connection_id = c.id
+         WHERE r.method_code = $2
+           AND c.merchant_id = (SELECT merchant_id FROM payment_links WHERE id = $1)
+         ORDER BY c.id"
+    );
+    let rows: Vec<Row> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(link_id).bind(method_code).fetch_all(pool).await?
+    });
+    rows.into_iter().map(read).collect()
+}
+
+/// The merchant's routes: (connection id, method code).
+pub async fn routes(db: &Db, merchant_id: MerchantId) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.connection_id, r.method_code FROM gateway_routes r
+             JOIN gateway_connections c ON c.id = r.connection_id
+             WHERE c.merchant_id = $1 ORDER BY r.connection_id, r.method_code",
+        )
+        .bind(merchant_id)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Sets the methods one of the merchant's connections issues; false when it is not theirs.
+pub async fn save_routes(
+    tx: &mut Tx,
+    merchant_id: MerchantId,
+    connection_id: i64,
+    methods: &[String],
+) -> Result<bool, AppError> {
+    on_tx!(tx, conn => {
+        let owned: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM gateway_connections WHERE id = $1 AND merchant_id = $2",
+        )
+        .bind(connection_id)
+        .bind(merchant_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if owned.is_none() {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM gateway_routes WHERE connection_id = $1")
+            .bind(connection_id)
+            .execute(&mut *conn)
+            .await?;
+        for method in methods {
+            sqlx::query("INSERT INTO gateway_routes (connection_id, method_code) VALUES ($1, $2)")
+                .bind(connection_id)
+                .bind(method)
+                .execute(&mut *conn)
+                .await?;
+        }
+    });
+    Ok(true)
 }

@@ -34,6 +34,10 @@ pub struct NewAttempt<'a> {
     /// Set (to the origin of payer URLs) when the merchant's inquiry URL is to hear of the
     /// attempt: its event is written with it, in one transaction.
     pub announce_with: Option<&'a str>,
+    /// The merchant's gateway connection that issued it (`None`: the sandbox), and the
+    /// gateway's id of the charge.
+    pub gateway_connection_id: Option<i64>,
+    pub gateway_reference: Option<&'a str>,
 }
 
 /// Stores a pending attempt, with its issued instructions, if the link is open, unexpired and
@@ -54,17 +58,18 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<AttemptId>, 
     .await
 }
 
-/// The check and the insert; `$1`…`$13` as [`bind_reserve`] binds them.
+/// The check and the insert; `$1`…`$15` as [`bind_reserve`] binds them.
 fn reserve_sql(returning: &str) -> String {
     format!(
         "INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
             payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
             amount, fee, net_amount, status, expired_at, customer_name, customer_email,
-            customer_phone, ip_address, created_at, updated_at, payment_method_additional)
+            customer_phone, ip_address, created_at, updated_at, payment_method_additional,
+            gateway_connection_id, gateway_reference)
         SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, $12, l.total_amount, $5,
             l.total_amount - $5, 'pending',
             CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < $6 THEN l.expired_at ELSE $6 END,
-            $7, $8, $9, $10, $11, $11, $13
+            $7, $8, $9, $10, $11, $11, $13, $14, $15
         FROM payment_links l
         WHERE l.id = $1 AND l.status = 'open'
           AND (l.expired_at IS NULL OR l.expired_at > $11)
@@ -170,6 +175,7 @@ fn bind_reserve<'q, DB, O>(
 where
     DB: sqlx::Database,
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
@@ -187,6 +193,8 @@ where
         .bind(new.now_ms)
         .bind(new.value)
         .bind(new.additional)
+        .bind(new.gateway_connection_id)
+        .bind(new.gateway_reference)
 }
 
 /// The live-value index (migration 0002) refused the row: SQLite names its columns, Postgres
@@ -314,8 +322,9 @@ pub async fn list_for_link(db: &Db, link_id: LinkId) -> Result<Vec<PaymentAttemp
     rows.into_iter().map(PaymentAttempt::try_from).collect()
 }
 
-/// The live pending attempt holding a VA number, QRIS payload or checkout (the sandbox bank's
-/// view: payers pay a number, not an attempt).
+/// The live pending attempt the sandbox issued holding a VA number, QRIS payload or checkout
+/// (the sandbox bank's view: payers pay a number, not an attempt). A gateway's attempts are
+/// paid at that gateway only.
 pub async fn find_pending_by_value(
     db: &Db,
     value: &str,
@@ -324,12 +333,37 @@ pub async fn find_pending_by_value(
     let sql = format!(
         "SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories
          WHERE payment_method_value = $1 AND status = 'pending' AND expired_at > $2
+           AND gateway_connection_id IS NULL
          ORDER BY id LIMIT 1"
     );
     let row: Option<AttemptRow> = on_db!(db, pool => {
         sqlx::query_as(&sql).bind(value).bind(now_ms).fetch_optional(pool).await?
     });
     row.ok_or(AppError::NotFound)?.try_into()
+}
+
+/// Which gateway connection issued the attempt (`None`: the sandbox, or no such attempt).
+pub async fn issued_by(db: &Db, reff_no: &str) -> Result<Option<i64>, AppError> {
+    let issuer: Option<(Option<i64>,)> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT gateway_connection_id FROM payment_link_histories WHERE reff_no = $1",
+        )
+        .bind(reff_no)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(issuer.and_then(|(id,)| id))
+}
+
+/// The gateway's id of the attempt's charge, if a gateway issued it.
+pub async fn gateway_reference(db: &Db, reff_no: &str) -> Result<Option<String>, AppError> {
+    let reference: Option<(Option<String>,)> = on_db!(db, pool => {
+        sqlx::query_as("SELECT gateway_reference FROM payment_link_histories WHERE reff_no = $1")
+            .bind(reff_no)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(reference.and_then(|(reference,)| reference))
 }
 
 /// An attempt by its reference, whatever its link.

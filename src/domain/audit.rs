@@ -32,6 +32,7 @@ pub enum AuditAction {
     PaymentSimulated,
     GatewayConnected,
     GatewayDisconnected,
+    GatewayRouted,
 }
 
 impl AuditAction {
@@ -65,6 +66,7 @@ impl AuditAction {
             PaymentSimulated => "Simulated a payment",
             GatewayConnected => "Connected a payment gateway",
             GatewayDisconnected => "Disconnected a payment gateway",
+            GatewayRouted => "Routed payment methods to a gateway",
         }
     }
 }

@@ -69,27 +69,62 @@ impl GatewayError {
     }
 }
 
-/// Makes a harmless authenticated call to a merchant's gateway account: whether it takes
-/// the key. `base_url` is the gateway's own API or a stand-in for it.
-pub async fn test_connection(
-    gateway: crate::domain::gateway::Gateway,
-    base_url: &str,
-    secret: &str,
-) -> Result<(), GatewayError> {
-    use crate::domain::gateway::Gateway;
-    let unusable = |error: AppError| GatewayError::Unavailable(error.to_string());
+/// The method codes a gateway's connector issues.
+pub fn offered(gateway: crate::domain::gateway::Gateway) -> &'static [&'static str] {
     match gateway {
-        Gateway::Midtrans => {
-            midtrans::Midtrans::new(base_url, secret)
-                .map_err(unusable)?
-                .test_connection()
-                .await
+        crate::domain::gateway::Gateway::Midtrans => midtrans::OFFERED,
+        crate::domain::gateway::Gateway::Xendit => xendit::OFFERED,
+    }
+}
+
+/// A merchant's account at a gateway, ready to call.
+pub enum Connector {
+    Midtrans(midtrans::Midtrans),
+    Xendit(xendit::Xendit),
+}
+
+impl Connector {
+    /// `base_url` is the gateway's own API or a stand-in for it.
+    pub fn new(
+        gateway: crate::domain::gateway::Gateway,
+        base_url: &str,
+        secret: &str,
+    ) -> Result<Connector, AppError> {
+        use crate::domain::gateway::Gateway;
+        Ok(match gateway {
+            Gateway::Midtrans => Connector::Midtrans(midtrans::Midtrans::new(base_url, secret)?),
+            Gateway::Xendit => Connector::Xendit(xendit::Xendit::new(base_url, secret)?),
+        })
+    }
+
+    pub async fn charge(&self, request: &IssueRequest<'_>) -> Result<Issued, GatewayError> {
+        match self {
+            Connector::Midtrans(midtrans) => midtrans.charge(request).await,
+            Connector::Xendit(xendit) => xendit.charge(request).await,
         }
-        Gateway::Xendit => {
-            xendit::Xendit::new(base_url, secret)
-                .map_err(unusable)?
-                .test_connection()
-                .await
+    }
+
+    /// Stops an attempt's charge from taking money: Midtrans knows it by the attempt's
+    /// reference, Xendit by its payment request id (the attempt's gateway reference).
+    pub async fn cancel(
+        &self,
+        attempt_reff_no: &str,
+        gateway_reference: Option<&str>,
+    ) -> Result<(), GatewayError> {
+        match self {
+            Connector::Midtrans(midtrans) => midtrans.cancel(attempt_reff_no).await,
+            Connector::Xendit(xendit) => match gateway_reference {
+                Some(id) => xendit.cancel(id).await,
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// A harmless authenticated call: whether the gateway takes the key.
+    pub async fn test_connection(&self) -> Result<(), GatewayError> {
+        match self {
+            Connector::Midtrans(midtrans) => midtrans.test_connection().await,
+            Connector::Xendit(xendit) => xendit.test_connection().await,
         }
     }
 }

@@ -4,11 +4,13 @@
 
 use crate::db::{histories, outcomes};
 use crate::domain::attempt::{attempt_expiry, attempt_reff_no};
+use crate::domain::lang::Lang;
 use crate::domain::method::PaymentMethod;
 use crate::domain::phone::{CustomerDetail, PhoneNumber};
 use crate::error::AppError;
 use crate::model::PaymentLink;
 use crate::payments::IssueRequest;
+use crate::service::gateways;
 use crate::state::AppState;
 
 /// Tries at drawing a random value that turned out taken: an attempt reference, or issued
@@ -26,6 +28,8 @@ pub struct Start<'a> {
     pub ip_address: Option<&'a str>,
     /// Write the merchant's inquiry event with the attempt (their inquiry URL is set).
     pub announce: bool,
+    /// The payer's language, for a gateway's refusal.
+    pub lang: Lang,
 }
 
 pub enum Started {
@@ -47,6 +51,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         payer_phone,
         ip_address,
         announce,
+        lang,
     } = start;
     let now = state.now_ms();
     let capped = link.max_usage != crate::domain::link::UNLIMITED_USAGE;
@@ -67,25 +72,25 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         ip_address,
         now_ms: now,
         announce_with: None,
+        gateway_connection_id: None,
+        gateway_reference: None,
     };
     let announce_with = announce.then_some(state.settings.public_base_url.as_str());
     for _ in 0..DRAW_TRIES {
         let reff_no = attempt_reff_no(now, rand::random::<u32>());
         let return_url = format!("{}/{reff_no}", state.payer_url(&link.slug));
-        let issued = state
-            .provider
-            .issue(IssueRequest {
-                attempt_reff_no: &reff_no,
-                method,
-                amount: link.total_amount,
-                merchant_name,
-                payer_phone: payer_phone.map(PhoneNumber::as_str),
-                now_ms: now,
-                expires_at_ms: expires_at,
-                return_url: &return_url,
-            })
-            .await;
-        let issued = match issued {
+        let request = IssueRequest {
+            attempt_reff_no: &reff_no,
+            method,
+            amount: link.total_amount,
+            merchant_name,
+            payer_phone: payer_phone.map(PhoneNumber::as_str),
+            now_ms: now,
+            expires_at_ms: expires_at,
+            return_url: &return_url,
+        };
+        let issued = gateways::issue(state, link.id, request, lang).await;
+        let (issued, issuer) = match issued {
             Ok(issued) => issued,
             Err(error) => {
                 let failed = histories::NewAttempt {
@@ -104,6 +109,8 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
             value: &issued.value,
             additional: issued.additional.as_deref(),
             announce_with,
+            gateway_connection_id: issuer,
+            gateway_reference: issued.gateway_reference.as_deref(),
             ..unissued
         };
         match histories::reserve(&state.db, attempt).await {
@@ -123,11 +130,17 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
     ))
 }
 
-/// The payer gives up their pending attempt to pay another way (or not at all): it ends at
-/// once, its instructions stop working and its slot is free for the next payer. False when it
-/// was no longer pending (paid, ended, or its money is being applied).
+/// The payer gives up their pending attempt to pay another way (or not at all): its charge is
+/// cancelled at the gateway that issued it (if one did), then it ends at once, its
+/// instructions stop working and its slot is free for the next payer. False when it was no
+/// longer pending (paid, ended, or its money is being applied).
 pub async fn cancel(state: &AppState, link: &PaymentLink, reff_no: &str) -> Result<bool, AppError> {
     let attempt = histories::find_on_link(&state.db, link.id, reff_no).await?;
+    if attempt.status_computed(state.now_ms()) != crate::domain::attempt::AttemptStatus::Pending {
+        return Ok(false);
+    }
+    // A gateway's charge is stopped there first: money must not arrive for an attempt ended.
+    gateways::cancel_charge(state, reff_no).await?;
     let base = &state.settings.public_base_url;
     outcomes::cancel(&state.db, attempt.id, state.now_ms(), base).await
 }

@@ -1,16 +1,27 @@
 //! A merchant's own gateway accounts (Midtrans, Xendit): connected with keys the gateway has
 //! just accepted, kept sealed, shown only by their last characters, never written to the log.
 
-use crate::db::gateways::{self, NewConnection};
+use crate::db::gateways::{self, NewConnection, Sealed};
 use crate::domain::audit::AuditAction;
 use crate::domain::gateway::{key_hint, parse_key, Gateway, GatewayMode};
+use crate::domain::ids::{LinkId, MerchantId};
+use crate::domain::lang::{Lang, Text};
 use crate::domain::merchant::Access;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
-use crate::payments::GatewayError;
+use crate::payments::{Connector, GatewayError, IssueRequest, Issued};
 use crate::secrets::SecretBox;
 use crate::service::Actor;
 use crate::state::AppState;
+
+const GATEWAY_DOWN: Text = Text::new(
+    "Penyedia pembayaran sedang tidak menjawab. Coba lagi sebentar lagi atau pilih metode lain.",
+    "The payment provider is not answering. Try again in a moment or choose another method.",
+);
+const GATEWAY_REFUSED: Text = Text::new(
+    "Penyedia pembayaran menolak pembayaran ini. Pilih metode lain.",
+    "The payment provider refused this payment. Choose another method.",
+);
 
 /// The connect form as sent, not yet checked.
 pub struct ConnectInput<'a> {
@@ -51,13 +62,22 @@ fn secrets(state: &AppState) -> Result<&SecretBox, AppError> {
 }
 
 /// What a sealed value is bound to: its merchant, gateway, mode and field.
-fn place(actor: &Actor, gateway: Gateway, mode: GatewayMode, field: &str) -> String {
+fn place(merchant_id: MerchantId, gateway: Gateway, mode: GatewayMode, field: &str) -> String {
     format!(
-        "gateway/{}/{}/{}/{field}",
-        actor.merchant_id(),
+        "gateway/{merchant_id}/{}/{}/{field}",
         gateway.as_str(),
         mode.as_str()
     )
+}
+
+/// A stored connection, its key opened, ready to call.
+fn connector(state: &AppState, sealed: &Sealed) -> Result<Connector, AppError> {
+    let (gateway, mode) = (sealed.connection.gateway, sealed.connection.mode);
+    let secret = secrets(state)?.open(
+        &sealed.secret_sealed,
+        &place(sealed.merchant_id, gateway, mode, "secret"),
+    )?;
+    Connector::new(gateway, &base_url(state, gateway, mode), &secret)
 }
 
 /// The gateway's answer to a key, in the merchant's terms.
@@ -114,12 +134,14 @@ pub async fn connect(
         return Err(AppError::internal("checked fields missing"));
     };
     let secrets = secrets(state)?;
-    crate::payments::test_connection(gateway, &base_url(state, gateway, mode), &secret)
+    Connector::new(gateway, &base_url(state, gateway, mode), &secret)?
+        .test_connection()
         .await
         .map_err(|error| explain(gateway, mode, error))?;
-    let secret_sealed = secrets.seal(&secret, &place(actor, gateway, mode, "secret"))?;
+    let merchant_id = actor.merchant_id();
+    let secret_sealed = secrets.seal(&secret, &place(merchant_id, gateway, mode, "secret"))?;
     let callback_token_sealed = callback_token
-        .map(|token| secrets.seal(&token, &place(actor, gateway, mode, "callback_token")))
+        .map(|token| secrets.seal(&token, &place(merchant_id, gateway, mode, "callback_token")))
         .transpose()?;
     let hint = key_hint(&secret);
     let now_ms = state.now_ms();
@@ -149,11 +171,8 @@ pub async fn test(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppErr
     actor.require(Access::Write)?;
     let stored = gateways::find(&state.db, actor.merchant_id(), id).await?;
     let (gateway, mode) = (stored.connection.gateway, stored.connection.mode);
-    let secret = secrets(state)?.open(
-        &stored.secret_sealed,
-        &place(actor, gateway, mode, "secret"),
-    )?;
-    crate::payments::test_connection(gateway, &base_url(state, gateway, mode), &secret)
+    connector(state, &stored)?
+        .test_connection()
         .await
         .map_err(|error| explain(gateway, mode, error))
 }
@@ -171,4 +190,184 @@ pub async fn disconnect(state: &AppState, actor: &Actor, id: i64) -> Result<(), 
         .audit(&mut tx, AuditAction::GatewayDisconnected, &detail, now_ms)
         .await?;
     tx.commit().await
+}
+
+/// Sets which methods one of the merchant's connections issues (only methods its gateway
+/// offers).
+pub async fn route(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    methods: &[String],
+) -> Result<(), AppError> {
+    actor.require(Access::Write)?;
+    let stored = gateways::find(&state.db, actor.merchant_id(), id).await?;
+    let gateway = stored.connection.gateway;
+    let offered = crate::payments::offered(gateway);
+    if let Some(other) = methods.iter().find(|m| !offered.contains(&m.as_str())) {
+        return Err(AppError::field(
+            "methods",
+            format!("{} does not issue {other}.", gateway.label()),
+        ));
+    }
+    let now_ms = state.now_ms();
+    let mut tx = state.db.begin().await?;
+    if !gateways::save_routes(&mut tx, actor.merchant_id(), id, methods).await? {
+        return Err(AppError::NotFound);
+    }
+    let detail = format!(
+        "{} ({}) issues {}",
+        gateway.label(),
+        stored.connection.mode.as_str(),
+        if methods.is_empty() {
+            "nothing".to_string()
+        } else {
+            methods.join(", ")
+        }
+    );
+    actor
+        .audit(&mut tx, AuditAction::GatewayRouted, &detail, now_ms)
+        .await?;
+    tx.commit().await?;
+    // The payer pages show no method detail that depends on this, but keep one truth.
+    state.payer_cache.changed();
+    Ok(())
+}
+
+/// Issues an attempt's instructions through the merchant's connections routed for its
+/// method, the earliest connected first and the next only when one cannot answer (timed out,
+/// 5xx); through the built-in sandbox when none is routed. Returns which connection issued.
+pub async fn issue(
+    state: &AppState,
+    link_id: LinkId,
+    request: IssueRequest<'_>,
+    lang: Lang,
+) -> Result<(Issued, Option<i64>), AppError> {
+    let issuers = gateways::issuers(&state.db, link_id, &request.method.code).await?;
+    if issuers.is_empty() {
+        return state
+            .provider
+            .issue(request)
+            .await
+            .map(|issued| (issued, None));
+    }
+    for sealed in &issuers {
+        let connection = &sealed.connection;
+        match connector(state, sealed)?.charge(&request).await {
+            Ok(issued) => return Ok((issued, Some(connection.id))),
+            Err(GatewayError::Unavailable(cause)) => {
+                tracing::warn!(gateway = connection.gateway.as_str(), %cause, "gateway unavailable; trying the next");
+            }
+            Err(error) => {
+                tracing::warn!(gateway = connection.gateway.as_str(), %error, "gateway refused an attempt");
+                return Err(AppError::Conflict(GATEWAY_REFUSED.get(lang).into()));
+            }
+        }
+    }
+    Err(AppError::Conflict(GATEWAY_DOWN.get(lang).into()))
+}
+
+/// A gateway's notification, verified with the key of the connection its URL names.
+pub struct Heard {
+    pub gateway: Gateway,
+    pub attempt_reff_no: String,
+    /// The gateway's id of the payment: what "credited once" counts.
+    pub transaction_id: String,
+    pub amount: i64,
+    pub paid: bool,
+}
+
+/// Reads and verifies a notification sent to `/callbacks/{gateway}/{connection id}`: from
+/// the gateway that connection is at, signed with its key (Midtrans) or carrying its token
+/// (Xendit), and when it is a payment, about an attempt that connection issued.
+pub async fn hear(
+    state: &AppState,
+    gateway: &str,
+    connection_id: i64,
+    token: Option<&str>,
+    body: &[u8],
+) -> Result<Heard, AppError> {
+    let gateway = Gateway::parse(gateway).map_err(|_| AppError::NotFound)?;
+    let stored = gateways::find_any(&state.db, connection_id).await?;
+    let connection = &stored.connection;
+    if connection.gateway != gateway {
+        return Err(AppError::NotFound);
+    }
+    let body: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| AppError::field("body", e.to_string()))?;
+    let secrets = secrets(state)?;
+    let open = |sealed: &str, field: &str| {
+        secrets.open(
+            sealed,
+            &place(stored.merchant_id, gateway, connection.mode, field),
+        )
+    };
+    let refused = |why: String| {
+        tracing::warn!(gateway = gateway.as_str(), %why, "refused a gateway notification");
+        AppError::Unauthorized
+    };
+    let heard = match gateway {
+        Gateway::Midtrans => {
+            let key = open(&stored.secret_sealed, "secret")?;
+            let read = crate::payments::midtrans::notification::Notification::verified(&body, &key)
+                .map_err(refused)?;
+            Heard {
+                gateway,
+                paid: read.status == crate::payments::GatewayStatus::Paid,
+                attempt_reff_no: read.order_id,
+                transaction_id: read.transaction_id,
+                amount: read.amount,
+            }
+        }
+        Gateway::Xendit => {
+            let sealed = stored
+                .callback_token_sealed
+                .as_deref()
+                .ok_or_else(|| refused("no callback token kept".into()))?;
+            let expected = open(sealed, "callback_token")?;
+            let read =
+                crate::payments::xendit::callback::Callback::verified(token, &body, &expected)
+                    .map_err(refused)?;
+            Heard {
+                gateway,
+                paid: read.status == crate::payments::GatewayStatus::Paid,
+                transaction_id: read.payment_id.unwrap_or(read.payment_request_id),
+                attempt_reff_no: read.reference_id,
+                amount: read.amount,
+            }
+        }
+    };
+    // Only the connection that issued an attempt may pay it. (Other news is only noted: a
+    // charge's "pending" can arrive before its attempt is stored.)
+    if heard.paid
+        && crate::db::histories::issued_by(&state.db, &heard.attempt_reff_no).await?
+            != Some(connection_id)
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(heard)
+}
+
+/// Stops a gateway's charge for an attempt the payer gave up, before it ends here: once it
+/// answers, no money can arrive for it. Nothing to do for the sandbox's attempts. An error
+/// when the gateway refuses (it was paid meanwhile) or does not answer: the attempt then
+/// stays as it is.
+pub async fn cancel_charge(state: &AppState, attempt_reff_no: &str) -> Result<(), AppError> {
+    let Some(connection_id) = crate::db::histories::issued_by(&state.db, attempt_reff_no).await?
+    else {
+        return Ok(());
+    };
+    let stored = gateways::find_any(&state.db, connection_id).await?;
+    let reference = crate::db::histories::gateway_reference(&state.db, attempt_reff_no).await?;
+    connector(state, &stored)?
+        .cancel(attempt_reff_no, reference.as_deref())
+        .await
+        .map_err(|error| {
+            tracing::warn!(%error, attempt = attempt_reff_no, "the gateway did not cancel a charge");
+            AppError::Conflict(
+                "The payment provider could not stop these instructions just now. Try again in \
+                 a moment."
+                    .into(),
+            )
+        })
 }

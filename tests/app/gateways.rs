@@ -13,6 +13,12 @@ const XENDIT_TOKEN: &str = "callback-token-0003";
 
 /// An app whose gateway calls go to the two stand-ins, with a signed-up merchant.
 async fn app_with_gateways() -> (TestApp, MidtransSim, XenditSim) {
+    let (app, midtrans, xendit, _) = merchant_with_gateways().await;
+    (app, midtrans, xendit)
+}
+
+/// The same, and the merchant's account id.
+async fn merchant_with_gateways() -> (TestApp, MidtransSim, XenditSim, String) {
     let midtrans = MidtransSim::start(MIDTRANS_KEY).await;
     let xendit = XenditSim::start(XENDIT_KEY, XENDIT_TOKEN).await;
     let (midtrans_url, xendit_url) = (midtrans.base_url.clone(), xendit.base_url.clone());
@@ -21,8 +27,8 @@ async fn app_with_gateways() -> (TestApp, MidtransSim, XenditSim) {
         settings.xendit_base_url = Some(xendit_url);
     })
     .await;
-    app.sign_up("Toko Sinar", "owner@sinar.id").await;
-    (app, midtrans, xendit)
+    let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    (app, midtrans, xendit, account)
 }
 
 async fn connect(app: &TestApp, gateway: &str, secret: &str, token: &str) -> reqwest::Response {
@@ -179,4 +185,270 @@ async fn without_a_sealing_key_no_gateway_is_connected() {
         .unwrap()
         .contains("PAYLINKS_SECRET_KEY"));
     assert_eq!(app.count("gateway_connections").await, 0);
+}
+
+/// Connects a gateway and routes `methods` to it; its connection id.
+async fn connect_and_route(app: &TestApp, gateway: &str, secret: &str, methods: &[&str]) -> String {
+    let token = if gateway == "xendit" {
+        XENDIT_TOKEN
+    } else {
+        ""
+    };
+    assert_eq!(
+        connect(app, gateway, secret, token).await.status(),
+        StatusCode::OK
+    );
+    let id = app
+        .scalar(&format!(
+            "SELECT id FROM gateway_connections WHERE gateway = '{gateway}'"
+        ))
+        .await
+        .to_string();
+    let names: Vec<String> = (0..methods.len())
+        .map(|i| format!("methods[{i}]"))
+        .collect();
+    let mut form = vec![("id", id.as_str())];
+    form.extend(
+        names
+            .iter()
+            .map(String::as_str)
+            .zip(methods.iter().copied()),
+    );
+    assert_eq!(
+        app.call("gateway_route", &form).await.status(),
+        StatusCode::OK
+    );
+    id
+}
+
+async fn attempt_column(app: &TestApp, reff: &str, column: &str) -> String {
+    app.scalar_text(&format!(
+        "SELECT CAST({column} AS TEXT) FROM payment_link_histories WHERE reff_no = '{reff}'"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn a_method_routed_to_midtrans_is_issued_and_paid_there_and_credited_once() {
+    let (app, midtrans, _xendit, account) = merchant_with_gateways().await;
+    let id = connect_and_route(&app, "midtrans", MIDTRANS_KEY, &["VA_BNI"]).await;
+    let link: i64 = app.create_link(&account, &[]).await.json().await.unwrap();
+    let slug = app.slug_of(link).await;
+    let payer = app.new_browser();
+    let reff = payer.start_payment(&slug, "VA_BNI").await;
+
+    let charge = midtrans.charge_of(&reff).expect("charged at Midtrans");
+    assert_eq!(charge.amount, 200_000);
+    assert_eq!(
+        charge.expiry,
+        Some((1800, "second".into())),
+        "the attempt's hold"
+    );
+    let va = attempt_column(&app, &reff, "payment_method_value").await;
+    assert_eq!(
+        Some(va.clone()),
+        charge.va_number,
+        "the payer sees Midtrans's VA"
+    );
+    assert_eq!(
+        attempt_column(&app, &reff, "gateway_connection_id").await,
+        id
+    );
+    let (_, page) = payer.page(&format!("/pay/{slug}/{reff}")).await;
+    assert!(
+        !page.contains("Simulasikan"),
+        "paid at the gateway, not simulated"
+    );
+    // Another method stays with the sandbox.
+    let qris = app.new_browser().start_payment(&slug, "QRIS").await;
+    assert!(midtrans.charge_of(&qris).is_none());
+    // The sandbox's bank cannot pay Midtrans's VA.
+    let sandbox = reqwest::Client::new()
+        .post(app.url("/sandbox/va/pay"))
+        .json(&serde_json::json!({"va_number": va, "amount": 200_000}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sandbox.status(), StatusCode::NOT_FOUND);
+
+    let notify = app.url(&format!("/callbacks/midtrans/{id}"));
+    let paid = midtrans.pay(&reff, Some(&notify)).await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    assert_eq!(attempt_column(&app, &reff, "status").await, "paid");
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+
+    // Midtrans sends again: nothing more is credited.
+    let again = reqwest::Client::new()
+        .post(&notify)
+        .json(&midtrans.notification_for(&reff))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+    // A changed amount no longer matches its signature; another connection's URL knows it not.
+    let mut forged = midtrans.notification_for(&reff);
+    forged["gross_amount"] = serde_json::json!("2000000.00");
+    let forged = reqwest::Client::new()
+        .post(&notify)
+        .json(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    let elsewhere = reqwest::Client::new()
+        .post(app.url("/callbacks/midtrans/999999"))
+        .json(&midtrans.notification_for(&reff))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM inbound_notifications WHERE provider = 'midtrans'")
+            .await,
+        1
+    );
+
+    // Paid at Midtrans but its notification lost: giving the attempt up is refused, since
+    // Midtrans will not cancel a paid charge, and the attempt stays pending for its money.
+    let late = app.new_browser();
+    let unheard = late.start_payment(&slug, "VA_BNI").await;
+    midtrans.pay_without_notifying(&unheard);
+    let refused = late
+        .call("change_method", &[("slug", &slug), ("reff_no", &unheard)])
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(attempt_column(&app, &unheard, "status").await, "pending");
+    // Given up before paying, it is cancelled at Midtrans too.
+    let given_up = app.new_browser();
+    let reff = given_up.start_payment(&slug, "VA_BNI").await;
+    given_up
+        .call("change_method", &[("slug", &slug), ("reff_no", &reff)])
+        .await;
+    assert_eq!(midtrans.charge_of(&reff).unwrap().status, "cancel");
+    assert_eq!(attempt_column(&app, &reff, "status").await, "expired");
+}
+
+#[tokio::test]
+async fn the_next_gateway_issues_when_the_first_does_not_answer_and_none_frees_the_slot() {
+    let (app, midtrans, xendit, account) = merchant_with_gateways().await;
+    connect_and_route(&app, "midtrans", MIDTRANS_KEY, &["VA_BNI"]).await;
+    let xendit_id = connect_and_route(&app, "xendit", XENDIT_KEY, &["VA_BNI"]).await;
+    let link: i64 = app
+        .create_link(&account, &[("input[max_usage]", "1")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let slug = app.slug_of(link).await;
+
+    // Midtrans has a bad minute: Xendit issues within the payer's same request.
+    midtrans.fail_next(1);
+    let payer = app.new_browser();
+    let reff = payer.start_payment(&slug, "VA_BNI").await;
+    assert!(midtrans.charge_of(&reff).is_none());
+    let request = xendit.request_for(&reff).expect("issued by Xendit");
+    assert_eq!(
+        attempt_column(&app, &reff, "gateway_connection_id").await,
+        xendit_id
+    );
+    assert_eq!(
+        attempt_column(&app, &reff, "gateway_reference").await,
+        request.id
+    );
+
+    // The payer gives the VA up; then both gateways are down: the payer is told, in their
+    // language, and the only place is free again for the next try.
+    let changed = payer
+        .call("change_method", &[("slug", &slug), ("reff_no", &reff)])
+        .await;
+    assert!(changed.status().is_redirection() || changed.status().is_success());
+    assert_eq!(
+        xendit.request_for(&reff).unwrap().status,
+        "CANCELED",
+        "stopped at Xendit before it ended here"
+    );
+    midtrans.fail_next(5);
+    xendit.fail_next(5);
+    let refused = payer
+        .call(
+            "pay",
+            &[("slug", &slug), ("method", "VA_BNI"), ("lang", "id")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(refused.text().await.unwrap().contains("tidak menjawab"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE status = 'pending'")
+            .await,
+        0,
+        "no place held by an attempt nobody issued"
+    );
+
+    // Back up: Xendit's payment of a fresh attempt is credited through its callback.
+    midtrans.fail_next(0);
+    xendit.fail_next(0);
+    let reff = app.new_browser().start_payment(&slug, "VA_BNI").await;
+    let midtrans_charge = midtrans.charge_of(&reff).expect("Midtrans answers again");
+    assert_eq!(midtrans_charge.status, "pending");
+}
+
+#[tokio::test]
+async fn a_xendit_payment_is_credited_only_with_its_callback_token() {
+    let (app, _midtrans, xendit, account) = merchant_with_gateways().await;
+    let id = connect_and_route(&app, "xendit", XENDIT_KEY, &["QRIS"]).await;
+    let link: i64 = app.create_link(&account, &[]).await.json().await.unwrap();
+    let slug = app.slug_of(link).await;
+    let reff = app.new_browser().start_payment(&slug, "QRIS").await;
+    let request = xendit.request_for(&reff).expect("requested at Xendit");
+    let notify = app.url(&format!("/callbacks/xendit/{id}"));
+
+    let unsigned = reqwest::Client::new()
+        .post(&notify)
+        .json(&serde_json::json!({"event": "payment.capture", "data": {"reference_id": reff}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(attempt_column(&app, &reff, "status").await, "pending");
+
+    let paid = xendit.pay(&request.id, &notify).await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    assert_eq!(attempt_column(&app, &reff, "status").await, "paid");
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn only_methods_the_gateway_offers_are_routed_to_it() {
+    let (app, _midtrans, _xendit) = app_with_gateways().await;
+    assert_eq!(
+        connect(&app, "midtrans", MIDTRANS_KEY, "").await.status(),
+        StatusCode::OK
+    );
+    let id = app
+        .scalar("SELECT id FROM gateway_connections")
+        .await
+        .to_string();
+    let refused = app
+        .call(
+            "gateway_route",
+            &[("id", id.as_str()), ("methods[0]", "OVO")],
+        )
+        .await;
+    assert!(field_errors(refused).await["methods"].contains("OVO"));
+    assert_eq!(app.count("gateway_routes").await, 0);
+    let (_, page) = app.page("/developers/gateways").await;
+    assert!(
+        page.contains(&format!("/callbacks/midtrans/{id}")),
+        "the URL to paste"
+    );
 }

@@ -71,6 +71,7 @@ async fn starting_attempts_issues_until_the_link_is_full() {
     let catalogue = app.state.catalogue.get(&app.state.db).await.unwrap();
     let method = catalogue.iter().find(|m| m.code == "VA_BNI").unwrap();
     let start = || service::attempts::Start {
+        lang: paylinks::domain::lang::Lang::Id,
         link: &read.link,
         merchant_name: &read.merchant_name,
         method,

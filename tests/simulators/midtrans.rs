@@ -120,6 +120,19 @@ impl MidtransSim {
             .unwrap()
     }
 
+    /// The payer pays but the notification is lost on the way.
+    pub fn pay_without_notifying(&self, order_id: &str) {
+        let mut books = self.books.lock().unwrap();
+        let charge = books.charges.get_mut(order_id).expect("a charge to pay");
+        charge.status = "settlement";
+    }
+
+    /// The signed notification Midtrans sends about a charge as it stands now.
+    pub fn notification_for(&self, order_id: &str) -> Value {
+        let books = self.books.lock().unwrap();
+        self.notification(books.charges.get(order_id).expect("a charge"))
+    }
+
     /// A charge as Midtrans reports it in notifications and status answers, signed.
     fn notification(&self, charge: &Charge) -> Value {
         let status_code = match charge.status {

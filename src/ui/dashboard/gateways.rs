@@ -13,18 +13,61 @@ use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError,
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GatewaysData {
-    pub connections: Vec<GatewayConnection>,
+    pub connections: Vec<ConnectionView>,
     /// Keys can be kept sealed (the server has `PAYLINKS_SECRET_KEY`).
     pub can_seal: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionView {
+    pub connection: GatewayConnection,
+    /// Where the gateway is to send its notifications (pasted into its dashboard).
+    pub notification_url: String,
+    /// The methods its gateway can issue, and those it does.
+    pub offered: Vec<String>,
+    pub routed: Vec<String>,
+}
+
 #[server(prefix = "/fn", endpoint = "gateways")]
 pub async fn get_gateways() -> Result<GatewaysData, AppError> {
+    use crate::db::gateways;
     let (state, user) = crate::ui::context::signed_in().await?;
+    let routes = gateways::routes(&state.db, user.merchant_id).await?;
+    let connections = gateways::list(&state.db, user.merchant_id)
+        .await?
+        .into_iter()
+        .map(|connection| ConnectionView {
+            notification_url: format!(
+                "{}/callbacks/{}/{}",
+                state.settings.public_base_url,
+                connection.gateway.as_str(),
+                connection.id
+            ),
+            offered: crate::payments::offered(connection.gateway)
+                .iter()
+                .map(|code| code.to_string())
+                .collect(),
+            routed: routes
+                .iter()
+                .filter(|(id, _)| *id == connection.id)
+                .map(|(_, code)| code.clone())
+                .collect(),
+            connection,
+        })
+        .collect();
     Ok(GatewaysData {
-        connections: crate::db::gateways::list(&state.db, user.merchant_id).await?,
+        connections,
         can_seal: state.secrets.is_some(),
     })
+}
+
+#[server(prefix = "/fn", endpoint = "gateway_route")]
+pub async fn route_gateway(
+    id: i64,
+    #[server(default)] methods: Vec<String>,
+) -> Result<(), AppError> {
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::service::gateways::route(&state, &actor, id, &methods).await
 }
 
 #[server(prefix = "/fn", endpoint = "gateway_connect")]
@@ -67,10 +110,18 @@ pub fn GatewaysPage() -> impl IntoView {
     let connect = ServerAction::<ConnectGateway>::new();
     let test = ServerAction::<TestGateway>::new();
     let disconnect = ServerAction::<DisconnectGateway>::new();
+    let route = ServerAction::<RouteGateway>::new();
     let data = Resource::new(
-        move || (connect.version().get(), disconnect.version().get()),
+        move || {
+            (
+                connect.version().get(),
+                disconnect.version().get(),
+                route.version().get(),
+            )
+        },
         |_| get_gateways(),
     );
+    let route_result = Signal::derive(move || route.value().get());
     let test_result = Signal::derive(move || test.value().get());
     let disconnect_result = Signal::derive(move || disconnect.value().get());
     view! {
@@ -82,19 +133,23 @@ pub fn GatewaysPage() -> impl IntoView {
             </div>
             <p class="hint">
                 "Connect your own Midtrans or Xendit account. Its keys are checked with the "
-                "gateway, kept encrypted and never shown again in full. Payers are still served "
-                "by the built-in sandbox until a method is routed to a connected account."
+                "gateway, kept encrypted and never shown again in full. Tick the methods each "
+                "account issues: a method no account issues stays with the built-in sandbox; "
+                "when two issue one, the earlier connected is asked first and the other when it "
+                "does not answer. Paste each account's notification URL into its gateway's "
+                "dashboard."
             </p>
             <FormAlert result=test_result/>
             {move || test_result.get().and_then(Result::ok).map(|message| view! {
                 <div class="alert alert-success" role="status">{message}</div>
             })}
             <FormAlert result=disconnect_result/>
+            <FormAlert result=route_result/>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! {
-                            <Connections connections=data.connections.clone() test disconnect/>
+                            <Connections connections=data.connections.clone() test disconnect route/>
                             <ConnectForm can_seal=data.can_seal connect/>
                         }.into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
@@ -107,9 +162,10 @@ pub fn GatewaysPage() -> impl IntoView {
 
 #[component]
 fn Connections(
-    connections: Vec<GatewayConnection>,
+    connections: Vec<ConnectionView>,
     test: ServerAction<TestGateway>,
     disconnect: ServerAction<DisconnectGateway>,
+    route: ServerAction<RouteGateway>,
 ) -> impl IntoView {
     if connections.is_empty() {
         return view! {
@@ -118,40 +174,53 @@ fn Connections(
         .into_any();
     }
     let disconnect_errors = Signal::derive(move || form_errors(disconnect.value().get()));
-    view! {
-        <section class="card">
-            <div class="table-scroll">
-                <table class="table" data-testid="gateways">
-                    <thead>
-                        <tr><th>"Gateway"</th><th>"Mode"</th><th>"Key"</th><th>"Connected"</th><th></th></tr>
-                    </thead>
-                    <tbody>
-                        {connections.into_iter().map(|c| view! {
-                            <tr>
-                                <td>{c.gateway.label()}</td>
-                                <td>{c.mode.as_str()}</td>
-                                <td><code>{c.secret_hint.clone()}</code></td>
-                                <td>{format_wib(c.updated_at)}</td>
-                                <td class="actions">
-                                    <ActionForm action=test>
-                                        <input type="hidden" name="id" value=c.id/>
-                                        <button type="submit">"Test connection"</button>
-                                    </ActionForm>
-                                    <ActionForm action=disconnect>
-                                        <input type="hidden" name="id" value=c.id/>
-                                        <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
-                                        <button type="submit" class="danger">"Disconnect"</button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            <FieldError errors=disconnect_errors field="confirm"/>
-        </section>
-    }
-    .into_any()
+    connections
+        .into_iter()
+        .map(|view| {
+            let c = view.connection;
+            let routed = view.routed;
+            view! {
+                <section class="card gateway" data-testid=format!("gateway-{}", c.id)>
+                    <h2>{c.gateway.label()}" · "{c.mode.as_str()}</h2>
+                    <dl class="fields">
+                        <dt>"Key"</dt><dd><code>{c.secret_hint.clone()}</code></dd>
+                        <dt>"Connected"</dt><dd>{format_wib(c.updated_at)}</dd>
+                        <dt>"Notification URL"</dt>
+                        <dd><code data-testid="notification-url">{view.notification_url}</code></dd>
+                    </dl>
+                    <ActionForm action=route>
+                        <input type="hidden" name="id" value=c.id/>
+                        <fieldset class="methods">
+                            <legend>"Issues these methods"</legend>
+                            {view.offered.into_iter().enumerate().map(|(i, code)| {
+                                let checked = routed.contains(&code);
+                                view! {
+                                    <label class="check">
+                                        <input type="checkbox" name=format!("methods[{i}]") value=code.clone() checked=checked/>
+                                        {code.clone()}
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <button type="submit">"Save methods"</button>
+                    </ActionForm>
+                    <div class="actions">
+                        <ActionForm action=test>
+                            <input type="hidden" name="id" value=c.id/>
+                            <button type="submit">"Test connection"</button>
+                        </ActionForm>
+                        <ActionForm action=disconnect>
+                            <input type="hidden" name="id" value=c.id/>
+                            <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
+                            <button type="submit" class="danger">"Disconnect"</button>
+                        </ActionForm>
+                    </div>
+                    <FieldError errors=disconnect_errors field="confirm"/>
+                </section>
+            }
+        })
+        .collect_view()
+        .into_any()
 }
 
 #[component]

@@ -355,6 +355,7 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
             payer_phone: payer_phone.as_ref(),
             ip_address: ip_address.as_deref(),
             announce: read.announces_attempts,
+            lang,
         },
     )
     .await?;
@@ -473,6 +474,11 @@ pub(super) async fn attempt_view(
             .collect(),
     };
     let held_here = remembered_attempt(&link.slug).as_deref() == Some(attempt.reff_no.as_str());
+    // Simulating is for what the sandbox issued; a gateway's attempt is paid at the gateway.
+    let is_sandbox = state.provider.is_sandbox()
+        && histories::issued_by(&state.db, &attempt.reff_no)
+            .await?
+            .is_none();
     Ok(AttemptView {
         status: attempt.status_computed(state.now_ms()),
         held_here,
@@ -492,7 +498,7 @@ pub(super) async fn attempt_view(
         instructions,
         payment_date: attempt.payment_date,
         redirect_url: link.redirect_url.clone(),
-        is_sandbox: state.provider.is_sandbox(),
+        is_sandbox,
         lang,
         link_unpayable: unpayable(link, state.now_ms()),
     })
