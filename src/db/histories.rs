@@ -355,6 +355,57 @@ pub async fn issued_by(db: &Db, reff_no: &str) -> Result<Option<i64>, AppError> 
     Ok(issuer.and_then(|(id,)| id))
 }
 
+/// A pending attempt a gateway issued, as reconciliation asks about it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GatewayPending {
+    pub reff_no: String,
+    pub gateway_connection_id: i64,
+    pub gateway_reference: Option<String>,
+    pub expired_at: i64,
+}
+
+/// Pending attempts a gateway issued that are due a question to it: pending for
+/// `quiet_for_ms` and not asked for `ask_every_ms`, or past their end and not asked since.
+/// Those ending first come first.
+pub async fn gateway_due(
+    db: &Db,
+    now_ms: i64,
+    quiet_for_ms: i64,
+    ask_every_ms: i64,
+    limit: i64,
+) -> Result<Vec<GatewayPending>, AppError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT reff_no, gateway_connection_id, gateway_reference, expired_at
+             FROM payment_link_histories
+             WHERE status = 'pending' AND gateway_connection_id IS NOT NULL
+               AND ((created_at <= $1 - $2
+                     AND (gateway_checked_at IS NULL OR gateway_checked_at <= $1 - $3))
+                    OR (expired_at <= $1
+                        AND (gateway_checked_at IS NULL OR gateway_checked_at < expired_at)))
+             ORDER BY expired_at LIMIT $4",
+        )
+        .bind(now_ms)
+        .bind(quiet_for_ms)
+        .bind(ask_every_ms)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Notes that the gateway was asked about the attempt.
+pub async fn gateway_checked(db: &Db, reff_no: &str, now_ms: i64) -> Result<(), AppError> {
+    on_db!(db, pool => {
+        sqlx::query("UPDATE payment_link_histories SET gateway_checked_at = $2 WHERE reff_no = $1")
+            .bind(reff_no)
+            .bind(now_ms)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
 /// The gateway's id of the attempt's charge, if a gateway issued it.
 pub async fn gateway_reference(db: &Db, reff_no: &str) -> Result<Option<String>, AppError> {
     let reference: Option<(Option<String>,)> = on_db!(db, pool => {

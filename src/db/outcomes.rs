@@ -269,10 +269,15 @@ pub async fn expire_due(db: &Db, now_ms: i64, public_base_url: &str) -> Result<u
         status: "expired",
         // Not while a notification of its payment waits to be applied: money that arrived in
         // time is credited, however late applying it succeeds.
+        // A gateway's attempt only once the gateway was asked after its end (reconciliation
+        // found no payment and stopped the charge), or an hour after it if the gateway never
+        // answered.
         due: "status = 'pending' AND expired_at <= $1
               AND NOT EXISTS (SELECT 1 FROM inbound_notifications n
                               WHERE n.attempt_reff_no = payment_link_histories.reff_no
-                                AND n.status = 'received')",
+                                AND n.status = 'received')
+              AND (gateway_connection_id IS NULL OR gateway_checked_at >= expired_at
+                   OR expired_at <= $1 - 3600000)",
         make_events: expired_events,
     };
     end_attempts(db, &ending, now_ms, public_base_url).await

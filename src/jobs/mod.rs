@@ -53,6 +53,10 @@ pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     if let Err(error) = crate::service::payments::apply_due(state).await {
         tracing::error!(%error, "applying kept notifications failed");
     }
+    // Then the gateways are asked about their attempts, before any of them expires here.
+    if let Err(error) = crate::service::gateways::reconcile(state).await {
+        tracing::error!(%error, "reconciling with the gateways failed");
+    }
     let now = state.now_ms();
     let base = &state.settings.public_base_url;
     let expired = expire_attempts(&state.db, now, base).await?

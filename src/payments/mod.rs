@@ -48,6 +48,18 @@ pub enum GatewayStatus {
     Refunded,
 }
 
+/// A charge as its gateway reports it when asked (reconciliation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayPayment {
+    pub status: GatewayStatus,
+    /// Whole rupiah.
+    pub amount: i64,
+    /// The gateway's id of the payment, as its notifications name it.
+    pub transaction_id: String,
+    /// The answer as received.
+    pub body: String,
+}
+
 /// Why a payment gateway did not do what it was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GatewayError {
@@ -117,6 +129,49 @@ impl Connector {
                 Some(id) => xendit.cancel(id).await,
                 None => Ok(()),
             },
+        }
+    }
+
+    /// What the gateway says of an attempt's charge (`None`: it knows none).
+    pub async fn read(
+        &self,
+        attempt_reff_no: &str,
+        gateway_reference: Option<&str>,
+    ) -> Result<Option<GatewayPayment>, GatewayError> {
+        match self {
+            Connector::Midtrans(midtrans) => {
+                Ok(midtrans
+                    .read(attempt_reff_no)
+                    .await?
+                    .map(|(read, body)| GatewayPayment {
+                        status: read.status,
+                        amount: read.amount,
+                        transaction_id: read.transaction_id,
+                        body: body.to_string(),
+                    }))
+            }
+            Connector::Xendit(xendit) => {
+                let Some(id) = gateway_reference else {
+                    return Ok(None);
+                };
+                Ok(xendit.read(id).await?.map(|(status, body)| GatewayPayment {
+                    status,
+                    amount: body
+                        .get("request_amount")
+                        .and_then(|amount| {
+                            amount
+                                .as_i64()
+                                .or_else(|| amount.as_str().and_then(|a| a.parse().ok()))
+                        })
+                        .unwrap_or_default(),
+                    transaction_id: body
+                        .get("latest_payment_id")
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or(id)
+                        .to_string(),
+                    body: body.to_string(),
+                }))
+            }
         }
     }
 

@@ -371,3 +371,86 @@ pub async fn cancel_charge(state: &AppState, attempt_reff_no: &str) -> Result<()
             )
         })
 }
+
+/// How long a gateway's attempt stays pending before the gateway is asked about it, how
+/// often it is asked again, and how many are asked per pass.
+const QUIET_FOR_MS: i64 = 3 * 60 * 1000;
+const ASK_EVERY_MS: i64 = 5 * 60 * 1000;
+const RECONCILE_BATCH: i64 = 50;
+
+/// Reconciliation (the job loop): asks the gateways about their attempts pending for a few
+/// minutes, and about those past their end before they expire here. A payment the gateway
+/// took is credited as its notification would have been, so a lost notification never loses
+/// a payment; a charge still open after its attempt's end is cancelled there, so no money can
+/// arrive for an attempt ended here. Returns how many were asked.
+pub async fn reconcile(state: &AppState) -> Result<u64, AppError> {
+    let now = state.now_ms();
+    let due = crate::db::histories::gateway_due(
+        &state.db,
+        now,
+        QUIET_FOR_MS,
+        ASK_EVERY_MS,
+        RECONCILE_BATCH,
+    )
+    .await?;
+    let mut asked = 0;
+    for attempt in &due {
+        match reconcile_one(state, attempt, now).await {
+            Ok(()) => {
+                crate::db::histories::gateway_checked(&state.db, &attempt.reff_no, now).await?;
+                asked += 1;
+            }
+            // Asked again on the next pass; the attempt does not expire meanwhile.
+            Err(error) => {
+                tracing::warn!(%error, attempt = %attempt.reff_no, "reconciling with a gateway failed")
+            }
+        }
+    }
+    Ok(asked)
+}
+
+async fn reconcile_one(
+    state: &AppState,
+    attempt: &crate::db::histories::GatewayPending,
+    now: i64,
+) -> Result<(), AppError> {
+    let stored = match gateways::find_any(&state.db, attempt.gateway_connection_id).await {
+        Ok(stored) => stored,
+        // Disconnected since: nobody left to ask.
+        Err(AppError::NotFound) => return Ok(()),
+        Err(other) => return Err(other),
+    };
+    let connector = connector(state, &stored)?;
+    let reference = attempt.gateway_reference.as_deref();
+    let read = connector
+        .read(&attempt.reff_no, reference)
+        .await
+        .map_err(AppError::from)?;
+    match read {
+        Some(payment) if payment.status == crate::payments::GatewayStatus::Paid => {
+            // The gateway took it while its charge was open, which ended with the attempt.
+            let record = crate::db::notifications::Record {
+                provider: stored.connection.gateway.as_str(),
+                transaction_id: &payment.transaction_id,
+                attempt_reff_no: &attempt.reff_no,
+                amount: payment.amount,
+                body: &payment.body,
+                received_at: now.min(attempt.expired_at - 1),
+            };
+            match crate::service::payments::apply(state, &record, 0).await {
+                crate::service::payments::Applied::Lost => Err(AppError::Busy),
+                _ => Ok(()),
+            }
+        }
+        Some(payment)
+            if payment.status == crate::payments::GatewayStatus::Pending
+                && attempt.expired_at <= now =>
+        {
+            connector
+                .cancel(&attempt.reff_no, reference)
+                .await
+                .map_err(AppError::from)
+        }
+        _ => Ok(()),
+    }
+}

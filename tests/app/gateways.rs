@@ -452,3 +452,69 @@ async fn only_methods_the_gateway_offers_are_routed_to_it() {
         "the URL to paste"
     );
 }
+
+#[tokio::test]
+async fn reconciliation_credits_a_payment_whose_notification_was_lost() {
+    let (app, midtrans, xendit, account) = merchant_with_gateways().await;
+    connect_and_route(&app, "midtrans", MIDTRANS_KEY, &["VA_BNI"]).await;
+    connect_and_route(&app, "xendit", XENDIT_KEY, &["QRIS"]).await;
+    let link: i64 = app.create_link(&account, &[]).await.json().await.unwrap();
+    let slug = app.slug_of(link).await;
+    let va = app.new_browser().start_payment(&slug, "VA_BNI").await;
+    let qr = app.new_browser().start_payment(&slug, "QRIS").await;
+    midtrans.pay_without_notifying(&va);
+    let request = xendit.request_for(&qr).unwrap();
+    xendit.pay_without_notifying(&request.id);
+
+    // Not asked while the payer may still be paying...
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(attempt_column(&app, &va, "status").await, "pending");
+    // ...but a few minutes on, the gateways' answers credit both.
+    app.clock.advance_ms(3 * 60 * 1000 + 1);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(attempt_column(&app, &va, "status").await, "paid");
+    assert_eq!(attempt_column(&app, &qr, "status").await, "paid");
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        2
+    );
+
+    // The notification arriving after all credits nothing more.
+    let notify = app.url(&format!(
+        "/callbacks/midtrans/{}",
+        attempt_column(&app, &va, "gateway_connection_id").await
+    ));
+    let late = reqwest::Client::new()
+        .post(&notify)
+        .json(&midtrans.notification_for(&va))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status(), StatusCode::OK);
+    assert_eq!(
+        app.scalar("SELECT current_usage FROM payment_links").await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn an_unpaid_charge_is_stopped_at_the_gateway_before_its_attempt_expires() {
+    let (app, midtrans, _xendit, account) = merchant_with_gateways().await;
+    connect_and_route(&app, "midtrans", MIDTRANS_KEY, &["VA_BRI"]).await;
+    let link: i64 = app.create_link(&account, &[]).await.json().await.unwrap();
+    let slug = app.slug_of(link).await;
+    let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
+
+    // The hold ends while Midtrans does not answer: the attempt waits, it does not expire.
+    app.clock.advance_ms(30 * 60 * 1000);
+    midtrans.fail_next(100);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(attempt_column(&app, &reff, "status").await, "pending");
+    assert_eq!(midtrans.charge_of(&reff).unwrap().status, "pending");
+
+    // Back: the charge is cancelled there first, then the attempt expires here.
+    midtrans.fail_next(0);
+    paylinks::jobs::run_due(&app.state).await.unwrap();
+    assert_eq!(midtrans.charge_of(&reff).unwrap().status, "cancel");
+    assert_eq!(attempt_column(&app, &reff, "status").await, "expired");
+}

@@ -25,6 +25,8 @@ pub struct PaymentRequest {
     pub status: &'static str,
     pub channel_properties: Value,
     pub actions: Value,
+    /// The payment that paid it, once paid.
+    pub payment_id: Option<String>,
 }
 
 #[derive(Default)]
@@ -121,13 +123,15 @@ impl XenditSim {
                 "only a live request is paid"
             );
             request.status = "SUCCEEDED";
+            let payment_id = format!("py-{}", uuid::Uuid::new_v4());
+            request.payment_id = Some(payment_id.clone());
             json!({
                 "created": "2026-11-25T03:05:00.000Z",
                 "business_id": "5f27a14a9bf05c73dd040bc8",
                 "event": "payment.capture",
                 "api_version": "v3",
                 "data": {
-                    "payment_id": format!("py-{}", uuid::Uuid::new_v4()),
+                    "payment_id": payment_id,
                     "business_id": "5f27a14a9bf05c73dd040bc8",
                     "reference_id": request.reference_id,
                     "payment_request_id": request.id,
@@ -157,6 +161,17 @@ impl XenditSim {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The payer pays but the callback is lost on the way.
+    pub fn pay_without_notifying(&self, payment_request_id: &str) {
+        let mut books = self.books.lock().unwrap();
+        let request = books
+            .requests
+            .get_mut(payment_request_id)
+            .expect("a request");
+        request.status = "SUCCEEDED";
+        request.payment_id = Some(format!("py-{}", uuid::Uuid::new_v4()));
     }
 
     /// Basic auth with the secret key and an empty password, and the API version.
@@ -205,6 +220,7 @@ impl XenditSim {
             "channel_properties": request.channel_properties,
             "actions": request.actions,
             "status": request.status,
+            "latest_payment_id": request.payment_id,
             "created": "2026-11-25T03:00:00Z",
             "updated": "2026-11-25T03:00:00Z",
         })
@@ -312,6 +328,7 @@ async fn create(
         status: "REQUIRES_ACTION",
         channel_properties: properties,
         actions,
+        payment_id: None,
     };
     let answer = XenditSim::answer(&request);
     let mut books = sim.books.lock().unwrap();

@@ -195,13 +195,21 @@ impl Midtrans {
         &self,
         attempt_reff_no: &str,
     ) -> Result<Option<notification::Notification>, GatewayError> {
+        Ok(self.read(attempt_reff_no).await?.map(|(read, _)| read))
+    }
+
+    /// The same, with the answer as Midtrans sent it.
+    pub async fn read(
+        &self,
+        attempt_reff_no: &str,
+    ) -> Result<Option<(notification::Notification, Value)>, GatewayError> {
         let path = format!("/v2/{attempt_reff_no}/status");
         let (code, body) = self.call(reqwest::Method::GET, &path, None).await?;
         if code == 404 {
             return Ok(None);
         }
         notification::Notification::verified(&body, &self.server_key)
-            .map(Some)
+            .map(|read| Some((read, body)))
             .map_err(|error| GatewayError::Unavailable(format!("Midtrans status: {error}")))
     }
 

@@ -232,6 +232,18 @@ impl Xendit {
         &self,
         payment_request_id: &str,
     ) -> Result<Option<GatewayStatus>, GatewayError> {
+        Ok(self
+            .read(payment_request_id)
+            .await?
+            .map(|(status, _)| status))
+    }
+
+    /// The same, with the answer as Xendit sent it (its `latest_payment_id` names the
+    /// payment, as the callback's `payment_id` does).
+    pub async fn read(
+        &self,
+        payment_request_id: &str,
+    ) -> Result<Option<(GatewayStatus, Value)>, GatewayError> {
         let path = format!("/v3/payment_requests/{payment_request_id}");
         let (status, body) = self.call(reqwest::Method::GET, &path, None, None).await?;
         if status == 404 {
@@ -241,7 +253,8 @@ impl Xendit {
             .get("status")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        status_of(read).map(Some).map_err(GatewayError::Unavailable)
+        let status = status_of(read).map_err(GatewayError::Unavailable)?;
+        Ok(Some((status, body)))
     }
 
     /// Stops a payment request from taking money. One Xendit no longer holds is fine.
