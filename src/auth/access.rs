@@ -66,6 +66,7 @@ pub const RULES: &[(&str, Access)] = &[
     ("gateway_connect", Access::Write),
     ("gateway_disconnect", Access::Write),
     ("gateway_route", Access::Write),
+    ("gateway_sandbox", Access::Write),
     ("gateway_test", Access::Write),
     ("link_create", Access::Write),
     ("link_delete", Access::Write),

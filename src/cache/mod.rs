@@ -39,6 +39,17 @@ pub struct PayerLinkRead {
     /// The merchant's inquiry URL hears of each attempt issued on the link (saving the
     /// webhook settings forgets what is kept, as a link change does).
     pub announces_attempts: bool,
+    /// The only methods the merchant can issue, when the sandbox does not issue the rest.
+    pub issuable: Option<Vec<String>>,
+}
+
+impl PayerLinkRead {
+    /// Whether a payer may be offered the method: a gateway issues it, or the sandbox does.
+    pub fn can_issue(&self, method_code: &str) -> bool {
+        self.issuable
+            .as_ref()
+            .is_none_or(|codes| codes.iter().any(|code| code == method_code))
+    }
 }
 
 impl PayerCache {
@@ -72,10 +83,12 @@ impl PayerCache {
         let link = links::find_by_slug(db, slug).await?;
         let merchant_name = merchants::merchant_name_of_link(db, link.id).await?;
         let announces_attempts = crate::db::webhooks::inquiry_wanted(db, link.id).await?;
+        let issuable = crate::db::gateways::issuable_for_link(db, link.id).await?;
         let read = Arc::new(PayerLinkRead {
             link,
             merchant_name,
             announces_attempts,
+            issuable,
         });
         self.links
             .keep(slug.to_string(), read.clone(), generation, self.ttl);

@@ -212,3 +212,56 @@ pub async fn save_routes(
     });
     Ok(true)
 }
+
+/// The methods the link's merchant can issue beyond its gateways' routes: `None` while the
+/// sandbox issues the rest (every method), else only the routed ones.
+pub async fn issuable_for_link(db: &Db, link_id: LinkId) -> Result<Option<Vec<String>>, AppError> {
+    let sandbox: bool = on_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT m.sandbox_issues FROM merchants m
+             JOIN payment_links l ON l.merchant_id = m.id WHERE l.id = $1",
+        )
+        .bind(link_id)
+        .fetch_one(pool)
+        .await?
+    });
+    if sandbox {
+        return Ok(None);
+    }
+    let routed: Vec<String> = on_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT DISTINCT r.method_code FROM gateway_routes r
+             JOIN gateway_connections c ON c.id = r.connection_id
+             WHERE c.merchant_id = (SELECT merchant_id FROM payment_links WHERE id = $1)",
+        )
+        .bind(link_id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(Some(routed))
+}
+
+/// Whether the sandbox issues the merchant's unrouted methods.
+pub async fn sandbox_issues(db: &Db, merchant_id: MerchantId) -> Result<bool, AppError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar("SELECT sandbox_issues FROM merchants WHERE id = $1")
+            .bind(merchant_id)
+            .fetch_one(pool)
+            .await?
+    }))
+}
+
+pub async fn set_sandbox_issues(
+    tx: &mut Tx,
+    merchant_id: MerchantId,
+    on: bool,
+) -> Result<(), AppError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE merchants SET sandbox_issues = $2 WHERE id = $1")
+            .bind(merchant_id)
+            .bind(on)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}

@@ -33,6 +33,7 @@ pub enum AuditAction {
     GatewayConnected,
     GatewayDisconnected,
     GatewayRouted,
+    SandboxSwitched,
 }
 
 impl AuditAction {
@@ -67,6 +68,7 @@ impl AuditAction {
             GatewayConnected => "Connected a payment gateway",
             GatewayDisconnected => "Disconnected a payment gateway",
             GatewayRouted => "Routed payment methods to a gateway",
+            SandboxSwitched => "Switched the sandbox on or off",
         }
     }
 }

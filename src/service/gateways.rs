@@ -234,6 +234,27 @@ pub async fn route(
     Ok(())
 }
 
+/// Whether the built-in sandbox issues the methods no connection issues. Off, payers are
+/// offered only the routed methods: a merchant taking real money never shows a sandbox VA.
+pub async fn set_sandbox(state: &AppState, actor: &Actor, on: bool) -> Result<(), AppError> {
+    actor.require(Access::Write)?;
+    let now_ms = state.now_ms();
+    let mut tx = state.db.begin().await?;
+    gateways::set_sandbox_issues(&mut tx, actor.merchant_id(), on).await?;
+    let detail = if on {
+        "The sandbox issues the methods no gateway issues"
+    } else {
+        "Only the methods routed to a gateway are offered"
+    };
+    actor
+        .audit(&mut tx, AuditAction::SandboxSwitched, detail, now_ms)
+        .await?;
+    tx.commit().await?;
+    // The payer pages offer other methods now.
+    state.payer_cache.changed();
+    Ok(())
+}
+
 /// Issues an attempt's instructions through the merchant's connections routed for its
 /// method, the earliest connected first and the next only when one cannot answer (timed out,
 /// 5xx); through the built-in sandbox when none is routed. Returns which connection issued.

@@ -518,3 +518,41 @@ async fn an_unpaid_charge_is_stopped_at_the_gateway_before_its_attempt_expires()
     assert_eq!(midtrans.charge_of(&reff).unwrap().status, "cancel");
     assert_eq!(attempt_column(&app, &reff, "status").await, "expired");
 }
+
+#[tokio::test]
+async fn with_the_sandbox_off_payers_are_offered_only_routed_methods() {
+    let (app, midtrans, _xendit, account) = merchant_with_gateways().await;
+    connect_and_route(&app, "midtrans", MIDTRANS_KEY, &["VA_BNI"]).await;
+    let link: i64 = app.create_link(&account, &[]).await.json().await.unwrap();
+    let slug = app.slug_of(link).await;
+    let (_, page) = app.new_browser().page(&format!("/pay/{slug}")).await;
+    assert!(
+        page.contains("VA BNI") && page.contains("QRIS"),
+        "the sandbox issues the rest"
+    );
+
+    let off = app.call("gateway_sandbox", &[]).await;
+    assert_eq!(off.status(), StatusCode::OK);
+    let payer = app.new_browser();
+    let (_, page) = payer.page(&format!("/pay/{slug}")).await;
+    assert!(page.contains("VA BNI"), "{page}");
+    assert!(
+        !page.contains("QRIS") && !page.contains("VA BRI"),
+        "no sandbox instructions"
+    );
+    let refused = payer
+        .call("pay", &[("slug", &slug), ("method", "QRIS")])
+        .await;
+    assert!(field_errors(refused).await.contains_key("method"));
+    let reff = payer.start_payment(&slug, "VA_BNI").await;
+    assert!(midtrans.charge_of(&reff).is_some());
+    let (_, log) = app.page("/audit").await;
+    assert!(log.contains("Switched the sandbox on or off"));
+
+    assert_eq!(
+        app.call("gateway_sandbox", &[("on", "yes")]).await.status(),
+        StatusCode::OK
+    );
+    let (_, page) = app.new_browser().page(&format!("/pay/{slug}")).await;
+    assert!(page.contains("QRIS"), "back on");
+}

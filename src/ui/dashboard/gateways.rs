@@ -16,6 +16,8 @@ pub struct GatewaysData {
     pub connections: Vec<ConnectionView>,
     /// Keys can be kept sealed (the server has `PAYLINKS_SECRET_KEY`).
     pub can_seal: bool,
+    /// The sandbox issues the methods no connection issues.
+    pub sandbox_issues: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,7 +60,14 @@ pub async fn get_gateways() -> Result<GatewaysData, AppError> {
     Ok(GatewaysData {
         connections,
         can_seal: state.secrets.is_some(),
+        sandbox_issues: gateways::sandbox_issues(&state.db, user.merchant_id).await?,
     })
+}
+
+#[server(prefix = "/fn", endpoint = "gateway_sandbox")]
+pub async fn switch_sandbox(#[server(default)] on: Option<String>) -> Result<(), AppError> {
+    let (state, actor) = crate::ui::context::acting().await?;
+    crate::service::gateways::set_sandbox(&state, &actor, on.is_some()).await
 }
 
 #[server(prefix = "/fn", endpoint = "gateway_route")]
@@ -111,12 +120,14 @@ pub fn GatewaysPage() -> impl IntoView {
     let test = ServerAction::<TestGateway>::new();
     let disconnect = ServerAction::<DisconnectGateway>::new();
     let route = ServerAction::<RouteGateway>::new();
+    let sandbox = ServerAction::<SwitchSandbox>::new();
     let data = Resource::new(
         move || {
             (
                 connect.version().get(),
                 disconnect.version().get(),
                 route.version().get(),
+                sandbox.version().get(),
             )
         },
         |_| get_gateways(),
@@ -150,6 +161,7 @@ pub fn GatewaysPage() -> impl IntoView {
                     match data.await {
                         Ok(data) => view! {
                             <Connections connections=data.connections.clone() test disconnect route/>
+                            <SandboxSwitch on=data.sandbox_issues action=sandbox/>
                             <ConnectForm can_seal=data.can_seal connect/>
                         }.into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
@@ -221,6 +233,24 @@ fn Connections(
         })
         .collect_view()
         .into_any()
+}
+
+/// Whether the sandbox issues the methods no connected account issues.
+#[component]
+fn SandboxSwitch(on: bool, action: ServerAction<SwitchSandbox>) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>"Methods no account issues"</h2>
+            <ActionForm action>
+                <label class="check">
+                    <input type="checkbox" name="on" value="yes" checked=on data-testid="sandbox-issues"/>
+                    "The built-in sandbox issues them (test payments only). Untick when taking "
+                    "real money: payers are then offered only the methods an account issues."
+                </label>
+                <button type="submit">"Save"</button>
+            </ActionForm>
+        </section>
+    }
 }
 
 #[component]

@@ -176,6 +176,7 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
         link.total_amount,
     )
     .into_iter()
+    .filter(|m| read.can_issue(&m.code))
     .map(|m| OfferedMethod {
         code: m.code.clone(),
         name: m.name.clone(),
@@ -304,7 +305,9 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
         link.whitelisted_payment_method.as_deref(),
         link.total_amount,
     );
-    let method = offered.into_iter().find(|m| m.code == input.method);
+    let method = offered
+        .into_iter()
+        .find(|m| m.code == input.method && read.can_issue(&m.code));
     if method.is_none() {
         errors.add("method", texts::CHOOSE_ONE.get(lang));
     }
