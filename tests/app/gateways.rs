@@ -259,6 +259,21 @@ async fn a_method_routed_to_midtrans_is_issued_and_paid_there_and_credited_once(
         !page.contains("Simulasikan"),
         "paid at the gateway, not simulated"
     );
+    // Nor from the merchant's side: the dashboard's simulate is refused in words.
+    let link_id = link.to_string();
+    let simulate = [
+        ("account_id", account.as_str()),
+        ("link_id", link_id.as_str()),
+        ("reff_no", reff.as_str()),
+    ];
+    let simulated = app.call("attempt_simulate", &simulate).await;
+    assert_eq!(simulated.status(), StatusCode::CONFLICT);
+    assert!(simulated
+        .text()
+        .await
+        .unwrap()
+        .contains("paid at the gateway"));
+    assert_eq!(attempt_column(&app, &reff, "status").await, "pending");
     // Another method stays with the sandbox.
     let qris = app.new_browser().start_payment(&slug, "QRIS").await;
     assert!(midtrans.charge_of(&qris).is_none());
