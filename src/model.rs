@@ -176,6 +176,10 @@ pub struct PaymentAttempt {
     pub settle_at: Option<i64>,
     /// Set when a credited payment needs the merchant's attention.
     pub flag: Option<PaymentFlag>,
+    /// The merchant's gateway connection that issued it (`None`: the sandbox), and the
+    /// gateway's id of the charge.
+    pub gateway_connection_id: Option<i64>,
+    pub gateway_reference: Option<String>,
 }
 
 impl PaymentAttempt {

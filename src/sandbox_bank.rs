@@ -56,10 +56,7 @@ pub async fn notify_paid(
 /// The "simulate payment" buttons: pays an attempt in full, as its bank or wallet would.
 pub async fn simulate_paid(state: &AppState, attempt: &PaymentAttempt) -> Result<(), AppError> {
     sandbox_only(state)?;
-    if histories::issued_by(&state.db, &attempt.reff_no)
-        .await?
-        .is_some()
-    {
+    if attempt.gateway_connection_id.is_some() {
         return Err(AppError::Conflict(
             "A payment gateway issued this attempt: it is paid at the gateway, not simulated."
                 .into(),

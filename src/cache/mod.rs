@@ -39,16 +39,21 @@ pub struct PayerLinkRead {
     /// The merchant's inquiry URL hears of each attempt issued on the link (saving the
     /// webhook settings forgets what is kept, as a link change does).
     pub announces_attempts: bool,
-    /// The only methods the merchant can issue, when the sandbox does not issue the rest.
-    pub issuable: Option<Vec<String>>,
+    /// Whether the sandbox issues the methods no gateway connection issues, and the methods
+    /// routed to one (so starting an attempt asks for the connections only for those).
+    pub sandbox_issues: bool,
+    pub routed: Vec<String>,
 }
 
 impl PayerLinkRead {
+    /// Whether the method is routed to one of the merchant's gateway connections.
+    pub fn routed(&self, method_code: &str) -> bool {
+        self.routed.iter().any(|code| code == method_code)
+    }
+
     /// Whether a payer may be offered the method: a gateway issues it, or the sandbox does.
     pub fn can_issue(&self, method_code: &str) -> bool {
-        self.issuable
-            .as_ref()
-            .is_none_or(|codes| codes.iter().any(|code| code == method_code))
+        self.sandbox_issues || self.routed(method_code)
     }
 }
 
@@ -83,12 +88,13 @@ impl PayerCache {
         let link = links::find_by_slug(db, slug).await?;
         let merchant_name = merchants::merchant_name_of_link(db, link.id).await?;
         let announces_attempts = crate::db::webhooks::inquiry_wanted(db, link.id).await?;
-        let issuable = crate::db::gateways::issuable_for_link(db, link.id).await?;
+        let (sandbox_issues, routed) = crate::db::gateways::issuing_for_link(db, link.id).await?;
         let read = Arc::new(PayerLinkRead {
             link,
             merchant_name,
             announces_attempts,
-            issuable,
+            sandbox_issues,
+            routed,
         });
         self.links
             .keep(slug.to_string(), read.clone(), generation, self.ttl);

@@ -213,9 +213,9 @@ pub async fn save_routes(
     Ok(true)
 }
 
-/// The methods the link's merchant can issue beyond its gateways' routes: `None` while the
-/// sandbox issues the rest (every method), else only the routed ones.
-pub async fn issuable_for_link(db: &Db, link_id: LinkId) -> Result<Option<Vec<String>>, AppError> {
+/// For the link's merchant: whether the sandbox issues the methods no connection issues, and
+/// the methods routed to a connection.
+pub async fn issuing_for_link(db: &Db, link_id: LinkId) -> Result<(bool, Vec<String>), AppError> {
     let sandbox: bool = on_db!(db, pool => {
         sqlx::query_scalar(
             "SELECT m.sandbox_issues FROM merchants m
@@ -225,9 +225,6 @@ pub async fn issuable_for_link(db: &Db, link_id: LinkId) -> Result<Option<Vec<St
         .fetch_one(pool)
         .await?
     });
-    if sandbox {
-        return Ok(None);
-    }
     let routed: Vec<String> = on_db!(db, pool => {
         sqlx::query_scalar(
             "SELECT DISTINCT r.method_code FROM gateway_routes r
@@ -238,7 +235,7 @@ pub async fn issuable_for_link(db: &Db, link_id: LinkId) -> Result<Option<Vec<St
         .fetch_all(pool)
         .await?
     });
-    Ok(Some(routed))
+    Ok((sandbox, routed))
 }
 
 /// Whether the sandbox issues the merchant's unrouted methods.

@@ -230,12 +230,16 @@ pub(crate) struct AttemptRow {
     has_settle: bool,
     settle_at: Option<i64>,
     flag: Option<String>,
+    gateway_connection_id: Option<i64>,
+    gateway_reference: Option<String>,
 }
 
 impl TryFrom<AttemptRow> for PaymentAttempt {
     type Error = AppError;
     fn try_from(row: AttemptRow) -> Result<Self, AppError> {
         Ok(PaymentAttempt {
+            gateway_connection_id: row.gateway_connection_id,
+            gateway_reference: row.gateway_reference,
             status: AttemptStatus::parse(&row.status).map_err(AppError::internal)?,
             id: row.id,
             reff_no: row.reff_no,
@@ -273,7 +277,7 @@ pub(crate) const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_
     payment_method_name, payment_method_value, payment_method_additional, amount, fee,
     net_amount, status, expired_at, payment_date, customer_name, customer_email, customer_phone,
     created_at, updated_at, payment_link_reff_no, processed_timestamp, ip_address, has_settle,
-    settle_at, flag";
+    settle_at, flag, gateway_connection_id, gateway_reference";
 
 /// When the first place held by a live pending attempt on the link frees if left unpaid.
 pub async fn first_hold_ends(
@@ -404,17 +408,6 @@ pub async fn gateway_checked(db: &Db, reff_no: &str, now_ms: i64) -> Result<(), 
             .await?;
     });
     Ok(())
-}
-
-/// The gateway's id of the attempt's charge, if a gateway issued it.
-pub async fn gateway_reference(db: &Db, reff_no: &str) -> Result<Option<String>, AppError> {
-    let reference: Option<(Option<String>,)> = on_db!(db, pool => {
-        sqlx::query_as("SELECT gateway_reference FROM payment_link_histories WHERE reff_no = $1")
-            .bind(reff_no)
-            .fetch_optional(pool)
-            .await?
-    });
-    Ok(reference.and_then(|(reference,)| reference))
 }
 
 /// An attempt by its reference, whatever its link.

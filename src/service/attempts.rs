@@ -30,6 +30,9 @@ pub struct Start<'a> {
     pub announce: bool,
     /// The payer's language, for a gateway's refusal.
     pub lang: Lang,
+    /// The method is routed to one of the merchant's gateway connections (else the sandbox
+    /// issues it, without asking the database for connections).
+    pub routed: bool,
 }
 
 pub enum Started {
@@ -52,6 +55,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         ip_address,
         announce,
         lang,
+        routed,
     } = start;
     let now = state.now_ms();
     let capped = link.max_usage != crate::domain::link::UNLIMITED_USAGE;
@@ -89,7 +93,15 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
             expires_at_ms: expires_at,
             return_url: &return_url,
         };
-        let issued = gateways::issue(state, link.id, request, lang).await;
+        let issued = if routed {
+            gateways::issue(state, link.id, request, lang).await
+        } else {
+            state
+                .provider
+                .issue(request)
+                .await
+                .map(|issued| (issued, None))
+        };
         let (issued, issuer) = match issued {
             Ok(issued) => issued,
             Err(error) => {
@@ -140,7 +152,7 @@ pub async fn cancel(state: &AppState, link: &PaymentLink, reff_no: &str) -> Resu
         return Ok(false);
     }
     // A gateway's charge is stopped there first: money must not arrive for an attempt ended.
-    gateways::cancel_charge(state, reff_no).await?;
+    gateways::cancel_charge(state, &attempt).await?;
     let base = &state.settings.public_base_url;
     outcomes::cancel(&state.db, attempt.id, state.now_ms(), base).await
 }

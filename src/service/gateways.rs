@@ -9,6 +9,7 @@ use crate::domain::lang::{Lang, Text};
 use crate::domain::merchant::Access;
 use crate::domain::FieldErrors;
 use crate::error::AppError;
+use crate::model::PaymentAttempt;
 use crate::payments::{Connector, GatewayError, IssueRequest, Issued};
 use crate::secrets::SecretBox;
 use crate::service::Actor;
@@ -257,7 +258,8 @@ pub async fn set_sandbox(state: &AppState, actor: &Actor, on: bool) -> Result<()
 
 /// Issues an attempt's instructions through the merchant's connections routed for its
 /// method, the earliest connected first and the next only when one cannot answer (timed out,
-/// 5xx); through the built-in sandbox when none is routed. Returns which connection issued.
+/// 5xx); through the built-in sandbox when none is routed (any more). Returns which
+/// connection issued.
 pub async fn issue(
     state: &AppState,
     link_id: LinkId,
@@ -373,15 +375,15 @@ pub async fn hear(
 /// answers, no money can arrive for it. Nothing to do for the sandbox's attempts. An error
 /// when the gateway refuses (it was paid meanwhile) or does not answer: the attempt then
 /// stays as it is.
-pub async fn cancel_charge(state: &AppState, attempt_reff_no: &str) -> Result<(), AppError> {
-    let Some(connection_id) = crate::db::histories::issued_by(&state.db, attempt_reff_no).await?
-    else {
+pub async fn cancel_charge(state: &AppState, attempt: &PaymentAttempt) -> Result<(), AppError> {
+    let Some(connection_id) = attempt.gateway_connection_id else {
         return Ok(());
     };
+    let attempt_reff_no = attempt.reff_no.as_str();
     let stored = gateways::find_any(&state.db, connection_id).await?;
-    let reference = crate::db::histories::gateway_reference(&state.db, attempt_reff_no).await?;
+    let reference = attempt.gateway_reference.as_deref();
     connector(state, &stored)?
-        .cancel(attempt_reff_no, reference.as_deref())
+        .cancel(attempt_reff_no, reference)
         .await
         .map_err(|error| {
             tracing::warn!(%error, attempt = attempt_reff_no, "the gateway did not cancel a charge");

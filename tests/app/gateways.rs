@@ -146,14 +146,7 @@ async fn xendit_needs_its_callback_token_and_only_admins_connect() {
 #[tokio::test]
 async fn another_merchants_connection_cannot_be_tested_or_removed() {
     let (app, _midtrans, _xendit) = app_with_gateways().await;
-    assert_eq!(
-        connect(&app, "midtrans", MIDTRANS_KEY, "").await.status(),
-        StatusCode::OK
-    );
-    let id = app
-        .scalar("SELECT id FROM gateway_connections")
-        .await
-        .to_string();
+    let id = connected(&app, "midtrans", MIDTRANS_KEY).await;
     let other = app.new_browser();
     other.sign_up("Toko Lain", "owner@lain.id").await;
     let tested = other.call("gateway_test", &[("id", &id)]).await;
@@ -187,8 +180,8 @@ async fn without_a_sealing_key_no_gateway_is_connected() {
     assert_eq!(app.count("gateway_connections").await, 0);
 }
 
-/// Connects a gateway and routes `methods` to it; its connection id.
-async fn connect_and_route(app: &TestApp, gateway: &str, secret: &str, methods: &[&str]) -> String {
+/// Connects a gateway; its connection id.
+async fn connected(app: &TestApp, gateway: &str, secret: &str) -> String {
     let token = if gateway == "xendit" {
         XENDIT_TOKEN
     } else {
@@ -198,12 +191,16 @@ async fn connect_and_route(app: &TestApp, gateway: &str, secret: &str, methods: 
         connect(app, gateway, secret, token).await.status(),
         StatusCode::OK
     );
-    let id = app
-        .scalar(&format!(
-            "SELECT id FROM gateway_connections WHERE gateway = '{gateway}'"
-        ))
-        .await
-        .to_string();
+    app.scalar(&format!(
+        "SELECT id FROM gateway_connections WHERE gateway = '{gateway}'"
+    ))
+    .await
+    .to_string()
+}
+
+/// Connects a gateway and routes `methods` to it; its connection id.
+async fn connect_and_route(app: &TestApp, gateway: &str, secret: &str, methods: &[&str]) -> String {
+    let id = connected(app, gateway, secret).await;
     let names: Vec<String> = (0..methods.len())
         .map(|i| format!("methods[{i}]"))
         .collect();
@@ -445,14 +442,7 @@ async fn a_xendit_payment_is_credited_only_with_its_callback_token() {
 #[tokio::test]
 async fn only_methods_the_gateway_offers_are_routed_to_it() {
     let (app, _midtrans, _xendit) = app_with_gateways().await;
-    assert_eq!(
-        connect(&app, "midtrans", MIDTRANS_KEY, "").await.status(),
-        StatusCode::OK
-    );
-    let id = app
-        .scalar("SELECT id FROM gateway_connections")
-        .await
-        .to_string();
+    let id = connected(&app, "midtrans", MIDTRANS_KEY).await;
     let refused = app
         .call(
             "gateway_route",

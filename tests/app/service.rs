@@ -72,6 +72,7 @@ async fn starting_attempts_issues_until_the_link_is_full() {
     let method = catalogue.iter().find(|m| m.code == "VA_BNI").unwrap();
     let start = || service::attempts::Start {
         lang: paylinks::domain::lang::Lang::Id,
+        routed: false,
         link: &read.link,
         merchant_name: &read.merchant_name,
         method,

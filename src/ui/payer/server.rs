@@ -359,6 +359,7 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
             ip_address: ip_address.as_deref(),
             announce: read.announces_attempts,
             lang,
+            routed: read.routed(&method.code),
         },
     )
     .await?;
@@ -478,10 +479,7 @@ pub(super) async fn attempt_view(
     };
     let held_here = remembered_attempt(&link.slug).as_deref() == Some(attempt.reff_no.as_str());
     // Simulating is for what the sandbox issued; a gateway's attempt is paid at the gateway.
-    let is_sandbox = state.provider.is_sandbox()
-        && histories::issued_by(&state.db, &attempt.reff_no)
-            .await?
-            .is_none();
+    let is_sandbox = state.provider.is_sandbox() && attempt.gateway_connection_id.is_none();
     Ok(AttemptView {
         status: attempt.status_computed(state.now_ms()),
         held_here,
