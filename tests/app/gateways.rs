@@ -271,6 +271,29 @@ async fn a_method_routed_to_midtrans_is_issued_and_paid_there_and_credited_once(
         .unwrap()
         .contains("paid at the gateway"));
     assert_eq!(attempt_column(&app, &reff, "status").await, "pending");
+    // The payment's page names who issued it, with the gateway's id of the charge.
+    let history_id = attempt_column(&app, &reff, "id").await;
+    let detail: serde_json::Value = app
+        .call(
+            "payment",
+            &[
+                ("account_id", account.as_str()),
+                ("history_id", &history_id),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let issuer = &detail["issuer"]["Gateway"];
+    assert_eq!(issuer["connection"]["gateway"], "midtrans");
+    assert_eq!(
+        issuer["reference"].as_str(),
+        midtrans
+            .charge_of(&reff)
+            .map(|c| c.transaction_id)
+            .as_deref()
+    );
     // Another method stays with the sandbox.
     let qris = app.new_browser().start_payment(&slug, "QRIS").await;
     assert!(midtrans.charge_of(&qris).is_none());

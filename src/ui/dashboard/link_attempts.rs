@@ -115,7 +115,9 @@ fn AttemptsTable(
             <tbody>
                 {data.attempts.into_iter().map(|row| {
                     let a = row.attempt;
-                    let pending = row.status == AttemptStatus::Pending;
+                    // A gateway's attempts are paid at the gateway, never by pretending here.
+                    let simulable = row.status == AttemptStatus::Pending
+                        && a.gateway_connection_id.is_none();
                     let customer = [a.customer_name.clone(), a.customer_email.clone(), a.customer_phone.clone()]
                         .into_iter()
                         .flatten()
@@ -133,7 +135,7 @@ fn AttemptsTable(
                             <td>{format_wib(a.created_at)}</td>
                             <td>{a.payment_date.map(format_wib).unwrap_or_else(|| "—".into())}</td>
                             <td>
-                                {(pending && sandbox).then(|| view! {
+                                {(simulable && sandbox).then(|| view! {
                                     <ActionForm action=simulate attr:class="inline-form">
                                         <input type="hidden" name="account_id" value=account_id/>
                                         <input type="hidden" name="link_id" value=link_id/>

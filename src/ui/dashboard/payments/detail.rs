@@ -18,8 +18,32 @@ pub struct PaymentDetail {
     pub status: AttemptStatus,
     pub link_title: String,
     pub is_sandbox: bool,
+    /// Who issued it: `Issuer::Sandbox`, or the merchant's gateway connection.
+    pub issuer: Issuer,
     /// What the provider told us about it, newest first.
     pub notifications: Vec<ProviderNotification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Issuer {
+    Sandbox,
+    Gateway {
+        /// `None`: the connection was removed since.
+        connection: Option<crate::model::GatewayConnection>,
+        reference: Option<String>,
+    },
+}
+
+impl Issuer {
+    fn describe(&self) -> String {
+        match self {
+            Issuer::Sandbox => "The built-in sandbox".into(),
+            Issuer::Gateway { connection, .. } => match connection {
+                Some(c) => format!("{} ({})", c.gateway.label(), c.mode.as_str()),
+                None => "A gateway connection since removed".into(),
+            },
+        }
+    }
 }
 
 #[server(prefix = "/fn", endpoint = "payment")]
@@ -41,7 +65,18 @@ pub async fn get_payment(account_id: String, history_id: i64) -> Result<PaymentD
     )
     .await?;
     let notifications = crate::db::notifications::for_attempt(&state.db, &attempt.reff_no).await?;
+    let issuer = match attempt.gateway_connection_id {
+        None => Issuer::Sandbox,
+        Some(id) => Issuer::Gateway {
+            connection: crate::db::gateways::list(&state.db, user.merchant_id)
+                .await?
+                .into_iter()
+                .find(|c| c.id == id),
+            reference: attempt.gateway_reference.clone(),
+        },
+    };
     Ok(PaymentDetail {
+        issuer,
         status: attempt.status_computed(state.now_ms()),
         notifications,
         attempt,
@@ -100,7 +135,15 @@ fn Detail(
     let when = |ms: Option<i64>| ms.map(format_wib_seconds).unwrap_or_else(|| "—".into());
     let text = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
     let link_href = format!("/accounts/{account_id}/links/{}", a.payment_link_id);
-    let can_simulate = data.is_sandbox && data.status == AttemptStatus::Pending;
+    // Only the sandbox's own attempts can be paid by pretending; a gateway's are paid there.
+    let can_simulate =
+        data.is_sandbox && data.status == AttemptStatus::Pending && data.issuer == Issuer::Sandbox;
+    let gateway_reference = match &data.issuer {
+        Issuer::Gateway {
+            reference: Some(r), ..
+        } => Some(r.clone()),
+        _ => None,
+    };
     view! {
         <p><a href=format!("/accounts/{account_id}/payments")>"← Payments"</a></p>
         <div class="page-head">
@@ -119,6 +162,11 @@ fn Detail(
                 <dt>"Link"</dt>
                 <dd><a href=link_href>{data.link_title}</a>" · "<code>{a.payment_link_reff_no.clone()}</code></dd>
                 <dt>"Method"</dt><dd>{a.method_name.clone()}" ("<code>{a.method_code.clone()}</code>")"</dd>
+                <dt>"Issued by"</dt>
+                <dd data-testid="payment-issuer">
+                    {data.issuer.describe()}
+                    {gateway_reference.map(|r| view! { " · "<code>{r}</code> })}
+                </dd>
                 <dt>"Pay to"</dt><dd><code class="excerpt">{a.value.clone()}</code></dd>
                 <dt>"Amount"</dt><dd>{a.amount.to_string()}</dd>
                 <dt>"Fee"</dt><dd>{a.fee.to_string()}</dd>
