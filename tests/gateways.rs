@@ -55,6 +55,8 @@ async fn each_method_is_charged_as_documented_and_its_instructions_read() {
         ("VA_BCA", MethodGroup::Va),
         ("VA_BNI", MethodGroup::Va),
         ("VA_BRI", MethodGroup::Va),
+        ("VA_PERMATA", MethodGroup::Va),
+        ("VA_CIMB", MethodGroup::Va),
         ("QRIS", MethodGroup::Qris),
         ("GOPAY", MethodGroup::Ewallet),
         ("SHOPEEPAY", MethodGroup::Ewallet),
@@ -82,6 +84,8 @@ async fn each_method_is_charged_as_documented_and_its_instructions_read() {
         match group {
             MethodGroup::Va => {
                 assert_eq!(Some(issued.value), charge.va_number, "{code}");
+                let bank = code.trim_start_matches("VA_").to_lowercase();
+                assert_eq!(charge.bank.as_deref(), Some(bank.as_str()), "{code}");
             }
             MethodGroup::Qris => assert!(issued.value.starts_with("000201"), "{code}"),
             MethodGroup::Ewallet => assert!(issued.value.starts_with("https://"), "{code}"),
@@ -198,6 +202,8 @@ async fn xendit_requests_each_method_as_documented_and_reads_its_instructions() 
         ("VA_BCA", MethodGroup::Va, "BCA_VIRTUAL_ACCOUNT"),
         ("VA_BNI", MethodGroup::Va, "BNI_VIRTUAL_ACCOUNT"),
         ("VA_BRI", MethodGroup::Va, "BRI_VIRTUAL_ACCOUNT"),
+        ("VA_PERMATA", MethodGroup::Va, "PERMATA_VIRTUAL_ACCOUNT"),
+        ("VA_CIMB", MethodGroup::Va, "CIMB_VIRTUAL_ACCOUNT"),
         ("QRIS", MethodGroup::Qris, "QRIS"),
         ("DANA", MethodGroup::Ewallet, "DANA"),
         ("SHOPEEPAY", MethodGroup::Ewallet, "SHOPEEPAY"),
@@ -237,7 +243,7 @@ async fn xendit_requests_each_method_as_documented_and_reads_its_instructions() 
         .charge(&request("20261125100000000000101", &va, 150_000))
         .await
         .unwrap();
-    assert_eq!(sim.count(), 8);
+    assert_eq!(sim.count(), 10);
     assert_eq!(
         again.gateway_reference,
         sim.request_for("20261125100000000000101").map(|r| r.id)

@@ -251,6 +251,74 @@ const DANAMON: &[InstructionSet] = sets! {
     OtherBank { OTHER_BANK }
 };
 
+const PERMATA: &[InstructionSet] = sets! {
+    Atm {
+        "Masukkan kartu ATM Permata dan PIN Anda.",
+        "Insert your Permata ATM card and enter your PIN.";
+        "Pilih “Transaksi Lainnya” → “Pembayaran” → “Pembayaran Lainnya” → “Virtual Account”.",
+        "Choose “Transaksi Lainnya” → “Pembayaran” → “Pembayaran Lainnya” → “Virtual Account”.";
+        "Masukkan nomor Virtual Account {va}, lalu pilih rekening sumber dana.",
+        "Enter the Virtual Account number {va}, then choose the account to pay from.";
+        "Periksa tagihan {amount}, lalu konfirmasi.",
+        "Check that the bill shows {amount}, then confirm.";
+    }
+    MobileBanking {
+        "Buka aplikasi PermataMobile X dan masuk.",
+        "Open the PermataMobile X app and log in.";
+        "Pilih “Bayar Tagihan” → “Virtual Account”.",
+        "Choose “Bayar Tagihan” → “Virtual Account”.";
+        "Masukkan nomor Virtual Account {va}, lalu periksa nama dan jumlah tagihan {amount}.",
+        "Enter the Virtual Account number {va}, then check the name and the amount {amount}.";
+        "Konfirmasi dengan PIN atau token.",
+        "Confirm with your PIN or token.";
+    }
+    InternetBanking {
+        "Masuk ke PermataNet.",
+        "Log in to PermataNet.";
+        "Pilih “Pembayaran Tagihan” → “Virtual Account”.",
+        "Choose “Pembayaran Tagihan” → “Virtual Account”.";
+        "Masukkan nomor Virtual Account {va}, lalu periksa jumlah tagihan {amount}.",
+        "Enter the Virtual Account number {va}, then check the amount {amount}.";
+        "Otorisasi dengan token, lalu simpan bukti pembayaran.",
+        "Authorise with your token, then keep the receipt.";
+    }
+    OtherBank { OTHER_BANK }
+};
+
+const CIMB: &[InstructionSet] = sets! {
+    Atm {
+        "Masukkan kartu ATM CIMB Niaga dan PIN Anda.",
+        "Insert your CIMB Niaga ATM card and enter your PIN.";
+        "Pilih menu pembayaran, lalu “Virtual Account”.",
+        "Choose the payment menu, then “Virtual Account”.";
+        "Masukkan nomor Virtual Account {va}.",
+        "Enter the Virtual Account number {va}.";
+        "Periksa tagihan {amount}, lalu konfirmasi.",
+        "Check that the bill shows {amount}, then confirm.";
+    }
+    MobileBanking {
+        "Buka aplikasi OCTO Mobile dan masuk.",
+        "Open the OCTO Mobile app and log in.";
+        "Buka menu transfer atau pembayaran, lalu pilih “Virtual Account”.",
+        "Open the transfer or payment menu, then choose “Virtual Account”.";
+        "Masukkan nomor Virtual Account {va}, lalu periksa nama dan jumlah tagihan {amount}.",
+        "Enter the Virtual Account number {va}, then check the name and the amount {amount}.";
+        "Konfirmasi dengan PIN Anda.",
+        "Confirm with your PIN.";
+    }
+    InternetBanking {
+        "Masuk ke OCTO Clicks.",
+        "Log in to OCTO Clicks.";
+        "Buka menu pembayaran, lalu pilih “Virtual Account”.",
+        "Open the payment menu, then choose “Virtual Account”.";
+        "Masukkan nomor Virtual Account {va}, lalu periksa jumlah tagihan {amount}.",
+        "Enter the Virtual Account number {va}, then check the amount {amount}.";
+        "Konfirmasi dengan mPIN atau token.",
+        "Confirm with your mPIN or token.";
+    }
+    OtherBank { OTHER_BANK }
+};
+
 /// A bank that takes interbank transfers; its note names the code the payer's bank asks for.
 macro_rules! interbank {
     ($code:literal, $clearing:literal, $sets:expr) => {
@@ -288,14 +356,15 @@ const VA_BANKS: &[VaBank] = &[
     },
     interbank!("VA_MAYBANK", "016", MAYBANK),
     interbank!("VA_DANAMON", "011", DANAMON),
+    interbank!("VA_PERMATA", "013", PERMATA),
+    interbank!("VA_CIMB", "022", CIMB),
 ];
 
 fn va_bank(method_code: &str) -> Option<&'static VaBank> {
     VA_BANKS.iter().find(|bank| bank.code == method_code)
 }
 
-/// Steps per channel for a VA bank, by catalogue method code ("VA_BRI", "VA_BNI", "VA_BCA",
-/// "VA_MAYBANK", "VA_DANAMON"); None for other codes. BCA has no OtherBank set because BCA VAs
+/// Steps per channel for a VA bank, by catalogue method code ("VA_BRI" … "VA_CIMB"); None for other codes. BCA has no OtherBank set because BCA VAs
 /// cannot be paid from other banks; its note says so instead.
 pub fn va_instructions(method_code: &str) -> Option<&'static [InstructionSet]> {
     va_bank(method_code).map(|bank| bank.sets)
@@ -402,7 +471,15 @@ mod tests {
     use super::super::lang::Lang;
     use super::*;
 
-    const VA_CODES: [&str; 5] = ["VA_BRI", "VA_BNI", "VA_BCA", "VA_MAYBANK", "VA_DANAMON"];
+    const VA_CODES: [&str; 7] = [
+        "VA_BRI",
+        "VA_BNI",
+        "VA_BCA",
+        "VA_MAYBANK",
+        "VA_DANAMON",
+        "VA_PERMATA",
+        "VA_CIMB",
+    ];
     const EWALLET_CODES: [&str; 5] = ["GOPAY", "SHOPEEPAY", "DANA", "LINKAJA", "OVO"];
 
     fn channels(code: &str) -> Vec<Channel> {
@@ -474,7 +551,7 @@ mod tests {
 
     #[test]
     fn interbank_banks_have_an_other_bank_set_and_name_their_code() {
-        for code in ["VA_BRI", "VA_BNI", "VA_MAYBANK", "VA_DANAMON"] {
+        for code in VA_CODES.into_iter().filter(|code| *code != "VA_BCA") {
             assert_eq!(
                 channels(code),
                 [
@@ -495,6 +572,8 @@ mod tests {
         assert_eq!(clearing_code("VA_BNI"), Some("009"));
         assert_eq!(clearing_code("VA_DANAMON"), Some("011"));
         assert_eq!(clearing_code("VA_MAYBANK"), Some("016"));
+        assert_eq!(clearing_code("VA_PERMATA"), Some("013"));
+        assert_eq!(clearing_code("VA_CIMB"), Some("022"));
     }
 
     #[test]

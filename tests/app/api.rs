@@ -105,7 +105,7 @@ async fn a_link_goes_through_create_list_show_update_delete() {
         .unwrap();
     assert_eq!(
         methods["data"]["available_codes"].as_array().unwrap().len(),
-        11
+        paylinks::domain::method::CATALOGUE_CODES.len()
     );
 
     let created = client

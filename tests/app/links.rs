@@ -247,19 +247,7 @@ async fn the_list_searches_filters_by_computed_status_and_paginates() {
 async fn blank_reference_is_generated_and_whitelist_all_means_every_method() {
     let app = spawn_app().await;
     let account = app.sign_up("Toko", "owner@toko.id").await;
-    let codes = [
-        "VA_BRI",
-        "VA_BNI",
-        "VA_BCA",
-        "VA_MAYBANK",
-        "VA_DANAMON",
-        "QRIS",
-        "GOPAY",
-        "SHOPEEPAY",
-        "DANA",
-        "LINKAJA",
-        "OVO",
-    ];
+    let codes = paylinks::domain::method::CATALOGUE_CODES;
     let keys: Vec<String> = (0..codes.len())
         .map(|i| format!("input[methods][{i}]"))
         .collect();

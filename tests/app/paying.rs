@@ -122,6 +122,40 @@ async fn a_va_transfer_of_the_exact_amount_pays_the_attempt() {
 }
 
 #[tokio::test]
+async fn permata_and_cimb_vas_are_issued_with_their_banks_steps_and_paid() {
+    let app = spawn_app().await;
+    let (slug, reff, payer) = link_and_attempt(&app, "VA_PERMATA", &[]).await;
+    let permata = value_of(&app, &reff).await;
+    assert!(
+        permata.starts_with("9913") && permata.len() == 16,
+        "{permata}"
+    );
+    let (_, html) = payer.page(&format!("/pay/{slug}/{reff}")).await;
+    assert!(
+        html.contains("PermataMobile X"),
+        "Permata's own app is named"
+    );
+    assert!(
+        html.contains("kode bank 013"),
+        "other banks dial Permata's code"
+    );
+    let paid = post_json(
+        &app,
+        "/sandbox/va/pay",
+        serde_json::json!({"va_number": permata, "amount": 200_000}),
+    )
+    .await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    assert_eq!(status_of(&app, &reff).await, "paid");
+
+    let cimb = app.new_browser().start_payment(&slug, "VA_CIMB").await;
+    let number = value_of(&app, &cimb).await;
+    assert!(number.starts_with("9922") && number.len() == 16, "{number}");
+    let (_, html) = payer.page(&format!("/pay/{slug}/{cimb}")).await;
+    assert!(html.contains("OCTO Mobile") && html.contains("kode bank 022"));
+}
+
+#[tokio::test]
 async fn a_scanned_qris_pays_its_amount() {
     let app = spawn_app().await;
     let (_, reff, _) = link_and_attempt(&app, "QRIS", &[]).await;

@@ -62,9 +62,12 @@ fn invalid(message: &str) -> Answer {
 fn channel(code: &str) -> Option<(&'static str, i64, i64)> {
     Some(match code {
         "BCA_VIRTUAL_ACCOUNT" => ("va", 10_000, 50_000_000),
-        "BNI_VIRTUAL_ACCOUNT" | "BRI_VIRTUAL_ACCOUNT" | "MANDIRI_VIRTUAL_ACCOUNT" => {
-            ("va", 1, 50_000_000_000)
-        }
+        // CIMB's page states no limits; it is held to its peers'.
+        "BNI_VIRTUAL_ACCOUNT"
+        | "BRI_VIRTUAL_ACCOUNT"
+        | "MANDIRI_VIRTUAL_ACCOUNT"
+        | "CIMB_VIRTUAL_ACCOUNT" => ("va", 1, 50_000_000_000),
+        "PERMATA_VIRTUAL_ACCOUNT" => ("va", 1, 9_999_999_999),
         "QRIS" => ("qr", 1, 10_000_000),
         "OVO" | "DANA" => ("ewallet", 100, 20_000_000),
         "SHOPEEPAY" => ("ewallet", 1, 20_000_000),

@@ -30,6 +30,8 @@ fn charge_kind(method_code: &str) -> Option<Value> {
         "VA_BCA" => bank("bca"),
         "VA_BNI" => bank("bni"),
         "VA_BRI" => bank("bri"),
+        "VA_PERMATA" => bank("permata"),
+        "VA_CIMB" => bank("cimb"),
         "QRIS" => json!({ "payment_type": "qris", "qris": { "acquirer": "gopay" } }),
         "GOPAY" => json!({ "payment_type": "gopay", "gopay": { "enable_callback": true } }),
         "SHOPEEPAY" => json!({ "payment_type": "shopeepay", "shopeepay": {} }),
@@ -39,7 +41,16 @@ fn charge_kind(method_code: &str) -> Option<Value> {
 
 /// The method codes a Midtrans account can issue (Danamon VAs only exist in Midtrans's
 /// separate SNAP API; Maybank, DANA, LinkAja and OVO are not on its Core API charge).
-pub const OFFERED: &[&str] = &["VA_BCA", "VA_BNI", "VA_BRI", "QRIS", "GOPAY", "SHOPEEPAY"];
+pub const OFFERED: &[&str] = &[
+    "VA_BCA",
+    "VA_BNI",
+    "VA_BRI",
+    "VA_PERMATA",
+    "VA_CIMB",
+    "QRIS",
+    "GOPAY",
+    "SHOPEEPAY",
+];
 
 pub struct Midtrans {
     base_url: String,

@@ -9,15 +9,19 @@ pub enum VaBank {
     Bca,
     Maybank,
     Danamon,
+    Permata,
+    Cimb,
 }
 
 impl VaBank {
-    pub const ALL: [VaBank; 5] = [
+    pub const ALL: [VaBank; 7] = [
         VaBank::Bri,
         VaBank::Bni,
         VaBank::Bca,
         VaBank::Maybank,
         VaBank::Danamon,
+        VaBank::Permata,
+        VaBank::Cimb,
     ];
 
     /// Maps a payment-method code ("VA_BRI" … "VA_DANAMON") to its bank.
@@ -28,6 +32,8 @@ impl VaBank {
             "VA_BCA" => Some(VaBank::Bca),
             "VA_MAYBANK" => Some(VaBank::Maybank),
             "VA_DANAMON" => Some(VaBank::Danamon),
+            "VA_PERMATA" => Some(VaBank::Permata),
+            "VA_CIMB" => Some(VaBank::Cimb),
             _ => None,
         }
     }
@@ -40,6 +46,8 @@ impl VaBank {
             VaBank::Bca => "014",
             VaBank::Maybank => "016",
             VaBank::Danamon => "011",
+            VaBank::Permata => "013",
+            VaBank::Cimb => "022",
         }
     }
 
@@ -55,12 +63,12 @@ impl VaBank {
     }
 
     /// BCA and BRI use a 5-digit company/institution code, BNI "988" + a 5-digit client id,
-    /// Maybank and Danamon a 4-digit bank-assigned prefix.
+    /// Maybank, Danamon, Permata and CIMB a 4-digit prefix before 12 digits of their own.
     pub fn prefix_len(self) -> usize {
         match self {
             VaBank::Bri | VaBank::Bca => 5,
             VaBank::Bni => 8,
-            VaBank::Maybank | VaBank::Danamon => 4,
+            VaBank::Maybank | VaBank::Danamon | VaBank::Permata | VaBank::Cimb => 4,
         }
     }
 
@@ -71,6 +79,8 @@ impl VaBank {
             VaBank::Bca => "BCA",
             VaBank::Maybank => "Maybank",
             VaBank::Danamon => "Danamon",
+            VaBank::Permata => "Permata",
+            VaBank::Cimb => "CIMB Niaga",
         }
     }
 }
@@ -83,6 +93,8 @@ pub struct VaPrefixes {
     pub bca: String,
     pub maybank: String,
     pub danamon: String,
+    pub permata: String,
+    pub cimb: String,
 }
 
 impl Default for VaPrefixes {
@@ -97,6 +109,8 @@ impl Default for VaPrefixes {
             bca: "99014".into(),
             maybank: "9916".into(),
             danamon: "9911".into(),
+            permata: "9913".into(),
+            cimb: "9922".into(),
         }
     }
 }
@@ -109,6 +123,8 @@ impl VaPrefixes {
             VaBank::Bca => &self.bca,
             VaBank::Maybank => &self.maybank,
             VaBank::Danamon => &self.danamon,
+            VaBank::Permata => &self.permata,
+            VaBank::Cimb => &self.cimb,
         }
     }
 
@@ -125,6 +141,8 @@ impl VaPrefixes {
                 Some(VaBank::Bca) => &mut prefixes.bca,
                 Some(VaBank::Maybank) => &mut prefixes.maybank,
                 Some(VaBank::Danamon) => &mut prefixes.danamon,
+                Some(VaBank::Permata) => &mut prefixes.permata,
+                Some(VaBank::Cimb) => &mut prefixes.cimb,
                 None => return Err(format!("unknown VA method code {code:?}")),
             };
             *slot = prefix.trim().to_string();
@@ -198,6 +216,11 @@ mod tests {
             VaBank::from_method_code("VA_DANAMON"),
             Some(VaBank::Danamon)
         );
+        assert_eq!(
+            VaBank::from_method_code("VA_PERMATA"),
+            Some(VaBank::Permata)
+        );
+        assert_eq!(VaBank::from_method_code("VA_CIMB"), Some(VaBank::Cimb));
         assert_eq!(VaBank::from_method_code("VA_MANDIRI"), None);
         assert_eq!(VaBank::from_method_code("QRIS"), None);
         assert_eq!(VaBank::from_method_code(""), None);
@@ -206,9 +229,9 @@ mod tests {
     #[test]
     fn clearing_codes_and_interbank() {
         let codes: Vec<&str> = VaBank::ALL.iter().map(|b| b.clearing_code()).collect();
-        assert_eq!(codes, ["002", "009", "014", "016", "011"]);
+        assert_eq!(codes, ["002", "009", "014", "016", "011", "013", "022"]);
         assert!(!VaBank::Bca.accepts_interbank());
-        for bank in [VaBank::Bri, VaBank::Bni, VaBank::Maybank, VaBank::Danamon] {
+        for bank in VaBank::ALL.into_iter().filter(|b| *b != VaBank::Bca) {
             assert!(bank.accepts_interbank(), "{bank:?}");
         }
     }
@@ -220,8 +243,8 @@ mod tests {
             .iter()
             .map(|&b| random_digits_needed(b, &p))
             .collect();
-        // BRI 5+11, BNI 8+8, BCA 5+11, Maybank 4+12, Danamon 4+12.
-        assert_eq!(needed, [11, 8, 11, 12, 12]);
+        // BRI 5+11, BNI 8+8, BCA 5+11, Maybank, Danamon, Permata and CIMB 4+12.
+        assert_eq!(needed, [11, 8, 11, 12, 12, 12, 12]);
         for bank in VaBank::ALL {
             assert_eq!(bank.total_len(), 16);
             assert_eq!(bank.prefix_len() + random_digits_needed(bank, &p), 16);
