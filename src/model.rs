@@ -180,12 +180,37 @@ pub struct PaymentAttempt {
     /// gateway's id of the charge.
     pub gateway_connection_id: Option<i64>,
     pub gateway_reference: Option<String>,
+    /// Every refund not failed (pending included): what can no longer be refunded.
+    pub refund_reserved: Rupiah,
+    /// Refunds that succeeded: what the figures take off.
+    pub refunded: Rupiah,
 }
 
 impl PaymentAttempt {
     pub fn status_computed(&self, now_ms: i64) -> AttemptStatus {
         self.status.computed(self.expired_at, now_ms)
     }
+
+    pub fn refund_state(&self) -> crate::domain::refund::RefundState {
+        crate::domain::refund::RefundState::of(self.amount, self.refunded)
+    }
+}
+
+/// A refund of a paid payment (or of part of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    pub id: i64,
+    pub history_id: AttemptId,
+    pub amount: Rupiah,
+    pub reason: String,
+    pub status: crate::domain::refund::RefundStatus,
+    /// The merchant transfers the money back and confirms it (a VA cannot be reversed).
+    pub manual: bool,
+    pub provider_refund_id: Option<String>,
+    pub failure_reason: Option<String>,
+    pub requested_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 /// Where a merchant's notifications go.

@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod link_json;
 pub mod links;
 pub mod links_v2;
+pub mod refunds;
 pub mod schema;
 pub mod tokens;
 
@@ -52,6 +53,7 @@ pub fn routes_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(histories::list))
         .routes(routes!(histories::show))
         .routes(routes!(histories::simulate_payment))
+        .routes(routes!(refunds::create, refunds::list))
         .layer(json_errors())
         .merge(
             OpenApiRouter::new()

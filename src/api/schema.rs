@@ -259,6 +259,8 @@ v1_envelopes! {
     LinkResponse => LinkJson,
     DeletedResponse => MessageJson,
     HistoryResponse => HistoryJson,
+    RefundResponse => crate::wire::refund::RefundJson,
+    RefundListResponse => Vec<crate::wire::refund::RefundJson>,
 }
 
 /// A page of links: the v1 envelope with the contract's camelCase `pagination`.

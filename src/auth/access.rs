@@ -67,6 +67,8 @@ pub const RULES: &[(&str, Access)] = &[
     ("gateway_disconnect", Access::Write),
     ("gateway_route", Access::Write),
     ("gateway_sandbox", Access::Write),
+    ("refund", Access::Write),
+    ("refund_end", Access::Write),
     ("gateway_test", Access::Write),
     ("link_create", Access::Write),
     ("link_delete", Access::Write),

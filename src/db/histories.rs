@@ -232,6 +232,8 @@ pub(crate) struct AttemptRow {
     flag: Option<String>,
     gateway_connection_id: Option<i64>,
     gateway_reference: Option<String>,
+    refund_reserved: i64,
+    refunded_amount: i64,
 }
 
 impl TryFrom<AttemptRow> for PaymentAttempt {
@@ -240,6 +242,8 @@ impl TryFrom<AttemptRow> for PaymentAttempt {
         Ok(PaymentAttempt {
             gateway_connection_id: row.gateway_connection_id,
             gateway_reference: row.gateway_reference,
+            refund_reserved: Rupiah(row.refund_reserved),
+            refunded: Rupiah(row.refunded_amount),
             status: AttemptStatus::parse(&row.status).map_err(AppError::internal)?,
             id: row.id,
             reff_no: row.reff_no,
@@ -277,7 +281,7 @@ pub(crate) const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_
     payment_method_name, payment_method_value, payment_method_additional, amount, fee,
     net_amount, status, expired_at, payment_date, customer_name, customer_email, customer_phone,
     created_at, updated_at, payment_link_reff_no, processed_timestamp, ip_address, has_settle,
-    settle_at, flag, gateway_connection_id, gateway_reference";
+    settle_at, flag, gateway_connection_id, gateway_reference, refund_reserved, refunded_amount";
 
 /// When the first place held by a live pending attempt on the link frees if left unpaid.
 pub async fn first_hold_ends(

@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod outcomes;
 pub mod overview;
 pub mod payments;
+pub mod refunds;
 pub mod seed;
 pub mod team;
 pub mod totals;

@@ -34,6 +34,9 @@ pub enum AuditAction {
     GatewayDisconnected,
     GatewayRouted,
     SandboxSwitched,
+    RefundRequested,
+    RefundConfirmed,
+    RefundCancelled,
 }
 
 impl AuditAction {
@@ -69,6 +72,9 @@ impl AuditAction {
             GatewayDisconnected => "Disconnected a payment gateway",
             GatewayRouted => "Routed payment methods to a gateway",
             SandboxSwitched => "Switched the sandbox on or off",
+            RefundRequested => "Refunded a payment",
+            RefundConfirmed => "Confirmed a refund was transferred",
+            RefundCancelled => "Cancelled a refund",
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod paging;
 pub mod payments_query;
 pub mod phone;
 pub mod reff;
+pub mod refund;
 pub mod slug;
 pub mod text;
 pub mod time;

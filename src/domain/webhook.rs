@@ -20,12 +20,15 @@ pub enum EventType {
     HistoryExpired,
     HistoryFailed,
     LinkExhausted,
+    /// A refund of a paid payment went through, or failed.
+    HistoryRefunded,
+    HistoryRefundFailed,
     /// "Send test event" from the dashboard.
     Test,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 8] = [
+    pub const ALL: [EventType; 10] = [
         EventType::PaymentLinkTransaction,
         EventType::Inquiry,
         EventType::InquiryExpired,
@@ -33,6 +36,8 @@ impl EventType {
         EventType::HistoryExpired,
         EventType::HistoryFailed,
         EventType::LinkExhausted,
+        EventType::HistoryRefunded,
+        EventType::HistoryRefundFailed,
         EventType::Test,
     ];
 
@@ -46,6 +51,8 @@ impl EventType {
             EventType::HistoryExpired => "payment_link_history.expired",
             EventType::HistoryFailed => "payment_link_history.failed",
             EventType::LinkExhausted => "payment_link.exhausted",
+            EventType::HistoryRefunded => "payment_link_history.refunded",
+            EventType::HistoryRefundFailed => "payment_link_history.refund_failed",
             EventType::Test => "webhook.test",
         }
     }

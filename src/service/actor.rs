@@ -65,6 +65,15 @@ impl Actor {
         }
     }
 
+    /// Who it is, in the words the audit log and a refund's record use.
+    pub fn describe(&self) -> String {
+        match self {
+            Actor::Member { email, .. } => email.clone(),
+            Actor::Credential { api_key, .. } => format!("API key {api_key}"),
+            Actor::CommandLine { email, .. } => format!("{email} (command line)"),
+        }
+    }
+
     /// Records `action` in the change's own transaction.
     pub async fn audit(
         &self,
@@ -73,19 +82,16 @@ impl Actor {
         detail: &str,
         now_ms: i64,
     ) -> Result<(), AppError> {
-        let (user_id, actor) = match self {
-            Actor::Member { user_id, email, .. } => (Some(*user_id), email.clone()),
-            Actor::Credential { api_key, .. } => (None, format!("API key {api_key}")),
-            Actor::CommandLine { user_id, email, .. } => {
-                (Some(*user_id), format!("{email} (command line)"))
-            }
+        let user_id = match self {
+            Actor::Member { user_id, .. } | Actor::CommandLine { user_id, .. } => Some(*user_id),
+            Actor::Credential { .. } => None,
         };
         audit::record(
             tx,
             audit::NewEntry {
                 merchant_id: self.merchant_id(),
                 user_id,
-                actor: &actor,
+                actor: &self.describe(),
                 action,
                 detail,
                 now_ms,

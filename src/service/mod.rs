@@ -10,6 +10,7 @@ pub mod exports;
 pub mod gateways;
 pub mod links;
 pub mod payments;
+pub mod refunds;
 pub mod security;
 pub mod team;
 pub mod webhooks;

@@ -67,8 +67,12 @@ impl Subject<'_> {
 
     /// Our own events: the API's history object plus the link's counters.
     fn rich(&self, event_type: EventType) -> NewEvent {
+        self.event(event_type, Target::Transaction, self.rich_body(event_type))
+    }
+
+    fn rich_body(&self, event_type: EventType) -> Value {
         let link = self.link;
-        let body = json!({
+        json!({
             "status": 200,
             "success": true,
             "event": event_type.as_str(),
@@ -88,8 +92,7 @@ impl Subject<'_> {
                     "account_id": link.account_id,
                 },
             },
-        });
-        self.event(event_type, Target::Transaction, body)
+        })
     }
 
     /// The contract's inquiry payload (§7.5): the attempt as a transaction and as the API's
@@ -218,6 +221,17 @@ pub fn on_expired(subject: &Subject<'_>, has_inquiry_url: bool) -> Vec<NewEvent>
 /// The provider could not issue the payer's VA, QR or checkout.
 pub fn on_failed(subject: &Subject<'_>) -> Vec<NewEvent> {
     vec![subject.rich(EventType::HistoryFailed)]
+}
+
+/// A refund of a paid payment succeeded or failed: ours, with the refund beside the history.
+pub fn on_refund(subject: &Subject<'_>, refund: &crate::model::Refund) -> Vec<NewEvent> {
+    let event_type = match refund.status {
+        crate::domain::refund::RefundStatus::Failed => EventType::HistoryRefundFailed,
+        _ => EventType::HistoryRefunded,
+    };
+    let mut body = subject.rich_body(event_type);
+    body["data"]["refund"] = json!(crate::wire::refund::RefundJson::from(refund));
+    vec![subject.event(event_type, Target::Transaction, body)]
 }
 
 /// "Send test event": a signed body a receiver can check its verification with.

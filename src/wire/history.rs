@@ -30,6 +30,8 @@ pub struct HistoryJson {
     amount: i64,
     fee: i64,
     net_amount: i64,
+    /// Ours: what refunds that succeeded gave back (0 when none).
+    refunded_amount: i64,
     #[schema(format = DateTime)]
     payment_date: Option<String>,
     balance_after: Option<i64>,
@@ -72,6 +74,7 @@ impl HistoryJson {
             amount: a.amount.value(),
             fee: a.fee.value(),
             net_amount: a.net_amount.value(),
+            refunded_amount: a.refunded.value(),
             payment_date: a.payment_date.map(to_iso_wib),
             // Not tracked: payment links credit no wallet balance here.
             balance_after: None,

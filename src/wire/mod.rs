@@ -6,6 +6,7 @@ pub mod events;
 pub mod history;
 pub mod link;
 pub mod method_code;
+pub mod refund;
 
 use serde_json::{Map, Value};
 

@@ -387,6 +387,14 @@ async fn the_openapi_document_lists_every_route() {
             "/api/v1.0/payment-link-histories/{account_id}/{history_id}/simulate-payment",
             "post",
         ),
+        (
+            "/api/v1.0/payment-link-histories/{account_id}/{history_id}/refunds",
+            "post",
+        ),
+        (
+            "/api/v1.0/payment-link-histories/{account_id}/{history_id}/refunds",
+            "get",
+        ),
         ("/api/v2.0/payment-link/{id}", "post"),
         ("/api/v2.0/payment-link/{id}", "get"),
         ("/api/v2.0/payment-link/update/{payment_link_id}", "put"),

@@ -350,6 +350,31 @@ async fn a_method_routed_to_midtrans_is_issued_and_paid_there_and_credited_once(
         1
     );
 
+    // A payment Midtrans took is refunded by the merchant, who confirms the transfer here.
+    let refund = [
+        ("account_id", account.as_str()),
+        ("history_id", history_id.as_str()),
+        ("amount", "50.000"),
+        ("confirm", "yes"),
+    ];
+    assert_eq!(app.call("refund", &refund).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.scalar_text("SELECT status FROM refunds").await,
+        "pending"
+    );
+    let refund_id = app.scalar("SELECT id FROM refunds").await.to_string();
+    let sent = [("refund_id", refund_id.as_str()), ("sent", "yes")];
+    assert_eq!(app.call("refund_end", &sent).await.status(), StatusCode::OK);
+    assert_eq!(
+        attempt_column(&app, &reff, "refunded_amount").await,
+        "50000"
+    );
+    assert_eq!(
+        app.call("refund_end", &sent).await.status(),
+        StatusCode::CONFLICT,
+        "confirmed once"
+    );
+
     // Paid at Midtrans but its notification lost: giving the attempt up is refused, since
     // Midtrans will not cancel a paid charge, and the attempt stays pending for its money.
     let late = app.new_browser();

@@ -30,6 +30,7 @@ mod payments;
 mod payments_table;
 mod public;
 mod receiver;
+mod refunds;
 mod security;
 mod service;
 mod singapay_contract;

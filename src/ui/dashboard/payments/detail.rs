@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::attempt::AttemptStatus;
 use crate::domain::time::format_wib_seconds;
+use crate::domain::Rupiah;
 use crate::error::AppError;
-use crate::model::{PaymentAttempt, ProviderNotification};
+use crate::model::{PaymentAttempt, ProviderNotification, Refund};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel, FormAlert};
 use crate::ui::dashboard::link_attempts::SimulateAttempt;
+use crate::ui::dashboard::payments::refunds::{EndRefund, RefundPayment, RefundsSection};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentDetail {
@@ -22,6 +24,9 @@ pub struct PaymentDetail {
     pub issuer: Issuer,
     /// What the provider told us about it, newest first.
     pub notifications: Vec<ProviderNotification>,
+    pub refunds: Vec<Refund>,
+    /// What is left to refund, for a paid payment and a member who may refund.
+    pub refundable: Option<Rupiah>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +70,10 @@ pub async fn get_payment(account_id: String, history_id: i64) -> Result<PaymentD
     )
     .await?;
     let notifications = crate::db::notifications::for_attempt(&state.db, &attempt.reff_no).await?;
+    let refunds = crate::db::refunds::for_history(&state.db, attempt.id).await?;
+    let may_refund = user.role.allows(crate::domain::merchant::Access::Write);
+    let refundable = (may_refund && attempt.status == AttemptStatus::Paid)
+        .then(|| Rupiah(attempt.amount.value() - attempt.refund_reserved.value()));
     let issuer = match attempt.gateway_connection_id {
         None => Issuer::Sandbox,
         Some(id) => Issuer::Gateway {
@@ -77,6 +86,8 @@ pub async fn get_payment(account_id: String, history_id: i64) -> Result<PaymentD
     };
     Ok(PaymentDetail {
         issuer,
+        refunds,
+        refundable,
         status: attempt.status_computed(state.now_ms()),
         notifications,
         attempt,
@@ -90,6 +101,8 @@ pub fn PaymentPage() -> impl IntoView {
     let params = use_params_map();
     let account_id = account_param();
     let simulate = ServerAction::<SimulateAttempt>::new();
+    let refund = ServerAction::<RefundPayment>::new();
+    let end = ServerAction::<EndRefund>::new();
     let history_id = move || {
         params.with(|p| {
             p.get("history_id")
@@ -97,15 +110,25 @@ pub fn PaymentPage() -> impl IntoView {
                 .unwrap_or(0)
         })
     };
+    // Read again only after a refund went through: a refused one keeps what was typed.
+    let refunded = Memo::new(move |before: Option<&usize>| {
+        if refund.value().with(|result| matches!(result, Some(Ok(_)))) {
+            refund.version().get()
+        } else {
+            before.copied().unwrap_or_default()
+        }
+    });
     let data = Resource::new(
         move || {
             (
                 account_id.get().unwrap_or_default(),
                 history_id(),
                 simulate.version().get(),
+                refunded.get(),
+                end.version().get(),
             )
         },
-        |(account_id, history_id, _)| get_payment(account_id, history_id),
+        |(account_id, history_id, ..)| get_payment(account_id, history_id),
     );
     let simulated = Signal::derive(move || simulate.value().get());
     view! {
@@ -116,7 +139,7 @@ pub fn PaymentPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let account_id = account_id.get().unwrap_or_default();
                     match data.await {
-                        Ok(data) => view! { <Detail data account_id simulate/> }.into_any(),
+                        Ok(data) => view! { <Detail data account_id simulate refund end/> }.into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     }
                 })}
@@ -130,8 +153,13 @@ fn Detail(
     data: PaymentDetail,
     account_id: String,
     simulate: ServerAction<SimulateAttempt>,
+    refund: ServerAction<RefundPayment>,
+    end: ServerAction<EndRefund>,
 ) -> impl IntoView {
     let a = data.attempt;
+    let refunded =
+        (a.refunded.value() > 0).then(|| format!("{} ({})", a.refunded, a.refund_state().label()));
+    let show_refunds = !data.refunds.is_empty() || data.refundable.is_some();
     let when = |ms: Option<i64>| ms.map(format_wib_seconds).unwrap_or_else(|| "—".into());
     let text = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
     let link_href = format!("/accounts/{account_id}/links/{}", a.payment_link_id);
@@ -171,6 +199,9 @@ fn Detail(
                 <dt>"Amount"</dt><dd>{a.amount.to_string()}</dd>
                 <dt>"Fee"</dt><dd>{a.fee.to_string()}</dd>
                 <dt>"Net"</dt><dd>{a.net_amount.to_string()}</dd>
+                {refunded.map(|text| view! {
+                    <dt>"Refunded"</dt><dd data-testid="payment-refunded">{text}</dd>
+                })}
                 <dt>"Customer"</dt>
                 <dd>{text(&a.customer_name)}" · "{text(&a.customer_email)}" · "{text(&a.customer_phone)}</dd>
                 <dt>"Created"</dt><dd>{format_wib_seconds(a.created_at)}</dd>
@@ -181,6 +212,16 @@ fn Detail(
             </dl>
         </section>
         <Notifications notifications=data.notifications/>
+        {show_refunds.then(|| view! {
+            <RefundsSection
+                account_id=account_id.clone()
+                history_id=a.id.0
+                refunds=data.refunds
+                refundable=data.refundable
+                refund
+                end
+            />
+        })}
         {can_simulate.then(|| view! {
             <ActionForm action=simulate attr:class="inline-form">
                 <input type="hidden" name="account_id" value=account_id.clone()/>

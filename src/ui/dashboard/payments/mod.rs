@@ -3,6 +3,7 @@
 
 pub mod detail;
 pub mod exports;
+pub mod refunds;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
