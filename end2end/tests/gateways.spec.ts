@@ -11,7 +11,7 @@ test("the sandbox switch decides what payers are offered", async ({ newContext, 
   await page.getByLabel("Item 1 name").fill("Kopi susu");
   await page.getByLabel("Item 1 unit price").fill("25.000");
   await page.getByRole("button", { name: "Create payment link" }).click();
-  const payerUrl = await page.getByTestId("payer-url").inputValue();
+  const payerUrl = (await page.getByTestId("payer-url").inputValue()) + "?lang=en";
   const payer = await (await newContext()).newPage();
   await payer.goto(payerUrl);
   await expect(payer.getByLabel("VA BRI")).toBeVisible();
@@ -29,7 +29,7 @@ test("the sandbox switch decides what payers are offered", async ({ newContext, 
       return await payer.getByLabel("VA BRI").count();
     })
     .toBe(0);
-  await expect(payer.getByText("Tidak ada metode pembayaran yang tersedia untuk link ini.")).toBeVisible();
+  await expect(payer.getByText("No payment method is available for this link.")).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("sandbox-issues")).not.toBeChecked();
 

@@ -116,10 +116,18 @@ pub fn RefundsSection(
                     <input type="hidden" name="account_id" value=account_id.clone()/>
                     <input type="hidden" name="history_id" value=history_id/>
                     <label for="refund-amount">{format!("Amount to refund (at most {left})")}</label>
-                    <input id="refund-amount" name="amount" inputmode="numeric" required value=left.value().to_string()/>
+                    // The property too: after a refund the field shows what is left, not what was typed.
+                    <input
+                        id="refund-amount"
+                        name="amount"
+                        inputmode="numeric"
+                        required
+                        value=left.value().to_string()
+                        prop:value=left.value().to_string()
+                    />
                     <FieldError errors field="amount"/>
                     <label for="refund-reason">"Reason (optional)"</label>
-                    <input id="refund-reason" name="reason" maxlength="200"/>
+                    <input id="refund-reason" name="reason" maxlength="200" prop:value=String::new()/>
                     <FieldError errors field="reason"/>
                     <label class="check">
                         <input type="checkbox" name="confirm" value="yes"/>
