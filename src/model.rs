@@ -289,6 +289,8 @@ pub struct PaymentTotals {
     pub gross: i64,
     pub fee: i64,
     pub net: i64,
+    /// What refunds that succeeded gave back of those payments.
+    pub refunded: i64,
 }
 
 /// A payments export as its page lists it.
@@ -316,6 +318,8 @@ pub struct WindowFigures {
     pub paid: i64,
     pub gross: i64,
     pub net: i64,
+    /// What refunds gave back of those payments (the net does not count it yet).
+    pub refunded: i64,
     /// Attempts started in the window, and how many of those were paid.
     pub attempts: i64,
     pub attempts_paid: i64,

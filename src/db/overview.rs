@@ -15,10 +15,11 @@ pub async fn window(
     account_id: &AccountId,
     since_ms: i64,
 ) -> Result<WindowFigures, AppError> {
-    let (paid, gross, net): (i64, i64, i64) = on_db!(db, pool => {
+    let (paid, gross, net, refunded): (i64, i64, i64, i64) = on_db!(db, pool => {
         sqlx::query_as(
             "SELECT COUNT(*), CAST(COALESCE(SUM(amount), 0) AS BIGINT),
-                    CAST(COALESCE(SUM(net_amount), 0) AS BIGINT)
+                    CAST(COALESCE(SUM(net_amount), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(refunded_amount), 0) AS BIGINT)
              FROM payment_link_histories
              WHERE account_id = $1 AND merchant_id = $2 AND payment_date >= $3
                AND status = 'paid'",
@@ -46,6 +47,7 @@ pub async fn window(
         paid,
         gross,
         net,
+        refunded,
         attempts,
         attempts_paid,
     })

@@ -41,12 +41,14 @@ pub async fn totals(
         return from_buckets(db, merchant_id, account_id, &buckets).await;
     }
     let select = format!(
-        "SELECT COUNT(*) AS count, {} AS paid_count, {} AS gross, {} AS fee, {} AS net
+        "SELECT COUNT(*) AS count, {} AS paid_count, {} AS gross, {} AS fee, {} AS net,
+             {} AS refunded
          FROM payment_link_histories",
         paid_sum("1"),
         paid_sum("amount"),
         paid_sum("fee"),
         paid_sum("net_amount"),
+        paid_sum("refunded_amount"),
     );
     Ok(on_db!(db, pool => {
         let mut query = sqlx::QueryBuilder::new(select);
@@ -86,11 +88,12 @@ async fn from_buckets(
 ) -> Result<PaymentTotals, AppError> {
     let select = format!(
         "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) AS count, {} AS paid_count,
-             {} AS gross, {} AS fee, {} AS net FROM payment_totals",
+             {} AS gross, {} AS fee, {} AS net, {} AS refunded FROM payment_totals",
         paid_sum("count"),
         paid_sum("amount"),
         paid_sum("fee"),
         paid_sum("net_amount"),
+        paid_sum("refunded"),
     );
     Ok(on_db!(db, pool => {
         let mut query = sqlx::QueryBuilder::new(select);

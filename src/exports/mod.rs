@@ -31,7 +31,7 @@ pub enum Cell {
     Time(Option<i64>),
 }
 
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 19] = [
     "id",
     "reff_no",
     "payment_link_reff_no",
@@ -50,6 +50,8 @@ pub const COLUMNS: [&str; 18] = [
     "payment_date",
     "has_settle",
     "settle_at",
+    // Last, so readers of the earlier columns by position are unaffected.
+    "refunded_amount",
 ];
 
 /// A row in the order of [`COLUMNS`].
@@ -76,6 +78,7 @@ pub fn cells(a: &PaymentAttempt, now_ms: i64) -> Vec<Cell> {
         time(a.payment_date),
         text(if a.has_settle { "yes" } else { "no" }),
         time(a.settle_at),
+        Cell::Number(a.refunded.value()),
     ]
 }
 

@@ -123,7 +123,30 @@ async fn partial_refunds_add_up_to_at_most_what_was_paid() {
             .await,
         2
     );
-    assert!(!paid.slug.is_empty());
+
+    // The figures take refunds off: the payments table's totals, the overview, the export.
+    let account = &paid.client.account_id;
+    let (_, table) = app.page(&format!("/accounts/{account}/payments")).await;
+    assert!(
+        table.contains("refunded Rp 200.000 · net after refunds -Rp 4.000"),
+        "{table}"
+    );
+    assert!(table.contains("badge-refunded"), "the row says so");
+    let (_, overview) = app.page(&format!("/accounts/{account}/overview")).await;
+    assert!(overview.contains("Refunded"), "{overview}");
+    let export = crate::export_helpers::export(&app, &app, account, "csv", &[]).await;
+    let csv = app
+        .client
+        .get(app.url(&format!("/exports/{export}/download")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",refunded_amount"));
+    assert!(lines.next().unwrap().ends_with(",200000"), "{csv}");
 }
 
 #[tokio::test]

@@ -104,7 +104,10 @@ fn Overview(data: OverviewData) -> impl IntoView {
                     <h2>{label}</h2>
                     <p class="kpi-value">{Rupiah(w.gross).to_string()}</p>
                     <dl class="fields">
-                        <dt>"Net"</dt><dd>{Rupiah(w.net).to_string()}</dd>
+                        {(w.refunded > 0).then(|| view! {
+                            <dt>"Refunded"</dt><dd>{Rupiah(w.refunded).to_string()}</dd>
+                        })}
+                        <dt>"Net"</dt><dd>{Rupiah(w.net - w.refunded).to_string()}</dd>
                         <dt>"Payments"</dt><dd>{w.paid}</dd>
                         <dt>"Conversion"</dt>
                         <dd>{w.conversion_percent().map_or_else(|| "—".to_string(), |p| format!("{p:.1} % of {} attempts", w.attempts))}</dd>

@@ -148,6 +148,11 @@ fn PaymentsTable(data: PaymentsData, query: PaymentsQuery) -> impl IntoView {
                 Rupiah(totals.fee),
                 Rupiah(totals.net)
             )}
+            {(totals.refunded > 0).then(|| format!(
+                " · refunded {} · net after refunds {}",
+                Rupiah(totals.refunded),
+                Rupiah(totals.net - totals.refunded)
+            ))}
         </p>
         {if data.rows.is_empty() {
             view! {
@@ -214,7 +219,12 @@ fn PaymentLine(row: PaymentRow, base: String) -> impl IntoView {
             <td>{a.method_name.clone()}</td>
             <td class="num">{a.amount.to_string()}</td>
             <td class="num">{a.fee.to_string()}</td>
-            <td><span class=format!("badge badge-attempt-{}", row.status.as_str())>{row.status.as_str()}</span></td>
+            <td>
+                <span class=format!("badge badge-attempt-{}", row.status.as_str())>{row.status.as_str()}</span>
+                {(a.refunded.value() > 0).then(|| view! {
+                    " "<span class="badge badge-refunded">{a.refund_state().label()}</span>
+                })}
+            </td>
             <td>{if customer.is_empty() { "—".to_string() } else { customer }}</td>
             <td>{format_wib(a.created_at)}</td>
             <td>{a.payment_date.map(format_wib).unwrap_or_else(|| "—".into())}</td>
