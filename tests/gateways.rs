@@ -7,13 +7,14 @@ mod midtrans_sim;
 mod xendit_sim;
 
 use midtrans_sim::MidtransSim;
+use paylinks::domain::gateway::Gateway;
 use paylinks::domain::method::{MethodGroup, PaymentMethod};
 use paylinks::domain::Rupiah;
 use paylinks::payments::midtrans::notification::Notification;
 use paylinks::payments::midtrans::Midtrans;
 use paylinks::payments::xendit::callback::Callback;
 use paylinks::payments::xendit::Xendit;
-use paylinks::payments::{GatewayError, GatewayStatus, IssueRequest};
+use paylinks::payments::{GatewayError, GatewayStatus, IssueRequest, RefundAnswer, RefundCall};
 use xendit_sim::XenditSim;
 
 const KEY: &str = "SB-Mid-server-TESTKEY0001";
@@ -374,4 +375,108 @@ impl Receiver {
         let bodies = self.bodies.lock().unwrap();
         bodies.last().cloned().expect("a notification").1
     }
+}
+
+fn refund_call<'a>(
+    reff: &'a str,
+    reference: Option<&'a str>,
+    key: &'a str,
+    amount: i64,
+) -> RefundCall<'a> {
+    RefundCall {
+        attempt_reff_no: reff,
+        gateway_reference: reference,
+        refund_key: key,
+        amount: Rupiah(amount),
+        reason: "Barang habis",
+    }
+}
+
+#[tokio::test]
+async fn midtrans_refunds_wallets_and_qris_once_per_key_and_refuses_a_va() {
+    let sim = MidtransSim::start(KEY).await;
+    let midtrans = Midtrans::new(&sim.base_url, KEY).unwrap();
+    let gopay = method("GOPAY", MethodGroup::Ewallet);
+    let reff = "20261125100000000000031";
+    midtrans
+        .charge(&request(reff, &gopay, 90_000))
+        .await
+        .unwrap();
+    let early = midtrans
+        .refund(&refund_call(reff, None, "r-1", 30_000))
+        .await;
+    assert!(
+        matches!(early, Err(GatewayError::Refused(_))),
+        "not paid yet: {early:?}"
+    );
+    sim.pay_without_notifying(reff);
+    let first = midtrans
+        .refund(&refund_call(reff, None, "r-2", 30_000))
+        .await;
+    assert!(matches!(first, Ok(RefundAnswer::Succeeded(_))), "{first:?}");
+    // The same key again is the same refund, not a second one.
+    let again = midtrans
+        .refund(&refund_call(reff, None, "r-2", 30_000))
+        .await;
+    assert_eq!(again, first);
+    assert_eq!(sim.refunded(reff), 30_000);
+    let over = midtrans
+        .refund(&refund_call(reff, None, "r-3", 60_001))
+        .await;
+    assert!(matches!(over, Err(GatewayError::Refused(_))), "{over:?}");
+
+    let va = method("VA_BNI", MethodGroup::Va);
+    let transfer = "20261125100000000000032";
+    midtrans
+        .charge(&request(transfer, &va, 90_000))
+        .await
+        .unwrap();
+    sim.pay_without_notifying(transfer);
+    let refused = midtrans
+        .refund(&refund_call(transfer, None, "r-4", 90_000))
+        .await;
+    assert!(
+        matches!(refused, Err(GatewayError::Refused(_))),
+        "{refused:?}"
+    );
+    assert!(!paylinks::payments::refunds_by_api(
+        Gateway::Midtrans,
+        "VA_BNI"
+    ));
+    assert!(paylinks::payments::refunds_by_api(
+        Gateway::Midtrans,
+        "GOPAY"
+    ));
+}
+
+#[tokio::test]
+async fn xendit_refunds_a_wallet_payment_and_reads_a_pending_refund_later() {
+    let sim = XenditSim::start(XENDIT_KEY, XENDIT_TOKEN).await;
+    let xendit = Xendit::new(&sim.base_url, XENDIT_KEY).unwrap();
+    let dana = method("DANA", MethodGroup::Ewallet);
+    let reff = "20261125100000000000041";
+    let issued = xendit.charge(&request(reff, &dana, 120_000)).await.unwrap();
+    let request_id = issued.gateway_reference.unwrap();
+    sim.pay_without_notifying(&request_id);
+    sim.hold_refunds();
+    let call = refund_call(reff, Some(&request_id), "r-10", 120_000);
+    let Ok(RefundAnswer::Pending(refund_id)) = xendit.refund(&call).await else {
+        panic!("an e-wallet refund left pending");
+    };
+    assert_eq!(
+        xendit.refund(&call).await,
+        Ok(RefundAnswer::Pending(refund_id.clone())),
+        "the idempotency key answers the same refund"
+    );
+    sim.complete_refunds();
+    assert_eq!(
+        xendit.refund_status(&refund_id).await,
+        Ok(RefundAnswer::Succeeded(refund_id.clone()))
+    );
+    assert_eq!(sim.refunded(&request_id), 120_000);
+    let none = refund_call(reff, None, "r-11", 1);
+    assert!(matches!(
+        xendit.refund(&none).await,
+        Err(GatewayError::Refused(_))
+    ));
 }

@@ -626,3 +626,24 @@ pub async fn find_in_account(
     });
     row.ok_or(AppError::NotFound)?.try_into()
 }
+
+/// One of the merchant's attempts by its id, in whichever of its accounts.
+pub async fn find_for_merchant(
+    db: &Db,
+    merchant_id: MerchantId,
+    history_id: AttemptId,
+) -> Result<PaymentAttempt, AppError> {
+    let sql = format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories
+         WHERE id = $1 AND payment_link_id IN
+             (SELECT id FROM payment_links WHERE merchant_id = $2)"
+    );
+    let row: Option<AttemptRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(history_id)
+            .bind(merchant_id)
+            .fetch_optional(pool)
+            .await?
+    });
+    row.ok_or(AppError::NotFound)?.try_into()
+}

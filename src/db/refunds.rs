@@ -189,3 +189,67 @@ pub async fn find(db: &Db, merchant_id: MerchantId, refund_id: i64) -> Result<Re
     });
     read(row.ok_or(AppError::NotFound)?)
 }
+
+/// Records that the gateway was asked about a pending refund (and its id for it, once known),
+/// so the job loop asks again only after a while.
+pub async fn note_asked(
+    db: &Db,
+    refund_id: i64,
+    provider_refund_id: Option<&str>,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE refunds SET provider_refund_id = COALESCE($1, provider_refund_id),
+                 updated_at = $2
+             WHERE id = $3 AND status = 'pending'",
+        )
+        .bind(provider_refund_id)
+        .bind(now_ms)
+        .bind(refund_id)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// A refund's row led by its merchant.
+type DueRow = (
+    MerchantId,
+    i64,
+    AttemptId,
+    i64,
+    String,
+    String,
+    bool,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+    i64,
+);
+
+/// Refunds a gateway was asked for and has not settled, last asked before `asked_before_ms`:
+/// with the merchant each belongs to, oldest first.
+pub async fn due_at_gateways(
+    db: &Db,
+    asked_before_ms: i64,
+    limit: i64,
+) -> Result<Vec<(MerchantId, Refund)>, AppError> {
+    let sql = format!(
+        "SELECT merchant_id, {REFUND_COLUMNS} FROM refunds
+         WHERE status = 'pending' AND manual = FALSE AND updated_at < $1
+         ORDER BY updated_at LIMIT $2"
+    );
+    let rows: Vec<DueRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(asked_before_ms).bind(limit).fetch_all(pool).await?
+    });
+    rows.into_iter()
+        .map(|r| {
+            Ok((
+                r.0,
+                read((r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11))?,
+            ))
+        })
+        .collect()
+}

@@ -57,6 +57,9 @@ pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     if let Err(error) = crate::service::gateways::reconcile(state).await {
         tracing::error!(%error, "reconciling with the gateways failed");
     }
+    if let Err(error) = crate::service::refunds::follow_up(state).await {
+        tracing::error!(%error, "following refunds up with the gateways failed");
+    }
     let now = state.now_ms();
     let base = &state.settings.public_base_url;
     let expired = expire_attempts(&state.db, now, base).await?

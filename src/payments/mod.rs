@@ -82,6 +82,34 @@ impl GatewayError {
 }
 
 /// The method codes a gateway's connector issues.
+/// A refund asked of the gateway that took the payment.
+pub struct RefundCall<'a> {
+    pub attempt_reff_no: &'a str,
+    pub gateway_reference: Option<&'a str>,
+    /// Ours, the same on every retry: the gateway refunds once per key.
+    pub refund_key: &'a str,
+    pub amount: Rupiah,
+    pub reason: &'a str,
+}
+
+/// The gateway's answer to a refund, with its id for the refund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundAnswer {
+    Succeeded(String),
+    /// Taken, to be settled later (some e-wallets): asked again by the job loop.
+    Pending(String),
+}
+
+/// Whether the gateway refunds the method's payments through its API; a VA cannot be
+/// reversed by either, so its refunds are the merchant's transfers.
+pub fn refunds_by_api(gateway: crate::domain::gateway::Gateway, method_code: &str) -> bool {
+    use crate::domain::gateway::Gateway;
+    match gateway {
+        Gateway::Midtrans => ["QRIS", "GOPAY", "SHOPEEPAY"].contains(&method_code),
+        Gateway::Xendit => ["QRIS", "GOPAY", "SHOPEEPAY", "DANA", "LINKAJA"].contains(&method_code),
+    }
+}
+
 pub fn offered(gateway: crate::domain::gateway::Gateway) -> &'static [&'static str] {
     match gateway {
         crate::domain::gateway::Gateway::Midtrans => midtrans::OFFERED,
@@ -118,6 +146,25 @@ impl Connector {
 
     /// Stops an attempt's charge from taking money: Midtrans knows it by the attempt's
     /// reference, Xendit by its payment request id (the attempt's gateway reference).
+    pub async fn refund(&self, call: &RefundCall<'_>) -> Result<RefundAnswer, GatewayError> {
+        match self {
+            Connector::Midtrans(midtrans) => midtrans.refund(call).await,
+            Connector::Xendit(xendit) => xendit.refund(call).await,
+        }
+    }
+
+    /// Where a pending refund stands: Midtrans's direct refunds never are; Xendit is asked.
+    pub async fn refund_status(
+        &self,
+        call: &RefundCall<'_>,
+        refund_id: &str,
+    ) -> Result<RefundAnswer, GatewayError> {
+        match self {
+            Connector::Midtrans(midtrans) => midtrans.refund(call).await,
+            Connector::Xendit(xendit) => xendit.refund_status(refund_id).await,
+        }
+    }
+
     pub async fn cancel(
         &self,
         attempt_reff_no: &str,

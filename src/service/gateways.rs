@@ -72,7 +72,7 @@ fn place(merchant_id: MerchantId, gateway: Gateway, mode: GatewayMode, field: &s
 }
 
 /// A stored connection, its key opened, ready to call.
-fn connector(state: &AppState, sealed: &Sealed) -> Result<Connector, AppError> {
+pub(crate) fn connector(state: &AppState, sealed: &Sealed) -> Result<Connector, AppError> {
     let (gateway, mode) = (sealed.connection.gateway, sealed.connection.mode);
     let secret = secrets(state)?.open(
         &sealed.secret_sealed,

@@ -1,8 +1,12 @@
 //! Refunding a paid payment, fully or in parts. The sandbox refunds at once (and fails a
-//! refund whose reason carries [`SANDBOX_FAIL_MARK`], to try that path); a payment a gateway
-//! took is refunded by the merchant at the gateway or by transfer, and confirmed here. A
-//! refund never changes its link's usage: the place was used, as Stripe counts it.
+//! refund whose reason carries [`SANDBOX_FAIL_MARK`], to try that path). A gateway's QRIS or
+//! e-wallet payment is refunded through the gateway's API: the refund is admitted first, so
+//! it holds its amount, and a gateway that does not answer is asked again by the job loop
+//! with the same refund key, so it refunds once. A VA cannot be reversed: the merchant
+//! transfers the money and confirms it here. A refund never changes its link's usage: the
+//! place was used, as Stripe counts it.
 
+use crate::db::gateways::Sealed;
 use crate::db::refunds::{self, NewRefund, Settled};
 use crate::domain::attempt::AttemptStatus;
 use crate::domain::audit::AuditAction;
@@ -10,7 +14,8 @@ use crate::domain::ids::{AccountId, AttemptId};
 use crate::domain::merchant::Access;
 use crate::domain::refund::{RefundRequest, RefundStatus, SANDBOX_FAIL_MARK};
 use crate::error::AppError;
-use crate::model::Refund;
+use crate::model::{PaymentAttempt, Refund};
+use crate::payments::{GatewayError, RefundAnswer, RefundCall};
 use crate::service::Actor;
 use crate::state::AppState;
 
@@ -36,7 +41,17 @@ pub async fn create(
     }
     let request = RefundRequest::parse(amount, reason, payment.amount, payment.refund_reserved)
         .map_err(AppError::Validation)?;
-    let manual = payment.gateway_connection_id.is_some();
+    // The connection that took the payment refunds it through its API, when it can.
+    let gateway = match payment.gateway_connection_id {
+        Some(id) => crate::db::gateways::find(&state.db, merchant_id, id)
+            .await
+            .ok()
+            .filter(|sealed| {
+                crate::payments::refunds_by_api(sealed.connection.gateway, &payment.method_code)
+            }),
+        None => None,
+    };
+    let manual = payment.gateway_connection_id.is_some() && gateway.is_none();
     let now_ms = state.now_ms();
     let requested_by = actor.describe();
     let mut tx = state.db.begin().await?;
@@ -74,7 +89,7 @@ pub async fn create(
     actor
         .audit(&mut tx, AuditAction::RefundRequested, &detail, now_ms)
         .await?;
-    if !manual {
+    if payment.gateway_connection_id.is_none() {
         let outcome = if request.reason.contains(SANDBOX_FAIL_MARK) {
             Settled::Failed {
                 reason: "The sandbox refused the refund, as its reason asked.",
@@ -97,8 +112,118 @@ pub async fn create(
         }
     }
     tx.commit().await?;
+    if let Some(sealed) = gateway {
+        refund = ask_gateway(state, &sealed, &payment, refund).await?;
+    }
     after_change(state);
     Ok(refund)
+}
+
+/// Asks the gateway for an admitted refund (again, with the same key, when it did not answer
+/// before) and settles it by the answer; one not answered or still pending stays so.
+async fn ask_gateway(
+    state: &AppState,
+    sealed: &Sealed,
+    payment: &PaymentAttempt,
+    refund: Refund,
+) -> Result<Refund, AppError> {
+    let connector = crate::service::gateways::connector(state, sealed)?;
+    let key = format!("paylinks-refund-{}", refund.id);
+    let call = RefundCall {
+        attempt_reff_no: &payment.reff_no,
+        gateway_reference: payment.gateway_reference.as_deref(),
+        refund_key: &key,
+        amount: refund.amount,
+        reason: &refund.reason,
+    };
+    let answer = match refund.provider_refund_id.as_deref() {
+        Some(id) => connector.refund_status(&call, id).await,
+        None => connector.refund(&call).await,
+    };
+    let now_ms = state.now_ms();
+    let refused;
+    let outcome = match answer {
+        Ok(RefundAnswer::Succeeded(id)) => {
+            return settle_now(
+                state,
+                refund,
+                Settled::Succeeded {
+                    provider_refund_id: Some(&id),
+                },
+            )
+            .await;
+        }
+        Ok(RefundAnswer::Pending(id)) => {
+            refunds::note_asked(&state.db, refund.id, Some(&id), now_ms).await?;
+            return Ok(Refund {
+                provider_refund_id: Some(id),
+                ..refund
+            });
+        }
+        Err(GatewayError::Unavailable(error)) => {
+            tracing::warn!(%error, refund = refund.id, "the gateway did not answer a refund; it is asked again");
+            refunds::note_asked(&state.db, refund.id, None, now_ms).await?;
+            return Ok(refund);
+        }
+        Err(GatewayError::Refused(why)) => {
+            refused = format!("The gateway refused the refund: {why}");
+            Settled::Failed { reason: &refused }
+        }
+        Err(GatewayError::Unauthorized) => Settled::Failed {
+            reason: "The gateway no longer accepts this connection's key.",
+        },
+    };
+    settle_now(state, refund, outcome).await
+}
+
+async fn settle_now(
+    state: &AppState,
+    refund: Refund,
+    outcome: Settled<'_>,
+) -> Result<Refund, AppError> {
+    let mut tx = state.db.begin().await?;
+    let settled = refunds::settle(
+        &mut tx,
+        refund.id,
+        outcome,
+        state.now_ms(),
+        &state.settings.public_base_url,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(settled.map_or(refund, |(settled, _)| settled))
+}
+
+/// Refunds asked of a gateway and not settled are asked again after this, a batch per pass.
+const ASK_AGAIN_AFTER_MS: i64 = 60_000;
+const FOLLOW_UP_BATCH: i64 = 20;
+
+/// The job loop: asks the gateways again about the refunds they left pending or never
+/// answered. Returns how many were asked.
+pub async fn follow_up(state: &AppState) -> Result<usize, AppError> {
+    let due = refunds::due_at_gateways(
+        &state.db,
+        state.now_ms() - ASK_AGAIN_AFTER_MS,
+        FOLLOW_UP_BATCH,
+    )
+    .await?;
+    let asked = due.len();
+    for (merchant_id, refund) in due {
+        let payment =
+            crate::db::histories::find_for_merchant(&state.db, merchant_id, refund.history_id)
+                .await?;
+        let Some(connection_id) = payment.gateway_connection_id else {
+            continue;
+        };
+        let sealed = crate::db::gateways::find(&state.db, merchant_id, connection_id).await?;
+        if let Err(error) = ask_gateway(state, &sealed, &payment, refund).await {
+            tracing::error!(%error, "following a refund up failed");
+        }
+    }
+    if asked > 0 {
+        after_change(state);
+    }
+    Ok(asked)
 }
 
 /// The merchant transferred a manual refund's money back: it succeeded.

@@ -7,8 +7,8 @@ use crate::helpers::{field_errors, spawn_app_with, TestApp};
 use crate::midtrans_sim::MidtransSim;
 use crate::xendit_sim::XenditSim;
 
-const MIDTRANS_KEY: &str = "SB-Mid-server-GoodKey0001";
-const XENDIT_KEY: &str = "xnd_development_GoodKey0002";
+pub(crate) const MIDTRANS_KEY: &str = "SB-Mid-server-GoodKey0001";
+pub(crate) const XENDIT_KEY: &str = "xnd_development_GoodKey0002";
 const XENDIT_TOKEN: &str = "callback-token-0003";
 
 /// An app whose gateway calls go to the two stand-ins, with a signed-up merchant.
@@ -18,7 +18,7 @@ async fn app_with_gateways() -> (TestApp, MidtransSim, XenditSim) {
 }
 
 /// The same, and the merchant's account id.
-async fn merchant_with_gateways() -> (TestApp, MidtransSim, XenditSim, String) {
+pub(crate) async fn merchant_with_gateways() -> (TestApp, MidtransSim, XenditSim, String) {
     let midtrans = MidtransSim::start(MIDTRANS_KEY).await;
     let xendit = XenditSim::start(XENDIT_KEY, XENDIT_TOKEN).await;
     let (midtrans_url, xendit_url) = (midtrans.base_url.clone(), xendit.base_url.clone());
@@ -199,7 +199,12 @@ async fn connected(app: &TestApp, gateway: &str, secret: &str) -> String {
 }
 
 /// Connects a gateway and routes `methods` to it; its connection id.
-async fn connect_and_route(app: &TestApp, gateway: &str, secret: &str, methods: &[&str]) -> String {
+pub(crate) async fn connect_and_route(
+    app: &TestApp,
+    gateway: &str,
+    secret: &str,
+    methods: &[&str],
+) -> String {
     let id = connected(app, gateway, secret).await;
     let names: Vec<String> = (0..methods.len())
         .map(|i| format!("methods[{i}]"))
@@ -218,7 +223,7 @@ async fn connect_and_route(app: &TestApp, gateway: &str, secret: &str, methods: 
     id
 }
 
-async fn attempt_column(app: &TestApp, reff: &str, column: &str) -> String {
+pub(crate) async fn attempt_column(app: &TestApp, reff: &str, column: &str) -> String {
     app.scalar_text(&format!(
         "SELECT CAST({column} AS TEXT) FROM payment_link_histories WHERE reff_no = '{reff}'"
     ))

@@ -228,12 +228,10 @@ impl Browser {
         let response = self
             .call("pay", &[("slug", slug), ("method", method)])
             .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "starting a payment failed"
-        );
-        response.json().await.unwrap()
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "starting a payment failed: {body}");
+        serde_json::from_str(&body).unwrap()
     }
 
     /// Turns webhooks on, to a receiver that never answers: events are written and kept.

@@ -10,6 +10,7 @@ mod contention;
 mod csrf;
 mod export_helpers;
 mod exports;
+mod gateway_refunds;
 mod gateways;
 mod helpers;
 mod holds;

@@ -34,6 +34,8 @@ struct Books {
     /// Answer the next this many requests with a 503, as a gateway having a bad minute.
     failing: usize,
     requests: usize,
+    /// Refunds by refund_key: (order id, amount, chargeback id).
+    refunds: HashMap<String, (String, i64, i64)>,
 }
 
 #[derive(Clone)]
@@ -81,6 +83,7 @@ impl MidtransSim {
             .route("/v2/charge", post(charge))
             .route("/v2/{id}/status", get(status))
             .route("/v2/{id}/cancel", post(cancel))
+            .route("/v2/{id}/refund/online/direct", post(direct_refund))
             .with_state(sim.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         sim
@@ -88,6 +91,17 @@ impl MidtransSim {
 
     pub fn charge_of(&self, order_id: &str) -> Option<Charge> {
         self.books.lock().unwrap().charges.get(order_id).cloned()
+    }
+
+    /// What refunds gave back of an order.
+    pub fn refunded(&self, order_id: &str) -> i64 {
+        let books = self.books.lock().unwrap();
+        books
+            .refunds
+            .values()
+            .filter(|(order, ..)| order == order_id)
+            .map(|(_, amount, _)| amount)
+            .sum()
     }
 
     pub fn requests(&self) -> usize {
@@ -439,4 +453,96 @@ async fn cancel(
         }
         Some(_) => refusal(412, "Merchant cannot modify the status of the transaction"),
     }
+}
+
+/// `POST /v2/{order_id}/refund/online/direct`: a settled GoPay, QRIS or ShopeePay charge, in
+/// full or in parts up to what is left; the same refund_key again is the same refund.
+async fn direct_refund(
+    State(sim): State<MidtransSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(request): Json<Value>,
+) -> Answer {
+    if let Err(refused) = sim.arrive(&headers) {
+        return refused;
+    }
+    let key = match request.get("refund_key").map(|k| k.as_str()) {
+        None => uuid(),
+        Some(Some(key))
+            if !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            key.to_string()
+        }
+        Some(_) => return invalid("refund_key may hold letters, digits, - and _ only"),
+    };
+    let mut books = sim.books.lock().unwrap();
+    let Some(charge) = books.charges.get(&id).cloned() else {
+        return refusal(404, "The requested resource is not found");
+    };
+    let done: i64 = books
+        .refunds
+        .values()
+        .filter(|(order, ..)| *order == charge.order_id)
+        .map(|(_, amount, _)| amount)
+        .sum();
+    let amount = match request.get("amount") {
+        None => charge.amount - done,
+        Some(amount) => match amount.as_i64() {
+            Some(amount) if amount > 0 => amount,
+            _ => return invalid("amount must be a positive whole number"),
+        },
+    };
+    let replay = books.refunds.get(&key).cloned();
+    let chargeback_id = match replay {
+        Some((order, ..)) if order != charge.order_id => {
+            return refusal(406, "Duplicate refund_key for another transaction")
+        }
+        Some((_, earlier, chargeback_id)) if earlier == amount => chargeback_id,
+        Some(_) => return refusal(406, "Duplicate refund_key with another amount"),
+        None => {
+            if !["gopay", "qris", "shopeepay"].contains(&charge.payment_type.as_str()) {
+                return refusal(412, "Payment type does not support direct refund");
+            }
+            if !["settlement", "partial_refund"].contains(&charge.status) {
+                return refusal(412, "Merchant cannot modify the status of the transaction");
+            }
+            if done + amount > charge.amount {
+                return refusal(412, "Refund amount exceeds the remaining amount");
+            }
+            let chargeback_id = i64::try_from(books.refunds.len()).unwrap() + 1000;
+            books.refunds.insert(
+                key.clone(),
+                (charge.order_id.clone(), amount, chargeback_id),
+            );
+            let left = charge.amount - done - amount;
+            if let Some(stored) = books.charges.get_mut(&id) {
+                stored.status = if left == 0 {
+                    "refund"
+                } else {
+                    "partial_refund"
+                };
+            }
+            chargeback_id
+        }
+    };
+    let status = books.charges.get(&id).map_or("refund", |c| c.status);
+    answer(
+        200,
+        json!({
+            "status_code": "200",
+            "status_message": "Success, refund request is approved",
+            "transaction_id": charge.transaction_id,
+            "order_id": charge.order_id,
+            "gross_amount": format!("{}.00", charge.amount),
+            "currency": "IDR",
+            "payment_type": charge.payment_type,
+            "transaction_status": status,
+            "refund_chargeback_id": chargeback_id,
+            "refund_amount": format!("{amount}.00"),
+            "refund_key": key,
+        }),
+    )
 }

@@ -35,6 +35,10 @@ struct Books {
     /// Answers already given per idempotency key.
     replays: HashMap<String, Value>,
     failing: usize,
+    /// Refunds by id, as answered.
+    refunds: HashMap<String, Value>,
+    /// Leave new refunds PENDING, as e-wallets that settle refunds later do.
+    refunds_wait: bool,
 }
 
 #[derive(Clone)]
@@ -90,6 +94,8 @@ impl XenditSim {
             .route("/v3/payment_requests", post(create))
             .route("/v3/payment_requests/{id}", get(read))
             .route("/v3/payment_requests/{id}/cancel", post(cancel))
+            .route("/refunds", post(refund))
+            .route("/refunds/{id}", get(refund_status))
             .with_state(sim.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         sim
@@ -103,6 +109,30 @@ impl XenditSim {
             .filter(|r| r.reference_id == reference_id)
             .last()
             .cloned()
+    }
+
+    /// New refunds stay PENDING until [`XenditSim::complete_refunds`].
+    pub fn hold_refunds(&self) {
+        self.books.lock().unwrap().refunds_wait = true;
+    }
+
+    pub fn complete_refunds(&self) {
+        let mut books = self.books.lock().unwrap();
+        books.refunds_wait = false;
+        for refund in books.refunds.values_mut() {
+            refund["status"] = json!("SUCCEEDED");
+        }
+    }
+
+    /// What refunds gave back of a payment request (pending ones too).
+    pub fn refunded(&self, payment_request_id: &str) -> i64 {
+        let books = self.books.lock().unwrap();
+        books
+            .refunds
+            .values()
+            .filter(|r| r["payment_request_id"] == payment_request_id && r["status"] != "FAILED")
+            .map(|r| r["amount"].as_i64().unwrap())
+            .sum()
     }
 
     pub fn count(&self) -> usize {
@@ -374,5 +404,123 @@ async fn cancel(
             "INACTIVE_PAYMENT_REQUEST",
             "The payment request is no longer active",
         ),
+    }
+}
+
+/// `POST /refunds`: a paid QRIS or e-wallet payment request, in parts up to its amount; the
+/// same idempotency key again answers the first refund.
+async fn refund(
+    State(sim): State<XenditSim>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Answer {
+    if let Err(refused) = sim.arrive(&headers) {
+        return refused;
+    }
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut books = sim.books.lock().unwrap();
+    if let Some(replay) = key.as_ref().and_then(|k| books.replays.get(k).cloned()) {
+        let id = replay["id"].as_str().unwrap_or_default();
+        let now = books.refunds.get(id).cloned().unwrap_or(replay);
+        return (StatusCode::OK, Json(now));
+    }
+    let Some(request_id) = body["payment_request_id"].as_str() else {
+        return invalid("payment_request_id is required");
+    };
+    if body["currency"] != "IDR" {
+        return invalid("currency must be IDR");
+    }
+    let reasons = [
+        "FRAUDULENT",
+        "DUPLICATE",
+        "REQUESTED_BY_CUSTOMER",
+        "CANCELLATION",
+        "OTHERS",
+    ];
+    if !body["reason"]
+        .as_str()
+        .is_some_and(|r| reasons.contains(&r))
+    {
+        return invalid("reason must be one of FRAUDULENT, DUPLICATE, REQUESTED_BY_CUSTOMER, CANCELLATION, OTHERS");
+    }
+    let Some(paid) = books.requests.get(request_id).cloned() else {
+        return error(404, "DATA_NOT_FOUND", "Payment request not found");
+    };
+    if paid.status != "SUCCEEDED" {
+        return error(
+            400,
+            "INELIGIBLE_TRANSACTION",
+            "Only a succeeded payment can be refunded",
+        );
+    }
+    if paid.channel_code.ends_with("_VIRTUAL_ACCOUNT") {
+        return error(
+            400,
+            "UNSUPPORTED_CHANNEL",
+            "This channel does not support refunds",
+        );
+    }
+    let done: i64 = books
+        .refunds
+        .values()
+        .filter(|r| r["payment_request_id"] == request_id && r["status"] != "FAILED")
+        .map(|r| r["amount"].as_i64().unwrap())
+        .sum();
+    let amount = match body.get("amount") {
+        None => paid.amount - done,
+        Some(amount) => match amount.as_i64() {
+            Some(amount) if amount > 0 => amount,
+            _ => return invalid("amount must be a positive number"),
+        },
+    };
+    if done + amount > paid.amount {
+        return error(
+            400,
+            "REFUND_AMOUNT_EXCEEDED",
+            "The refund amount exceeds what is left",
+        );
+    }
+    let id = format!("rfd-{}", uuid::Uuid::new_v4());
+    let status = if books.refunds_wait {
+        "PENDING"
+    } else {
+        "SUCCEEDED"
+    };
+    let answer = json!({
+        "id": id,
+        "payment_request_id": request_id,
+        "payment_id": paid.payment_id,
+        "reference_id": body["reference_id"],
+        "amount": amount,
+        "currency": "IDR",
+        "channel_code": paid.channel_code,
+        "status": status,
+        "reason": body["reason"],
+        "failure_code": null,
+        "created": "2026-11-25T04:00:00Z",
+        "updated": "2026-11-25T04:00:00Z",
+    });
+    books.refunds.insert(id, answer.clone());
+    if let Some(key) = key {
+        books.replays.insert(key, answer.clone());
+    }
+    (StatusCode::OK, Json(answer))
+}
+
+/// `GET /refunds/{id}`.
+async fn refund_status(
+    State(sim): State<XenditSim>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer {
+    if let Err(refused) = sim.arrive(&headers) {
+        return refused;
+    }
+    match sim.books.lock().unwrap().refunds.get(&id) {
+        Some(refund) => (StatusCode::OK, Json(refund.clone())),
+        None => error(404, "DATA_NOT_FOUND", "Refund not found"),
     }
 }

@@ -12,7 +12,9 @@ use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{GatewayError, GatewayStatus, IssueRequest, Issued, PaymentProvider};
+use super::{
+    GatewayError, GatewayStatus, IssueRequest, Issued, PaymentProvider, RefundAnswer, RefundCall,
+};
 use crate::domain::method::MethodGroup;
 use crate::error::AppError;
 
@@ -269,12 +271,69 @@ impl Xendit {
             .map(|_| ())
     }
 
+    /// Refunds a paid QRIS or e-wallet payment request; the refund key is the request's
+    /// idempotency key, so a retry is the same refund. E-wallets may answer PENDING and
+    /// settle the refund later ([`Xendit::refund_status`]).
+    pub async fn refund(&self, call: &RefundCall<'_>) -> Result<RefundAnswer, GatewayError> {
+        let Some(payment_request_id) = call.gateway_reference else {
+            return Err(GatewayError::Refused(
+                "no Xendit payment request to refund".into(),
+            ));
+        };
+        let body = json!({
+            "payment_request_id": payment_request_id,
+            "reference_id": call.refund_key,
+            "currency": "IDR",
+            "amount": call.amount.value(),
+            "reason": "REQUESTED_BY_CUSTOMER",
+            "metadata": { "reason": call.reason },
+        });
+        let (_, answer) = self
+            .call(
+                reqwest::Method::POST,
+                "/refunds",
+                Some(&body),
+                Some(call.refund_key),
+            )
+            .await?;
+        refund_answer(&answer)
+    }
+
+    /// Where a refund Xendit left PENDING stands now.
+    pub async fn refund_status(&self, refund_id: &str) -> Result<RefundAnswer, GatewayError> {
+        let path = format!("/refunds/{refund_id}");
+        let (_, answer) = self.call(reqwest::Method::GET, &path, None, None).await?;
+        refund_answer(&answer)
+    }
+
     /// A harmless authenticated call that needs only the "money in" permission a payment
     /// link uses: a payment request that cannot exist is "not found" for a good key.
     pub async fn test_connection(&self) -> Result<(), GatewayError> {
         self.status("pr-00000000-0000-0000-0000-000000000000")
             .await
             .map(|_| ())
+    }
+}
+
+fn refund_answer(answer: &Value) -> Result<RefundAnswer, GatewayError> {
+    let id = answer
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    match answer.get("status").and_then(Value::as_str) {
+        Some("SUCCEEDED") => Ok(RefundAnswer::Succeeded(id)),
+        Some("PENDING") => Ok(RefundAnswer::Pending(id)),
+        Some(status) => Err(GatewayError::Refused(format!(
+            "Xendit refund {status}: {}",
+            answer
+                .get("failure_code")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        ))),
+        None => Err(GatewayError::Unavailable(
+            "Xendit answered a refund without its status".into(),
+        )),
     }
 }
 

@@ -69,6 +69,7 @@ pub fn RefundsSection(
         .into_iter()
         .map(|r| {
             let waiting = r.manual && r.status == RefundStatus::Pending && can_end;
+            let at_gateway = !r.manual && r.status == RefundStatus::Pending;
             view! {
                 <tr data-testid="refund">
                     <td>{format_wib(r.created_at)}</td>
@@ -80,6 +81,9 @@ pub fn RefundsSection(
                     </td>
                     <td>{r.requested_by.clone()}</td>
                     <td>
+                        {at_gateway.then(|| view! {
+                            <p class="muted">"Asked of the gateway; its answer is checked every minute."</p>
+                        })}
                         {waiting.then(|| view! {
                             <p class="muted">"Transfer it back to the payer, then confirm."</p>
                             <ActionForm action=end attr:class="inline-form">
