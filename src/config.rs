@@ -9,6 +9,8 @@ use crate::payments::sandbox::va::VaPrefixes;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/paylinks.db";
 pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_EXPORT_DIR: &str = "data/exports";
+/// The sender of receipts and notices when `MAIL_FROM` is not set.
+pub const DEFAULT_MAIL_FROM: &str = "paylinks <no-reply@localhost>";
 /// The longest any request may run before it is answered 408.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -57,6 +59,9 @@ pub struct Settings {
     /// that speaks the documented API, e.g. the tests' simulators.
     pub midtrans_base_url: Option<String>,
     pub xendit_base_url: Option<String>,
+    /// Outbound mail: the SMTP server (`None`: mail is off) and the sender.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
 }
 
 impl Settings {
@@ -134,6 +139,8 @@ impl Settings {
             secret_key: var("PAYLINKS_SECRET_KEY"),
             midtrans_base_url: var("MIDTRANS_BASE_URL"),
             xendit_base_url: var("XENDIT_BASE_URL"),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
             va_prefixes: VaPrefixes::with_overrides(
                 &var("SANDBOX_VA_PREFIXES").unwrap_or_default(),
             )
@@ -142,6 +149,9 @@ impl Settings {
         settings.backend()?;
         if let Some(key) = &settings.secret_key {
             crate::secrets::SecretBox::from_base64(key)?;
+        }
+        if let Some(url) = &settings.smtp_url {
+            crate::mail::Mailer::new(url, &settings.mail_from)?;
         }
         Ok(settings)
     }

@@ -184,6 +184,8 @@ pub struct PaymentAttempt {
     pub refund_reserved: Rupiah,
     /// Refunds that succeeded: what the figures take off.
     pub refunded: Rupiah,
+    /// The language the payer used, which their receipt speaks.
+    pub payer_lang: crate::domain::lang::Lang,
 }
 
 impl PaymentAttempt {

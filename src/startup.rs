@@ -66,7 +66,15 @@ pub fn build_state(
         .as_deref()
         .and_then(|key| crate::secrets::SecretBox::from_base64(key).ok())
         .map(Arc::new);
+    // Checked when the settings were read.
+    let mailer = settings
+        .smtp_url
+        .as_deref()
+        .and_then(|url| crate::mail::Mailer::new(url, &settings.mail_from).ok())
+        .map(Arc::new);
     AppState::new(AppServices {
+        mailer,
+        mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         secrets,
         api_rate_limiter,
         payer_ip_limiter,
@@ -279,6 +287,7 @@ pub async fn run() -> Result<(), AppError> {
     let jobs = crate::jobs::spawn(state.clone());
     // Aborting mid-send at shutdown loses nothing: the claim lapses and another pass resends.
     let webhooks = crate::webhooks::spawn(state.clone());
+    let mail = crate::mail::spawn(state.clone());
     let app = build_router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -292,6 +301,7 @@ pub async fn run() -> Result<(), AppError> {
     }
     jobs.abort();
     webhooks.abort();
+    mail.abort();
     Ok(())
 }
 

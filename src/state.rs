@@ -32,6 +32,10 @@ pub struct AppServices {
     pub payer_link_limiter: Arc<RateLimiter>,
     /// Wakes the webhook worker when new events are written, so they go out at once.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
+    /// Sends the mail outbox; `None` without `SMTP_URL` (then nothing is queued).
+    pub mailer: Option<Arc<crate::mail::Mailer>>,
+    /// Wakes the mail worker when messages are queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
     /// The method catalogue for the payer pages.
     pub catalogue: Arc<CachedCatalogue>,
     /// Payer pages and their links as last read; writers of links call `changed()`.

@@ -38,6 +38,8 @@ pub struct NewAttempt<'a> {
     /// gateway's id of the charge.
     pub gateway_connection_id: Option<i64>,
     pub gateway_reference: Option<&'a str>,
+    /// The payer's language, for what is written to them.
+    pub payer_lang: crate::domain::lang::Lang,
 }
 
 /// Stores a pending attempt, with its issued instructions, if the link is open, unexpired and
@@ -58,18 +60,18 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<AttemptId>, 
     .await
 }
 
-/// The check and the insert; `$1`…`$15` as [`bind_reserve`] binds them.
+/// The check and the insert; `$1`…`$16` as [`bind_reserve`] binds them.
 fn reserve_sql(returning: &str) -> String {
     format!(
         "INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
             payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
             amount, fee, net_amount, status, expired_at, customer_name, customer_email,
             customer_phone, ip_address, created_at, updated_at, payment_method_additional,
-            gateway_connection_id, gateway_reference)
+            gateway_connection_id, gateway_reference, payer_lang)
         SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, $12, l.total_amount, $5,
             l.total_amount - $5, 'pending',
             CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < $6 THEN l.expired_at ELSE $6 END,
-            $7, $8, $9, $10, $11, $11, $13, $14, $15
+            $7, $8, $9, $10, $11, $11, $13, $14, $15, $16
         FROM payment_links l
         WHERE l.id = $1 AND l.status = 'open'
           AND (l.expired_at IS NULL OR l.expired_at > $11)
@@ -195,6 +197,7 @@ where
         .bind(new.additional)
         .bind(new.gateway_connection_id)
         .bind(new.gateway_reference)
+        .bind(new.payer_lang.as_str())
 }
 
 /// The live-value index (migration 0002) refused the row: SQLite names its columns, Postgres
@@ -234,6 +237,7 @@ pub(crate) struct AttemptRow {
     gateway_reference: Option<String>,
     refund_reserved: i64,
     refunded_amount: i64,
+    payer_lang: String,
 }
 
 impl TryFrom<AttemptRow> for PaymentAttempt {
@@ -244,6 +248,7 @@ impl TryFrom<AttemptRow> for PaymentAttempt {
             gateway_reference: row.gateway_reference,
             refund_reserved: Rupiah(row.refund_reserved),
             refunded: Rupiah(row.refunded_amount),
+            payer_lang: crate::domain::lang::Lang::parse(&row.payer_lang).unwrap_or_default(),
             status: AttemptStatus::parse(&row.status).map_err(AppError::internal)?,
             id: row.id,
             reff_no: row.reff_no,
@@ -281,7 +286,8 @@ pub(crate) const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_
     payment_method_name, payment_method_value, payment_method_additional, amount, fee,
     net_amount, status, expired_at, payment_date, customer_name, customer_email, customer_phone,
     created_at, updated_at, payment_link_reff_no, processed_timestamp, ip_address, has_settle,
-    settle_at, flag, gateway_connection_id, gateway_reference, refund_reserved, refunded_amount";
+    settle_at, flag, gateway_connection_id, gateway_reference, refund_reserved, refunded_amount,
+    payer_lang";
 
 /// When the first place held by a live pending attempt on the link frees if left unpaid.
 pub async fn first_hold_ends(

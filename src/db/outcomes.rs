@@ -37,6 +37,8 @@ pub struct PaidNotice<'a> {
     pub notification: &'a crate::db::notifications::Record<'a>,
     /// Origin of payer URLs, for the events' link objects.
     pub public_base_url: &'a str,
+    /// Mail is on: the payer who left an email gets a receipt, queued with the credit.
+    pub receipts: bool,
 }
 
 /// Marks an attempt paid whose money arrived while it was live, counts it on its link and
@@ -120,6 +122,26 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
             crate::db::notifications::Standing::Applied("credited"),
             now
         )?;
+        if let Some(to) = attempt.customer_email.as_deref().filter(|to| notice.receipts && !to.is_empty()) {
+            let (merchant,): (String,) = sqlx::query_as("SELECT name FROM merchants WHERE id = $1")
+                .bind(link.merchant_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let receipt = crate::domain::email::receipt(
+                attempt.payer_lang,
+                &crate::domain::email::Receipt {
+                    merchant: &merchant,
+                    title: &link.title,
+                    amount: attempt.amount,
+                    method: &attempt.method_name,
+                    reference: &attempt.reff_no,
+                    paid_at_ms: attempt.payment_date.unwrap_or(now),
+                    customer: attempt.customer_name.as_deref(),
+                },
+            );
+            let key = format!("receipt:{}", attempt.id);
+            crate::queue_email!(tx, link.merchant_id, "receipt", &key, to, &receipt, now);
+        }
         tx.commit().await?;
         Ok(true)
     }

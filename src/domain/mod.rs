@@ -5,6 +5,7 @@ pub mod account;
 pub mod attempt;
 pub mod audit;
 pub mod chart;
+pub mod email;
 pub mod errors;
 pub mod export;
 pub mod gateway;

@@ -78,6 +78,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         announce_with: None,
         gateway_connection_id: None,
         gateway_reference: None,
+        payer_lang: lang,
     };
     let announce_with = announce.then_some(state.settings.public_base_url.as_str());
     for _ in 0..DRAW_TRIES {

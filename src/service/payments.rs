@@ -47,6 +47,7 @@ pub async fn apply(state: &AppState, record: &Record<'_>, tries: i64) -> Applied
             arrived_at_ms: record.received_at,
             notification: record,
             public_base_url: &state.settings.public_base_url,
+            receipts: state.mailer.is_some(),
         },
     )
     .await;
@@ -58,6 +59,7 @@ pub async fn apply(state: &AppState, record: &Record<'_>, tries: i64) -> Applied
             // The link's usage grew: it may be full now.
             state.payer_cache.changed();
             state.webhook_wakeup.notify_one();
+            state.mail_wakeup.notify_one();
             return Applied::Credited;
         }
         Ok(Credit::AlreadyCredited) => (

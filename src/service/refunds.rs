@@ -99,7 +99,7 @@ pub async fn create(
                 provider_refund_id: None,
             }
         };
-        if let Some((settled, _)) = refunds::settle(
+        if let Some((settled, payment)) = refunds::settle(
             &mut tx,
             refund.id,
             outcome,
@@ -108,6 +108,7 @@ pub async fn create(
         )
         .await?
         {
+            tell_payer(state, &mut tx, &settled, &payment, now_ms).await?;
             refund = settled;
         }
     }
@@ -181,17 +182,37 @@ async fn settle_now(
     refund: Refund,
     outcome: Settled<'_>,
 ) -> Result<Refund, AppError> {
+    let now_ms = state.now_ms();
     let mut tx = state.db.begin().await?;
     let settled = refunds::settle(
         &mut tx,
         refund.id,
         outcome,
-        state.now_ms(),
+        now_ms,
         &state.settings.public_base_url,
     )
     .await?;
+    if let Some((settled, payment)) = &settled {
+        tell_payer(state, &mut tx, settled, payment, now_ms).await?;
+    }
     tx.commit().await?;
     Ok(settled.map_or(refund, |(settled, _)| settled))
+}
+
+/// With mail on, the payer hears of a refund that went through, in its transaction.
+async fn tell_payer(
+    state: &AppState,
+    tx: &mut crate::db::Tx,
+    refund: &Refund,
+    payment: &PaymentAttempt,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    if state.mailer.is_none() || refund.status != RefundStatus::Succeeded {
+        return Ok(());
+    }
+    crate::db::emails::queue_refund_notice(tx, refund, payment, now_ms).await?;
+    state.mail_wakeup.notify_one();
+    Ok(())
 }
 
 /// Refunds asked of a gateway and not settled are asked again after this, a batch per pass.
@@ -280,6 +301,7 @@ async fn end_manual(
             "This refund has ended meanwhile.".into(),
         ));
     };
+    tell_payer(state, &mut tx, &ended, &payment, now_ms).await?;
     let detail = format!("{}, {}", payment.reff_no, ended.amount);
     actor.audit(&mut tx, action, &detail, now_ms).await?;
     tx.commit().await?;

@@ -99,6 +99,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         secret_key: Some(SECRET_KEY.into()),
         midtrans_base_url: None,
         xendit_base_url: None,
+        smtp_url: None,
+        mail_from: "Toko via paylinks <receipts@paylinks.test>".into(),
     };
     configure(&mut settings);
     let leptos_options = LeptosOptions::builder()

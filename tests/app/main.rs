@@ -21,6 +21,7 @@ mod isolation_sweep;
 mod jobs;
 mod links;
 mod links_validation;
+mod mail;
 #[path = "../simulators/midtrans.rs"]
 mod midtrans_sim;
 mod notifications;

@@ -267,3 +267,5 @@ pub async fn fresh_postgres_database(admin_url: &str, name: &str) -> String {
     url.set_path(name);
     url.to_string()
 }
+
+pub mod smtp;

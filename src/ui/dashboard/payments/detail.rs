@@ -27,6 +27,8 @@ pub struct PaymentDetail {
     pub refunds: Vec<Refund>,
     /// What is left to refund, for a paid payment and a member who may refund.
     pub refundable: Option<Rupiah>,
+    /// The payer's receipt, in words: emailed, waiting, not sent, or why there is none.
+    pub receipt: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,7 +86,22 @@ pub async fn get_payment(account_id: String, history_id: i64) -> Result<PaymentD
             reference: attempt.gateway_reference.clone(),
         },
     };
+    let receipt = match crate::db::emails::receipt_status(&state.db, attempt.id).await? {
+        Some(status) => match status.as_str() {
+            "sent" => "Emailed to the payer".to_string(),
+            "pending" => "Waiting to be emailed".to_string(),
+            _ => "Could not be emailed".to_string(),
+        },
+        None if state.mailer.is_none() => {
+            "Email is off on this server (no SMTP_URL): payers get no receipts".to_string()
+        }
+        None if attempt.customer_email.as_deref().is_none_or(str::is_empty) => {
+            "None: the payer left no email".to_string()
+        }
+        None => "None".to_string(),
+    };
     Ok(PaymentDetail {
+        receipt,
         issuer,
         refunds,
         refundable,
@@ -207,6 +224,7 @@ fn Detail(
                 <dt>"Created"</dt><dd>{format_wib_seconds(a.created_at)}</dd>
                 <dt>"Expires"</dt><dd>{format_wib_seconds(a.expired_at)}</dd>
                 <dt>"Paid"</dt><dd>{when(a.payment_date)}</dd>
+                <dt>"Receipt"</dt><dd data-testid="payment-receipt">{data.receipt}</dd>
                 <dt>"Settled"</dt><dd>{if a.has_settle { when(a.settle_at) } else { "Not yet".to_string() }}</dd>
                 <dt>"Payer IP"</dt><dd>{text(&a.ip_address)}</dd>
             </dl>

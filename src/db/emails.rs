@@ -1,0 +1,169 @@
+//! The mail outbox: messages written in the transaction of what they tell of, claimed by the
+//! mail worker for a while, and marked sent, retried later or given up.
+
+use crate::db::Db;
+use crate::error::AppError;
+use crate::on_db;
+
+/// The insert [`queue_email!`] runs: a message with a key it already has is not queued again.
+pub const QUEUE_SQL: &str = "INSERT INTO outbound_emails
+        (merchant_id, kind, dedupe_key, to_address, subject, text_body, html_body, status,
+         next_try_at, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8)
+    ON CONFLICT (dedupe_key) DO NOTHING";
+
+/// Queues a message inside a transaction: `queue_email!(conn, merchant_id, kind, key, to,
+/// &rendered, now_ms)`.
+#[macro_export]
+macro_rules! queue_email {
+    ($conn:expr, $merchant_id:expr, $kind:expr, $key:expr, $to:expr, $rendered:expr, $now_ms:expr) => {{
+        let rendered: &$crate::domain::email::Rendered = $rendered;
+        sqlx::query($crate::db::emails::QUEUE_SQL)
+            .bind($merchant_id)
+            .bind($kind)
+            .bind($key)
+            .bind($to)
+            .bind(&rendered.subject)
+            .bind(&rendered.text)
+            .bind(&rendered.html)
+            .bind($now_ms)
+            .execute(&mut *$conn)
+            .await?;
+    }};
+}
+
+/// A message claimed for sending.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Claimed {
+    pub id: i64,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub tries: i64,
+}
+
+const CLAIM_SQL: &str = "UPDATE outbound_emails SET claimed_until = $1
+    WHERE id IN (SELECT id FROM outbound_emails
+                 WHERE status = 'pending' AND next_try_at <= $2 AND claimed_until <= $2
+                 ORDER BY next_try_at, id LIMIT $3)
+      AND status = 'pending' AND claimed_until <= $2
+    RETURNING id, to_address, subject, text_body, html_body, tries";
+
+/// Claims up to `limit` due messages for `lease_ms`; the outer guard, checked again on each
+/// row after a concurrent claim commits, gives each message to one worker.
+pub async fn claim_due(
+    db: &Db,
+    now_ms: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> Result<Vec<Claimed>, AppError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as::<_, Claimed>(CLAIM_SQL)
+            .bind(now_ms + lease_ms)
+            .bind(now_ms)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+pub async fn mark_sent(db: &Db, id: i64, now_ms: i64) -> Result<(), AppError> {
+    on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE outbound_emails SET status = 'sent', sent_at = $1, tries = tries + 1,
+                 claimed_until = 0, last_error = NULL
+             WHERE id = $2",
+        )
+        .bind(now_ms)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// A try failed: again at `next_try_at`, or given up (`None`).
+pub async fn mark_failed_try(
+    db: &Db,
+    id: i64,
+    error: &str,
+    next_try_at: Option<i64>,
+) -> Result<(), AppError> {
+    let status = if next_try_at.is_some() {
+        "pending"
+    } else {
+        "failed"
+    };
+    on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE outbound_emails SET status = $1, tries = tries + 1, last_error = $2,
+                 next_try_at = COALESCE($3, next_try_at), claimed_until = 0
+             WHERE id = $4",
+        )
+        .bind(status)
+        .bind(error)
+        .bind(next_try_at)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Queues the payer's notice of a refund that went through, in the refund's transaction;
+/// nothing when the payer left no email.
+pub async fn queue_refund_notice(
+    tx: &mut crate::db::Tx,
+    refund: &crate::model::Refund,
+    payment: &crate::model::PaymentAttempt,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    let Some(to) = payment
+        .customer_email
+        .as_deref()
+        .filter(|to| !to.is_empty())
+    else {
+        return Ok(());
+    };
+    let read = "SELECT m.id, m.name, l.title FROM payment_links l
+        JOIN merchants m ON m.id = l.merchant_id WHERE l.id = $1";
+    let key = format!("refund:{}", refund.id);
+    crate::on_tx!(tx, conn => {
+        let (merchant_id, merchant, title): (crate::domain::ids::MerchantId, String, String) =
+            sqlx::query_as(read)
+                .bind(payment.payment_link_id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let notice = crate::domain::email::refund_notice(
+            payment.payer_lang,
+            &crate::domain::email::RefundNotice {
+                merchant: &merchant,
+                title: &title,
+                refunded: refund.amount,
+                paid: payment.amount,
+                reference: &payment.reff_no,
+                reason: &refund.reason,
+                at_ms: now_ms,
+            },
+            payment.customer_name.as_deref(),
+        );
+        crate::queue_email!(conn, merchant_id, "refund_notice", &key, to, &notice, now_ms);
+    });
+    Ok(())
+}
+
+/// Where a payment's receipt stands: `pending`, `sent` or `failed`; `None` when none was queued.
+pub async fn receipt_status(
+    db: &Db,
+    history_id: crate::domain::ids::AttemptId,
+) -> Result<Option<String>, AppError> {
+    let key = format!("receipt:{}", history_id.0);
+    let row: Option<(String,)> = on_db!(db, pool => {
+        sqlx::query_as("SELECT status FROM outbound_emails WHERE dedupe_key = $1")
+            .bind(&key)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.map(|(status,)| status))
+}

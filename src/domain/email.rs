@@ -1,0 +1,239 @@
+//! What paylinks writes to payers, in their language: a receipt when a payment is credited
+//! and a notice when money goes back. Plain text and HTML of the same facts; no images, no
+//! tracking.
+
+use super::lang::Lang;
+use super::time::format_wib_in;
+use super::Rupiah;
+
+/// A message as it will be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The facts of a credited payment a receipt states.
+pub struct Receipt<'a> {
+    pub merchant: &'a str,
+    pub title: &'a str,
+    pub amount: Rupiah,
+    pub method: &'a str,
+    pub reference: &'a str,
+    pub paid_at_ms: i64,
+    pub customer: Option<&'a str>,
+}
+
+/// The facts of a refund that went through.
+pub struct RefundNotice<'a> {
+    pub merchant: &'a str,
+    pub title: &'a str,
+    pub refunded: Rupiah,
+    pub paid: Rupiah,
+    pub reference: &'a str,
+    pub reason: &'a str,
+    pub at_ms: i64,
+}
+
+fn pick(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// The message from a greeting, a lead sentence and labelled facts, in both parts.
+fn compose(
+    subject: String,
+    greeting: String,
+    lead: String,
+    facts: &[(&str, String)],
+    closing: &str,
+) -> Rendered {
+    let mut text = format!("{greeting}\n\n{lead}\n\n");
+    for (label, value) in facts {
+        text.push_str(&format!("{label}: {value}\n"));
+    }
+    text.push_str(&format!("\n{closing}\n"));
+    let rows: String = facts
+        .iter()
+        .map(|(label, value)| {
+            format!(
+                "<tr><th align=\"left\" style=\"padding:4px 12px 4px 0\">{}</th><td>{}</td></tr>",
+                escape(label),
+                escape(value)
+            )
+        })
+        .collect();
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif;color:#1d2939\">\
+         <p>{}</p><p>{}</p><table>{rows}</table><p>{}</p></body></html>",
+        escape(&greeting),
+        escape(&lead),
+        escape(closing)
+    );
+    Rendered {
+        subject,
+        text,
+        html,
+    }
+}
+
+fn greeting(lang: Lang, customer: Option<&str>) -> String {
+    match (
+        lang,
+        customer.map(str::trim).filter(|name| !name.is_empty()),
+    ) {
+        (Lang::Id, Some(name)) => format!("Halo {name},"),
+        (Lang::En, Some(name)) => format!("Hello {name},"),
+        (Lang::Id, None) => "Halo,".into(),
+        (Lang::En, None) => "Hello,".into(),
+    }
+}
+
+pub fn receipt(lang: Lang, r: &Receipt<'_>) -> Rendered {
+    let subject = match lang {
+        Lang::Id => format!("Bukti pembayaran {} untuk {}", r.amount, r.merchant),
+        Lang::En => format!("Receipt for your payment of {} to {}", r.amount, r.merchant),
+    };
+    let lead = match lang {
+        Lang::Id => format!("Pembayaran Anda kepada {} sudah kami terima.", r.merchant),
+        Lang::En => format!("Your payment to {} has been received.", r.merchant),
+    };
+    let facts = [
+        (pick(lang, "Untuk", "For"), r.title.to_string()),
+        (pick(lang, "Jumlah", "Amount"), r.amount.to_string()),
+        (pick(lang, "Metode", "Method"), r.method.to_string()),
+        (
+            pick(lang, "Referensi", "Reference"),
+            r.reference.to_string(),
+        ),
+        (
+            pick(lang, "Tanggal", "Date"),
+            format_wib_in(r.paid_at_ms, lang),
+        ),
+    ];
+    let closing = pick(
+        lang,
+        "Simpan email ini sebagai bukti pembayaran. Pertanyaan tentang pesanan Anda? Hubungi penjual.",
+        "Keep this email as your receipt. Questions about your order? Contact the seller.",
+    );
+    compose(subject, greeting(lang, r.customer), lead, &facts, closing)
+}
+
+pub fn refund_notice(lang: Lang, r: &RefundNotice<'_>, customer: Option<&str>) -> Rendered {
+    let subject = match lang {
+        Lang::Id => format!("{} mengembalikan {} kepada Anda", r.merchant, r.refunded),
+        Lang::En => format!("{} refunded {} to you", r.merchant, r.refunded),
+    };
+    let lead = match lang {
+        Lang::Id => format!(
+            "{} mengembalikan {} dari pembayaran Anda sebesar {}.",
+            r.merchant, r.refunded, r.paid
+        ),
+        Lang::En => format!(
+            "{} refunded {} of your payment of {}.",
+            r.merchant, r.refunded, r.paid
+        ),
+    };
+    let mut facts = vec![
+        (pick(lang, "Untuk", "For"), r.title.to_string()),
+        (
+            pick(lang, "Dikembalikan", "Refunded"),
+            r.refunded.to_string(),
+        ),
+        (
+            pick(lang, "Referensi", "Reference"),
+            r.reference.to_string(),
+        ),
+        (pick(lang, "Tanggal", "Date"), format_wib_in(r.at_ms, lang)),
+    ];
+    if !r.reason.trim().is_empty() {
+        facts.push((pick(lang, "Alasan", "Reason"), r.reason.trim().to_string()));
+    }
+    let closing = pick(
+        lang,
+        "Dana kembali ke rekening atau dompet yang Anda pakai untuk membayar; lamanya tergantung bank atau dompet Anda.",
+        "The money goes back to the account or wallet you paid with; how long it takes depends on your bank or wallet.",
+    );
+    compose(subject, greeting(lang, customer), lead, &facts, closing)
+}
+
+/// A "forgot password?" link for a dashboard user (the dashboard speaks English).
+pub fn password_reset(link: &str) -> Rendered {
+    compose(
+        "Reset your paylinks password".into(),
+        "Hello,".into(),
+        "Someone asked to reset the password of your paylinks account. Open this link within \
+         an hour to choose a new one; it works once."
+            .into(),
+        &[("Link", link.to_string())],
+        "If it was not you, ignore this email: your password stays as it is.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> Receipt<'static> {
+        Receipt {
+            merchant: "Toko <Sinar>",
+            title: "Kelas yoga",
+            amount: Rupiah(120_000),
+            method: "VA BRI",
+            reference: "20261125100000000000001",
+            paid_at_ms: 1_795_575_600_000,
+            customer: Some("Siti"),
+        }
+    }
+
+    #[test]
+    fn a_receipt_speaks_the_payers_language_in_both_parts() {
+        let id = receipt(Lang::Id, &facts());
+        assert_eq!(id.subject, "Bukti pembayaran Rp 120.000 untuk Toko <Sinar>");
+        assert!(id.text.starts_with("Halo Siti,"));
+        assert!(id.text.contains("Referensi: 20261125100000000000001"));
+        assert!(id.text.contains("WIB"));
+        let en = receipt(Lang::En, &facts());
+        assert!(en.text.contains("Amount: Rp 120.000"));
+        assert!(
+            en.html.contains("Toko &lt;Sinar&gt;"),
+            "escaped: {}",
+            en.html
+        );
+        assert!(!en.html.contains("<img"), "no tracking pixel");
+    }
+
+    #[test]
+    fn a_refund_notice_names_the_amount_and_the_reason_when_given() {
+        let notice = RefundNotice {
+            merchant: "Toko Sinar",
+            title: "Kelas yoga",
+            refunded: Rupiah(20_000),
+            paid: Rupiah(120_000),
+            reference: "20261125100000000000001",
+            reason: "Kelas dibatalkan",
+            at_ms: 1_795_575_600_000,
+        };
+        let id = refund_notice(Lang::Id, &notice, None);
+        assert_eq!(id.subject, "Toko Sinar mengembalikan Rp 20.000 kepada Anda");
+        assert!(id.text.contains("Alasan: Kelas dibatalkan"));
+        let no_reason = RefundNotice {
+            reason: " ",
+            ..notice
+        };
+        assert!(!refund_notice(Lang::En, &no_reason, None)
+            .text
+            .contains("Reason"));
+    }
+}

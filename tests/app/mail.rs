@@ -1,0 +1,181 @@
+//! Receipts and refund notices by email, through a real SMTP conversation with a local sink:
+//! queued with the payment, sent once, kept through an outage, none without an address.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{spawn_app, spawn_app_with, TestApp};
+use crate::support::smtp::SmtpSink;
+
+async fn app_with_mail() -> (TestApp, SmtpSink) {
+    let sink = SmtpSink::start().await;
+    let url = sink.url.clone();
+    let app = spawn_app_with(move |settings| settings.smtp_url = Some(url)).await;
+    (app, sink)
+}
+
+/// A paid attempt by a payer paying in `lang`; a link asking for customer details when an
+/// `email` is given, and none (so no address) when it is empty.
+async fn paid_attempt(app: &TestApp, email: &str, lang: &str) -> String {
+    let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    let asks: &[(&str, &str)] = if email.is_empty() {
+        &[]
+    } else {
+        &[("input[required_customer_detail]", "on")]
+    };
+    let link: i64 = app.create_link(&account, asks).await.json().await.unwrap();
+    let slug = app.slug_of(link).await;
+    let mut form = vec![
+        ("slug", slug.as_str()),
+        ("method", "VA_BRI"),
+        ("lang", lang),
+    ];
+    if !email.is_empty() {
+        form.extend([
+            ("customer_name", "Siti Aminah"),
+            ("customer_email", email),
+            ("customer_phone", "081234567890"),
+        ]);
+    }
+    let started = app.new_browser().call("pay", &form).await;
+    let status = started.status();
+    assert_eq!(status, StatusCode::OK);
+    let reff: String = started.json().await.unwrap();
+    assert_eq!(
+        app.bank_pays(&reff, &format!("TX-{reff}"), 200_000)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    reff
+}
+
+#[tokio::test]
+async fn a_payer_gets_one_receipt_in_the_language_they_paid_in() {
+    let (app, sink) = app_with_mail().await;
+    let reff = paid_attempt(&app, "siti@example.com", "en").await;
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    let receipt = &mails[0];
+    assert_eq!(receipt.to, ["siti@example.com"]);
+    assert!(receipt.from.contains("receipts@paylinks.test"));
+    assert!(
+        receipt
+            .data
+            .contains("Subject: Receipt for your payment of Rp 200.000 to Toko Sinar"),
+        "{}",
+        receipt.data
+    );
+    assert!(receipt.decoded().contains(&format!("Reference: {reff}")));
+    assert!(receipt.decoded().contains("Method: VA BRI"));
+    assert!(receipt.decoded().contains("text/plain") && receipt.decoded().contains("text/html"));
+
+    // The same notice again, and another pass: still one receipt.
+    assert_eq!(
+        app.bank_pays(&reff, &format!("TX-{reff}"), 200_000)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    assert_eq!(sink.mails().len(), 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbound_emails WHERE status = 'sent'")
+            .await,
+        1
+    );
+    let account = app.default_account_id().await;
+    let history_id = app
+        .scalar(&format!(
+            "SELECT id FROM payment_link_histories WHERE reff_no = '{reff}'"
+        ))
+        .await
+        .to_string();
+    let detail: serde_json::Value = app
+        .call(
+            "payment",
+            &[
+                ("account_id", account.as_str()),
+                ("history_id", &history_id),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["receipt"], "Emailed to the payer");
+}
+
+#[tokio::test]
+async fn a_receipt_waits_out_an_smtp_outage_and_arrives_after() {
+    let (app, sink) = app_with_mail().await;
+    sink.set_down(true);
+    paid_attempt(&app, "siti@example.com", "id").await;
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    assert!(sink.mails().is_empty());
+    assert_eq!(
+        app.scalar_text("SELECT status || ' ' || CAST(tries AS TEXT) FROM outbound_emails")
+            .await,
+        "pending 1"
+    );
+    sink.set_down(false);
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    assert!(sink.mails().is_empty(), "not before its retry time");
+    app.clock.advance_ms(31_000);
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0]
+        .data
+        .contains("Subject: Bukti pembayaran Rp 200.000 untuk Toko Sinar"));
+}
+
+#[tokio::test]
+async fn nothing_is_mailed_without_an_address_or_without_mail() {
+    let (app, sink) = app_with_mail().await;
+    paid_attempt(&app, "", "id").await;
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    assert!(sink.mails().is_empty());
+    assert_eq!(app.count("outbound_emails").await, 0);
+
+    let off = spawn_app().await;
+    paid_attempt(&off, "siti@example.com", "id").await;
+    assert_eq!(
+        off.count("outbound_emails").await,
+        0,
+        "mail is off: nothing queued"
+    );
+}
+
+#[tokio::test]
+async fn a_refund_that_went_through_is_told_to_the_payer() {
+    let (app, sink) = app_with_mail().await;
+    let reff = paid_attempt(&app, "siti@example.com", "id").await;
+    let account = app.default_account_id().await;
+    let history_id = app
+        .scalar(&format!(
+            "SELECT id FROM payment_link_histories WHERE reff_no = '{reff}'"
+        ))
+        .await
+        .to_string();
+    let refund = app
+        .call(
+            "refund",
+            &[
+                ("account_id", account.as_str()),
+                ("history_id", history_id.as_str()),
+                ("amount", "50.000"),
+                ("reason", "Kelas dibatalkan"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(refund.status(), StatusCode::OK);
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 2, "the receipt, then the refund notice");
+    assert!(mails[1]
+        .data
+        .contains("Subject: Toko Sinar mengembalikan Rp 50.000 kepada Anda"));
+    assert!(mails[1].decoded().contains("Alasan: Kelas dibatalkan"));
+}
