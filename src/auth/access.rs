@@ -24,6 +24,8 @@ pub const RULES: &[(&str, Access)] = &[
     ("invitation_accept", Access::Public),
     ("login", Access::Public),
     ("logout", Access::Public),
+    ("password_forgot", Access::Public),
+    ("password_reset", Access::Public),
     ("pay", Access::Public),
     ("payer_link", Access::Public),
     ("signup", Access::Public),

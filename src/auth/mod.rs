@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod csrf;
 pub mod password;
+pub mod reset;
 pub mod session;
 pub mod throttle;
 pub mod two_factor;

@@ -17,6 +17,7 @@ pub mod methods;
 pub mod notifications;
 pub mod outcomes;
 pub mod overview;
+pub mod password_resets;
 pub mod payments;
 pub mod refunds;
 pub mod seed;

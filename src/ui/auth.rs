@@ -138,10 +138,16 @@ pub fn LogInPage() -> impl IntoView {
     let result = Signal::derive(move || action.value().get());
     let errors = Signal::derive(move || form_errors(action.value().get()));
     let next = move || use_query_map().with(|q| q.get("next").unwrap_or_default());
+    let reset = move || use_query_map().with(|q| q.get("reset").is_some());
     view! {
         <Title text="Log in · paylinks"/>
         <main class="page narrow">
             <h1>"Log in"</h1>
+            {move || reset().then(|| view! {
+                <p class="alert alert-success" role="status">
+                    "Your password was changed. Log in with the new one."
+                </p>
+            })}
             <FormAlert result/>
             <ActionForm action attr:class="form">
                 <input type="hidden" name="next" value=next/>
@@ -163,7 +169,80 @@ pub fn LogInPage() -> impl IntoView {
                 <FieldError errors field="code"/>
                 <button type="submit" class="primary">"Log in"</button>
             </ActionForm>
+            <p><a href="/forgot-password">"Forgot password?"</a></p>
             <p>"New to paylinks? "<a href="/signup">"Create a merchant account"</a></p>
+        </main>
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "password_forgot")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    let address = crate::ui::context::client_address(&state);
+    crate::auth::reset::request(&state, &email, address).await
+}
+
+#[server(prefix = "/fn", endpoint = "password_reset")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    crate::auth::reset::complete(&state, &token, &password).await?;
+    leptos_axum::redirect("/login?reset=done");
+    Ok(())
+}
+
+/// Asks for a reset link; the answer is the same whether or not the email has an account.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ForgotPassword>::new();
+    let result = Signal::derive(move || action.value().get());
+    let errors = Signal::derive(move || form_errors(action.value().get()));
+    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Forgot password · paylinks"/>
+        <main class="page narrow">
+            <h1>"Forgot your password?"</h1>
+            <Show
+                when=sent
+                fallback=move || view! {
+                    <FormAlert result/>
+                    <ActionForm action attr:class="form">
+                        <label for="email">"Email"</label>
+                        <input id="email" name="email" type="email" required autocomplete="email"/>
+                        <FieldError errors field="email"/>
+                        <button type="submit" class="primary">"Email me a reset link"</button>
+                    </ActionForm>
+                }
+            >
+                <p class="alert alert-success" role="status">
+                    "If an account uses this email, a link to choose a new password is on its way. "
+                    "It works once, for an hour."
+                </p>
+            </Show>
+            <p><a href="/login">"Back to log in"</a></p>
+        </main>
+    }
+}
+
+/// Chooses a new password with the link's token.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let result = Signal::derive(move || action.value().get());
+    let errors = Signal::derive(move || form_errors(action.value().get()));
+    let token = move || use_query_map().with(|q| q.get("token").unwrap_or_default());
+    view! {
+        <Title text="Choose a new password · paylinks"/>
+        <main class="page narrow">
+            <h1>"Choose a new password"</h1>
+            <FormAlert result/>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="token" value=token/>
+                <label for="password">"New password"</label>
+                <input id="password" name="password" type="password" required minlength="10" autocomplete="new-password"/>
+                <p class="hint">"At least 10 characters. Every browser signed in to your account is signed out."</p>
+                <FieldError errors field="password"/>
+                <button type="submit" class="primary">"Set the new password"</button>
+            </ActionForm>
         </main>
     }
 }

@@ -27,6 +27,7 @@ mod midtrans_sim;
 mod notifications;
 mod openapi;
 mod overview;
+mod password_reset;
 mod paying;
 mod payments;
 mod payments_table;
