@@ -64,9 +64,16 @@ pub async fn request(
     let mut tx = state.db.begin().await?;
     password_resets::create(&mut tx, &hash, user_id, now, now + VALID_MS).await?;
     let key = format!("password-reset:{hash}");
-    crate::on_tx!(&mut tx, conn => {
-        crate::queue_email!(conn, merchant_id, "password_reset", &key, email.as_str(), &message, now);
-    });
+    crate::db::emails::queue(
+        &mut tx,
+        merchant_id,
+        "password_reset",
+        &key,
+        email.as_str(),
+        &message,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     state.mail_wakeup.notify_one();
     Ok(())

@@ -167,3 +167,33 @@ pub async fn receipt_status(
     });
     Ok(row.map(|(status,)| status))
 }
+
+/// Queues a message in the transaction of what it tells of (see [`queue_email!`]).
+pub async fn queue(
+    tx: &mut crate::db::Tx,
+    merchant_id: crate::domain::ids::MerchantId,
+    kind: &str,
+    dedupe_key: &str,
+    to: &str,
+    message: &crate::domain::email::Rendered,
+    now_ms: i64,
+) -> Result<(), AppError> {
+    crate::on_tx!(tx, conn => {
+        crate::queue_email!(conn, merchant_id, kind, dedupe_key, to, message, now_ms);
+    });
+    Ok(())
+}
+
+/// A merchant's name, for the messages that speak for it.
+pub async fn merchant_name(
+    tx: &mut crate::db::Tx,
+    merchant_id: crate::domain::ids::MerchantId,
+) -> Result<String, AppError> {
+    let (name,): (String,) = crate::on_tx!(tx, conn => {
+        sqlx::query_as("SELECT name FROM merchants WHERE id = $1")
+            .bind(merchant_id)
+            .fetch_one(conn)
+            .await?
+    });
+    Ok(name)
+}

@@ -181,6 +181,20 @@ pub fn password_reset(link: &str) -> Rendered {
     )
 }
 
+/// An invitation to join a merchant's team, with the link that accepts it.
+pub fn invitation(merchant: &str, inviter: &str, role: &str, link: &str, days: i64) -> Rendered {
+    compose(
+        format!("{inviter} invited you to {merchant} on paylinks"),
+        "Hello,".into(),
+        format!(
+            "{inviter} invited you to join {merchant} on paylinks as {role}. Open the link to \
+             choose your password; it works for {days} days."
+        ),
+        &[("Link", link.to_string())],
+        "If you did not expect this, ignore this email.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,8 +62,39 @@ pub async fn invite(
     actor
         .audit(&mut tx, AuditAction::MemberInvited, &detail, now_ms)
         .await?;
+    // With mail on, the invitee gets the link too; the owner still sees it once.
+    if state.mailer.is_some() {
+        let merchant = crate::db::emails::merchant_name(&mut tx, actor.merchant_id()).await?;
+        let message = crate::domain::email::invitation(
+            &merchant,
+            &actor.describe(),
+            role.as_str(),
+            &invitation_url(state, &token),
+            INVITATION_DAYS,
+        );
+        let key = format!(
+            "invitation:{}",
+            hex::encode(Sha256::digest(token.as_bytes()))
+        );
+        crate::db::emails::queue(
+            &mut tx,
+            actor.merchant_id(),
+            "invitation",
+            &key,
+            email.as_str(),
+            &message,
+            now_ms,
+        )
+        .await?;
+        state.mail_wakeup.notify_one();
+    }
     tx.commit().await?;
     Ok(token)
+}
+
+/// Where an invitation is accepted.
+pub fn invitation_url(state: &AppState, token: &str) -> String {
+    format!("{}/invitations/{token}", state.settings.public_base_url)
 }
 
 pub async fn revoke_invitation(

@@ -179,3 +179,27 @@ async fn a_refund_that_went_through_is_told_to_the_payer() {
         .contains("Subject: Toko Sinar mengembalikan Rp 50.000 kepada Anda"));
     assert!(mails[1].decoded().contains("Alasan: Kelas dibatalkan"));
 }
+
+#[tokio::test]
+async fn an_invitation_is_emailed_to_the_invitee_with_its_link() {
+    let (app, sink) = app_with_mail().await;
+    app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    let invited = app
+        .call(
+            "team_invite",
+            &[("email", "kasir@sinar.id"), ("role", "viewer")],
+        )
+        .await;
+    assert_eq!(invited.status(), StatusCode::OK);
+    let link: String = invited.json().await.unwrap();
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, ["kasir@sinar.id"]);
+    let text = mails[0].decoded();
+    assert!(
+        text.contains("owner@sinar.id invited you to join Toko Sinar on paylinks as viewer"),
+        "{text}"
+    );
+    assert!(text.contains(&link), "{text}");
+}

@@ -16,6 +16,8 @@ use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError,
 pub struct TeamData {
     pub members: Vec<Member>,
     pub invitations: Vec<Invitation>,
+    /// Invitations are emailed too.
+    pub mail_on: bool,
     pub me: crate::domain::ids::UserId,
     pub i_am_owner: bool,
 }
@@ -28,6 +30,7 @@ pub async fn get_team() -> Result<TeamData, AppError> {
         invitations: crate::db::team::open_invitations(&state.db, user.merchant_id, state.now_ms())
             .await?,
         me: user.user_id,
+        mail_on: state.mailer.is_some(),
         i_am_owner: user.role == Role::Owner,
     })
 }
@@ -37,8 +40,7 @@ pub async fn get_team() -> Result<TeamData, AppError> {
 pub async fn invite_member(email: String, role: String) -> Result<String, AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
     let token = crate::service::team::invite(&state, &actor, &email, &role).await?;
-    let base = &state.settings.public_base_url;
-    Ok(format!("{base}/invitations/{token}"))
+    Ok(crate::service::team::invitation_url(&state, &token))
 }
 
 #[server(prefix = "/fn", endpoint = "team_invitation_revoke")]
@@ -114,6 +116,7 @@ fn Team(
     revoke: ServerAction<RevokeInvitation>,
 ) -> impl IntoView {
     let owner = data.i_am_owner;
+    let mail_on = data.mail_on;
     let invite_errors = Signal::derive(move || form_errors(invite.value().get()));
     let remove_errors = Signal::derive(move || form_errors(remove.value().get()));
     view! {
@@ -177,10 +180,14 @@ fn Team(
                 </ActionForm>
                 {move || invite.value().get().and_then(Result::ok).map(|link| {
                     let mail = format!("mailto:?subject=Join%20us%20on%20paylinks&body={link}");
+                    let lead = if mail_on {
+                        "We emailed the invitation. Its link, to send another way too (valid 7 days, shown once): "
+                    } else {
+                        "Send this link to the person you invited (valid 7 days, shown once): "
+                    };
                     view! {
                         <p class="alert alert-info" data-testid="invitation-link">
-                            "Send this link to the person you invited (valid 7 days, shown once): "
-                            <code>{link}</code>" · "<a href=mail>"Email it"</a>
+                            {lead}<code>{link}</code>" · "<a href=mail>"Email it"</a>
                         </p>
                     }
                 })}
