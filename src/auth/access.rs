@@ -55,6 +55,9 @@ pub const RULES: &[(&str, Access)] = &[
     ("two_factor_disable", Access::Read),
     ("session_end", Access::Read),
     ("sessions_end_others", Access::Read),
+    // And chooses what they hear of by email.
+    ("notifications", Access::Read),
+    ("notifications_save", Access::Read),
     // Any payer may simulate a sandbox payment on the payer page; a viewer may too.
     ("attempt_simulate", Access::Read),
     // Changes, for admins and owners.

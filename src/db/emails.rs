@@ -32,6 +32,37 @@ macro_rules! queue_email {
     }};
 }
 
+/// Queues a message to each of the merchant's users who chose `topic`, inside a transaction:
+/// `queue_members_email!(conn, merchant_id, topic, key, &rendered, now_ms)`; each user's copy
+/// is keyed `key:user id`, so it exists once.
+#[macro_export]
+macro_rules! queue_members_email {
+    ($conn:expr, $merchant_id:expr, $topic:expr, $key:expr, $rendered:expr, $now_ms:expr) => {{
+        let topic: $crate::domain::notify::Topic = $topic;
+        let rendered: &$crate::domain::email::Rendered = $rendered;
+        let sql = format!(
+            "INSERT INTO outbound_emails
+                 (merchant_id, kind, dedupe_key, to_address, subject, text_body, html_body,
+                  status, next_try_at, created_at)
+             SELECT merchant_id, $2, $3 || ':' || CAST(id AS TEXT), email, $4, $5, $6,
+                    'pending', $7, $7
+             FROM users WHERE merchant_id = $1 AND {} = TRUE
+             ON CONFLICT (dedupe_key) DO NOTHING",
+            topic.column()
+        );
+        sqlx::query(&sql)
+            .bind($merchant_id)
+            .bind(topic.key())
+            .bind($key)
+            .bind(&rendered.subject)
+            .bind(&rendered.text)
+            .bind(&rendered.html)
+            .bind($now_ms)
+            .execute(&mut *$conn)
+            .await?;
+    }};
+}
+
 /// A message claimed for sending.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Claimed {

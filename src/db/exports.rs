@@ -18,14 +18,16 @@ pub struct NewExport<'a> {
     pub query_json: &'a str,
     pub total_rows: i64,
     pub now_ms: i64,
+    /// The dashboard user who started it (`None`: an API credential or the command line).
+    pub requested_by: Option<crate::domain::ids::UserId>,
 }
 
 pub async fn create(tx: &mut Tx, new: NewExport<'_>) -> Result<(), AppError> {
     on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO exports (id, merchant_id, account_id, format, query, status, total_rows,
-                created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $7)",
+                created_at, updated_at, requested_by)
+             VALUES ($1, $2, $3, $4, $5, 'running', $6, $7, $7, $8)",
         )
         .bind(new.id)
         .bind(new.merchant_id)
@@ -34,6 +36,7 @@ pub async fn create(tx: &mut Tx, new: NewExport<'_>) -> Result<(), AppError> {
         .bind(new.query_json)
         .bind(new.total_rows)
         .bind(new.now_ms)
+        .bind(new.requested_by)
         .execute(conn)
         .await?;
     });

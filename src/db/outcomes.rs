@@ -37,8 +37,9 @@ pub struct PaidNotice<'a> {
     pub notification: &'a crate::db::notifications::Record<'a>,
     /// Origin of payer URLs, for the events' link objects.
     pub public_base_url: &'a str,
-    /// Mail is on: the payer who left an email gets a receipt, queued with the credit.
-    pub receipts: bool,
+    /// Mail is on: the payer who left an email gets a receipt, and the merchant's users who
+    /// chose to hear of payments (and of a link used up) a notice, queued with the credit.
+    pub mail: bool,
 }
 
 /// Marks an attempt paid whose money arrived while it was live, counts it on its link and
@@ -122,7 +123,23 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
             crate::db::notifications::Standing::Applied("credited"),
             now
         )?;
-        if let Some(to) = attempt.customer_email.as_deref().filter(|to| notice.receipts && !to.is_empty()) {
+        if notice.mail {
+            use crate::domain::notify::Topic;
+            let told = crate::domain::email::payment_received(
+                &link.title,
+                attempt.amount,
+                &attempt.method_name,
+                &attempt.reff_no,
+            );
+            let key = format!("paid:{}", attempt.id);
+            crate::queue_members_email!(tx, link.merchant_id, Topic::PaymentReceived, &key, &told, now);
+            if crate::domain::link::is_exhausted(link.current_usage, link.max_usage) {
+                let told = crate::domain::email::link_exhausted(&link.title, &link.reff_no, link.current_usage);
+                let key = format!("exhausted:{}:{}", link.id, link.current_usage);
+                crate::queue_members_email!(tx, link.merchant_id, Topic::LinkExhausted, &key, &told, now);
+            }
+        }
+        if let Some(to) = attempt.customer_email.as_deref().filter(|to| notice.mail && !to.is_empty()) {
             let (merchant,): (String,) = sqlx::query_as("SELECT name FROM merchants WHERE id = $1")
                 .bind(link.merchant_id)
                 .fetch_one(&mut *tx)

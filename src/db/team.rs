@@ -238,3 +238,45 @@ pub async fn remove(tx: &mut Tx, merchant_id: MerchantId, user_id: UserId) -> Re
     });
     crate::db::accounts::found(changed)
 }
+
+/// What the user chose to hear of by email, in [`crate::domain::notify::Topic::ALL`]'s order.
+pub async fn notify_choices(
+    db: &Db,
+    user_id: UserId,
+) -> Result<crate::domain::notify::Choices, AppError> {
+    let (payments, exhausted, webhooks, exports): (bool, bool, bool, bool) = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT notify_payments, notify_exhausted, notify_webhooks, notify_exports
+             FROM users WHERE id = $1",
+        )
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(crate::domain::notify::Choices([
+        payments, exhausted, webhooks, exports,
+    ]))
+}
+
+pub async fn set_notify_choices(
+    db: &Db,
+    user_id: UserId,
+    choices: crate::domain::notify::Choices,
+) -> Result<(), AppError> {
+    let [payments, exhausted, webhooks, exports] = choices.0;
+    on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE users SET notify_payments = $1, notify_exhausted = $2, notify_webhooks = $3,
+                 notify_exports = $4
+             WHERE id = $5",
+        )
+        .bind(payments)
+        .bind(exhausted)
+        .bind(webhooks)
+        .bind(exports)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}

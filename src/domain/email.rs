@@ -195,6 +195,50 @@ pub fn invitation(merchant: &str, inviter: &str, role: &str, link: &str, days: i
     )
 }
 
+/// The merchant's users' notices (the dashboard speaks English).
+pub fn payment_received(title: &str, amount: Rupiah, method: &str, reference: &str) -> Rendered {
+    compose(
+        format!("Payment received: {amount} for {title}"),
+        "Hello,".into(),
+        format!("A payer paid {amount} by {method} for \u{201c}{title}\u{201d}."),
+        &[("Reference", reference.to_string())],
+        "You get this because you chose it on your Security page.",
+    )
+}
+
+pub fn link_exhausted(title: &str, reff_no: &str, payments: i64) -> Rendered {
+    compose(
+        format!("{title} is used up"),
+        "Hello,".into(),
+        format!("\u{201c}{title}\u{201d} took its last payment ({payments} in all): payers can no longer pay it."),
+        &[("Link reference", reff_no.to_string())],
+        "You get this because you chose it on your Security page.",
+    )
+}
+
+pub fn webhook_failing(url: &str, oldest_minutes: i64) -> Rendered {
+    compose(
+        "Your webhook endpoint has been failing for an hour".into(),
+        "Hello,".into(),
+        format!(
+            "paylinks has not been able to deliver events to your endpoint for {oldest_minutes} \
+             minutes. They are retried; see Developers \u{2192} Webhooks for each try."
+        ),
+        &[("Endpoint", url.to_string())],
+        "You get this at most once a day, because you chose it on your Security page.",
+    )
+}
+
+pub fn export_ready(rows: i64, format: &str, link: &str) -> Rendered {
+    compose(
+        format!("Your {format} export is ready"),
+        "Hello,".into(),
+        format!("The payments export you started is ready: {rows} rows."),
+        &[("Download", link.to_string())],
+        "You get this because you chose it on your Security page.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ pub mod link;
 pub mod merchant;
 pub mod method;
 pub mod money;
+pub mod notify;
 pub mod paging;
 pub mod payments_query;
 pub mod phone;

@@ -111,12 +111,52 @@ impl Job {
             tracing::error!(export = %self.id, error = %e, "export failed");
             "The export could not be written; try again.".to_string()
         });
+        let rows = outcome.as_ref().ok().map(|(rows, _)| *rows);
         let finished =
             crate::db::exports::finish(&self.state.db, &self.id, outcome, self.state.now_ms())
                 .await;
         if let Err(error) = finished {
             tracing::error!(export = %self.id, %error, "recording an export's end failed");
+        } else if let (Some(rows), Some(_)) = (rows, &self.state.mailer) {
+            if let Err(error) = self.tell_ready(rows).await {
+                tracing::error!(export = %self.id, %error, "queueing an export's notice failed");
+            }
         }
+    }
+
+    /// The user who started the export hears it is ready, if they chose to.
+    async fn tell_ready(&self, rows: i64) -> Result<(), crate::error::AppError> {
+        let state = &self.state;
+        let link = format!(
+            "{}/accounts/{}/exports",
+            state.settings.public_base_url, self.account_id
+        );
+        let told = crate::domain::email::export_ready(rows, self.format.as_str(), &link);
+        let key = format!("export:{}", self.id);
+        let now = state.now_ms();
+        let sql = format!(
+            "INSERT INTO outbound_emails
+                 (merchant_id, kind, dedupe_key, to_address, subject, text_body, html_body,
+                  status, next_try_at, created_at)
+             SELECT u.merchant_id, 'export_ready', $2, u.email, $3, $4, $5, 'pending', $6, $6
+             FROM exports e JOIN users u ON u.id = e.requested_by
+             WHERE e.id = $1 AND u.{} = TRUE
+             ON CONFLICT (dedupe_key) DO NOTHING",
+            crate::domain::notify::Topic::ExportReady.column()
+        );
+        crate::on_db!(&state.db, pool => {
+            sqlx::query(&sql)
+                .bind(&self.id)
+                .bind(&key)
+                .bind(&told.subject)
+                .bind(&told.text)
+                .bind(&told.html)
+                .bind(now)
+                .execute(pool)
+                .await?;
+        });
+        state.mail_wakeup.notify_one();
+        Ok(())
     }
 
     /// Reads the filter a batch at a time while a blocking thread formats and writes the

@@ -41,6 +41,10 @@ pub async fn start(
             query_json: &query_json,
             total_rows: total.count,
             now_ms,
+            requested_by: match actor {
+                Actor::Member { user_id, .. } => Some(*user_id),
+                _ => None,
+            },
         },
     )
     .await?;

@@ -47,7 +47,7 @@ pub async fn apply(state: &AppState, record: &Record<'_>, tries: i64) -> Applied
             arrived_at_ms: record.received_at,
             notification: record,
             public_base_url: &state.settings.public_base_url,
-            receipts: state.mailer.is_some(),
+            mail: state.mailer.is_some(),
         },
     )
     .await;

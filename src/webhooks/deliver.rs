@@ -71,7 +71,52 @@ async fn deliver_claimed(state: &AppState, event: &ClaimedEvent) -> Result<Attem
         );
     }
     outbox::record_attempt(&state.db, event, &attempt, state.now_ms()).await?;
+    if !attempt.succeeded() && state.mailer.is_some() {
+        if let Err(error) = tell_failing(state, event, &attempt.url).await {
+            tracing::error!(%error, "queueing a failing-endpoint notice failed");
+        }
+    }
     Ok(attempt)
+}
+
+/// Deliveries failing for an hour: every event still pending after a failed try, the oldest
+/// an hour old. The merchant's users who chose it hear so, once a (WIB) day.
+const FAILING_FOR_MS: i64 = 60 * 60 * 1000;
+
+async fn tell_failing(state: &AppState, event: &ClaimedEvent, url: &str) -> Result<(), AppError> {
+    let now = state.now_ms();
+    let (oldest,): (Option<i64>,) = crate::on_db!(&state.db, pool => {
+        sqlx::query_as(
+            "SELECT MIN(created_at) FROM webhook_events
+             WHERE merchant_id = $1 AND status = 'pending' AND attempts > 0",
+        )
+        .bind(event.merchant_id)
+        .fetch_one(pool)
+        .await?
+    });
+    let Some(oldest) = oldest.filter(|oldest| now - oldest >= FAILING_FOR_MS) else {
+        return Ok(());
+    };
+    let told = crate::domain::email::webhook_failing(url, (now - oldest) / 60_000);
+    let key = format!(
+        "webhook-failing:{}:{}",
+        event.merchant_id,
+        crate::domain::time::wib_day_number(now)
+    );
+    let mut tx = state.db.begin().await?;
+    crate::on_tx!(&mut tx, conn => {
+        crate::queue_members_email!(
+            conn,
+            event.merchant_id,
+            crate::domain::notify::Topic::WebhookFailing,
+            &key,
+            &told,
+            now
+        );
+    });
+    tx.commit().await?;
+    state.mail_wakeup.notify_one();
+    Ok(())
 }
 
 /// One try. Never fails: every problem becomes the attempt's error, shown in the log.

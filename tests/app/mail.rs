@@ -203,3 +203,110 @@ async fn an_invitation_is_emailed_to_the_invitee_with_its_link() {
     );
     assert!(text.contains(&link), "{text}");
 }
+
+/// The subjects of the mails sent to `to`, in order.
+fn subjects_to(sink: &SmtpSink, to: &str) -> Vec<String> {
+    sink.mails()
+        .iter()
+        .filter(|mail| mail.to == [to])
+        .filter_map(|mail| {
+            mail.data
+                .lines()
+                .find_map(|line| line.strip_prefix("Subject: ").map(str::to_string))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn members_hear_of_what_they_chose() {
+    let (app, sink) = app_with_mail().await;
+    let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    // Defaults: a link used up and an export ready, not every payment.
+    let link: i64 = app
+        .create_link(
+            &account,
+            &[("input[max_usage]", "1"), ("input[title]", "Kelas yoga")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let slug = app.slug_of(link).await;
+    let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
+    assert_eq!(
+        app.bank_pays(&reff, "TX-1", 200_000).await.status(),
+        StatusCode::OK
+    );
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    assert_eq!(
+        subjects_to(&sink, "owner@sinar.id"),
+        ["Kelas yoga is used up"]
+    );
+
+    // Now every payment too, and no export notice.
+    let saved = app
+        .call(
+            "notifications_save",
+            &[("payment_received", "yes"), ("link_exhausted", "yes")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let open: i64 = app.create_link(&account, &[]).await.json().await.unwrap();
+    let slug = app.slug_of(open).await;
+    let reff = app.new_browser().start_payment(&slug, "QRIS").await;
+    assert_eq!(
+        app.bank_pays(&reff, "TX-2", 200_000).await.status(),
+        StatusCode::OK
+    );
+    crate::export_helpers::export(&app, &app, &account, "csv", &[]).await;
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    assert_eq!(
+        subjects_to(&sink, "owner@sinar.id"),
+        [
+            "Kelas yoga is used up",
+            "Payment received: Rp 200.000 for Kaos dan topi"
+        ]
+    );
+
+    // With exports back on, the export's starter hears it is ready.
+    app.call(
+        "notifications_save",
+        &[("export_ready", "yes"), ("webhook_failing", "yes")],
+    )
+    .await;
+    crate::export_helpers::export(&app, &app, &account, "xlsx", &[]).await;
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    assert_eq!(
+        subjects_to(&sink, "owner@sinar.id").last().unwrap(),
+        "Your xlsx export is ready"
+    );
+}
+
+#[tokio::test]
+async fn a_webhook_endpoint_failing_for_an_hour_is_told_once_a_day() {
+    let (app, sink) = app_with_mail().await;
+    let account = app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    // Nothing listens there: every delivery fails.
+    app.enable_webhooks("http://127.0.0.1:9/hook").await;
+    let link: i64 = app.create_link(&account, &[]).await.json().await.unwrap();
+    let slug = app.slug_of(link).await;
+    let reff = app.new_browser().start_payment(&slug, "VA_BRI").await;
+    assert_eq!(
+        app.bank_pays(&reff, "TX-1", 200_000).await.status(),
+        StatusCode::OK
+    );
+    let failing = "Your webhook endpoint has been failing for an hour".to_string();
+    for _ in 0..6 {
+        paylinks::webhooks::deliver::deliver_due(&app.state)
+            .await
+            .unwrap();
+        paylinks::mail::send_due(&app.state).await.unwrap();
+        app.clock.advance_ms(31 * 60 * 1000);
+    }
+    let told = subjects_to(&sink, "owner@sinar.id");
+    assert_eq!(
+        told.iter().filter(|s| **s == failing).count(),
+        1,
+        "{told:?}"
+    );
+}

@@ -9,6 +9,7 @@ pub mod link_edit;
 pub mod link_new;
 pub mod link_show;
 pub mod links;
+pub mod notifications;
 pub mod overview;
 pub mod payments;
 pub mod security;

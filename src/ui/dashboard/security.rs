@@ -147,6 +147,7 @@ pub fn SecurityPage() -> impl IntoView {
                         Ok(data) => view! {
                             <TwoFactorCard data=data.clone() begin enable disable enable_errors disable_errors/>
                             <SessionsCard data=data.clone() end end_others/>
+                            <crate::ui::dashboard::notifications::NotificationsCard/>
                             {data.i_am_owner.then(|| view! {
                                 <section class="card">
                                     <h2>"Team rule"</h2>
