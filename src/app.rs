@@ -7,7 +7,9 @@ use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
-use crate::ui::auth::{ForgotPasswordPage, LogInPage, ResetPasswordPage, SignUpPage};
+use crate::ui::auth::{
+    ForgotPasswordPage, LogInPage, ResetPasswordPage, SignUpPage, VerifyEmailPage,
+};
 use crate::ui::components::NotFoundPage;
 use crate::ui::dashboard::accounts::AccountsPage;
 use crate::ui::dashboard::audit::AuditPage;
@@ -126,6 +128,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LogInPage/>
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                 <Route path=path!("/reset-password") view=ResetPasswordPage/>
+                <Route path=path!("/verify-email") view=VerifyEmailPage/>
                 <Route path=path!("/accounts") view={Lazy::<AccountsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/developers") view={Lazy::<DevelopersRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async/>

@@ -24,6 +24,7 @@ pub const RULES: &[(&str, Access)] = &[
     ("invitation_accept", Access::Public),
     ("login", Access::Public),
     ("logout", Access::Public),
+    ("email_verify", Access::Public),
     ("password_forgot", Access::Public),
     ("password_reset", Access::Public),
     ("pay", Access::Public),
@@ -55,7 +56,8 @@ pub const RULES: &[(&str, Access)] = &[
     ("two_factor_disable", Access::Read),
     ("session_end", Access::Read),
     ("sessions_end_others", Access::Read),
-    // And chooses what they hear of by email.
+    // And confirms their own address, and chooses what they hear of by email.
+    ("email_verify_resend", Access::Read),
     ("notifications", Access::Read),
     ("notifications_save", Access::Read),
     // Any payer may simulate a sandbox payment on the payer page; a viewer may too.

@@ -9,5 +9,6 @@ pub mod reset;
 pub mod session;
 pub mod throttle;
 pub mod two_factor;
+pub mod verify;
 
 pub use session::{current_user, log_in, log_out, require_user};

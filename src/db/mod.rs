@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod checkpoint;
 pub mod credentials;
+pub mod email_verifications;
 pub mod emails;
 pub mod exports;
 pub mod gateways;

@@ -162,8 +162,9 @@ pub async fn accept(
             return Ok(None);
         };
         let (user_id,): (UserId,) = sqlx::query_as(
-            "INSERT INTO users (merchant_id, email, password_hash, role, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO users (merchant_id, email, password_hash, role, created_at,
+                 email_verified_at)
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
         )
         .bind(merchant_id)
         .bind(&email)

@@ -181,6 +181,19 @@ pub fn password_reset(link: &str) -> Rendered {
     )
 }
 
+/// The link that confirms a new merchant's email address.
+pub fn verify_email(link: &str) -> Rendered {
+    compose(
+        "Confirm your email for paylinks".into(),
+        "Hello,".into(),
+        "Confirm this is your email address to finish setting up your paylinks account. The \
+         link works for a week."
+            .into(),
+        &[("Link", link.to_string())],
+        "If you did not sign up for paylinks, ignore this email.",
+    )
+}
+
 /// An invitation to join a merchant's team, with the link that accepts it.
 pub fn invitation(merchant: &str, inviter: &str, role: &str, link: &str, days: i64) -> Rendered {
     compose(

@@ -118,6 +118,15 @@ pub async fn connect(
     let mode = GatewayMode::parse(input.mode)
         .map_err(|e| errors.add("mode", e))
         .ok();
+    // Real money waits for a confirmed address.
+    if let (Some(GatewayMode::Production), Actor::Member { user_id, .. }) = (mode, actor) {
+        if crate::auth::verify::pending(state, *user_id).await? {
+            errors.add(
+                "mode",
+                "Confirm your email address (see the link we sent) before connecting production keys.",
+            );
+        }
+    }
     let what = gateway.map_or("key", |g| g.secret_label());
     let secret = parse_key(input.secret, &what.to_lowercase())
         .map_err(|e| errors.add("secret", e))

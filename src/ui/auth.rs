@@ -20,11 +20,12 @@ pub async fn sign_up(
     let state = app_state()?;
     let input = SignUpInput {
         merchant_name,
-        email,
+        email: email.clone(),
         password,
     };
     let (user_id, merchant_id) =
         crate::auth::accounts::register(&state.db, input, state.now_ms()).await?;
+    crate::auth::verify::send(&state, user_id, merchant_id, email.trim()).await?;
     crate::ui::context::start_session(&state, user_id).await?;
     // Straight to a page of the app: the hydrated router cannot follow /dashboard's redirect.
     leptos_axum::redirect(&landing_path(&state.db, merchant_id).await?);
@@ -188,6 +189,41 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     crate::auth::reset::complete(&state, &token, &password).await?;
     leptos_axum::redirect("/login?reset=done");
     Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "email_verify")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    let state = crate::state::app_state()?;
+    crate::auth::verify::confirm(&state, &token).await
+}
+
+/// Confirms the address a sign-up link was sent to: a button, so a mail scanner that opens the
+/// link confirms nothing.
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let action = ServerAction::<VerifyEmail>::new();
+    let result = Signal::derive(move || action.value().get());
+    let token = move || use_query_map().with(|q| q.get("token").unwrap_or_default());
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Confirm your email · paylinks"/>
+        <main class="page narrow">
+            <h1>"Confirm your email"</h1>
+            <Show
+                when=done
+                fallback=move || view! {
+                    <FormAlert result/>
+                    <ActionForm action attr:class="form">
+                        <input type="hidden" name="token" value=token/>
+                        <button type="submit" class="primary">"Confirm my email"</button>
+                    </ActionForm>
+                }
+            >
+                <p class="alert alert-success" role="status">"Your email is confirmed. Thank you."</p>
+                <p><a href="/dashboard" rel="external">"Go to the dashboard"</a></p>
+            </Show>
+        </main>
+    }
 }
 
 /// Asks for a reset link; the answer is the same whether or not the email has an account.

@@ -54,10 +54,9 @@ async fn a_payer_gets_one_receipt_in_the_language_they_paid_in() {
     let (app, sink) = app_with_mail().await;
     let reff = paid_attempt(&app, "siti@example.com", "en").await;
     paylinks::mail::send_due(&app.state).await.unwrap();
-    let mails = sink.mails();
+    let mails = sink.mails_to("siti@example.com");
     assert_eq!(mails.len(), 1);
     let receipt = &mails[0];
-    assert_eq!(receipt.to, ["siti@example.com"]);
     assert!(receipt.from.contains("receipts@paylinks.test"));
     assert!(
         receipt
@@ -78,10 +77,12 @@ async fn a_payer_gets_one_receipt_in_the_language_they_paid_in() {
         StatusCode::OK
     );
     paylinks::mail::send_due(&app.state).await.unwrap();
-    assert_eq!(sink.mails().len(), 1);
+    assert_eq!(sink.mails_to("siti@example.com").len(), 1);
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM outbound_emails WHERE status = 'sent'")
-            .await,
+        app.scalar(
+            "SELECT COUNT(*) FROM outbound_emails WHERE status = 'sent' AND kind = 'receipt'"
+        )
+        .await,
         1
     );
     let account = app.default_account_id().await;
@@ -114,7 +115,9 @@ async fn a_receipt_waits_out_an_smtp_outage_and_arrives_after() {
     paylinks::mail::send_due(&app.state).await.unwrap();
     assert!(sink.mails().is_empty());
     assert_eq!(
-        app.scalar_text("SELECT status || ' ' || CAST(tries AS TEXT) FROM outbound_emails")
+        app.scalar_text(
+            "SELECT status || ' ' || CAST(tries AS TEXT) FROM outbound_emails WHERE kind = 'receipt'"
+        )
             .await,
         "pending 1"
     );
@@ -123,7 +126,7 @@ async fn a_receipt_waits_out_an_smtp_outage_and_arrives_after() {
     assert!(sink.mails().is_empty(), "not before its retry time");
     app.clock.advance_ms(31_000);
     paylinks::mail::send_due(&app.state).await.unwrap();
-    let mails = sink.mails();
+    let mails = sink.mails_to("siti@example.com");
     assert_eq!(mails.len(), 1);
     assert!(mails[0]
         .data
@@ -135,8 +138,15 @@ async fn nothing_is_mailed_without_an_address_or_without_mail() {
     let (app, sink) = app_with_mail().await;
     paid_attempt(&app, "", "id").await;
     paylinks::mail::send_due(&app.state).await.unwrap();
-    assert!(sink.mails().is_empty());
-    assert_eq!(app.count("outbound_emails").await, 0);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbound_emails WHERE kind = 'receipt'")
+            .await,
+        0
+    );
+    assert!(sink
+        .mails()
+        .iter()
+        .all(|mail| mail.to == ["owner@sinar.id"]));
 
     let off = spawn_app().await;
     paid_attempt(&off, "siti@example.com", "id").await;
@@ -172,7 +182,7 @@ async fn a_refund_that_went_through_is_told_to_the_payer() {
         .await;
     assert_eq!(refund.status(), StatusCode::OK);
     paylinks::mail::send_due(&app.state).await.unwrap();
-    let mails = sink.mails();
+    let mails = sink.mails_to("siti@example.com");
     assert_eq!(mails.len(), 2, "the receipt, then the refund notice");
     assert!(mails[1]
         .data
@@ -193,9 +203,8 @@ async fn an_invitation_is_emailed_to_the_invitee_with_its_link() {
     assert_eq!(invited.status(), StatusCode::OK);
     let link: String = invited.json().await.unwrap();
     paylinks::mail::send_due(&app.state).await.unwrap();
-    let mails = sink.mails();
+    let mails = sink.mails_to("kasir@sinar.id");
     assert_eq!(mails.len(), 1);
-    assert_eq!(mails[0].to, ["kasir@sinar.id"]);
     let text = mails[0].decoded();
     assert!(
         text.contains("owner@sinar.id invited you to join Toko Sinar on paylinks as viewer"),
@@ -206,9 +215,8 @@ async fn an_invitation_is_emailed_to_the_invitee_with_its_link() {
 
 /// The subjects of the mails sent to `to`, in order.
 fn subjects_to(sink: &SmtpSink, to: &str) -> Vec<String> {
-    sink.mails()
+    sink.mails_to(to)
         .iter()
-        .filter(|mail| mail.to == [to])
         .filter_map(|mail| {
             mail.data
                 .lines()
@@ -240,7 +248,7 @@ async fn members_hear_of_what_they_chose() {
     paylinks::mail::send_due(&app.state).await.unwrap();
     assert_eq!(
         subjects_to(&sink, "owner@sinar.id"),
-        ["Kelas yoga is used up"]
+        ["Confirm your email for paylinks", "Kelas yoga is used up"]
     );
 
     // Now every payment too, and no export notice.
@@ -263,6 +271,7 @@ async fn members_hear_of_what_they_chose() {
     assert_eq!(
         subjects_to(&sink, "owner@sinar.id"),
         [
+            "Confirm your email for paylinks",
             "Kelas yoga is used up",
             "Payment received: Rp 200.000 for Kaos dan topi"
         ]
@@ -309,4 +318,61 @@ async fn a_webhook_endpoint_failing_for_an_hour_is_told_once_a_day() {
         1,
         "{told:?}"
     );
+}
+
+#[tokio::test]
+async fn a_new_merchant_confirms_their_email_before_taking_real_money() {
+    let (app, sink) = app_with_mail().await;
+    app.sign_up("Toko Sinar", "owner@sinar.id").await;
+    paylinks::mail::send_due(&app.state).await.unwrap();
+    assert_eq!(
+        subjects_to(&sink, "owner@sinar.id"),
+        ["Confirm your email for paylinks"]
+    );
+    let nav: serde_json::Value = app.call("dashboard_nav", &[]).await.json().await.unwrap();
+    assert_eq!(nav["confirm_email"], true);
+    let live = app
+        .call(
+            "gateway_connect",
+            &[
+                ("gateway", "midtrans"),
+                ("mode", "production"),
+                ("secret", "Mid-server-LiveKey0001"),
+                ("callback_token", ""),
+            ],
+        )
+        .await;
+    let errors = crate::helpers::field_errors(live).await;
+    assert!(errors["mode"].contains("Confirm your email"), "{errors:?}");
+
+    let text = sink.mails_to("owner@sinar.id")[0].decoded();
+    let start = text.find("/verify-email?token=").unwrap() + 20;
+    let token: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let stranger = app.new_browser();
+    assert_eq!(
+        stranger
+            .call("email_verify", &[("token", &token)])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        stranger
+            .call("email_verify", &[("token", &token)])
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "once"
+    );
+    let nav: serde_json::Value = app.call("dashboard_nav", &[]).await.json().await.unwrap();
+    assert_eq!(nav["confirm_email"], false);
+
+    // Without mail nobody is asked.
+    let off = spawn_app().await;
+    off.sign_up("Toko Lain", "owner@lain.id").await;
+    let nav: serde_json::Value = off.call("dashboard_nav", &[]).await.json().await.unwrap();
+    assert_eq!(nav["confirm_email"], false);
 }

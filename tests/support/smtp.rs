@@ -72,6 +72,14 @@ impl SmtpSink {
         self.mails.lock().unwrap().clone()
     }
 
+    /// The mails sent to `to`, in order.
+    pub fn mails_to(&self, to: &str) -> Vec<Mail> {
+        self.mails()
+            .into_iter()
+            .filter(|mail| mail.to == [to])
+            .collect()
+    }
+
     pub fn set_down(&self, down: bool) {
         *self.down.lock().unwrap() = down;
     }

@@ -33,6 +33,7 @@ pub fn DashboardShell(
                         .and_then(|id| nav.accounts.iter().find(|a| a.id.as_str() == id))
                         .map(|a| a.name.clone())
                         .unwrap_or_else(|| "Accounts".to_string());
+                    let reminder = nav.confirm_email.then(|| nav.email.clone());
                     Some(view! {
                         <details class="account-switcher">
                             <summary>{current_name}</summary>
@@ -64,6 +65,7 @@ pub fn DashboardShell(
                         </nav>
                         <span class="who">{nav.merchant_name}" · "{nav.email}</span>
                         <LogOutButton/>
+                        {reminder.map(|email| view! { <ConfirmEmailReminder email/> })}
                     })
                 })}
             </Suspense>
@@ -153,4 +155,26 @@ pub fn title_text(text: String) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;");
     text
+}
+
+/// Until the user confirms their address: a reminder, and another link on request.
+#[component]
+fn ConfirmEmailReminder(email: String) -> impl IntoView {
+    let resend = ServerAction::<crate::ui::dashboard::ResendVerification>::new();
+    let sent = move || matches!(resend.value().get(), Some(Ok(())));
+    view! {
+        <div class="alert alert-info confirm-email" role="status" data-testid="confirm-email">
+            {format!("Confirm your email: we sent a link to {email}. ")}
+            <Show
+                when=sent
+                fallback=move || view! {
+                    <ActionForm action=resend attr:class="inline">
+                        <button type="submit" class="link">"Send it again"</button>
+                    </ActionForm>
+                }
+            >
+                "Sent."
+            </Show>
+        </div>
+    }
 }

@@ -31,6 +31,8 @@ pub struct DashboardNav {
     pub accounts: Vec<Account>,
     /// Only owners may read the audit log, so only they are shown its link.
     pub sees_audit_log: bool,
+    /// The user has yet to confirm their email address (mail is on).
+    pub confirm_email: bool,
 }
 
 #[server(prefix = "/fn", endpoint = "dashboard_nav")]
@@ -39,9 +41,17 @@ pub async fn get_dashboard_nav() -> Result<DashboardNav, AppError> {
     Ok(DashboardNav {
         accounts: crate::db::accounts::list(&state.db, user.merchant_id).await?,
         sees_audit_log: user.role.allows(crate::domain::merchant::Access::Owner),
+        confirm_email: crate::auth::verify::pending(&state, user.user_id).await?,
         merchant_name: user.merchant_name,
         email: user.email,
     })
+}
+
+/// Sends the signed-in user another link to confirm their address.
+#[server(prefix = "/fn", endpoint = "email_verify_resend")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    let (state, user) = crate::ui::context::signed_in().await?;
+    crate::auth::verify::send(&state, user.user_id, user.merchant_id, &user.email).await
 }
 
 #[component]
