@@ -202,6 +202,7 @@ impl PaymentAttempt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refund {
     pub id: i64,
+    pub merchant_id: MerchantId,
     pub history_id: AttemptId,
     pub amount: Rupiah,
     pub reason: String,

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod csrf;
+pub mod mail_links;
 pub mod password;
 pub mod reset;
 pub mod session;

@@ -4,10 +4,10 @@
 
 use std::net::IpAddr;
 
-use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::db::{login_failures, password_resets};
+use crate::auth::mail_links::{self, token_hash};
+use crate::db::user_links::{self, Purpose};
 use crate::domain::merchant::check_password;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -16,10 +16,6 @@ const VALID_MS: i64 = 60 * 60 * 1000;
 /// Links one email may be sent, and asks one address may make, per throttle window.
 const PER_EMAIL: i64 = 3;
 const PER_ADDRESS: i64 = 10;
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// Sends a reset link to `email` if it has an account; answers alike either way.
 pub async fn request(
@@ -35,48 +31,26 @@ pub async fn request(
     }
     let email = crate::domain::merchant::Email::parse(email)
         .map_err(|message| AppError::field("email", message))?;
-    let now = state.now_ms();
-    let window = now - now.rem_euclid(crate::auth::throttle::WINDOW_MS);
     let by_email = format!("reset:{}", hex::encode(Sha256::digest(email.as_str())));
     let by_address = format!(
         "reset-address:{}",
         address.map_or_else(|| "unknown".into(), |ip| ip.to_string())
     );
-    let sent = login_failures::bump(&state.db, &by_email, window).await?;
-    let asked = login_failures::bump(&state.db, &by_address, window).await?;
-    if sent > PER_EMAIL || asked > PER_ADDRESS {
-        return Err(AppError::TooManyRequests(
-            "Too many reset requests. Try again in a few minutes.".into(),
-        ));
-    }
-    let Some((user_id, merchant_id)) =
-        password_resets::user_by_email(&state.db, email.as_str()).await?
-    else {
+    mail_links::throttle(state, &by_email, PER_EMAIL).await?;
+    mail_links::throttle(state, &by_address, PER_ADDRESS).await?;
+    let Some(user) = user_links::user_by_email(&state.db, email.as_str()).await? else {
         return Ok(());
     };
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    let hash = token_hash(&token);
-    let link = format!(
-        "{}/reset-password?token={token}",
-        state.settings.public_base_url
-    );
-    let message = crate::domain::email::password_reset(&link);
-    let mut tx = state.db.begin().await?;
-    password_resets::create(&mut tx, &hash, user_id, now, now + VALID_MS).await?;
-    let key = format!("password-reset:{hash}");
-    crate::db::emails::queue(
-        &mut tx,
-        merchant_id,
-        "password_reset",
-        &key,
+    mail_links::send(
+        state,
+        Purpose::PasswordReset,
+        user,
         email.as_str(),
-        &message,
-        now,
+        "/reset-password",
+        VALID_MS,
+        crate::domain::email::password_reset,
     )
-    .await?;
-    tx.commit().await?;
-    state.mail_wakeup.notify_one();
-    Ok(())
+    .await
 }
 
 /// Sets a new password with a link's token, once, within its hour; every session of the user
@@ -86,13 +60,15 @@ pub async fn complete(state: &AppState, token: &str, password: &str) -> Result<(
     let password_hash = crate::auth::password::hash(password.to_string()).await?;
     let now = state.now_ms();
     let mut tx = state.db.begin().await?;
-    let Some(user_id) = password_resets::consume(&mut tx, &token_hash(token), now).await? else {
+    let hash = token_hash(token);
+    let used = user_links::consume(&mut tx, Purpose::PasswordReset, &hash, now).await?;
+    let Some(user_id) = used else {
         return Err(AppError::field(
             "form",
             "This link has expired or was used already. Ask for a new one.",
         ));
     };
-    password_resets::set_password(&mut tx, user_id, &password_hash, now).await?;
+    user_links::set_password(&mut tx, user_id, &password_hash, now).await?;
     crate::db::user_sessions::end_others(&mut tx, user_id, "").await?;
     tx.commit().await
 }

@@ -12,11 +12,13 @@ use crate::model::{LinkSnapshot, PaymentAttempt, Refund};
 use crate::wire::events::{self, Subject};
 use crate::{on_db, on_tx, write_events};
 
-const REFUND_COLUMNS: &str = "id, history_id, amount, reason, status, manual, provider_refund_id, \
+const REFUND_COLUMNS: &str =
+    "id, merchant_id, history_id, amount, reason, status, manual, provider_refund_id, \
     failure_reason, requested_by, created_at, updated_at";
 
 type Row = (
     i64,
+    MerchantId,
     AttemptId,
     i64,
     String,
@@ -30,20 +32,21 @@ type Row = (
 );
 
 fn read(row: Row) -> Result<Refund, AppError> {
-    let status = RefundStatus::parse(&row.4)
-        .ok_or_else(|| AppError::internal(format!("unknown refund status {}", row.4)))?;
+    let status = RefundStatus::parse(&row.5)
+        .ok_or_else(|| AppError::internal(format!("unknown refund status {}", row.5)))?;
     Ok(Refund {
         id: row.0,
-        history_id: row.1,
-        amount: Rupiah(row.2),
-        reason: row.3,
+        merchant_id: row.1,
+        history_id: row.2,
+        amount: Rupiah(row.3),
+        reason: row.4,
         status,
-        manual: row.5,
-        provider_refund_id: row.6,
-        failure_reason: row.7,
-        requested_by: row.8,
-        created_at: row.9,
-        updated_at: row.10,
+        manual: row.6,
+        provider_refund_id: row.7,
+        failure_reason: row.8,
+        requested_by: row.9,
+        created_at: row.10,
+        updated_at: row.11,
     })
 }
 
@@ -213,43 +216,20 @@ pub async fn note_asked(
     Ok(())
 }
 
-/// A refund's row led by its merchant.
-type DueRow = (
-    MerchantId,
-    i64,
-    AttemptId,
-    i64,
-    String,
-    String,
-    bool,
-    Option<String>,
-    Option<String>,
-    String,
-    i64,
-    i64,
-);
-
 /// Refunds a gateway was asked for and has not settled, last asked before `asked_before_ms`:
-/// with the merchant each belongs to, oldest first.
+/// oldest first.
 pub async fn due_at_gateways(
     db: &Db,
     asked_before_ms: i64,
     limit: i64,
-) -> Result<Vec<(MerchantId, Refund)>, AppError> {
+) -> Result<Vec<Refund>, AppError> {
     let sql = format!(
-        "SELECT merchant_id, {REFUND_COLUMNS} FROM refunds
+        "SELECT {REFUND_COLUMNS} FROM refunds
          WHERE status = 'pending' AND manual = FALSE AND updated_at < $1
          ORDER BY updated_at LIMIT $2"
     );
-    let rows: Vec<DueRow> = on_db!(db, pool => {
+    let rows: Vec<Row> = on_db!(db, pool => {
         sqlx::query_as(&sql).bind(asked_before_ms).bind(limit).fetch_all(pool).await?
     });
-    rows.into_iter()
-        .map(|r| {
-            Ok((
-                r.0,
-                read((r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11))?,
-            ))
-        })
-        .collect()
+    rows.into_iter().map(read).collect()
 }

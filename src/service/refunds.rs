@@ -229,7 +229,8 @@ pub async fn follow_up(state: &AppState) -> Result<usize, AppError> {
     )
     .await?;
     let asked = due.len();
-    for (merchant_id, refund) in due {
+    for refund in due {
+        let merchant_id = refund.merchant_id;
         let payment =
             crate::db::histories::find_for_merchant(&state.db, merchant_id, refund.history_id)
                 .await?;

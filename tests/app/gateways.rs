@@ -277,19 +277,7 @@ async fn a_method_routed_to_midtrans_is_issued_and_paid_there_and_credited_once(
         .contains("paid at the gateway"));
     assert_eq!(attempt_column(&app, &reff, "status").await, "pending");
     // The payment's page names who issued it, with the gateway's id of the charge.
-    let history_id = attempt_column(&app, &reff, "id").await;
-    let detail: serde_json::Value = app
-        .call(
-            "payment",
-            &[
-                ("account_id", account.as_str()),
-                ("history_id", &history_id),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let detail = app.payment_detail(&account, &reff).await;
     let issuer = &detail["issuer"]["Gateway"];
     assert_eq!(issuer["connection"]["gateway"], "midtrans");
     assert_eq!(
@@ -356,6 +344,7 @@ async fn a_method_routed_to_midtrans_is_issued_and_paid_there_and_credited_once(
     );
 
     // A payment Midtrans took is refunded by the merchant, who confirms the transfer here.
+    let history_id = app.history_id(&reff).await;
     let refund = [
         ("account_id", account.as_str()),
         ("history_id", history_id.as_str()),

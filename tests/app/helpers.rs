@@ -400,6 +400,28 @@ impl TestApp {
     }
 
     /// The sandbox acquirer's signed "paid" callback for an attempt.
+    /// An attempt's row id (the API's history id), by its reference.
+    pub async fn history_id(&self, reff: &str) -> String {
+        self.scalar(&format!(
+            "SELECT id FROM payment_link_histories WHERE reff_no = '{reff}'"
+        ))
+        .await
+        .to_string()
+    }
+
+    /// What the dashboard's payment page shows of an attempt (its server function's answer).
+    pub async fn payment_detail(&self, account: &str, reff: &str) -> serde_json::Value {
+        let history_id = self.history_id(reff).await;
+        let response = self
+            .call(
+                "payment",
+                &[("account_id", account), ("history_id", &history_id)],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
     pub async fn bank_pays(&self, reff: &str, transaction_id: &str, amount: i64) -> Response {
         crate::support::bank_pays(&self.address, SANDBOX_SECRET, reff, transaction_id, amount)
             .await

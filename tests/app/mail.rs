@@ -86,24 +86,7 @@ async fn a_payer_gets_one_receipt_in_the_language_they_paid_in() {
         1
     );
     let account = app.default_account_id().await;
-    let history_id = app
-        .scalar(&format!(
-            "SELECT id FROM payment_link_histories WHERE reff_no = '{reff}'"
-        ))
-        .await
-        .to_string();
-    let detail: serde_json::Value = app
-        .call(
-            "payment",
-            &[
-                ("account_id", account.as_str()),
-                ("history_id", &history_id),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let detail = app.payment_detail(&account, &reff).await;
     assert_eq!(detail["receipt"], "Emailed to the payer");
 }
 
@@ -162,12 +145,7 @@ async fn a_refund_that_went_through_is_told_to_the_payer() {
     let (app, sink) = app_with_mail().await;
     let reff = paid_attempt(&app, "siti@example.com", "id").await;
     let account = app.default_account_id().await;
-    let history_id = app
-        .scalar(&format!(
-            "SELECT id FROM payment_link_histories WHERE reff_no = '{reff}'"
-        ))
-        .await
-        .to_string();
+    let history_id = app.history_id(&reff).await;
     let refund = app
         .call(
             "refund",

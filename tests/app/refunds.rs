@@ -259,18 +259,12 @@ async fn the_payment_page_refunds_part_of_a_payment_once_confirmed() {
 
     let done = send(form("Rp 25.000", true)).await;
     assert_eq!(done.status(), StatusCode::OK);
-    let detail: Value = app
-        .call(
-            "payment",
-            &[
-                ("account_id", account.as_str()),
-                ("history_id", &history_id),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let reff = app
+        .scalar_text(&format!(
+            "SELECT reff_no FROM payment_link_histories WHERE id = {history_id}"
+        ))
+        .await;
+    let detail = app.payment_detail(&account, &reff).await;
     assert_eq!(detail["refundable"], 175_000);
     assert_eq!(detail["refunds"][0]["amount"], 25_000);
     assert_eq!(detail["refunds"][0]["requested_by"], "owner@retur.id");
