@@ -106,7 +106,10 @@ pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 pub fn build_router(state: AppState) -> Router {
     let routes = route_list();
     let router = Router::new()
+        // Up: the process answers. Ready: it can reach its database, so a load balancer
+        // stops sending traffic while it cannot.
         .route("/health", get(|| async { "ok" }))
+        .route("/ready", get(ready))
         // Browsers ask for /favicon.ico whatever the page names; the icon is an SVG.
         .route(
             "/favicon.ico",
@@ -263,6 +266,19 @@ async fn require_dashboard_login(
             Redirect::to(&format!("/login?{query}")).into_response()
         }
         Err(error) => error.into_response(),
+    }
+}
+
+/// `GET /ready`: 200 while the database answers within two seconds, 503 otherwise.
+async fn ready(State(state): State<AppState>) -> Response {
+    if state.db.answers(std::time::Duration::from_secs(2)).await {
+        "ready".into_response()
+    } else {
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "the database does not answer",
+        )
+            .into_response()
     }
 }
 

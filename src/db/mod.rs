@@ -163,6 +163,13 @@ impl Db {
         }
     }
 
+    /// Whether the database answers a trivial query within `timeout`.
+    pub async fn answers(&self, timeout: std::time::Duration) -> bool {
+        let ask =
+            async { on_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.is_ok()) };
+        tokio::time::timeout(timeout, ask).await.unwrap_or(false)
+    }
+
     /// Applies the app's migrations and creates the session table.
     pub async fn migrate(&self) -> Result<(), AppError> {
         match self {

@@ -325,3 +325,22 @@ async fn payer_pages_load_no_webassembly_and_dashboard_pages_do() {
     let (_, dashboard) = app.page(&format!("/accounts/{account}/links")).await;
     assert!(dashboard.contains(".wasm") && dashboard.contains("modulepreload"));
 }
+
+#[tokio::test]
+async fn ready_answers_503_once_the_database_cannot_be_reached() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/ready").await.status(), StatusCode::OK);
+    match &app.db {
+        paylinks::db::Db::Sqlite(pool) => pool.close().await,
+        paylinks::db::Db::Postgres(pool) => pool.close().await,
+    }
+    assert_eq!(
+        app.get("/ready").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(
+        app.get("/health").await.status(),
+        StatusCode::OK,
+        "the process is still up"
+    );
+}
