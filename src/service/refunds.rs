@@ -42,13 +42,15 @@ pub async fn create(
     let request = RefundRequest::parse(amount, reason, payment.amount, payment.refund_reserved)
         .map_err(AppError::Validation)?;
     // The connection that took the payment refunds it through its API, when it can.
+    // A connection removed since leaves the refund to the merchant.
     let gateway = match payment.gateway_connection_id {
-        Some(id) => crate::db::gateways::find(&state.db, merchant_id, id)
-            .await
-            .ok()
-            .filter(|sealed| {
+        Some(id) => match crate::db::gateways::find(&state.db, merchant_id, id).await {
+            Ok(sealed) => Some(sealed).filter(|sealed| {
                 crate::payments::refunds_by_api(sealed.connection.gateway, &payment.method_code)
             }),
+            Err(AppError::NotFound) => None,
+            Err(other) => return Err(other),
+        },
         None => None,
     };
     let manual = payment.gateway_connection_id.is_some() && gateway.is_none();
@@ -114,7 +116,15 @@ pub async fn create(
     }
     tx.commit().await?;
     if let Some(sealed) = gateway {
-        refund = ask_gateway(state, &sealed, &payment, refund).await?;
+        // Admitted and holding its amount: whatever goes wrong asking, the job asks again.
+        let id = refund.id;
+        refund = match ask_gateway(state, &sealed, &payment, refund.clone()).await {
+            Ok(asked) => asked,
+            Err(error) => {
+                tracing::error!(%error, refund = id, "asking the gateway for a refund failed");
+                refund
+            }
+        };
     }
     after_change(state);
     Ok(refund)
