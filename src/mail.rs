@@ -100,7 +100,12 @@ pub async fn send_due(state: &AppState) -> Result<usize, AppError> {
             Err(failure) => {
                 let next = (!failure.permanent && email.tries + 1 < MAX_TRIES)
                     .then(|| state.now_ms() + retry_delay_ms(email.tries));
-                tracing::warn!(email = email.id, error = %failure.message, retry = next.is_some(), "an email was not sent");
+                tracing::warn!(
+                    email = email.id,
+                    error = %failure.message,
+                    retry = next.is_some(),
+                    "an email was not sent"
+                );
                 emails::mark_failed_try(&state.db, email.id, &failure.message, next).await?;
             }
         }

@@ -16,7 +16,15 @@ pub const QUEUE_SQL: &str = "INSERT INTO outbound_emails
 /// &rendered, now_ms)`.
 #[macro_export]
 macro_rules! queue_email {
-    ($conn:expr, $merchant_id:expr, $kind:expr, $key:expr, $to:expr, $rendered:expr, $now_ms:expr) => {{
+    (
+        $conn:expr,
+        $merchant_id:expr,
+        $kind:expr,
+        $key:expr,
+        $to:expr,
+        $rendered:expr,
+        $now_ms:expr
+    ) => {{
         let rendered: &$crate::domain::email::Rendered = $rendered;
         sqlx::query($crate::db::emails::QUEUE_SQL)
             .bind($merchant_id)

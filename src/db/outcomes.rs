@@ -124,40 +124,44 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
             now
         )?;
         if notice.mail {
+            use crate::domain::email;
             use crate::domain::notify::Topic;
-            let told = crate::domain::email::payment_received(
+            let told = email::payment_received(
                 &link.title,
                 attempt.amount,
                 &attempt.method_name,
                 &attempt.reff_no,
             );
             let key = format!("paid:{}", attempt.id);
-            crate::queue_members_email!(tx, link.merchant_id, Topic::PaymentReceived, &key, &told, now);
+            let topic = Topic::PaymentReceived;
+            crate::queue_members_email!(tx, link.merchant_id, topic, &key, &told, now);
             if crate::domain::link::is_exhausted(link.current_usage, link.max_usage) {
-                let told = crate::domain::email::link_exhausted(&link.title, &link.reff_no, link.current_usage);
+                let told = email::link_exhausted(&link.title, &link.reff_no, link.current_usage);
                 let key = format!("exhausted:{}:{}", link.id, link.current_usage);
-                crate::queue_members_email!(tx, link.merchant_id, Topic::LinkExhausted, &key, &told, now);
+                let topic = Topic::LinkExhausted;
+                crate::queue_members_email!(tx, link.merchant_id, topic, &key, &told, now);
             }
-        }
-        if let Some(to) = attempt.customer_email.as_deref().filter(|to| notice.mail && !to.is_empty()) {
-            let (merchant,): (String,) = sqlx::query_as("SELECT name FROM merchants WHERE id = $1")
-                .bind(link.merchant_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            let receipt = crate::domain::email::receipt(
-                attempt.payer_lang,
-                &crate::domain::email::Receipt {
-                    merchant: &merchant,
-                    title: &link.title,
-                    amount: attempt.amount,
-                    method: &attempt.method_name,
-                    reference: &attempt.reff_no,
-                    paid_at_ms: attempt.payment_date.unwrap_or(now),
-                    customer: attempt.customer_name.as_deref(),
-                },
-            );
-            let key = format!("receipt:{}", attempt.id);
-            crate::queue_email!(tx, link.merchant_id, "receipt", &key, to, &receipt, now);
+            if let Some(to) = attempt.customer_email.as_deref().filter(|to| !to.is_empty()) {
+                let (merchant,): (String,) =
+                    sqlx::query_as("SELECT name FROM merchants WHERE id = $1")
+                        .bind(link.merchant_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let receipt = email::receipt(
+                    attempt.payer_lang,
+                    &email::Receipt {
+                        merchant: &merchant,
+                        title: &link.title,
+                        amount: attempt.amount,
+                        method: &attempt.method_name,
+                        reference: &attempt.reff_no,
+                        paid_at_ms: attempt.payment_date.unwrap_or(now),
+                        customer: attempt.customer_name.as_deref(),
+                    },
+                );
+                let key = format!("receipt:{}", attempt.id);
+                crate::queue_email!(tx, link.merchant_id, "receipt", &key, to, &receipt, now);
+            }
         }
         tx.commit().await?;
         Ok(true)

@@ -172,7 +172,11 @@ async fn ask_gateway(
             });
         }
         Err(GatewayError::Unavailable(error)) => {
-            tracing::warn!(%error, refund = refund.id, "the gateway did not answer a refund; it is asked again");
+            tracing::warn!(
+                %error,
+                refund = refund.id,
+                "the gateway did not answer a refund; it is asked again"
+            );
             refunds::note_asked(&state.db, refund.id, None, now_ms).await?;
             return Ok(refund);
         }
