@@ -24,6 +24,8 @@ pub struct Settings {
     /// `Secure` on the session cookie; off only for plain-http development.
     pub cookie_secure: bool,
     pub log_filter: String,
+    /// `RUST_LOG_FORMAT=json`: one JSON object per log line, with the request's id.
+    pub log_json: bool,
     /// Key the sandbox acquirer signs its payment callbacks with (HMAC-SHA256).
     pub sandbox_callback_secret: String,
     /// How long after payment a paid attempt is settled to the merchant.
@@ -104,6 +106,15 @@ impl Settings {
             public_base_url,
             cookie_secure,
             log_filter: var("RUST_LOG").unwrap_or_else(|| "info,paylinks=debug".into()),
+            log_json: match var("RUST_LOG_FORMAT").as_deref() {
+                None | Some("text") => false,
+                Some("json") => true,
+                Some(other) => {
+                    return Err(AppError::config(format!(
+                        "RUST_LOG_FORMAT: expected text or json, got {other:?}"
+                    )))
+                }
+            },
             // A fresh key per start unless one is given: only this process signs and checks.
             sandbox_callback_secret: var("SANDBOX_CALLBACK_SECRET").unwrap_or_else(|| {
                 use rand::Rng;

@@ -11,6 +11,7 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -189,8 +190,26 @@ pub fn build_router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             crate::config::REQUEST_TIMEOUT,
         ))
-        .layer(TraceLayer::new_for_http())
+        // Every request gets an id (a client's own X-Request-Id is kept), answered in the
+        // same header and carried by its span, so each log line names its request.
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|id| id.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %request.method(),
+        path = %request.uri().path()
+    )
 }
 
 /// The built front end (script, WebAssembly, styles) and the icon. With hashed file names a
@@ -285,9 +304,17 @@ async fn ready(State(state): State<AppState>) -> Response {
 /// Reads settings, prepares the database and serves until Ctrl-C or SIGTERM.
 pub async fn run() -> Result<(), AppError> {
     let settings = Settings::from_env()?;
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(&settings.log_filter))
-        .init();
+    let filter = tracing_subscriber::EnvFilter::new(&settings.log_filter);
+    if settings.log_json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
     let leptos_options = leptos_options(&settings)?;
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;

@@ -80,6 +80,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         public_base_url: address.clone(),
         cookie_secure: false,
         log_filter: "warn".into(),
+        log_json: false,
         sandbox_callback_secret: SANDBOX_SECRET.into(),
         settlement_delay_ms: SETTLEMENT_DELAY_MS,
         va_prefixes: VaPrefixes::with_overrides("VA_BRI=77002").unwrap(),

@@ -344,3 +344,28 @@ async fn ready_answers_503_once_the_database_cannot_be_reached() {
         "the process is still up"
     );
 }
+
+#[tokio::test]
+async fn every_answer_names_its_request_for_the_logs() {
+    let app = spawn_app().await;
+    let answer = reqwest::get(app.url("/health")).await.unwrap();
+    let id = answer.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let again = reqwest::get(app.url("/health")).await.unwrap();
+    assert_ne!(
+        again.headers()["x-request-id"],
+        id.as_str(),
+        "one per request"
+    );
+    // A balancer's own id is kept, so its logs and ours meet.
+    let echoed = reqwest::Client::new()
+        .get(app.url("/health"))
+        .header("x-request-id", "lb-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(echoed.headers()["x-request-id"], "lb-42");
+}
