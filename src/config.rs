@@ -26,6 +26,9 @@ pub struct Settings {
     pub log_filter: String,
     /// `RUST_LOG_FORMAT=json`: one JSON object per log line, with the request's id.
     pub log_json: bool,
+    /// `METRICS_TOKEN`: `/metrics` answers a scraper sending it as a bearer token (`None`:
+    /// it answers nobody, and nothing is recorded).
+    pub metrics_token: Option<String>,
     /// Key the sandbox acquirer signs its payment callbacks with (HMAC-SHA256).
     pub sandbox_callback_secret: String,
     /// How long after payment a paid attempt is settled to the merchant.
@@ -106,6 +109,7 @@ impl Settings {
             public_base_url,
             cookie_secure,
             log_filter: var("RUST_LOG").unwrap_or_else(|| "info,paylinks=debug".into()),
+            metrics_token: var("METRICS_TOKEN"),
             log_json: match var("RUST_LOG_FORMAT").as_deref() {
                 None | Some("text") => false,
                 Some("json") => true,

@@ -106,11 +106,16 @@ pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 pub fn build_router(state: AppState) -> Router {
     let routes = route_list();
+    let metrics_on = state.settings.metrics_token.is_some();
+    if metrics_on {
+        crate::metrics::install();
+    }
     let router = Router::new()
         // Up: the process answers. Ready: it can reach its database, so a load balancer
         // stops sending traffic while it cannot.
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
+        .route("/metrics", get(crate::metrics::scrape))
         // Browsers ask for /favicon.ico whatever the page names; the icon is an SVG.
         .route(
             "/favicon.ico",
@@ -189,6 +194,15 @@ pub fn build_router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             crate::config::REQUEST_TIMEOUT,
+        ))
+        .layer(middleware::from_fn(
+            move |request: Request, next: Next| async move {
+                if metrics_on {
+                    crate::metrics::measure(request, next).await
+                } else {
+                    next.run(request).await
+                }
+            },
         ))
         // Every request gets an id (a client's own X-Request-Id is kept), answered in the
         // same header and carried by its span, so each log line names its request.

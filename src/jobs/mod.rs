@@ -65,6 +65,7 @@ pub async fn run_due(state: &AppState) -> Result<(), AppError> {
     let expired = expire_attempts(&state.db, now, base).await?
         + crate::db::outcomes::fail_unissued(&state.db, now, base).await?;
     if expired > 0 {
+        metrics::counter!(crate::metrics::ATTEMPTS_EXPIRED).increment(expired);
         state.webhook_wakeup.notify_one();
     }
     let settled = settle_payments(&state.db, now, state.settings.settlement_delay_ms).await?;

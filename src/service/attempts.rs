@@ -128,10 +128,11 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         };
         match histories::reserve(&state.db, attempt).await {
             Ok(Some(_)) => {
+                metrics::counter!(crate::metrics::ATTEMPTS_STARTED).increment(1);
                 return Ok(Started::Issued {
                     reff_no,
                     expires_at,
-                })
+                });
             }
             Ok(None) => return Ok(Started::NoSlot),
             Err(AppError::Duplicate(_)) => continue,

@@ -56,6 +56,7 @@ pub async fn apply(state: &AppState, record: &Record<'_>, tries: i64) -> Applied
     let (applied, standing) = match credited {
         Ok(Credit::Credited) => {
             tracing::info!(attempt = %record.attempt_reff_no, "payment credited");
+            metrics::counter!(crate::metrics::PAYMENTS_CREDITED).increment(1);
             // The link's usage grew: it may be full now.
             state.payer_cache.changed();
             state.webhook_wakeup.notify_one();

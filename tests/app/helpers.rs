@@ -12,6 +12,7 @@ use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
 use reqwest::{Client, Response, StatusCode};
 
 pub const PASSWORD: &str = "correct horse battery";
+pub const METRICS_TOKEN: &str = "scraper-token-0001";
 pub const SETTLEMENT_DELAY_MS: i64 = 3_600_000;
 /// The key the tests' sandbox acquirer signs callbacks with.
 pub const SANDBOX_SECRET: &str = "test-sandbox-secret";
@@ -81,6 +82,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         cookie_secure: false,
         log_filter: "warn".into(),
         log_json: false,
+        metrics_token: Some(METRICS_TOKEN.into()),
         sandbox_callback_secret: SANDBOX_SECRET.into(),
         settlement_delay_ms: SETTLEMENT_DELAY_MS,
         va_prefixes: VaPrefixes::with_overrides("VA_BRI=77002").unwrap(),

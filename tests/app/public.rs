@@ -369,3 +369,44 @@ async fn every_answer_names_its_request_for_the_logs() {
         .unwrap();
     assert_eq!(echoed.headers()["x-request-id"], "lb-42");
 }
+
+#[tokio::test]
+async fn metrics_are_for_the_scraper_holding_the_token() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Toko", "owner@toko.id").await;
+    let link = app.create_default_link(&account).await;
+    let slug = app.slug_of(link).await;
+    app.new_browser().start_payment(&slug, "QRIS").await;
+
+    let client = reqwest::Client::new();
+    let scrape = |token: Option<&str>| {
+        let request = client.get(app.url("/metrics"));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+        .send()
+    };
+    assert_eq!(
+        scrape(None).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        scrape(Some("not-the-token")).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let scraped = scrape(Some(crate::helpers::METRICS_TOKEN)).await.unwrap();
+    assert_eq!(scraped.status(), StatusCode::OK);
+    let text = scraped.text().await.unwrap();
+    for series in [
+        "paylinks_attempts_started_total",
+        "paylinks_http_requests_total{",
+        "route=\"/fn/pay\"",
+        "paylinks_http_request_duration_seconds_bucket",
+        "paylinks_webhook_backlog",
+        "paylinks_email_backlog",
+        "paylinks_db_pool_connections",
+    ] {
+        assert!(text.contains(series), "{series} in:\n{text}");
+    }
+}
