@@ -110,11 +110,17 @@ pub fn refunds_by_api(gateway: crate::domain::gateway::Gateway, method_code: &st
     }
 }
 
-pub fn offered(gateway: crate::domain::gateway::Gateway) -> &'static [&'static str] {
-    match gateway {
-        crate::domain::gateway::Gateway::Midtrans => midtrans::OFFERED,
-        crate::domain::gateway::Gateway::Xendit => xendit::OFFERED,
-    }
+/// The catalogue's methods a gateway issues, in catalogue order: read off its connector's own
+/// map, so the list and the requests cannot disagree.
+pub fn offered(gateway: crate::domain::gateway::Gateway) -> Vec<&'static str> {
+    let issues = match gateway {
+        crate::domain::gateway::Gateway::Midtrans => midtrans::issues,
+        crate::domain::gateway::Gateway::Xendit => xendit::issues,
+    };
+    crate::domain::method::CATALOGUE_CODES
+        .into_iter()
+        .filter(|code| issues(code))
+        .collect()
 }
 
 /// A merchant's account at a gateway, ready to call.

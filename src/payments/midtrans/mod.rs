@@ -39,18 +39,12 @@ fn charge_kind(method_code: &str) -> Option<Value> {
     })
 }
 
-/// The method codes a Midtrans account can issue (Danamon VAs only exist in Midtrans's
-/// separate SNAP API; Maybank, DANA, LinkAja and OVO are not on its Core API charge).
-pub const OFFERED: &[&str] = &[
-    "VA_BCA",
-    "VA_BNI",
-    "VA_BRI",
-    "VA_PERMATA",
-    "VA_CIMB",
-    "QRIS",
-    "GOPAY",
-    "SHOPEEPAY",
-];
+/// Whether a Midtrans account issues the method: its Core API has a charge for it (Danamon
+/// VAs only exist in Midtrans's separate SNAP API; Maybank, DANA, LinkAja and OVO are not on
+/// its Core API charge).
+pub fn issues(method_code: &str) -> bool {
+    charge_kind(method_code).is_some()
+}
 
 pub struct Midtrans {
     base_url: String,
