@@ -150,6 +150,7 @@ async fn seed(flags: &[String]) -> Result<(), AppError> {
                 unit_price: Rupiah(price),
             }],
             total_amount: Rupiah(price),
+            open_amount: None,
             whitelisted_payment_method: None,
             max_usage: 1_000_000,
             expired_at: None,

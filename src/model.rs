@@ -63,7 +63,10 @@ pub struct PaymentLink {
     pub title: String,
     pub description: Option<String>,
     pub items: Vec<LineItem>,
+    /// An open-amount link's minimum.
     pub total_amount: Rupiah,
+    /// Set when the payer chooses the amount.
+    pub open_amount: Option<crate::domain::link::OpenAmount>,
     pub required_customer_detail: bool,
     pub max_usage: i64,
     pub current_usage: i64,
@@ -111,6 +114,8 @@ pub struct LinkSummary {
     pub reff_no: String,
     pub title: String,
     pub total_amount: Rupiah,
+    /// The payer chooses the amount; `total_amount` is the least they may give.
+    pub open_amount: bool,
     pub max_usage: i64,
     pub current_usage: i64,
     pub expired_at: Option<i64>,

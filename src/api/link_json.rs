@@ -14,7 +14,7 @@ use crate::api::envelope::{
 use crate::domain::items::{total_of, validate_items, LineItem};
 use crate::domain::link::{
     check_max_usage, check_metadata, parse_description, parse_methods, parse_redirect_url,
-    parse_title, LinkSettings, LinkStatus, MethodRules, NewPaymentLink,
+    parse_title, LinkSettings, LinkStatus, MethodRules, NewPaymentLink, OpenAmount,
 };
 use crate::domain::reff::ReffNo;
 use crate::domain::time::parse_datetime_local_wib;
@@ -102,6 +102,10 @@ pub struct CreateLinkBody {
     /// sum). Left out, it is `items` when items are sent and `total` otherwise.
     #[serde(default)]
     pub payment_link_type: Option<String>,
+    /// Our extension: the payer chooses the amount (`minimum`, optional `maximum`, up to four
+    /// `suggested_amounts`); such a link has no items and its `total_amount` is the minimum.
+    #[serde(default)]
+    pub open_amount: Option<Value>,
     /// The fields a link can change later, read exactly as a v1.0 update reads them.
     #[serde(flatten)]
     pub settings: UpdateLinkBody,
@@ -201,9 +205,12 @@ impl CreateLinkBody {
                 LinkType::Items
             }
         };
-        let items = match link_type {
-            LinkType::Total => one_line(self.total_amount.as_ref(), title.as_deref(), e),
-            LinkType::Items => {
+        let open_amount = present(self.open_amount.as_ref());
+        let items = match (open_amount, link_type) {
+            (Some(open), _) => self.open_line(open, e),
+            (None, LinkType::Total) => one_line(self.total_amount.as_ref(), title.as_deref(), e)
+                .map(|(items, total)| (items, total, None)),
+            (None, LinkType::Items) => {
                 let items = parse_items(self.items.as_deref().unwrap_or(&[]), e);
                 if let Some(declared) = present(self.total_amount.as_ref()) {
                     let sum = items.as_ref().map(|(_, total)| total.value());
@@ -215,7 +222,7 @@ impl CreateLinkBody {
                     });
                     field(e, "total_amount", checked);
                 }
-                items
+                items.map(|(items, total)| (items, total, None))
             }
         };
         let mut settings_body = self.settings.clone();
@@ -224,7 +231,7 @@ impl CreateLinkBody {
         }
         let settings = settings_body.parse_settings(None, false, rules, now_ms, e);
         build(errors, || {
-            let (items, total_amount) = items?;
+            let (items, total_amount, open_amount) = items?;
             let s = settings?;
             Some(NewPaymentLink {
                 reff_no: reff_no?,
@@ -232,6 +239,7 @@ impl CreateLinkBody {
                 description: description?,
                 items,
                 total_amount,
+                open_amount,
                 whitelisted_payment_method: s.whitelisted_payment_method,
                 max_usage: s.max_usage,
                 expired_at: s.expired_at,
@@ -241,6 +249,60 @@ impl CreateLinkBody {
             })
         })
     }
+}
+
+impl CreateLinkBody {
+    /// An open-amount link: no items, its total the minimum. Items or a total sent with it
+    /// are refused by name rather than ignored: the client meant something else.
+    fn open_line(
+        &self,
+        open: &Value,
+        e: &mut FieldErrors,
+    ) -> Option<(Vec<LineItem>, Rupiah, Option<OpenAmount>)> {
+        const CHOSEN: &str = "the payer of an open-amount link chooses the amount.";
+        if present(self.total_amount.as_ref()).is_some() {
+            e.add("total_amount", format!("Leave total_amount out: {CHOSEN}"));
+        }
+        if self.items.as_ref().is_some_and(|items| !items.is_empty()) {
+            e.add("items", format!("Leave items out: {CHOSEN}"));
+        }
+        let open = open_amount_of(open, e)?;
+        Some((Vec::new(), open.minimum, Some(open)))
+    }
+}
+
+/// `open_amount` as sent: an object of whole-rupiah numbers.
+fn open_amount_of(value: &Value, e: &mut FieldErrors) -> Option<OpenAmount> {
+    use crate::domain::link::open_amount::{MAXIMUM, MINIMUM, SUGGESTED};
+    let Value::Object(map) = value else {
+        e.add(
+            "open_amount",
+            "open_amount must be an object: {\"minimum\": 10000, \"maximum\": …, \"suggested_amounts\": […]}.",
+        );
+        return None;
+    };
+    let minimum = field(
+        e,
+        MINIMUM,
+        required_number(map.get("minimum"), "Minimum amount"),
+    );
+    let maximum = match present(map.get("maximum")) {
+        None => Some(None),
+        Some(v) => field(e, MAXIMUM, whole_number(v, "Maximum amount").map(Some)),
+    };
+    let suggested = match present(map.get("suggested_amounts")) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|v| whole_number(v, "Suggested amount").map(Rupiah))
+            .collect(),
+        Some(_) => Err("suggested_amounts must be a list of amounts.".to_string()),
+    };
+    let suggested = field(e, SUGGESTED, suggested);
+    let (minimum, maximum, suggested) = (minimum?, maximum?, suggested?);
+    OpenAmount::new(Rupiah(minimum), maximum.map(Rupiah), suggested)
+        .map_err(|errors| e.merge(errors))
+        .ok()
 }
 
 /// A `total` link's one line: its title, once, at the total.
@@ -305,6 +367,8 @@ pub struct UpdateLinkBody {
     pub total_amount: Option<Value>,
     #[serde(default)]
     pub items: Option<Value>,
+    #[serde(default)]
+    pub open_amount: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -411,11 +475,21 @@ impl UpdateLinkBody {
             let Ok(rows) = serde_json::from_value::<Vec<ItemBody>>(v.clone()) else {
                 return false;
             };
+            // An open-amount link has none, and a client may send back what it read.
+            if rows.is_empty() && current.items.is_empty() {
+                return true;
+            }
             parse_items(&rows, &mut FieldErrors::new())
                 .is_some_and(|(items, _)| items == current.items)
         };
         if differs(&self.items, &same_items) {
             e.add("items", format!("Items {FIXED}"));
+        }
+        let same_open = |v: &Value| {
+            open_amount_of(v, &mut FieldErrors::new()).as_ref() == current.open_amount.as_ref()
+        };
+        if differs(&self.open_amount, &same_open) {
+            e.add("open_amount", format!("The open amount {FIXED}"));
         }
     }
 

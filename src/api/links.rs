@@ -58,10 +58,15 @@ fn to_json_with(
     account: &Account,
     catalogue: &[crate::domain::method::PaymentMethod],
 ) -> LinkJson {
-    let offered = crate::domain::method::offered_methods(
+    let (low, high) = crate::domain::link::open_amount::amount_range(
+        link.total_amount,
+        link.open_amount.as_ref(),
+    );
+    let offered = crate::domain::method::offered_between(
         catalogue,
         link.whitelisted_payment_method.as_deref(),
-        link.total_amount,
+        low,
+        high,
     )
     .into_iter()
     .map(|method| method.code.clone())

@@ -82,11 +82,13 @@ pub struct CreateLinkV1 {
     pub title: String,
     #[schema(max_length = 2000)]
     pub description: Option<String>,
+    /// Required, unless `open_amount` is sent.
     #[schema(min_items = 1, max_items = 100)]
-    pub items: Vec<ItemInput>,
+    pub items: Option<Vec<ItemInput>>,
     /// Rupiah, 10,000 to 100,000,000; must equal the items' sum.
     #[schema(minimum = 10_000, maximum = 100_000_000)]
     pub total_amount: Option<i64>,
+    pub open_amount: Option<OpenAmountInput>,
     /// How many payments the link takes; 0 = unlimited.
     #[schema(minimum = 0, maximum = 1_000_000)]
     pub max_usage: i64,
@@ -116,11 +118,29 @@ pub struct CreateLinkV2 {
     /// Required for `items`.
     #[schema(max_items = 100)]
     pub items: Option<Vec<ItemInput>>,
+    pub open_amount: Option<OpenAmountInput>,
     /// How many payments the link takes; 0 = unlimited; 1 when absent.
     #[schema(minimum = 0, maximum = 1_000_000)]
     pub max_usage: Option<i64>,
     #[serde(flatten)]
     pub settings: LinkSettingsInput,
+}
+
+/// Our extension: the payer chooses the amount (donations, contributions). Sent, the link
+/// has no items and `total_amount` and `items` must be left out; the link's `total_amount` is
+/// then the minimum, and each payment's `amount` is what its payer chose. Fixed once created.
+#[derive(ToSchema)]
+#[schema(example = json!({"minimum": 10000, "maximum": 5000000, "suggested_amounts": [50000, 100000, 250000]}))]
+pub struct OpenAmountInput {
+    /// Rupiah.
+    #[schema(minimum = 10_000, maximum = 100_000_000)]
+    pub minimum: i64,
+    /// Rupiah, not below the minimum; absent or null: up to 100,000,000.
+    #[schema(minimum = 10_000, maximum = 100_000_000)]
+    pub maximum: Option<i64>,
+    /// Amounts the payer page offers to pick, within the bounds.
+    #[schema(max_items = 4)]
+    pub suggested_amounts: Option<Vec<i64>>,
 }
 
 /// What a v2 create body describes.
@@ -193,6 +213,7 @@ pub struct FixedFieldsInput {
     pub title: Option<String>,
     pub total_amount: Option<i64>,
     pub items: Option<Vec<ItemInput>>,
+    pub open_amount: Option<OpenAmountInput>,
 }
 
 /// The v1.1 token request body (the signature is in the headers).

@@ -23,6 +23,8 @@ pub struct NewAttempt<'a> {
     /// attempt stored to be failed at once, because the provider could not issue.
     pub value: &'a str,
     pub additional: Option<&'a str>,
+    /// The link's total, or on an open-amount link what the payer chose.
+    pub amount: Rupiah,
     pub fee: Rupiah,
     /// The method's expiry; the link's own expiry caps it in SQL.
     pub expires_at: i64,
@@ -60,7 +62,9 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<AttemptId>, 
     .await
 }
 
-/// The check and the insert; `$1`…`$16` as [`bind_reserve`] binds them.
+/// The check and the insert; `$1`…`$17` as [`bind_reserve`] binds them. The amount must be
+/// the link's total, or at least its minimum when the payer chooses it (the caller checked the
+/// maximum against the same fixed bounds).
 fn reserve_sql(returning: &str) -> String {
     format!(
         "INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
@@ -68,13 +72,14 @@ fn reserve_sql(returning: &str) -> String {
             amount, fee, net_amount, status, expired_at, customer_name, customer_email,
             customer_phone, ip_address, created_at, updated_at, payment_method_additional,
             gateway_connection_id, gateway_reference, payer_lang)
-        SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, $12, l.total_amount, $5,
-            l.total_amount - $5, 'pending',
+        SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, $12, $17, $5,
+            $17 - $5, 'pending',
             CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < $6 THEN l.expired_at ELSE $6 END,
             $7, $8, $9, $10, $11, $11, $13, $14, $15, $16
         FROM payment_links l
         WHERE l.id = $1 AND l.status = 'open'
           AND (l.expired_at IS NULL OR l.expired_at > $11)
+          AND (l.total_amount = $17 OR (l.open_amount IS NOT NULL AND l.total_amount < $17))
           AND CASE WHEN l.max_usage = 0 OR l.current_usage + l.pending_usage < l.max_usage
               THEN TRUE
               ELSE l.current_usage + (SELECT COUNT(*) FROM payment_link_histories h
@@ -198,6 +203,7 @@ where
         .bind(new.gateway_connection_id)
         .bind(new.gateway_reference)
         .bind(new.payer_lang.as_str())
+        .bind(new.amount.value())
 }
 
 /// The live-value index (migration 0002) refused the row: SQLite names its columns, Postgres

@@ -28,14 +28,19 @@ pub async fn insert(tx: &mut Tx, new: NewLinkRecord<'_>) -> Result<LinkId, AppEr
         .as_ref()
         .map(|codes| serde_json::to_string(codes).expect("a list of strings serialises"));
     let metadata = serde_json::Value::Object(link.optional_metadata.clone()).to_string();
+    let open_amount = link
+        .open_amount
+        .as_ref()
+        .map(|open| serde_json::to_string(open).expect("amounts serialise"));
     let result: Result<LinkId, sqlx::Error> = on_tx!(tx, conn => async {
         // An async block, so `?` stops here with the sqlx error instead of leaving the function.
         let (id,): (LinkId,) = sqlx::query_as(
             "INSERT INTO payment_links (merchant_id, account_id, slug, reff_no, title, description,
                 total_amount, required_customer_detail, max_usage, current_usage, expired_at, status,
                 whitelisted_payment_method, redirect_url, optional_metadata, source, created_at,
-                updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, 'open', $11, $12, $13, $14, $15, $15)
+                updated_at, open_amount)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, 'open', $11, $12, $13, $14, $15, $15,
+                $16)
              RETURNING id",
         )
         .bind(new.merchant_id)
@@ -53,6 +58,7 @@ pub async fn insert(tx: &mut Tx, new: NewLinkRecord<'_>) -> Result<LinkId, AppEr
         .bind(&metadata)
         .bind(new.source)
         .bind(new.now_ms)
+        .bind(&open_amount)
         .fetch_one(&mut *conn)
         .await?;
         for (position, item) in link.items.iter().enumerate() {
@@ -117,6 +123,7 @@ struct SummaryRow {
     reff_no: String,
     title: String,
     total_amount: i64,
+    open_amount: bool,
     max_usage: i64,
     current_usage: i64,
     expired_at: Option<i64>,
@@ -146,8 +153,8 @@ pub async fn list(
     );
     let count_sql = format!("SELECT COUNT(*) FROM payment_links WHERE {condition}");
     let rows_sql = format!(
-        "SELECT id, reff_no, title, total_amount, max_usage, current_usage, expired_at, status,
-                created_at
+        "SELECT id, reff_no, title, total_amount, open_amount IS NOT NULL AS open_amount,
+                max_usage, current_usage, expired_at, status, created_at
          FROM payment_links WHERE {condition}
          ORDER BY id DESC LIMIT $5 OFFSET $6"
     );
@@ -179,6 +186,7 @@ pub async fn list(
                 reff_no: row.reff_no,
                 title: row.title,
                 total_amount: Rupiah(row.total_amount),
+                open_amount: row.open_amount,
                 max_usage: row.max_usage,
                 current_usage: row.current_usage,
                 expired_at: row.expired_at,
@@ -203,6 +211,7 @@ struct LinkRow {
     title: String,
     description: Option<String>,
     total_amount: i64,
+    open_amount: Option<String>,
     required_customer_detail: bool,
     max_usage: i64,
     current_usage: i64,
@@ -226,8 +235,8 @@ struct ItemRow {
 }
 
 const LINK_COLUMNS: &str = "l.id, l.account_id, l.slug, l.reff_no, l.title, l.description,
-    l.total_amount, l.required_customer_detail, l.max_usage, l.current_usage, l.expired_at,
-    l.status, l.whitelisted_payment_method, l.redirect_url, l.optional_metadata, l.source,
+    l.total_amount, l.open_amount, l.required_customer_detail, l.max_usage, l.current_usage,
+    l.expired_at, l.status, l.whitelisted_payment_method, l.redirect_url, l.optional_metadata, l.source,
     l.created_at, l.updated_at,
     EXISTS (SELECT 1 FROM payment_link_histories h WHERE h.payment_link_id = l.id) AS has_history";
 
@@ -391,6 +400,12 @@ fn assemble(row: LinkRow, items: Vec<ItemRow>) -> Result<PaymentLink, AppError> 
             })
             .collect(),
         total_amount: Rupiah(row.total_amount),
+        open_amount: row
+            .open_amount
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(AppError::internal)?,
         required_customer_detail: row.required_customer_detail,
         max_usage: row.max_usage,
         current_usage: row.current_usage,

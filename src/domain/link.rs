@@ -1,9 +1,11 @@
 //! Payment-link status rules and the validators for its individual fields.
 
 mod create;
+pub mod open_amount;
 mod settings;
 
 pub use create::{parse_methods, MethodRules, NewLinkInput, NewPaymentLink};
+pub use open_amount::OpenAmount;
 pub use settings::{LinkSettings, LinkSettingsInput};
 
 /// The status stored in the database; "expired" is never stored because it depends on the clock.

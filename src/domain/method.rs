@@ -121,10 +121,21 @@ pub fn offered_methods<'a>(
     whitelist: Option<&[String]>,
     total: Rupiah,
 ) -> Vec<&'a PaymentMethod> {
+    offered_between(catalogue, whitelist, total, total)
+}
+
+/// Like [`offered_methods`] for a payer who chooses an amount between `low` and `high`: the
+/// methods that accept at least one such amount.
+pub fn offered_between<'a>(
+    catalogue: &'a [PaymentMethod],
+    whitelist: Option<&[String]>,
+    low: Rupiah,
+    high: Rupiah,
+) -> Vec<&'a PaymentMethod> {
     catalogue
         .iter()
         .filter(|m| whitelist.is_none_or(|codes| codes.iter().any(|c| c == &m.code)))
-        .filter(|m| m.accepts(total))
+        .filter(|m| m.active && m.min_amount <= high && low <= m.max_amount)
         .collect()
 }
 
@@ -167,6 +178,25 @@ mod tests {
             ["QRIS"]
         );
         assert!(offered_methods(&catalogue, Some(&only_qris), Rupiah(20_000_000)).is_empty());
+        // A payer's range overlapping QRIS's limits at one end still offers it.
+        assert_eq!(
+            codes(offered_between(
+                &catalogue,
+                None,
+                Rupiah(10_000_000),
+                Rupiah(50_000_000)
+            )),
+            ["VA_BRI", "QRIS"]
+        );
+        assert_eq!(
+            codes(offered_between(
+                &catalogue,
+                None,
+                Rupiah(10_000_001),
+                Rupiah(50_000_000)
+            )),
+            ["VA_BRI"]
+        );
     }
 
     fn method(flat: i64, bps: i64) -> PaymentMethod {

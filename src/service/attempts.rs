@@ -7,6 +7,7 @@ use crate::domain::attempt::{attempt_expiry, attempt_reff_no};
 use crate::domain::lang::Lang;
 use crate::domain::method::PaymentMethod;
 use crate::domain::phone::{CustomerDetail, PhoneNumber};
+use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::PaymentLink;
 use crate::payments::IssueRequest;
@@ -22,6 +23,8 @@ pub struct Start<'a> {
     pub link: &'a PaymentLink,
     pub merchant_name: &'a str,
     pub method: &'a PaymentMethod,
+    /// The link's total, or on an open-amount link what the payer chose (within its bounds).
+    pub amount: Rupiah,
     pub customer: Option<&'a CustomerDetail>,
     /// For a method that pushes to the payer's phone.
     pub payer_phone: Option<&'a PhoneNumber>,
@@ -50,6 +53,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         link,
         merchant_name,
         method,
+        amount,
         customer,
         payer_phone,
         ip_address,
@@ -68,7 +72,8 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         method_name: &method.name,
         value: "",
         additional: None,
-        fee: method.fee_for(link.total_amount),
+        amount,
+        fee: method.fee_for(amount),
         expires_at,
         customer_name: customer.map(|c| c.name.as_str()),
         customer_email: customer.map(|c| c.email.as_str()),
@@ -87,7 +92,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         let request = IssueRequest {
             attempt_reff_no: &reff_no,
             method,
-            amount: link.total_amount,
+            amount,
             merchant_name,
             payer_phone: payer_phone.map(PhoneNumber::as_str),
             now_ms: now,

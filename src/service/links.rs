@@ -7,9 +7,10 @@ use crate::db::{accounts, methods, retry_contended, Db};
 use crate::domain::account::AccountStatus;
 use crate::domain::audit::{link_named, AuditAction};
 use crate::domain::ids::{AccountId, LinkId};
+use crate::domain::link::open_amount::amount_range;
 use crate::domain::link::{LinkSettings, LinkStatus, NewPaymentLink};
 use crate::domain::merchant::Access;
-use crate::domain::method::offered_methods;
+use crate::domain::method::offered_between;
 use crate::domain::reff::ReffNo;
 use crate::domain::slug::Slug;
 use crate::error::AppError;
@@ -46,12 +47,16 @@ pub async fn create(
     }
     let catalogue = methods::catalogue(db).await?;
     let whitelist = link.whitelisted_payment_method.as_deref();
-    if offered_methods(&catalogue, whitelist, link.total_amount).is_empty() {
+    let (low, high) = amount_range(link.total_amount, link.open_amount.as_ref());
+    let amounts = match &link.open_amount {
+        Some(open) => open.range_label(crate::domain::lang::Lang::En),
+        None => link.total_amount.to_string(),
+    };
+    if offered_between(&catalogue, whitelist, low, high).is_empty() {
         return Err(AppError::field(
             "methods",
             format!(
-                "None of the chosen payment methods accepts {}. Choose other methods or change the items.",
-                link.total_amount
+                "None of the chosen payment methods accepts {amounts}. Choose other methods or change the amount."
             ),
         ));
     }
@@ -76,7 +81,7 @@ pub async fn create(
     let detail = format!(
         "{}, {} in {}",
         link_named(&link.title, reff_no.as_str()),
-        link.total_amount,
+        amounts,
         account.name
     );
     actor

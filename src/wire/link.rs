@@ -34,8 +34,13 @@ pub struct LinkJson {
     #[schema(example = 150000)]
     pub total_amount: i64,
     pub items: Vec<ItemJson>,
+    /// Our extension, present only on a link whose payer chooses the amount: such a link has
+    /// no items, and its `total_amount` is the minimum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_amount: Option<OpenAmountJson>,
     /// The codes the link's payers are offered now: its whitelist (all methods when it has
-    /// none) among the active methods whose limits include the total. Never null.
+    /// none) among the active methods whose limits include the total (on an open-amount link:
+    /// any amount it takes). Never null.
     #[schema(value_type = Vec<crate::wire::method_code::MethodCode>)]
     pub whitelisted_payment_method: Vec<String>,
     pub redirect_url: Option<String>,
@@ -59,6 +64,19 @@ pub struct ItemJson {
     pub quantity: i64,
     pub unit_price: i64,
     pub subtotal: i64,
+}
+
+/// Whole rupiah.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OpenAmountJson {
+    #[schema(example = 10000)]
+    pub minimum: i64,
+    /// null: up to the largest total a link takes (Rp 100.000.000).
+    #[schema(example = 5000000)]
+    pub maximum: Option<i64>,
+    /// At most four, ascending, within the bounds.
+    #[schema(example = json!([50000, 100000, 250000]))]
+    pub suggested_amounts: Vec<i64>,
 }
 
 /// Accounts hold no contact details; email and phone stay null because clients expect the keys.
@@ -101,6 +119,11 @@ impl LinkJson {
             expired_at: link.expired_at.map(to_iso_wib),
             total_amount: link.total_amount.value(),
             items: link.items.iter().map(item).collect(),
+            open_amount: link.open_amount.as_ref().map(|open| OpenAmountJson {
+                minimum: open.minimum.value(),
+                maximum: open.maximum.map(|max| max.value()),
+                suggested_amounts: open.suggested.iter().map(|a| a.value()).collect(),
+            }),
             whitelisted_payment_method: offered_methods,
             redirect_url: link.redirect_url.clone(),
             optional_metadata: link.optional_metadata.clone(),

@@ -25,6 +25,7 @@ mod mail;
 #[path = "../simulators/midtrans.rs"]
 mod midtrans_sim;
 mod notifications;
+mod open_amount;
 mod openapi;
 mod overview;
 mod password_reset;

@@ -76,6 +76,7 @@ async fn starting_attempts_issues_until_the_link_is_full() {
         link: &read.link,
         merchant_name: &read.merchant_name,
         method,
+        amount: read.link.total_amount,
         customer: None,
         payer_phone: None,
         ip_address: Some("203.0.113.9"),

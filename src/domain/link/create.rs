@@ -6,6 +6,7 @@ use super::super::items::{parse_items, total_of, ItemInput, LineItem};
 use super::super::money::Rupiah;
 use super::super::reff::ReffNo;
 use super::super::time::parse_datetime_local_wib;
+use super::open_amount::{parse_amount_list, OpenAmount, MAXIMUM, MINIMUM, SUGGESTED};
 use super::{parse_description, parse_max_usage, parse_redirect_url, parse_title};
 
 /// The catalogue the whitelist is checked against.
@@ -80,6 +81,16 @@ pub struct NewLinkInput {
     pub required_customer_detail: Option<String>,
     #[serde(default)]
     pub redirect_url: String,
+    /// "open": the payer chooses the amount (the items are not read); else a fixed total.
+    #[serde(default)]
+    pub amount_type: String,
+    #[serde(default)]
+    pub open_minimum: String,
+    #[serde(default)]
+    pub open_maximum: String,
+    /// Amounts separated by commas.
+    #[serde(default)]
+    pub open_suggested: String,
 }
 
 /// Validated new link. `reff_no` None = generate one.
@@ -88,8 +99,12 @@ pub struct NewPaymentLink {
     pub reff_no: Option<ReffNo>,
     pub title: String,
     pub description: Option<String>,
+    /// None for an open-amount link.
     pub items: Vec<LineItem>,
+    /// An open-amount link's minimum.
     pub total_amount: Rupiah,
+    /// Set when the payer chooses the amount.
+    pub open_amount: Option<OpenAmount>,
     /// None or non-empty; deduplicated, in the order chosen.
     pub whitelisted_payment_method: Option<Vec<String>>,
     pub max_usage: i64,
@@ -119,10 +134,17 @@ impl NewLinkInput {
             "description",
             parse_description(&self.description),
         );
-        let items_and_total = parse_items(&self.items)
-            .and_then(|items| total_of(&items).map(|total| (items, total)))
-            .map_err(|e| errors.merge(e))
-            .ok();
+        let items_and_total = if self.amount_type == "open" {
+            self.open_amount()
+                .map(|open| (Vec::new(), open.minimum, Some(open)))
+                .map_err(|e| errors.merge(e))
+                .ok()
+        } else {
+            parse_items(&self.items)
+                .and_then(|items| total_of(&items).map(|total| (items, total, None)))
+                .map_err(|e| errors.merge(e))
+                .ok()
+        };
         let methods = field(&mut errors, "methods", parse_methods(&self.methods, rules));
         let max_usage = field(&mut errors, "max_usage", parse_max_usage(&self.max_usage));
         let expired_at = field(
@@ -149,7 +171,7 @@ impl NewLinkInput {
                 Some(reff_no),
                 Some(title),
                 Some(description),
-                Some((items, total_amount)),
+                Some((items, total_amount, open_amount)),
                 Some(whitelisted_payment_method),
                 Some(max_usage),
                 Some(expired_at),
@@ -160,6 +182,7 @@ impl NewLinkInput {
                 description,
                 items,
                 total_amount,
+                open_amount,
                 whitelisted_payment_method,
                 max_usage,
                 expired_at,
@@ -169,6 +192,46 @@ impl NewLinkInput {
                 optional_metadata: serde_json::Map::new(),
             }),
             _ => Err(errors),
+        }
+    }
+
+    /// The open-amount fields, each error by its field.
+    fn open_amount(&self) -> Result<OpenAmount, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let minimum = field(
+            &mut errors,
+            MINIMUM,
+            Rupiah::parse_named(&self.open_minimum, "Minimum amount"),
+        );
+        let maximum = match self.open_maximum.trim() {
+            "" => Some(None),
+            typed => field(
+                &mut errors,
+                MAXIMUM,
+                Rupiah::parse_named(typed, "Maximum amount").map(Some),
+            ),
+        };
+        let suggested = field(
+            &mut errors,
+            SUGGESTED,
+            parse_amount_list(&self.open_suggested, "Suggested amount"),
+        );
+        // The rules run on what did parse, so every wrong field is named at once.
+        let Some(minimum) = minimum else {
+            return Err(errors);
+        };
+        let checked = OpenAmount::new(minimum, maximum.flatten(), suggested.unwrap_or_default());
+        match checked {
+            Ok(open) if errors.is_empty() => Ok(open),
+            Ok(_) => Err(errors),
+            Err(rules) => {
+                for (name, message) in rules.iter() {
+                    if errors.get(name).is_none() {
+                        errors.add(name, message);
+                    }
+                }
+                Err(errors)
+            }
         }
     }
 }
@@ -300,6 +363,32 @@ mod tests {
     }
 
     #[test]
+    fn an_open_amount_ignores_the_items_and_totals_at_its_minimum() {
+        let codes = known();
+        let rules = MethodRules {
+            known_codes: &codes,
+        };
+        let input = NewLinkInput {
+            amount_type: "open".into(),
+            open_minimum: "Rp 25.000".into(),
+            open_suggested: "100.000, 50.000".into(),
+            ..valid_input()
+        };
+        let link = input.parse(&rules, NOW).unwrap();
+        assert!(link.items.is_empty());
+        assert_eq!(link.total_amount, Rupiah(25_000));
+        let open = link.open_amount.unwrap();
+        assert_eq!(open.maximum, None);
+        assert_eq!(open.suggested, [Rupiah(50_000), Rupiah(100_000)]);
+        // Left at "fixed", the open fields are not read.
+        let fixed = NewLinkInput {
+            open_minimum: "x".into(),
+            ..valid_input()
+        };
+        assert_eq!(fixed.parse(&rules, NOW).unwrap().open_amount, None);
+    }
+
+    #[test]
     fn reports_every_field_at_once() {
         let codes = known();
         let input = NewLinkInput {
@@ -316,6 +405,7 @@ mod tests {
             expired_at: "2020-01-01T00:00".into(),
             required_customer_detail: None,
             redirect_url: "javascript:alert(1)".into(),
+            ..NewLinkInput::default()
         };
         let e = input
             .parse(

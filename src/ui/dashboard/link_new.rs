@@ -94,6 +94,7 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
     let result = Signal::derive(move || action.value().get().map(|r| r.map(|_| ())));
     let errors = Signal::derive(move || form_errors(action.value().get()));
     let account_id = options.account.id.0.clone();
+    let open = RwSignal::new(false);
     view! {
         <div class="page-head">
             <h1>"New payment link"</h1>
@@ -110,7 +111,13 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
                 <label for="description">"Description (optional)"</label>
                 <textarea id="description" name="input[description]" rows="2" maxlength="2000"></textarea>
                 <FieldError errors field="description"/>
-                <ItemsEditor errors/>
+                <AmountTypeChoice open/>
+                <div hidden=move || open.get()>
+                    <ItemsEditor errors/>
+                </div>
+                <div hidden=move || !open.get()>
+                    <OpenAmountFields errors/>
+                </div>
             </fieldset>
             <fieldset>
                 <legend>"Payment methods"</legend>
@@ -142,6 +149,43 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
             </fieldset>
             <button type="submit" class="primary">"Create payment link"</button>
         </ActionForm>
+    }
+}
+
+/// A fixed total made of items, or an amount the payer chooses (donations, contributions).
+#[component]
+fn AmountTypeChoice(open: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <div class="amount-type" role="radiogroup" aria-label="How much is paid">
+            <label class="check" for="amount_type_fixed">
+                <input type="radio" id="amount_type_fixed" name="input[amount_type]" value="fixed"
+                    prop:checked=move || !open.get() on:change=move |_| open.set(false)/>
+                "A fixed total, from items"
+            </label>
+            <label class="check" for="amount_type_open">
+                <input type="radio" id="amount_type_open" name="input[amount_type]" value="open"
+                    prop:checked=move || open.get() on:change=move |_| open.set(true)/>
+                "The payer chooses the amount (donations, contributions)"
+            </label>
+        </div>
+    }
+}
+
+/// The bounds of an open amount and the amounts the payer page suggests.
+#[component]
+fn OpenAmountFields(errors: Signal<FieldErrors>) -> impl IntoView {
+    use crate::domain::link::open_amount::{MAXIMUM, MINIMUM, SUGGESTED};
+    view! {
+        <label for="open_minimum">"Minimum amount (Rp)"</label>
+        <input id="open_minimum" name="input[open_minimum]" inputmode="numeric" value="10.000"/>
+        <FieldError errors field=MINIMUM/>
+        <label for="open_maximum">"Maximum amount (Rp, optional)"</label>
+        <input id="open_maximum" name="input[open_maximum]" inputmode="numeric"/>
+        <FieldError errors field=MAXIMUM/>
+        <label for="open_suggested">"Suggested amounts (optional, up to 4)"</label>
+        <input id="open_suggested" name="input[open_suggested]" placeholder="50.000, 100.000, 250.000"/>
+        <p class="hint">"Separated by commas. Payers pick one or type their own, between Rp 10.000 and Rp 100.000.000; only the methods that take the amount are offered."</p>
+        <FieldError errors field=SUGGESTED/>
     }
 }
 

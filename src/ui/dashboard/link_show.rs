@@ -36,7 +36,11 @@ pub struct ShareLinks {
 fn share_links(link: &PaymentLink, payer_url: &str) -> ShareLinks {
     let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     // Percent-encoding (not '+') keeps spaces intact in mail and SMS apps.
-    let message = format!("{} ({}): {payer_url}", link.title, link.total_amount);
+    let amount = match &link.open_amount {
+        Some(open) => open.range_label(crate::domain::lang::Lang::En),
+        None => link.total_amount.to_string(),
+    };
+    let message = format!("{} ({amount}): {payer_url}", link.title);
     let message = encode(&message).replace('+', "%20");
     let subject = encode(&format!("Payment request: {}", link.title)).replace('+', "%20");
     ShareLinks {
@@ -239,27 +243,10 @@ fn LinkDetailView(
                 format!("{} of {} payments used", link.current_usage, link.max_usage)
             }}</p>
         </section>
-        <section class="card">
-            <h2>"Items"</h2>
-            <table class="table">
-                <thead>
-                    <tr><th>"Item"</th><th class="num">"Quantity"</th><th class="num">"Unit price"</th><th class="num">"Subtotal"</th></tr>
-                </thead>
-                <tbody>
-                    {link.items.iter().map(|item| view! {
-                        <tr>
-                            <td>{item.name.clone()}</td>
-                            <td class="num">{item.quantity}</td>
-                            <td class="num">{item.unit_price.to_string()}</td>
-                            <td class="num">{item.subtotal().map(|s| s.to_string()).unwrap_or_default()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-                <tfoot>
-                    <tr><th colspan="3">"Total"</th><th class="num" data-testid="link-total">{link.total_amount.to_string()}</th></tr>
-                </tfoot>
-            </table>
-        </section>
+        {match link.open_amount.clone() {
+            Some(open) => view! { <OpenAmountCard open/> }.into_any(),
+            None => view! { <ItemsCard link=link.clone()/> }.into_any(),
+        }}
         <section class="card">
             <h2>"Details"</h2>
             <dl class="fields">
@@ -302,6 +289,59 @@ fn LinkDetailView(
                     </ActionForm>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+#[component]
+fn ItemsCard(link: PaymentLink) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>"Items"</h2>
+            <table class="table">
+                <thead>
+                    <tr><th>"Item"</th><th class="num">"Quantity"</th><th class="num">"Unit price"</th><th class="num">"Subtotal"</th></tr>
+                </thead>
+                <tbody>
+                    {link.items.iter().map(|item| view! {
+                        <tr>
+                            <td>{item.name.clone()}</td>
+                            <td class="num">{item.quantity}</td>
+                            <td class="num">{item.unit_price.to_string()}</td>
+                            <td class="num">{item.subtotal().map(|s| s.to_string()).unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr><th colspan="3">"Total"</th><th class="num" data-testid="link-total">{link.total_amount.to_string()}</th></tr>
+                </tfoot>
+            </table>
+        </section>
+    }
+}
+
+/// An open-amount link has no items: its bounds and suggestions stand in for them.
+#[component]
+fn OpenAmountCard(open: crate::domain::link::OpenAmount) -> impl IntoView {
+    let suggested = if open.suggested.is_empty() {
+        "None".to_string()
+    } else {
+        open.suggested
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    view! {
+        <section class="card">
+            <h2>"Amount"</h2>
+            <p>"The payer chooses the amount."</p>
+            <dl class="fields">
+                <dt>"Minimum"</dt><dd data-testid="open-minimum">{open.minimum.to_string()}</dd>
+                <dt>"Maximum"</dt>
+                <dd>{open.maximum.map_or_else(|| "No maximum (up to Rp 100.000.000)".to_string(), |max| max.to_string())}</dd>
+                <dt>"Suggested"</dt><dd>{suggested}</dd>
+            </dl>
         </section>
     }
 }

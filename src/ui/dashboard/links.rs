@@ -185,7 +185,11 @@ fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoVi
                                 <tr data-link-id=link.id.0>
                                     <td><a href=format!("{base}/{}", link.id)>{link.title}</a></td>
                                     <td><code>{link.reff_no}</code></td>
-                                    <td class="num">{link.total_amount.to_string()}</td>
+                                    <td class="num">{if link.open_amount {
+                                        format!("from {}", link.total_amount)
+                                    } else {
+                                        link.total_amount.to_string()
+                                    }}</td>
                                     <td>{crate::domain::link::usage_label(link.current_usage, link.max_usage)}</td>
                                     <td><StatusBadge status=row.status/></td>
                                     <td>{link.expired_at.map(format_wib).unwrap_or_else(|| "Never".into())}</td>

@@ -46,6 +46,37 @@
 					.catch(function () {});
 			}, 4000);
 		}
+		// An amount the payer types reads "Rp 50.000" as it is typed, and only the methods that
+		// take the amount stay offered. The server checks both again.
+		var amount = document.querySelector("input[data-rupiah]");
+		if (amount) {
+			var picks = document.querySelectorAll("input[name=amount_pick]");
+			var methods = document.querySelectorAll("input[name=method][data-min]");
+			var chosen = function () {
+				var digits = amount.value.replace(/\D/g, "");
+				var picked = document.querySelector("input[name=amount_pick]:checked");
+				return digits ? Number(digits) : picked ? Number(picked.value) : null;
+			};
+			var offer = function () {
+				var value = chosen();
+				methods.forEach(function (method) {
+					var takes = value === null || (value >= Number(method.dataset.min) && value <= Number(method.dataset.max));
+					method.disabled = !takes;
+					if (!takes) method.checked = false;
+					method.closest("label").classList.toggle("unavailable", !takes);
+				});
+			};
+			amount.addEventListener("input", function () {
+				var digits = amount.value.replace(/\D/g, "").replace(/^0+/, "");
+				amount.value = digits ? "Rp " + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".") : "";
+				picks.forEach(function (pick) { pick.checked = false; });
+				offer();
+			});
+			picks.forEach(function (pick) {
+				pick.addEventListener("change", function () { amount.value = ""; offer(); });
+			});
+			offer();
+		}
 		var main = document.querySelector("main");
 		if (main) main.dataset.hydrated = "true";
 	}

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::items::LineItem;
 use crate::domain::lang::Lang;
+use crate::domain::link::OpenAmount;
 use crate::domain::method::MethodGroup;
 use crate::domain::time::format_wib_in;
 use crate::domain::{FieldErrors, Rupiah};
@@ -39,6 +40,8 @@ pub struct PayerLink {
     pub description: Option<String>,
     pub items: Vec<LineItem>,
     pub total_amount: Rupiah,
+    /// Set when the payer chooses the amount (no items then).
+    pub open_amount: Option<OpenAmount>,
     pub expired_at: Option<i64>,
     pub required_customer_detail: bool,
     pub methods: Vec<OfferedMethod>,
@@ -53,6 +56,8 @@ pub struct PayerLink {
 /// anew, and would otherwise come back empty.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReturnedForm {
+    #[serde(default)]
+    pub amount: String,
     pub method: String,
     pub customer_name: String,
     pub customer_email: String,
@@ -66,6 +71,10 @@ pub struct OfferedMethod {
     pub code: String,
     pub name: String,
     pub group: MethodGroup,
+    /// The method's limits: on an open-amount link the page's script offers only the methods
+    /// that take the amount typed.
+    pub min_amount: Rupiah,
+    pub max_amount: Rupiah,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,27 +104,47 @@ pub async fn get_payer_link(
     server::payer_link(slug, lang).await
 }
 
-/// Chooses a method: reserves a slot, issues the instructions and goes to the attempt page.
-#[server(prefix = "/fn", endpoint = "pay")]
-pub async fn start_payment(
-    slug: String,
-    #[server(default)] lang: Option<String>,
-    #[server(default)] method: String,
-    #[server(default)] customer_name: String,
-    #[server(default)] customer_email: String,
-    #[server(default)] customer_phone: String,
-    #[server(default)] payer_phone: String,
-) -> Result<String, AppError> {
-    server::start_payment(server::StartPayment {
-        slug,
-        lang,
-        method,
-        customer_name,
-        customer_email,
-        customer_phone,
-        payer_phone,
-    })
-    .await
+pub use pay::{start_payment, StartPayment};
+
+/// The payer form's server function, in a module of its own so the allowance below covers the
+/// code the macro generates for it: its fields are flat because a page without JavaScript
+/// posts the form as it is.
+#[allow(clippy::too_many_arguments)]
+mod pay {
+    use super::*;
+
+    /// Chooses a method: reserves a slot, issues the instructions and goes to the attempt
+    /// page.
+    #[server(prefix = "/fn", endpoint = "pay")]
+    pub async fn start_payment(
+        slug: String,
+        #[server(default)] lang: Option<String>,
+        #[server(default)] amount: String,
+        #[server(default)] amount_pick: String,
+        #[server(default)] method: String,
+        #[server(default)] customer_name: String,
+        #[server(default)] customer_email: String,
+        #[server(default)] customer_phone: String,
+        #[server(default)] payer_phone: String,
+    ) -> Result<String, AppError> {
+        // A typed amount wins over a picked suggestion (without JavaScript both can be sent).
+        let amount = if amount.trim().is_empty() {
+            amount_pick
+        } else {
+            amount
+        };
+        super::server::start_payment(super::server::StartPayment {
+            slug,
+            lang,
+            amount,
+            method,
+            customer_name,
+            customer_email,
+            customer_phone,
+            payer_phone,
+        })
+        .await
+    }
 }
 
 #[component]
@@ -185,13 +214,38 @@ fn PayerView(link: PayerLink) -> impl IntoView {
     let switch = format!("/pay/{}?lang={}", link.slug, lang.other().as_str());
     view! {
         <Title text=crate::ui::components::title_text(format!("{} · {}", link.title, link.merchant_name))/>
-        <Meta property="og:title" content=format!("{} · {}", link.title, link.total_amount)/>
+        <Meta property="og:title" content=format!("{} · {}", link.title, amount_label(&link))/>
         <Meta property="og:description" content=format!("{} {}", texts::PAYMENT_TO.get(lang), link.merchant_name)/>
         <Meta property="og:site_name" content=link.merchant_name.clone()/>
         <p class="lang-switch"><a href=switch rel="external">{lang.other().label()}</a></p>
         <p class="muted">{texts::PAYMENT_TO.get(lang)}" "{link.merchant_name.clone()}</p>
         <h1>{link.title.clone()}</h1>
         {link.description.clone().map(|d| view! { <p>{d}</p> })}
+        {link.open_amount.is_none().then(|| view! { <ItemsTable link=link.clone()/> })}
+        {link.expired_at.map(|at| view! {
+            <p class="muted">{texts::EXPIRES.get(lang)}" "{format_wib_in(at, lang)}</p>
+        })}
+        {match link.unpayable {
+            Some(reason) => view! {
+                <div class="alert alert-error" role="alert">{reason.text().get(lang)}</div>
+            }.into_any(),
+            None => view! { <PayForm link/> }.into_any(),
+        }}
+    }
+}
+
+/// What the link asks for, as its preview names it: the total, or the open amount's range.
+fn amount_label(link: &PayerLink) -> String {
+    match &link.open_amount {
+        Some(open) => open.range_label(link.lang),
+        None => link.total_amount.to_string(),
+    }
+}
+
+#[component]
+fn ItemsTable(link: PayerLink) -> impl IntoView {
+    let lang = link.lang;
+    view! {
         <table class="table">
             <tbody>
                 {link.items.iter().map(|item| view! {
@@ -205,15 +259,44 @@ fn PayerView(link: PayerLink) -> impl IntoView {
                 <tr><th>{texts::TOTAL.get(lang)}</th><th class="num" data-testid="payer-total">{link.total_amount.to_string()}</th></tr>
             </tfoot>
         </table>
-        {link.expired_at.map(|at| view! {
-            <p class="muted">{texts::EXPIRES.get(lang)}" "{format_wib_in(at, lang)}</p>
-        })}
-        {match link.unpayable {
-            Some(reason) => view! {
-                <div class="alert alert-error" role="alert">{reason.text().get(lang)}</div>
-            }.into_any(),
-            None => view! { <PayForm link/> }.into_any(),
-        }}
+    }
+}
+
+/// The amount of an open-amount link: suggested amounts to pick, or one typed. Without
+/// JavaScript a typed amount wins; with it, picking clears the typed one and typing unpicks.
+#[component]
+fn AmountChoice(open: OpenAmount, returned: String, lang: Lang) -> impl IntoView {
+    let picked = crate::domain::link::open_amount::parse_payer_amount(&returned);
+    let is_suggestion = picked.is_some_and(|p| open.suggested.contains(&p));
+    let typed = if is_suggestion {
+        String::new()
+    } else {
+        returned
+    };
+    let hint = texts::AMOUNT_HINT
+        .get(lang)
+        .replace("{range}", &open.range_label(lang));
+    view! {
+        <fieldset class="amount-choice" data-min=open.minimum.value() data-max=open.ceiling().value()>
+            <legend>{texts::AMOUNT.get(lang)}</legend>
+            {(!open.suggested.is_empty()).then(|| view! {
+                <div class="amount-picks">
+                    {open.suggested.iter().map(|amount| {
+                        let id = format!("amount-{}", amount.value());
+                        let label_for = id.clone();
+                        view! {
+                            <label class="chip" for=label_for>
+                                <input type="radio" id=id name="amount_pick" value=amount.value() checked=picked == Some(*amount)/>
+                                {amount.to_string()}
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
+            <label for="amount">{texts::OTHER_AMOUNT.get(lang)}</label>
+            <input id="amount" name="amount" inputmode="numeric" autocomplete="off" data-rupiah="" placeholder=open.minimum.value().to_string() value=typed/>
+            <p class="hint">{hint}</p>
+        </fieldset>
     }
 }
 
@@ -258,6 +341,10 @@ fn PayForm(link: PayerLink) -> impl IntoView {
         <ActionForm action attr:class="form pay-form">
             <input type="hidden" name="slug" value=link.slug.clone()/>
             <input type="hidden" name="lang" value=lang.as_str()/>
+            {link.open_amount.clone().map(|open| view! {
+                <AmountChoice open returned=returned.amount.clone() lang/>
+            })}
+            {error("amount")}
             {link.required_customer_detail.then(|| view! {
                 <fieldset>
                     <legend>{texts::YOUR_DETAILS.get(lang)}</legend>
@@ -285,7 +372,7 @@ fn PayForm(link: PayerLink) -> impl IntoView {
                                 let chosen = m.code == returned.method;
                                 view! {
                                     <label class="check method" for=label_for>
-                                        <input type="radio" id=id name="method" value=m.code.clone() required checked=chosen/>
+                                        <input type="radio" id=id name="method" value=m.code.clone() required checked=chosen data-min=m.min_amount.value() data-max=m.max_amount.value()/>
                                         {m.name}
                                     </label>
                                 }

@@ -9,8 +9,9 @@ use crate::cache::PayerLinkRead;
 use crate::db::{histories, links};
 use crate::domain::attempt::{is_attempt_reff_no, AttemptStatus};
 use crate::domain::lang::Lang;
+use crate::domain::link::open_amount::amount_range;
 use crate::domain::link::ComputedStatus;
-use crate::domain::method::offered_methods;
+use crate::domain::method::offered_between;
 use crate::domain::phone::{CustomerInput, PhoneNumber};
 use crate::domain::slug::Slug;
 use crate::domain::FieldErrors;
@@ -170,10 +171,12 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
     }
     let lang = resolve_lang(&state, lang.as_deref());
     let catalogue = state.catalogue.get(&state.db).await?;
-    let methods = offered_methods(
+    let (low, high) = amount_range(link.total_amount, link.open_amount.as_ref());
+    let methods = offered_between(
         &catalogue,
         link.whitelisted_payment_method.as_deref(),
-        link.total_amount,
+        low,
+        high,
     )
     .into_iter()
     .filter(|m| read.can_issue(&m.code))
@@ -181,6 +184,8 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
         code: m.code.clone(),
         name: m.name.clone(),
         group: m.group,
+        min_amount: m.min_amount,
+        max_amount: m.max_amount,
     })
     .collect();
     Ok(PayerLink {
@@ -191,6 +196,7 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
         description: link.description.clone(),
         items: link.items.clone(),
         total_amount: link.total_amount,
+        open_amount: link.open_amount.clone(),
         expired_at: link.expired_at,
         required_customer_detail: link.required_customer_detail,
         methods,
@@ -246,6 +252,8 @@ fn handed_back(state: &AppState, slug: &str) -> Option<ReturnedForm> {
 pub(super) struct StartPayment {
     pub slug: String,
     pub lang: Option<String>,
+    /// On an open-amount link: what the payer typed, else the suggestion they picked.
+    pub amount: String,
     pub method: String,
     pub customer_name: String,
     pub customer_email: String,
@@ -259,6 +267,7 @@ pub(super) struct StartPayment {
 pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppError> {
     let slug = input.slug.clone();
     let sent = ReturnedForm {
+        amount: input.amount.clone(),
         method: input.method.clone(),
         customer_name: input.customer_name.clone(),
         customer_email: input.customer_email.clone(),
@@ -299,17 +308,36 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
     }
 
     let mut errors = FieldErrors::new();
+    let amount = match &link.open_amount {
+        None => Some(link.total_amount),
+        Some(open) => open
+            .payer_amount(&input.amount, lang)
+            .map_err(|e| errors.add("amount", e))
+            .ok(),
+    };
     let catalogue = state.catalogue.get(&state.db).await?;
-    let offered = offered_methods(
-        &catalogue,
-        link.whitelisted_payment_method.as_deref(),
-        link.total_amount,
-    );
-    let method = offered
-        .into_iter()
-        .find(|m| m.code == input.method && read.can_issue(&m.code));
+    let whitelist = link.whitelisted_payment_method.as_deref();
+    let offered = |(low, high)| {
+        offered_between(&catalogue, whitelist, low, high)
+            .into_iter()
+            .find(|m| m.code == input.method && read.can_issue(&m.code))
+    };
+    let method = amount.and_then(|amount| offered((amount, amount)));
     if method.is_none() {
-        errors.add("method", texts::CHOOSE_ONE.get(lang));
+        let range = amount_range(link.total_amount, link.open_amount.as_ref());
+        let message = match (amount, offered(range)) {
+            // Offered on the page, but not for the amount this payer chose.
+            (Some(_), Some(m)) => texts::METHOD_LIMITS
+                .get(lang)
+                .replace("{method}", &m.name)
+                .replace("{min}", &m.min_amount.to_string())
+                .replace("{max}", &m.max_amount.to_string()),
+            (None, Some(_)) => String::new(),
+            (_, None) => texts::CHOOSE_ONE.get(lang).to_string(),
+        };
+        if !message.is_empty() {
+            errors.add("method", message);
+        }
     }
     let customer = if link.required_customer_detail {
         let parsed = CustomerInput {
@@ -342,7 +370,7 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
         (_, Some(customer)) => Some(customer.phone.clone()),
         _ => None,
     };
-    let Some(method) = method.filter(|_| errors.is_empty()) else {
+    let (Some(method), Some(amount)) = (method.filter(|_| errors.is_empty()), amount) else {
         return Err(AppError::Validation(errors));
     };
 
@@ -354,6 +382,7 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
             link,
             merchant_name: &read.merchant_name,
             method,
+            amount,
             customer: customer.as_ref(),
             payer_phone: payer_phone.as_ref(),
             ip_address: ip_address.as_deref(),

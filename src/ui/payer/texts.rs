@@ -107,3 +107,15 @@ pub const CHANGE_METHOD_NOTE: Text = Text::new(
     "These payment instructions stop working at once; do not pay with them afterwards.",
 );
 pub const CHANGE_METHOD_CONFIRM: Text = Text::new("Ya, ganti metode", "Yes, change method");
+pub const AMOUNT: Text = Text::new("Jumlah pembayaran", "Amount to pay");
+pub const OTHER_AMOUNT: Text = Text::new("Jumlah lain (Rp)", "Another amount (Rp)");
+pub const AMOUNT_HINT: Text = Text::new(
+    "Pilih salah satu jumlah atau ketik jumlah Anda sendiri: {range}.",
+    "Pick an amount or type your own: {range}.",
+);
+/// Server-side only: the chosen method does not take the chosen amount.
+#[cfg(feature = "ssr")]
+pub const METHOD_LIMITS: Text = Text::new(
+    "{method} menerima {min} sampai {max}. Pilih metode lain atau ubah jumlahnya.",
+    "{method} takes {min} to {max}. Choose another method or change the amount.",
+);
