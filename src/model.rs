@@ -67,6 +67,9 @@ pub struct PaymentLink {
     pub total_amount: Rupiah,
     /// Set when the payer chooses the amount.
     pub open_amount: Option<crate::domain::link::OpenAmount>,
+    /// Units the link sells in all, and the units its payments took.
+    pub stock: Option<i64>,
+    pub units_paid: i64,
     pub required_customer_detail: bool,
     pub max_usage: i64,
     pub current_usage: i64,
@@ -154,6 +157,10 @@ impl<T> Page<T> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentAttempt {
     pub id: AttemptId,
+    /// What the attempt takes from its link's stock, and the quantities its payer chose (one
+    /// per item; `None`: as the link offers them).
+    pub units: i64,
+    pub quantities: Option<Vec<i64>>,
     pub reff_no: String,
     pub payment_link_id: LinkId,
     pub method_code: String,
@@ -409,4 +416,6 @@ pub struct LinkSnapshot {
     pub current_usage: i64,
     pub expired_at: Option<i64>,
     pub total_amount: i64,
+    pub stock: Option<i64>,
+    pub units_paid: i64,
 }

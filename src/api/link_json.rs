@@ -13,8 +13,9 @@ use crate::api::envelope::{
 };
 use crate::domain::items::{total_of, validate_items, LineItem};
 use crate::domain::link::{
-    check_max_usage, check_metadata, parse_description, parse_methods, parse_redirect_url,
-    parse_title, LinkSettings, LinkStatus, MethodRules, NewPaymentLink, OpenAmount,
+    check_max_usage, check_metadata, check_stock, parse_description, parse_methods,
+    parse_redirect_url, parse_title, LinkSettings, LinkStatus, MethodRules, NewPaymentLink,
+    OpenAmount,
 };
 use crate::domain::reff::ReffNo;
 use crate::domain::time::parse_datetime_local_wib;
@@ -106,6 +107,9 @@ pub struct CreateLinkBody {
     /// `suggested_amounts`); such a link has no items and its `total_amount` is the minimum.
     #[serde(default)]
     pub open_amount: Option<Value>,
+    /// Our extension: units the link sells in all (e.g. seats), over every payment.
+    #[serde(default)]
+    pub stock: Option<Value>,
     /// The fields a link can change later, read exactly as a v1.0 update reads them.
     #[serde(flatten)]
     pub settings: UpdateLinkBody,
@@ -117,6 +121,8 @@ pub struct ItemBody {
     pub name: Option<String>,
     pub quantity: Option<Value>,
     pub unit_price: Option<Value>,
+    /// Our extension: the payer chooses the quantity, 1 to this.
+    pub max_quantity: Option<Value>,
 }
 
 /// Items and their total. Rows whose numbers do not parse still go through `validate_items`
@@ -133,11 +139,18 @@ fn parse_items(rows: &[ItemBody], errors: &mut FieldErrors) -> Option<(Vec<LineI
         };
         let quantity = number(&row.quantity, "quantity", "Quantity", 1);
         let unit_price = Rupiah(number(&row.unit_price, "unit_price", "Unit price", 0));
+        let max_quantity = match present(row.max_quantity.as_ref()) {
+            None => None,
+            Some(v) => whole_number(v, "Maximum quantity")
+                .map_err(|e| row_errors.add(format!("items.{i}.max_quantity"), e))
+                .ok(),
+        };
         let name = text(&row.name).trim().to_string();
         items.push(LineItem {
             name,
             quantity,
             unit_price,
+            max_quantity,
         });
     }
     if let Err(domain) = validate_items(&items) {
@@ -225,6 +238,14 @@ impl CreateLinkBody {
                 items.map(|(items, total)| (items, total, None))
             }
         };
+        let stock = match present(self.stock.as_ref()) {
+            None => Some(None),
+            Some(v) => field(
+                e,
+                "stock",
+                whole_number(v, "Stock").and_then(check_stock).map(Some),
+            ),
+        };
         let mut settings_body = self.settings.clone();
         if v2 && present(settings_body.max_usage.as_ref()).is_none() {
             settings_body.max_usage = Some(Value::from(1));
@@ -240,6 +261,7 @@ impl CreateLinkBody {
                 items,
                 total_amount,
                 open_amount,
+                stock: stock?,
                 whitelisted_payment_method: s.whitelisted_payment_method,
                 max_usage: s.max_usage,
                 expired_at: s.expired_at,
@@ -320,6 +342,7 @@ fn one_line(
         Some(value) => field(e, "total_amount", whole_number(value, "Total amount")),
     }?;
     let items = vec![LineItem {
+        max_quantity: None,
         name: title.unwrap_or(DEFAULT_TITLE).to_string(),
         quantity: 1,
         unit_price: Rupiah(total),

@@ -61,6 +61,10 @@ pub struct ItemInput {
     /// Rupiah; a negative price is a discount line.
     #[schema(minimum = -100_000_000, maximum = 100_000_000)]
     pub unit_price: i64,
+    /// Our extension: the payer chooses the quantity, from 1 to this (at least `quantity`,
+    /// which the page offers first); only on a line with a positive price.
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    pub max_quantity: Option<i64>,
 }
 
 /// v1.0 create. Every link has items; `total_amount`, when sent, must equal their sum.
@@ -89,6 +93,10 @@ pub struct CreateLinkV1 {
     #[schema(minimum = 10_000, maximum = 100_000_000)]
     pub total_amount: Option<i64>,
     pub open_amount: Option<OpenAmountInput>,
+    /// Our extension: units the link sells in all (e.g. 100 seats); the quantities of its paid
+    /// and pending payments together never exceed it. Fixed once created.
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    pub stock: Option<i64>,
     /// How many payments the link takes; 0 = unlimited.
     #[schema(minimum = 0, maximum = 1_000_000)]
     pub max_usage: i64,
@@ -119,6 +127,9 @@ pub struct CreateLinkV2 {
     #[schema(max_items = 100)]
     pub items: Option<Vec<ItemInput>>,
     pub open_amount: Option<OpenAmountInput>,
+    /// As in v1.0.
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    pub stock: Option<i64>,
     /// How many payments the link takes; 0 = unlimited; 1 when absent.
     #[schema(minimum = 0, maximum = 1_000_000)]
     pub max_usage: Option<i64>,

@@ -25,6 +25,10 @@ pub struct NewAttempt<'a> {
     pub additional: Option<&'a str>,
     /// The link's total, or on an open-amount link what the payer chose.
     pub amount: Rupiah,
+    /// What the attempt takes from the link's stock, and the quantities chosen (JSON array),
+    /// when the payer chose any.
+    pub units: i64,
+    pub quantities: Option<&'a str>,
     pub fee: Rupiah,
     /// The method's expiry; the link's own expiry caps it in SQL.
     pub expires_at: i64,
@@ -62,24 +66,33 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<AttemptId>, 
     .await
 }
 
-/// The check and the insert; `$1`…`$17` as [`bind_reserve`] binds them. The amount must be
+/// The check and the insert; `$1`…`$19` as [`bind_reserve`] binds them. The amount must be
 /// the link's total, or at least its minimum when the payer chooses it (the caller checked the
-/// maximum against the same fixed bounds).
+/// maximum against the same fixed bounds; quantities chosen change the total, so the amount of
+/// a link whose payer chooses them is the caller's, checked against the items). A link with a
+/// stock takes the attempt only while its paid units, the units of its live pending attempts
+/// and this one's fit in it: under the same write lock (SQLite) or link row lock (Postgres) as
+/// the usage cap.
 fn reserve_sql(returning: &str) -> String {
     format!(
         "INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
             payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
             amount, fee, net_amount, status, expired_at, customer_name, customer_email,
             customer_phone, ip_address, created_at, updated_at, payment_method_additional,
-            gateway_connection_id, gateway_reference, payer_lang)
+            gateway_connection_id, gateway_reference, payer_lang, units, quantities)
         SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, $12, $17, $5,
             $17 - $5, 'pending',
             CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < $6 THEN l.expired_at ELSE $6 END,
-            $7, $8, $9, $10, $11, $11, $13, $14, $15, $16
+            $7, $8, $9, $10, $11, $11, $13, $14, $15, $16, $18, $19
         FROM payment_links l
         WHERE l.id = $1 AND l.status = 'open'
           AND (l.expired_at IS NULL OR l.expired_at > $11)
-          AND (l.total_amount = $17 OR (l.open_amount IS NOT NULL AND l.total_amount < $17))
+          AND (l.total_amount = $17 OR $19 IS NOT NULL
+               OR (l.open_amount IS NOT NULL AND l.total_amount < $17))
+          AND (l.stock IS NULL OR l.units_paid + $18 + (SELECT COALESCE(SUM(h.units), 0)
+                FROM payment_link_histories h
+                WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > $11)
+              <= l.stock)
           AND CASE WHEN l.max_usage = 0 OR l.current_usage + l.pending_usage < l.max_usage
               THEN TRUE
               ELSE l.current_usage + (SELECT COUNT(*) FROM payment_link_histories h
@@ -204,6 +217,8 @@ where
         .bind(new.gateway_reference)
         .bind(new.payer_lang.as_str())
         .bind(new.amount.value())
+        .bind(new.units)
+        .bind(new.quantities)
 }
 
 /// The live-value index (migration 0002) refused the row: SQLite names its columns, Postgres
@@ -244,12 +259,21 @@ pub(crate) struct AttemptRow {
     refund_reserved: i64,
     refunded_amount: i64,
     payer_lang: String,
+    units: i64,
+    quantities: Option<String>,
 }
 
 impl TryFrom<AttemptRow> for PaymentAttempt {
     type Error = AppError;
     fn try_from(row: AttemptRow) -> Result<Self, AppError> {
         Ok(PaymentAttempt {
+            units: row.units,
+            quantities: row
+                .quantities
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(AppError::internal)?,
             gateway_connection_id: row.gateway_connection_id,
             gateway_reference: row.gateway_reference,
             refund_reserved: Rupiah(row.refund_reserved),
@@ -293,7 +317,7 @@ pub(crate) const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_
     net_amount, status, expired_at, payment_date, customer_name, customer_email, customer_phone,
     created_at, updated_at, payment_link_reff_no, processed_timestamp, ip_address, has_settle,
     settle_at, flag, gateway_connection_id, gateway_reference, refund_reserved, refunded_amount,
-    payer_lang";
+    payer_lang, units, quantities";
 
 /// When the first place held by a live pending attempt on the link frees if left unpaid.
 pub async fn first_hold_ends(

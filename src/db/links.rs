@@ -38,9 +38,9 @@ pub async fn insert(tx: &mut Tx, new: NewLinkRecord<'_>) -> Result<LinkId, AppEr
             "INSERT INTO payment_links (merchant_id, account_id, slug, reff_no, title, description,
                 total_amount, required_customer_detail, max_usage, current_usage, expired_at, status,
                 whitelisted_payment_method, redirect_url, optional_metadata, source, created_at,
-                updated_at, open_amount)
+                updated_at, open_amount, stock)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, 'open', $11, $12, $13, $14, $15, $15,
-                $16)
+                $16, $17)
              RETURNING id",
         )
         .bind(new.merchant_id)
@@ -59,14 +59,15 @@ pub async fn insert(tx: &mut Tx, new: NewLinkRecord<'_>) -> Result<LinkId, AppEr
         .bind(new.source)
         .bind(new.now_ms)
         .bind(&open_amount)
+        .bind(link.stock)
         .fetch_one(&mut *conn)
         .await?;
         for (position, item) in link.items.iter().enumerate() {
             let subtotal = item.subtotal().map(Rupiah::value).unwrap_or(i64::MAX);
             sqlx::query(
                 "INSERT INTO payment_link_items
-                    (payment_link_id, position, name, quantity, unit_price, subtotal)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                    (payment_link_id, position, name, quantity, unit_price, subtotal, max_quantity)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(id)
             .bind(position as i64)
@@ -74,6 +75,7 @@ pub async fn insert(tx: &mut Tx, new: NewLinkRecord<'_>) -> Result<LinkId, AppEr
             .bind(item.quantity)
             .bind(item.unit_price.value())
             .bind(subtotal)
+            .bind(item.max_quantity)
             .execute(&mut *conn)
             .await?;
         }
@@ -212,6 +214,8 @@ struct LinkRow {
     description: Option<String>,
     total_amount: i64,
     open_amount: Option<String>,
+    stock: Option<i64>,
+    units_paid: i64,
     required_customer_detail: bool,
     max_usage: i64,
     current_usage: i64,
@@ -232,10 +236,11 @@ struct ItemRow {
     name: String,
     quantity: i64,
     unit_price: i64,
+    max_quantity: Option<i64>,
 }
 
 const LINK_COLUMNS: &str = "l.id, l.account_id, l.slug, l.reff_no, l.title, l.description,
-    l.total_amount, l.open_amount, l.required_customer_detail, l.max_usage, l.current_usage,
+    l.total_amount, l.open_amount, l.stock, l.units_paid, l.required_customer_detail, l.max_usage, l.current_usage,
     l.expired_at, l.status, l.whitelisted_payment_method, l.redirect_url, l.optional_metadata, l.source,
     l.created_at, l.updated_at,
     EXISTS (SELECT 1 FROM payment_link_histories h WHERE h.payment_link_id = l.id) AS has_history";
@@ -297,7 +302,7 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> Result<PaymentLink, AppError> 
 async fn with_items(db: &Db, row: LinkRow) -> Result<PaymentLink, AppError> {
     let items: Vec<ItemRow> = on_db!(db, pool => {
         sqlx::query_as(
-            "SELECT payment_link_id, name, quantity, unit_price FROM payment_link_items
+            "SELECT payment_link_id, name, quantity, unit_price, max_quantity FROM payment_link_items
              WHERE payment_link_id = $1 ORDER BY position",
         )
         .bind(row.id)
@@ -336,7 +341,7 @@ pub async fn list_full(
         }
         links.push(")");
         let mut items = sqlx::QueryBuilder::new(
-            "SELECT payment_link_id, name, quantity, unit_price FROM payment_link_items
+            "SELECT payment_link_id, name, quantity, unit_price, max_quantity FROM payment_link_items
              WHERE payment_link_id IN (",
         );
         let mut separated = items.separated(", ");
@@ -397,6 +402,7 @@ fn assemble(row: LinkRow, items: Vec<ItemRow>) -> Result<PaymentLink, AppError> 
                 name: item.name,
                 quantity: item.quantity,
                 unit_price: Rupiah(item.unit_price),
+                max_quantity: item.max_quantity,
             })
             .collect(),
         total_amount: Rupiah(row.total_amount),
@@ -406,6 +412,8 @@ fn assemble(row: LinkRow, items: Vec<ItemRow>) -> Result<PaymentLink, AppError> 
             .map(serde_json::from_str)
             .transpose()
             .map_err(AppError::internal)?,
+        stock: row.stock,
+        units_paid: row.units_paid,
         required_customer_detail: row.required_customer_detail,
         max_usage: row.max_usage,
         current_usage: row.current_usage,

@@ -15,7 +15,7 @@ use crate::write_events;
 
 /// The columns of a [`LinkSnapshot`].
 pub(crate) const LINK_SNAPSHOT_COLUMNS: &str = "id, merchant_id, account_id, slug, reff_no, \
-    title, status, max_usage, current_usage, expired_at, total_amount";
+    title, status, max_usage, current_usage, expired_at, total_amount, stock, units_paid";
 
 /// The outcome of a provider's "paid" notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +68,8 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
          RETURNING {ATTEMPT_COLUMNS}"
     );
     let count_on_link = format!(
-        "UPDATE payment_links SET current_usage = current_usage + 1, updated_at = $1
+        "UPDATE payment_links SET current_usage = current_usage + 1, units_paid = units_paid + $3,
+             updated_at = $1
          WHERE id = $2 RETURNING {LINK_SNAPSHOT_COLUMNS}"
     );
     let now = notice.now_ms;
@@ -96,11 +97,15 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
         let link: LinkSnapshot = sqlx::query_as(&count_on_link)
             .bind(now)
             .bind(attempt.payment_link_id)
+            .bind(attempt.units)
             .fetch_one(&mut *tx)
             .await?;
-        if link.max_usage != crate::domain::link::UNLIMITED_USAGE
-            && link.current_usage > link.max_usage
-        {
+        let over_cap = link.max_usage != crate::domain::link::UNLIMITED_USAGE
+            && link.current_usage > link.max_usage;
+        // Money verified is recorded even past the stock (a late payment of an attempt whose
+        // units were given back): flagged like a payment past the cap, never refused.
+        let over_stock = link.stock.is_some_and(|stock| link.units_paid > stock);
+        if over_cap || over_stock {
             sqlx::query("UPDATE payment_link_histories SET flag = $1 WHERE id = $2")
                 .bind(PaymentFlag::OverCap.as_str())
                 .bind(attempt.id)

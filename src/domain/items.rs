@@ -10,8 +10,12 @@ pub const MAX_UNIT_PRICE: i64 = 100_000_000;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LineItem {
     pub name: String,
+    /// The quantity paid for, or the one offered first when the payer may change it.
     pub quantity: i64,
     pub unit_price: Rupiah,
+    /// Set when the payer chooses the quantity, from 1 to this.
+    #[serde(default)]
+    pub max_quantity: Option<i64>,
 }
 
 impl LineItem {
@@ -29,6 +33,9 @@ pub struct ItemInput {
     pub quantity: String,
     #[serde(default)]
     pub unit_price: String,
+    /// Empty: the quantity is fixed; else the most a payer may choose.
+    #[serde(default)]
+    pub max_quantity: String,
 }
 
 impl ItemInput {
@@ -77,6 +84,36 @@ fn check_unit_price(p: Rupiah) -> Result<Rupiah, String> {
     }
 }
 
+/// A payer may choose the quantity of a line with a positive price, from 1 up to its maximum,
+/// which is at least the quantity offered first.
+fn check_max_quantity(item: &LineItem) -> Result<(), String> {
+    let Some(max) = item.max_quantity else {
+        return Ok(());
+    };
+    if item.unit_price.value() <= 0 {
+        return Err(
+            "Only a line with a price above zero can have a quantity the payer chooses.".into(),
+        );
+    }
+    if !(item.quantity..=MAX_QUANTITY).contains(&max) {
+        return Err(format!(
+            "Maximum quantity must be between the quantity ({}) and 1,000,000.",
+            item.quantity
+        ));
+    }
+    Ok(())
+}
+
+fn parse_max_quantity(s: &str) -> Result<Option<i64>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<i64>()
+        .map(Some)
+        .map_err(|_| "Maximum quantity must be a whole number.".to_string())
+}
+
 fn check_count(count: usize, errors: &mut FieldErrors) {
     if count == 0 {
         errors.add("items", "Add at least one item.");
@@ -107,12 +144,21 @@ pub fn parse_items(rows: &[ItemInput]) -> Result<Vec<LineItem>, FieldErrors> {
         let unit_price = Rupiah::parse_named(&row.unit_price, "Unit price")
             .and_then(check_unit_price)
             .map_err(|e| errors.add(format!("items[{i}].unit_price"), e));
-        if let (Ok(name), Ok(quantity), Ok(unit_price)) = (name, quantity, unit_price) {
-            items.push(LineItem {
+        let max_quantity = parse_max_quantity(&row.max_quantity)
+            .map_err(|e| errors.add(format!("items[{i}].max_quantity"), e));
+        if let (Ok(name), Ok(quantity), Ok(unit_price), Ok(max_quantity)) =
+            (name, quantity, unit_price, max_quantity)
+        {
+            let item = LineItem {
                 name,
                 quantity,
                 unit_price,
-            });
+                max_quantity,
+            };
+            match check_max_quantity(&item) {
+                Ok(()) => items.push(item),
+                Err(e) => errors.add(format!("items[{i}].max_quantity"), e),
+            }
         }
     }
     errors.into_result(items)
@@ -134,6 +180,8 @@ pub fn validate_items(items: &[LineItem]) -> Result<(), FieldErrors> {
         }
         if let Err(e) = check_unit_price(item.unit_price) {
             errors.add(format!("items[{i}].unit_price"), e);
+        } else if let Err(e) = check_max_quantity(item) {
+            errors.add(format!("items[{i}].max_quantity"), e);
         }
     }
     errors.into_result(())
@@ -166,6 +214,7 @@ mod tests {
             name: name.into(),
             quantity: quantity.into(),
             unit_price: unit_price.into(),
+            max_quantity: String::new(),
         }
     }
 
@@ -174,7 +223,33 @@ mod tests {
             name: name.into(),
             quantity,
             unit_price: Rupiah(unit_price),
+            max_quantity: None,
         }
+    }
+
+    #[test]
+    fn a_payer_chosen_quantity_needs_a_price_and_room() {
+        let mut tickets = row("Tiket", "1", "50.000");
+        tickets.max_quantity = "4".into();
+        assert_eq!(
+            parse_items(&[tickets.clone()]).unwrap()[0].max_quantity,
+            Some(4)
+        );
+        tickets.max_quantity = "0".into();
+        let e = parse_items(&[tickets.clone()]).unwrap_err();
+        assert!(e
+            .get("items[0].max_quantity")
+            .unwrap()
+            .contains("between the quantity (1)"));
+        tickets.max_quantity = "x".into();
+        assert!(parse_items(&[tickets]).is_err());
+        let mut discount = row("Diskon", "1", "-5.000");
+        discount.max_quantity = "3".into();
+        let e = parse_items(&[discount]).unwrap_err();
+        assert!(e
+            .get("items[0].max_quantity")
+            .unwrap()
+            .contains("price above zero"));
     }
 
     #[test]

@@ -183,6 +183,31 @@ pub fn usage_label(current_usage: i64, max_usage: i64) -> String {
         format!("{current_usage} / {max_usage}")
     }
 }
+pub const MAX_STOCK: i64 = 1_000_000;
+
+/// Empty means no stock; else a whole number of units, 1 to 1,000,000.
+pub fn parse_stock(s: &str) -> Result<Option<i64>, String> {
+    match s.trim() {
+        "" => Ok(None),
+        typed => typed
+            .parse::<i64>()
+            .ok()
+            .map(check_stock)
+            .unwrap_or_else(|| Err(STOCK_RANGE.to_string()))
+            .map(Some),
+    }
+}
+
+const STOCK_RANGE: &str = "Stock must be a whole number of units from 1 to 1,000,000.";
+
+pub fn check_stock(units: i64) -> Result<i64, String> {
+    if (1..=MAX_STOCK).contains(&units) {
+        Ok(units)
+    } else {
+        Err(STOCK_RANGE.to_string())
+    }
+}
+
 pub const MAX_TITLE_LEN: usize = 255;
 pub const MAX_DESCRIPTION_LEN: usize = 2000;
 pub const MAX_REDIRECT_URL_LEN: usize = 2048;

@@ -18,6 +18,7 @@ pub mod merchant;
 pub mod method;
 pub mod money;
 pub mod notify;
+pub mod order;
 pub mod paging;
 pub mod payments_query;
 pub mod phone;

@@ -6,8 +6,8 @@ use crate::db::{histories, outcomes};
 use crate::domain::attempt::{attempt_expiry, attempt_reff_no};
 use crate::domain::lang::Lang;
 use crate::domain::method::PaymentMethod;
+use crate::domain::order::Order;
 use crate::domain::phone::{CustomerDetail, PhoneNumber};
-use crate::domain::Rupiah;
 use crate::error::AppError;
 use crate::model::PaymentLink;
 use crate::payments::IssueRequest;
@@ -23,8 +23,8 @@ pub struct Start<'a> {
     pub link: &'a PaymentLink,
     pub merchant_name: &'a str,
     pub method: &'a PaymentMethod,
-    /// The link's total, or on an open-amount link what the payer chose (within its bounds).
-    pub amount: Rupiah,
+    /// What the payer buys: the link's total or what they chose, and the units it takes.
+    pub order: &'a Order,
     pub customer: Option<&'a CustomerDetail>,
     /// For a method that pushes to the payer's phone.
     pub payer_phone: Option<&'a PhoneNumber>,
@@ -53,7 +53,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         link,
         merchant_name,
         method,
-        amount,
+        order,
         customer,
         payer_phone,
         ip_address,
@@ -61,6 +61,9 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         lang,
         routed,
     } = start;
+    // Kept only when the payer chose them: otherwise they are the link's own.
+    let quantities = crate::domain::order::is_adjustable(&link.items)
+        .then(|| serde_json::to_string(&order.quantities).expect("numbers serialise"));
     let now = state.now_ms();
     let capped = link.max_usage != crate::domain::link::UNLIMITED_USAGE;
     let expires_at = attempt_expiry(now, method.expiry_seconds, link.expired_at, capped);
@@ -72,8 +75,10 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         method_name: &method.name,
         value: "",
         additional: None,
-        amount,
-        fee: method.fee_for(amount),
+        amount: order.amount,
+        units: order.units,
+        quantities: quantities.as_deref(),
+        fee: method.fee_for(order.amount),
         expires_at,
         customer_name: customer.map(|c| c.name.as_str()),
         customer_email: customer.map(|c| c.email.as_str()),
@@ -92,7 +97,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         let request = IssueRequest {
             attempt_reff_no: &reff_no,
             method,
-            amount,
+            amount: order.amount,
             merchant_name,
             payer_phone: payer_phone.map(PhoneNumber::as_str),
             now_ms: now,

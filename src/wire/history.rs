@@ -32,6 +32,9 @@ pub struct HistoryJson {
     net_amount: i64,
     /// Ours: what refunds that succeeded gave back (0 when none).
     refunded_amount: i64,
+    /// Ours, present only when the payer chose quantities: one per item of the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    quantities: Option<Vec<i64>>,
     #[schema(format = DateTime)]
     payment_date: Option<String>,
     balance_after: Option<i64>,
@@ -75,6 +78,7 @@ impl HistoryJson {
             fee: a.fee.value(),
             net_amount: a.net_amount.value(),
             refunded_amount: a.refunded.value(),
+            quantities: a.quantities.clone(),
             payment_date: a.payment_date.map(to_iso_wib),
             // Not tracked: payment links credit no wallet balance here.
             balance_after: None,

@@ -38,6 +38,10 @@ pub struct LinkJson {
     /// no items, and its `total_amount` is the minimum.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_amount: Option<OpenAmountJson>,
+    /// Our extension, present only on a link with a stock: the units it sells in all and the
+    /// units paid for so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<StockJson>,
     /// The codes the link's payers are offered now: its whitelist (all methods when it has
     /// none) among the active methods whose limits include the total (on an open-amount link:
     /// any amount it takes). Never null.
@@ -64,6 +68,18 @@ pub struct ItemJson {
     pub quantity: i64,
     pub unit_price: i64,
     pub subtotal: i64,
+    /// Our extension, present only when the payer chooses the quantity (1 to this; `quantity`
+    /// is what the page offers first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_quantity: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StockJson {
+    #[schema(example = 100)]
+    pub units: i64,
+    #[schema(example = 12)]
+    pub paid: i64,
 }
 
 /// Whole rupiah.
@@ -103,6 +119,7 @@ impl LinkJson {
             unit_price: i.unit_price.value(),
             // Stored items were validated, so this never saturates in practice.
             subtotal: i.unit_price.value().saturating_mul(i.quantity),
+            max_quantity: i.max_quantity,
         };
         LinkJson {
             id: link.id.0,
@@ -123,6 +140,10 @@ impl LinkJson {
                 minimum: open.minimum.value(),
                 maximum: open.maximum.map(|max| max.value()),
                 suggested_amounts: open.suggested.iter().map(|a| a.value()).collect(),
+            }),
+            stock: link.stock.map(|units| StockJson {
+                units,
+                paid: link.units_paid,
             }),
             whitelisted_payment_method: offered_methods,
             redirect_url: link.redirect_url.clone(),

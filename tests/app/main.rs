@@ -38,6 +38,7 @@ mod refunds;
 mod security;
 mod service;
 mod singapay_contract;
+mod stock;
 #[path = "../support/mod.rs"]
 mod support;
 mod team;

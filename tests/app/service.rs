@@ -70,13 +70,14 @@ async fn starting_attempts_issues_until_the_link_is_full() {
         .unwrap();
     let catalogue = app.state.catalogue.get(&app.state.db).await.unwrap();
     let method = catalogue.iter().find(|m| m.code == "VA_BNI").unwrap();
+    let order = paylinks::domain::order::as_offered(&read.link.items, read.link.total_amount);
     let start = || service::attempts::Start {
         lang: paylinks::domain::lang::Lang::Id,
         routed: false,
         link: &read.link,
         merchant_name: &read.merchant_name,
         method,
-        amount: read.link.total_amount,
+        order: &order,
         customer: None,
         payer_phone: None,
         ip_address: Some("203.0.113.9"),

@@ -50,7 +50,7 @@ fn stored() -> PaymentLink {
         "expired_at": NOW - 1_000, "status": "open", "whitelisted_payment_method": ["QRIS"],
         "redirect_url": "https://toko.id/", "optional_metadata": {"k": "v"},
         "source": "api v1", "created_at": NOW - 86_400_000, "updated_at": NOW,
-        "has_history": true});
+        "units_paid": 0, "has_history": true});
     serde_json::from_value(link).unwrap()
 }
 
@@ -97,9 +97,9 @@ fn expired_at_formats() {
 fn create_happy_path() {
     let link = serde_json::to_value(create(&valid_body(), true).unwrap()).unwrap();
     let expected = json!({"reff_no": "INV-001", "title": "Invoice", "description": null,
-        "items": [{"name": "Plan", "quantity": 2, "unit_price": 80000},
-                  {"name": "Diskon", "quantity": 1, "unit_price": -10000}],
-        "total_amount": 150000, "open_amount": null, "whitelisted_payment_method": ["QRIS"], "max_usage": 100,
+        "items": [{"name": "Plan", "quantity": 2, "unit_price": 80000, "max_quantity": null},
+                  {"name": "Diskon", "quantity": 1, "unit_price": -10000, "max_quantity": null}],
+        "total_amount": 150000, "open_amount": null, "stock": null, "whitelisted_payment_method": ["QRIS"], "max_usage": 100,
         "expired_at": 1_800_000_000_000_i64, "required_customer_detail": true,
         "redirect_url": "https://toko.id/ok", "optional_metadata": {"order": "A1"}});
     assert_eq!(link, expected);

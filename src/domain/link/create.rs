@@ -91,6 +91,9 @@ pub struct NewLinkInput {
     /// Amounts separated by commas.
     #[serde(default)]
     pub open_suggested: String,
+    /// Units the link sells in all (empty: no stock).
+    #[serde(default)]
+    pub stock: String,
 }
 
 /// Validated new link. `reff_no` None = generate one.
@@ -105,6 +108,8 @@ pub struct NewPaymentLink {
     pub total_amount: Rupiah,
     /// Set when the payer chooses the amount.
     pub open_amount: Option<OpenAmount>,
+    /// Units the link sells in all, over every payment (e.g. seats).
+    pub stock: Option<i64>,
     /// None or non-empty; deduplicated, in the order chosen.
     pub whitelisted_payment_method: Option<Vec<String>>,
     pub max_usage: i64,
@@ -157,6 +162,7 @@ impl NewLinkInput {
             "redirect_url",
             parse_redirect_url(&self.redirect_url),
         );
+        let stock = field(&mut errors, "stock", super::parse_stock(&self.stock));
         match (
             reff_no,
             title,
@@ -166,6 +172,7 @@ impl NewLinkInput {
             max_usage,
             expired_at,
             redirect_url,
+            stock,
         ) {
             (
                 Some(reff_no),
@@ -176,6 +183,7 @@ impl NewLinkInput {
                 Some(max_usage),
                 Some(expired_at),
                 Some(redirect_url),
+                Some(stock),
             ) => Ok(NewPaymentLink {
                 reff_no,
                 title,
@@ -183,6 +191,7 @@ impl NewLinkInput {
                 items,
                 total_amount,
                 open_amount,
+                stock,
                 whitelisted_payment_method,
                 max_usage,
                 expired_at,
@@ -256,6 +265,7 @@ mod tests {
                     name: "Tiket".into(),
                     quantity: "2".into(),
                     unit_price: "Rp 75.000".into(),
+                    ..ItemInput::default()
                 },
             ],
             max_usage: "10".into(),
@@ -399,6 +409,7 @@ mod tests {
                 name: "".into(),
                 quantity: "0".into(),
                 unit_price: "1,5".into(),
+                ..ItemInput::default()
             }],
             methods: vec!["NOPE".into()],
             max_usage: "-1".into(),

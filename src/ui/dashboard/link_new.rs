@@ -131,6 +131,10 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
                 <input id="max_usage" name="input[max_usage]" type="number" min="0" max="1000000" value="1" required/>
                 <p class="hint">"How many successful payments the link accepts. 1 = a one-time link."</p>
                 <FieldError errors field="max_usage"/>
+                <label for="stock">"Stock, in units (optional)"</label>
+                <input id="stock" name="input[stock]" type="number" min="1" max="1000000"/>
+                <p class="hint">"e.g. 100 seats: payers' quantities together never exceed it, also when many pay at once. Units held by unpaid attempts return when they expire."</p>
+                <FieldError errors field="stock"/>
                 <label for="expired_at">"Expires at (WIB, optional)"</label>
                 <input id="expired_at" name="input[expired_at]" type="datetime-local"/>
                 <p class="hint">"Jakarta time (UTC+7). Leave empty for a link that never expires."</p>
@@ -243,6 +247,8 @@ impl ItemRow {
             name: self.name.get(),
             quantity: self.quantity.get(),
             unit_price: self.unit_price.get(),
+            // Not part of the live total.
+            max_quantity: String::new(),
         }
     }
 }
@@ -272,6 +278,7 @@ fn ItemsEditor(errors: Signal<FieldErrors>) -> impl IntoView {
                     <th>"Item"</th>
                     <th class="num">"Quantity"</th>
                     <th class="num">"Unit price (Rp)"</th>
+                    <th class="num" title="Leave empty for a fixed quantity">"Payer may buy up to"</th>
                     <th></th>
                 </tr>
             </thead>
@@ -290,7 +297,7 @@ fn ItemsEditor(errors: Signal<FieldErrors>) -> impl IntoView {
             <button type="button" class="link" on:click=add_row>"+ Add item"</button>
             <span class="total">"Total: "<strong data-testid="live-total">{total}</strong></span>
         </p>
-        <p class="hint">"A negative unit price makes a discount line. The total must be between Rp 10.000 and Rp 100.000.000."</p>
+        <p class="hint">"A negative unit price makes a discount line. The total must be between Rp 10.000 and Rp 100.000.000. With a maximum, the payer chooses the quantity from 1 to it (the quantity is what the page offers first)."</p>
         <FieldError errors field="total_amount"/>
     }
 }
@@ -341,6 +348,15 @@ fn ItemRowView(
                     on:input=move |ev| row.unit_price.set(event_target_value(&ev))
                 />
                 <p class="field-error">{error_for("unit_price")}</p>
+            </td>
+            <td class="num">
+                <input
+                    name=format!("{name}[max_quantity]")
+                    aria-label=format!("Item {} maximum quantity per payer", index + 1)
+                    inputmode="numeric"
+                    size="6"
+                />
+                <p class="field-error">{error_for("max_quantity")}</p>
             </td>
             <td>
                 <button type="button" class="link" on:click=remove aria-label="Remove item">"Remove"</button>

@@ -242,6 +242,9 @@ fn LinkDetailView(
             } else {
                 format!("{} of {} payments used", link.current_usage, link.max_usage)
             }}</p>
+            {link.stock.map(|stock| view! {
+                <p data-testid="stock">{format!("{} of {stock} units sold", link.units_paid)}</p>
+            })}
         </section>
         {match link.open_amount.clone() {
             Some(open) => view! { <OpenAmountCard open/> }.into_any(),
@@ -306,7 +309,7 @@ fn ItemsCard(link: PaymentLink) -> impl IntoView {
                     {link.items.iter().map(|item| view! {
                         <tr>
                             <td>{item.name.clone()}</td>
-                            <td class="num">{item.quantity}</td>
+                            <td class="num">{item.quantity}{item.max_quantity.map(|max| format!(" (payer chooses 1–{max})"))}</td>
                             <td class="num">{item.unit_price.to_string()}</td>
                             <td class="num">{item.subtotal().map(|s| s.to_string()).unwrap_or_default()}</td>
                         </tr>

@@ -77,6 +77,26 @@
 			});
 			offer();
 		}
+		// Quantities the payer chooses: each line's subtotal and the total follow them.
+		var lines = document.querySelectorAll("tr[data-price]");
+		var total = document.querySelector("[data-testid=payer-total]");
+		var rupiah = function (n) {
+			return (n < 0 ? "-" : "") + "Rp " + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+		};
+		var recount = function () {
+			var sum = 0;
+			lines.forEach(function (line) {
+				var input = line.querySelector("input.quantity");
+				var quantity = input ? Number(input.value) || 0 : Number(line.dataset.quantity);
+				var subtotal = quantity * Number(line.dataset.price);
+				sum += subtotal;
+				line.querySelector("[data-subtotal]").textContent = rupiah(subtotal);
+			});
+			if (total) total.textContent = rupiah(sum);
+		};
+		document.querySelectorAll("input.quantity").forEach(function (input) {
+			input.addEventListener("input", recount);
+		});
 		var main = document.querySelector("main");
 		if (main) main.dataset.hydrated = "true";
 	}

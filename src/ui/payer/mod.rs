@@ -58,6 +58,8 @@ pub struct PayerLink {
 pub struct ReturnedForm {
     #[serde(default)]
     pub amount: String,
+    #[serde(default)]
+    pub quantities: Vec<String>,
     pub method: String,
     pub customer_name: String,
     pub customer_email: String,
@@ -82,6 +84,8 @@ pub enum Unpayable {
     Closed,
     Expired,
     Full,
+    /// Every unit of the link's stock is paid for.
+    SoldOut,
 }
 
 impl Unpayable {
@@ -91,6 +95,7 @@ impl Unpayable {
             Unpayable::Closed => texts::CLOSED,
             Unpayable::Expired => texts::EXPIRED,
             Unpayable::Full => texts::FULL,
+            Unpayable::SoldOut => texts::SOLD_OUT,
         }
     }
 }
@@ -121,6 +126,7 @@ mod pay {
         #[server(default)] lang: Option<String>,
         #[server(default)] amount: String,
         #[server(default)] amount_pick: String,
+        #[server(default)] quantities: Vec<String>,
         #[server(default)] method: String,
         #[server(default)] customer_name: String,
         #[server(default)] customer_email: String,
@@ -137,6 +143,7 @@ mod pay {
             slug,
             lang,
             amount,
+            quantities,
             method,
             customer_name,
             customer_email,
@@ -245,14 +252,43 @@ fn amount_label(link: &PayerLink) -> String {
 #[component]
 fn ItemsTable(link: PayerLink) -> impl IntoView {
     let lang = link.lang;
+    let payable = link.unpayable.is_none();
+    let returned = link.returned.clone().unwrap_or_default().quantities;
     view! {
-        <table class="table">
+        <table class="table items-order">
             <tbody>
-                {link.items.iter().map(|item| view! {
-                    <tr>
-                        <td>{format!("{} × {}", item.quantity, item.name)}</td>
-                        <td class="num">{item.subtotal().map(|s| s.to_string()).unwrap_or_default()}</td>
-                    </tr>
+                {link.items.iter().enumerate().map(|(i, item)| {
+                    let subtotal = item.subtotal().map(|s| s.to_string()).unwrap_or_default();
+                    let price = item.unit_price.value();
+                    match item.max_quantity.filter(|_| payable) {
+                        // The payer's quantity; the page's script keeps the subtotals and the
+                        // total in step, and the server counts them again.
+                        Some(max) => {
+                            let id = format!("quantity-{i}");
+                            let label_for = id.clone();
+                            let value = returned
+                                .get(i)
+                                .filter(|q| !q.trim().is_empty())
+                                .cloned()
+                                .unwrap_or_else(|| item.quantity.to_string());
+                            view! {
+                                <tr data-price=price>
+                                    <td>
+                                        <label for=label_for>{item.name.clone()}" · "{item.unit_price.to_string()}</label>
+                                        <input type="number" id=id name=format!("quantities[{i}]") form="pay-form" class="quantity"
+                                            min="1" max=max value=value inputmode="numeric" aria-label=texts::QUANTITY.get(lang)/>
+                                    </td>
+                                    <td class="num" data-subtotal="">{subtotal}</td>
+                                </tr>
+                            }.into_any()
+                        }
+                        None => view! {
+                            <tr data-price=price data-quantity=item.quantity>
+                                <td>{format!("{} × {}", item.quantity, item.name)}</td>
+                                <td class="num" data-subtotal="">{subtotal}</td>
+                            </tr>
+                        }.into_any(),
+                    }
                 }).collect_view()}
             </tbody>
             <tfoot>
@@ -338,13 +374,20 @@ fn PayForm(link: PayerLink) -> impl IntoView {
     ];
     view! {
         <PayerAlert result lang/>
-        <ActionForm action attr:class="form pay-form">
+        <ActionForm action attr:class="form pay-form" attr:id="pay-form">
             <input type="hidden" name="slug" value=link.slug.clone()/>
             <input type="hidden" name="lang" value=lang.as_str()/>
             {link.open_amount.clone().map(|open| view! {
                 <AmountChoice open returned=returned.amount.clone() lang/>
             })}
             {error("amount")}
+            {error("quantities")}
+            {link.items.iter().enumerate().filter(|(_, item)| item.max_quantity.is_some()).map(|(i, _)| {
+                let field = format!("quantities[{i}]");
+                move || errors.with(|e| e.get(&field).map(str::to_owned)).map(|message| view! {
+                    <p class="field-error" data-field=field.clone()>{message}</p>
+                })
+            }).collect_view()}
             {link.required_customer_detail.then(|| view! {
                 <fieldset>
                     <legend>{texts::YOUR_DETAILS.get(lang)}</legend>

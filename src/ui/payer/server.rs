@@ -12,6 +12,7 @@ use crate::domain::lang::Lang;
 use crate::domain::link::open_amount::amount_range;
 use crate::domain::link::ComputedStatus;
 use crate::domain::method::offered_between;
+use crate::domain::order::{as_offered, choose, is_adjustable, Order};
 use crate::domain::phone::{CustomerInput, PhoneNumber};
 use crate::domain::slug::Slug;
 use crate::domain::FieldErrors;
@@ -154,6 +155,9 @@ async fn remembered_link(state: &AppState, slug: &str) -> Result<Arc<PayerLinkRe
 
 fn unpayable(link: &PaymentLink, now_ms: i64) -> Option<Unpayable> {
     match link.status_computed(now_ms) {
+        ComputedStatus::Open if link.stock.is_some_and(|stock| link.units_paid >= stock) => {
+            Some(Unpayable::SoldOut)
+        }
         ComputedStatus::Open => None,
         ComputedStatus::Expired => Some(Unpayable::Expired),
         ComputedStatus::Closed if link.is_exhausted() => Some(Unpayable::Full),
@@ -254,6 +258,8 @@ pub(super) struct StartPayment {
     pub lang: Option<String>,
     /// On an open-amount link: what the payer typed, else the suggestion they picked.
     pub amount: String,
+    /// The quantity of each item, where the payer may choose it.
+    pub quantities: Vec<String>,
     pub method: String,
     pub customer_name: String,
     pub customer_email: String,
@@ -268,6 +274,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
     let slug = input.slug.clone();
     let sent = ReturnedForm {
         amount: input.amount.clone(),
+        quantities: input.quantities.clone(),
         method: input.method.clone(),
         customer_name: input.customer_name.clone(),
         customer_email: input.customer_email.clone(),
@@ -308,13 +315,22 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
     }
 
     let mut errors = FieldErrors::new();
-    let amount = match &link.open_amount {
-        None => Some(link.total_amount),
+    let order = match &link.open_amount {
         Some(open) => open
             .payer_amount(&input.amount, lang)
+            .map(|amount| Order {
+                quantities: Vec::new(),
+                amount,
+                units: 1,
+            })
             .map_err(|e| errors.add("amount", e))
             .ok(),
+        None if is_adjustable(&link.items) => choose(&link.items, &input.quantities, lang)
+            .map_err(|e| errors.merge(e))
+            .ok(),
+        None => Some(as_offered(&link.items, link.total_amount)),
     };
+    let amount = order.as_ref().map(|order| order.amount);
     let catalogue = state.catalogue.get(&state.db).await?;
     let whitelist = link.whitelisted_payment_method.as_deref();
     let offered = |(low, high)| {
@@ -370,7 +386,7 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
         (_, Some(customer)) => Some(customer.phone.clone()),
         _ => None,
     };
-    let (Some(method), Some(amount)) = (method.filter(|_| errors.is_empty()), amount) else {
+    let (Some(method), Some(order)) = (method.filter(|_| errors.is_empty()), order) else {
         return Err(AppError::Validation(errors));
     };
 
@@ -382,7 +398,7 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
             link,
             merchant_name: &read.merchant_name,
             method,
-            amount,
+            order: &order,
             customer: customer.as_ref(),
             payer_phone: payer_phone.as_ref(),
             ip_address: ip_address.as_deref(),
@@ -400,6 +416,9 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
             remember_attempt(&state, &link.slug, &reff_no, expires_at - now);
             leptos_axum::redirect(&attempt_path(&link.slug, &reff_no));
             Ok(reff_no)
+        }
+        Started::NoSlot if link.stock.is_some() => {
+            Err(AppError::Conflict(texts::STOCK_SHORT.get(lang).into()))
         }
         // Tell the truth: a place held by another payer's unpaid attempt frees when it ends.
         Started::NoSlot => match histories::first_hold_ends(&state.db, link.id, now).await? {

@@ -119,3 +119,14 @@ pub const METHOD_LIMITS: Text = Text::new(
     "{method} menerima {min} sampai {max}. Pilih metode lain atau ubah jumlahnya.",
     "{method} takes {min} to {max}. Choose another method or change the amount.",
 );
+pub const SOLD_OUT: Text = Text::new(
+    "Maaf, semuanya sudah terjual.",
+    "Sorry, everything has been sold.",
+);
+/// Server-side only: the stock left does not cover the quantities chosen.
+#[cfg(feature = "ssr")]
+pub const STOCK_SHORT: Text = Text::new(
+    "Sisa stok tidak cukup untuk jumlah ini. Coba jumlah yang lebih sedikit, atau coba lagi nanti: stok yang ditahan pembayaran yang belum dibayar kembali saat kedaluwarsa.",
+    "Not enough left for this quantity. Try fewer, or try again later: units held by unpaid payments return when they expire.",
+);
+pub const QUANTITY: Text = Text::new("Jumlah", "Quantity");

@@ -214,6 +214,10 @@ fn Detail(
                 </dd>
                 <dt>"Pay to"</dt><dd><code class="excerpt">{a.value.clone()}</code></dd>
                 <dt>"Amount"</dt><dd>{a.amount.to_string()}</dd>
+                {a.quantities.clone().map(|quantities| view! {
+                    <dt>"Quantities chosen"</dt>
+                    <dd data-testid="quantities">{quantities.iter().map(ToString::to_string).collect::<Vec<_>>().join(" · ")}" ("{a.units}" units)"</dd>
+                })}
                 <dt>"Fee"</dt><dd>{a.fee.to_string()}</dd>
                 <dt>"Net"</dt><dd>{a.net_amount.to_string()}</dd>
                 {refunded.map(|text| view! {
