@@ -419,7 +419,7 @@ pub(super) async fn attempt_view(
 ) -> Result<super::attempt::AttemptView, AppError> {
     use super::attempt::{AttemptView, ChannelSteps};
     use crate::domain::instructions::{
-        clearing_code, ewallet_steps, fill, qris_steps, va_instructions, va_note,
+        clearing_code, ewallet_steps, fill, qris_steps, va_instructions, va_note, Filling,
     };
     use crate::domain::method::{pushes_to_phone, MethodGroup};
 
@@ -449,12 +449,14 @@ pub(super) async fn attempt_view(
         _ => value.clone(),
     };
     let amount = attempt.amount.to_string();
-    let clearing = clearing_code(&attempt.method_code).unwrap_or_default();
+    let filling = Filling {
+        value: &value,
+        amount: &amount,
+        clearing: clearing_code(&attempt.method_code).unwrap_or_default(),
+        merchant: &read.merchant_name,
+    };
     let render = |steps: &[crate::domain::lang::Text]| -> Vec<String> {
-        steps
-            .iter()
-            .map(|s| fill(s.get(lang), &value, &amount, clearing))
-            .collect()
+        steps.iter().map(|s| fill(s.get(lang), &filling)).collect()
     };
     let instructions: Vec<ChannelSteps> = match group {
         MethodGroup::Va => va_instructions(&attempt.method_code)
