@@ -3,7 +3,7 @@
 //! which is why these are plain data and easy to edit.
 //!
 //! Steps may contain the placeholders of [`Filling`]; the payer page substitutes them with
-//! [`fill`].
+//! [`fill`]. The outlets' steps are in [`retail`].
 
 use super::lang::Text;
 
@@ -62,6 +62,9 @@ macro_rules! sets {
         &[$(InstructionSet { channel: Channel::$channel, steps: steps!($($steps)+) }),+]
     };
 }
+
+// Declared after the macros above, which it uses.
+pub mod retail;
 
 /// Shared by every bank that accepts interbank transfers: the payer's own bank's menus vary too
 /// much to describe, but the code + VA + exact amount pattern is the same everywhere.

@@ -66,6 +66,9 @@ struct Charged {
     permata_va_number: Option<String>,
     #[serde(default)]
     qr_string: Option<String>,
+    /// What the payer shows an outlet's cashier.
+    #[serde(default)]
+    payment_code: Option<String>,
     #[serde(default)]
     actions: Vec<Action>,
 }
@@ -184,6 +187,7 @@ impl Midtrans {
                 .or(charged.permata_va_number.clone()),
             MethodGroup::Qris => charged.qr_string.clone(),
             MethodGroup::Ewallet => action("deeplink-redirect"),
+            MethodGroup::Retail => charged.payment_code.clone(),
         }
         .ok_or_else(|| {
             GatewayError::Unavailable("Midtrans charge answer without instructions".into())

@@ -169,6 +169,11 @@ impl Xendit {
                 "success_return_url": request.return_url,
                 "failure_return_url": request.return_url,
             }),
+            // The name the till shows; the payer's own is not asked for.
+            MethodGroup::Retail => json!({
+                "payer_name": request.merchant_name,
+                "expires_at": iso_utc(request.expires_at_ms),
+            }),
         };
         let body = json!({
             "reference_id": request.attempt_reff_no,
@@ -203,6 +208,7 @@ impl Xendit {
             MethodGroup::Va => &["VIRTUAL_ACCOUNT_NUMBER"],
             MethodGroup::Qris => &["QR_STRING"],
             MethodGroup::Ewallet => &["WEB_URL", "DEEPLINK_URL"],
+            MethodGroup::Retail => &["PAYMENT_CODE"],
         };
         let value = wanted
             .iter()
