@@ -1,6 +1,7 @@
-//! The sandbox's stand-ins for banks and wallets: pay a VA by number, pay a QRIS by payload,
-//! approve an e-wallet checkout. Each ends in a signed callback to the app's own callback
-//! endpoint, exactly as a real acquirer would notify it.
+//! The sandbox's stand-ins for banks, wallets and tills: pay a VA by number, pay a QRIS by
+//! payload, approve an e-wallet checkout, pay a payment code at an outlet's cashier. Each ends
+//! in a signed callback to the app's own callback endpoint, exactly as a real acquirer would
+//! notify it.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,6 +15,7 @@ use crate::error::AppError;
 use crate::model::PaymentAttempt;
 use crate::payments::callback::{sign, PaymentNotice, CALLBACK_PATH, SIGNATURE_HEADER};
 use crate::payments::sandbox::qris::parse_payload;
+use crate::payments::sandbox::retail::Outlet;
 use crate::state::AppState;
 
 /// The simulators exist only while the app runs on the sandbox provider.
@@ -90,6 +92,31 @@ pub async fn pay_va(
         .collect();
     let attempt = histories::find_pending_by_value(&state.db, &number, state.now_ms()).await?;
     relay(&state, &attempt, transfer.amount).await
+}
+
+#[derive(Deserialize)]
+pub struct CounterPayment {
+    pub payment_code: String,
+}
+
+/// `POST /sandbox/retail/pay`: a cashier keys in a payment code and takes the bill's amount in
+/// cash; the till shows the amount, so the payer cannot pay another.
+pub async fn pay_retail(
+    State(state): State<AppState>,
+    Json(counter): Json<CounterPayment>,
+) -> Result<Response, AppError> {
+    sandbox_only(&state)?;
+    let code: String = counter
+        .payment_code
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let attempt = histories::find_pending_by_value(&state.db, &code, state.now_ms()).await?;
+    // A VA number keyed in at a till pays nothing.
+    if Outlet::from_method_code(&attempt.method_code).is_none() {
+        return Err(AppError::NotFound);
+    }
+    relay(&state, &attempt, attempt.amount.value()).await
 }
 
 #[derive(Deserialize)]

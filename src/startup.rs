@@ -140,6 +140,7 @@ pub fn build_router(state: AppState) -> Router {
         )
         .route("/sandbox/va/pay", post(bank::pay_va))
         .route("/sandbox/qris/pay", post(bank::pay_qris))
+        .route("/sandbox/retail/pay", post(bank::pay_retail))
         .route("/sandbox/ewallet/{reff_no}", get(bank::wallet_checkout))
         .route(
             "/sandbox/ewallet/{reff_no}/approve",

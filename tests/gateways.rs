@@ -61,6 +61,8 @@ async fn each_method_is_charged_as_documented_and_its_instructions_read() {
         ("QRIS", MethodGroup::Qris),
         ("GOPAY", MethodGroup::Ewallet),
         ("SHOPEEPAY", MethodGroup::Ewallet),
+        ("ALFAMART", MethodGroup::Retail),
+        ("INDOMARET", MethodGroup::Retail),
     ];
     for (i, (code, group)) in cases.into_iter().enumerate() {
         let reff = format!("2026112510000000000000{i}");
@@ -90,8 +92,69 @@ async fn each_method_is_charged_as_documented_and_its_instructions_read() {
             }
             MethodGroup::Qris => assert!(issued.value.starts_with("000201"), "{code}"),
             MethodGroup::Ewallet => assert!(issued.value.starts_with("https://"), "{code}"),
+            MethodGroup::Retail => {
+                assert_eq!(Some(issued.value), charge.payment_code, "{code}");
+                let store = code.to_lowercase();
+                assert_eq!(charge.store.as_deref(), Some(store.as_str()), "{code}");
+                assert_eq!(charge.store_message.as_deref(), Some("Toko Sinar"));
+            }
         }
     }
+}
+
+#[tokio::test]
+async fn outlet_codes_keep_to_the_outlets_cash_limits_and_read_back_paid() {
+    let sim = MidtransSim::start(KEY).await;
+    let midtrans = Midtrans::new(&sim.base_url, KEY).unwrap();
+    let alfamart = method("ALFAMART", MethodGroup::Retail);
+    assert!(
+        matches!(
+            midtrans
+                .charge(&request("20261125100000000000031", &alfamart, 2_500_001))
+                .await,
+            Err(GatewayError::Refused(_))
+        ),
+        "Alfamart takes at most Rp 2.500.000 in cash"
+    );
+    let indomaret = method("INDOMARET", MethodGroup::Retail);
+    let reff = "20261125100000000000032";
+    let issued = midtrans
+        .charge(&request(reff, &indomaret, 5_000_000))
+        .await
+        .unwrap();
+    assert_eq!(issued.value.len(), 12, "{}", issued.value);
+
+    let receiver = Receiver::start().await;
+    sim.pay(reff, Some(&receiver.url)).await;
+    let heard = Notification::verified(&receiver.last(), KEY).unwrap();
+    assert_eq!(
+        (heard.status, heard.amount),
+        (GatewayStatus::Paid, 5_000_000)
+    );
+    assert_eq!(heard.payment_type, "cstore");
+
+    // A merchant's name longer than the till's label is cut to fit it.
+    let long = IssueRequest {
+        merchant_name: "Toko Sinar Jaya Abadi Sentosa",
+        ..request("20261125100000000000033", &indomaret, 50_000)
+    };
+    midtrans.charge(&long).await.unwrap();
+    let label = sim.charge_of("20261125100000000000033").unwrap();
+    assert_eq!(label.store_message.as_deref(), Some("Toko Sinar Jaya Abad"));
+
+    let xendit_sim = XenditSim::start(XENDIT_KEY, XENDIT_TOKEN).await;
+    let xendit = Xendit::new(&xendit_sim.base_url, XENDIT_KEY).unwrap();
+    assert!(matches!(
+        xendit
+            .charge(&request("20261125100000000000034", &indomaret, 5_000_001))
+            .await,
+        Err(GatewayError::Refused(_))
+    ));
+    assert!(
+        !paylinks::payments::refunds_by_api(Gateway::Xendit, "INDOMARET")
+            && !paylinks::payments::refunds_by_api(Gateway::Midtrans, "ALFAMART"),
+        "cash paid at a till is refunded by the merchant"
+    );
 }
 
 #[tokio::test]
@@ -210,6 +273,8 @@ async fn xendit_requests_each_method_as_documented_and_reads_its_instructions() 
         ("SHOPEEPAY", MethodGroup::Ewallet, "SHOPEEPAY"),
         ("LINKAJA", MethodGroup::Ewallet, "LINKAJA"),
         ("GOPAY", MethodGroup::Ewallet, "GOPAY"),
+        ("ALFAMART", MethodGroup::Retail, "ALFAMART"),
+        ("INDOMARET", MethodGroup::Retail, "INDOMARET"),
     ];
     for (i, (code, group, channel)) in cases.into_iter().enumerate() {
         let reff = format!("2026112510000000000010{i}");
@@ -230,12 +295,16 @@ async fn xendit_requests_each_method_as_documented_and_reads_its_instructions() 
             Some(issued.value.as_str()),
             asked.actions[0]["value"].as_str()
         );
-        if group == MethodGroup::Va {
-            // The VA stops taking money when the attempt ends: 10:30 WIB is 03:30 UTC.
+        if matches!(group, MethodGroup::Va | MethodGroup::Retail) {
+            // The number stops taking money when the attempt ends: 10:30 WIB is 03:30 UTC.
             assert_eq!(
                 asked.channel_properties["expires_at"],
                 "2026-11-25T03:30:00Z"
             );
+        }
+        if group == MethodGroup::Retail {
+            assert_eq!(asked.channel_properties["payer_name"], "Toko Sinar");
+            assert_eq!(asked.actions[0]["descriptor"], "PAYMENT_CODE");
         }
     }
     // The same attempt asked twice is one payment request (the idempotency key).
@@ -244,7 +313,7 @@ async fn xendit_requests_each_method_as_documented_and_reads_its_instructions() 
         .charge(&request("20261125100000000000101", &va, 150_000))
         .await
         .unwrap();
-    assert_eq!(sim.count(), 10);
+    assert_eq!(sim.count(), 12);
     assert_eq!(
         again.gateway_reference,
         sim.request_for("20261125100000000000101").map(|r| r.id)

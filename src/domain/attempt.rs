@@ -133,7 +133,8 @@ pub fn is_attempt_reff_no(s: &str) -> bool {
     s.len() == 23 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Groups a VA number for display: "8808 1234 5678 9012" (groups of 4 from the left).
+/// Groups a VA number or payment code for display: "8808 1234 5678 9012" (groups of 4 from
+/// the left).
 /// Existing whitespace is dropped first, so formatting twice gives the same result.
 pub fn group_va_number(number: &str) -> String {
     let chars: Vec<char> = number.chars().filter(|c| !c.is_whitespace()).collect();

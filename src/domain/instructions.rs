@@ -2,10 +2,14 @@
 //! on screen (always Indonesian), so the English text keeps them too. Banks rename menus often,
 //! which is why these are plain data and easy to edit.
 //!
-//! Steps may contain `{va}`, `{amount}` and `{clearing}`; the payer page substitutes them with
-//! [`fill`].
+//! Steps may contain the placeholders of [`Filling`]; the payer page substitutes them with
+//! [`fill`]. The outlets' steps are in [`retail`].
 
 use super::lang::Text;
+
+mod fill;
+
+pub use fill::{fill, Filling};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
@@ -58,6 +62,9 @@ macro_rules! sets {
         &[$(InstructionSet { channel: Channel::$channel, steps: steps!($($steps)+) }),+]
     };
 }
+
+// Declared after the macros above, which it uses.
+pub mod retail;
 
 /// Shared by every bank that accepts interbank transfers: the payer's own bank's menus vary too
 /// much to describe, but the code + VA + exact amount pattern is the same everywhere.
@@ -447,25 +454,6 @@ pub fn ewallet_steps(method_code: &str) -> Option<&'static [Text]> {
     }
 }
 
-/// Substitutes `{va}`, `{amount}` and `{clearing}` in one pass, so a value that happens to
-/// contain a placeholder is never expanded again. Unknown `{…}` are left as they are.
-pub fn fill(step: &str, va: &str, amount: &str, clearing: &str) -> String {
-    let mut out = String::with_capacity(step.len() + va.len() + amount.len());
-    let mut rest = step;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let (value, len) = [("{va}", va), ("{amount}", amount), ("{clearing}", clearing)]
-            .into_iter()
-            .find(|(name, _)| tail.starts_with(name))
-            .map_or(("{", 1), |(name, value)| (value, name.len()));
-        out.push_str(value);
-        rest = &tail[len..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::lang::Lang;
@@ -629,35 +617,16 @@ mod tests {
     }
 
     #[test]
-    fn fill_substitutes_every_placeholder() {
-        let step = OTHER_BANK[1].get(Lang::Id);
-        assert_eq!(
-            fill(step, "8808123456789012", "Rp 150.000", "009"),
-            "Masukkan kode bank 009 dan nomor Virtual Account 8808123456789012 sebagai rekening tujuan."
-        );
-        assert_eq!(
-            fill("{amount} ke {va} ({clearing}){va}", "1", "Rp 2", "3"),
-            "Rp 2 ke 1 (3)1"
-        );
-    }
-
-    #[test]
-    fn fill_leaves_other_braces_and_values_alone() {
-        assert_eq!(fill("a {x} { b", "1", "2", "3"), "a {x} { b");
-        assert_eq!(fill("{va}", "{amount}", "2", "3"), "{amount}");
-        assert_eq!(fill("{va", "1", "2", "3"), "{va");
-        assert_eq!(
-            fill("tanpa placeholder", "1", "2", "3"),
-            "tanpa placeholder"
-        );
-        assert_eq!(fill("“{amount}”", "1", "Rp 9", "3"), "“Rp 9”");
-    }
-
-    #[test]
     fn every_filled_step_has_no_placeholder_left() {
+        let filling = Filling {
+            value: "123",
+            amount: "Rp 1",
+            clearing: "002",
+            merchant: "Toko",
+        };
         for text in all_texts() {
             for s in [text.id, text.en] {
-                assert!(!fill(s, "123", "Rp 1", "002").contains('{'), "{s}");
+                assert!(!fill(s, &filling).contains('{'), "{s}");
             }
         }
     }

@@ -7,16 +7,24 @@ pub enum MethodGroup {
     Va,
     Qris,
     Ewallet,
+    /// A payment code paid in cash at a convenience store's cashier.
+    Retail,
 }
 
 impl MethodGroup {
-    pub const ALL: [MethodGroup; 3] = [MethodGroup::Va, MethodGroup::Qris, MethodGroup::Ewallet];
+    pub const ALL: [MethodGroup; 4] = [
+        MethodGroup::Va,
+        MethodGroup::Qris,
+        MethodGroup::Ewallet,
+        MethodGroup::Retail,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             MethodGroup::Va => "va",
             MethodGroup::Qris => "qris",
             MethodGroup::Ewallet => "ewallet",
+            MethodGroup::Retail => "retail",
         }
     }
 
@@ -32,13 +40,14 @@ impl MethodGroup {
             MethodGroup::Va => "Virtual account",
             MethodGroup::Qris => "QRIS",
             MethodGroup::Ewallet => "E-wallet",
+            MethodGroup::Retail => "Retail outlet",
         }
     }
 }
 
-/// The codes of the method catalogue (seeded by the first migration), in its order. The API
+/// The codes of the method catalogue (seeded by the migrations), in its order. The API
 /// document's enum of method codes is this list; a test holds it to the database's.
-pub const CATALOGUE_CODES: [&str; 13] = [
+pub const CATALOGUE_CODES: [&str; 15] = [
     "VA_BRI",
     "VA_BNI",
     "VA_BCA",
@@ -52,6 +61,8 @@ pub const CATALOGUE_CODES: [&str; 13] = [
     "DANA",
     "LINKAJA",
     "OVO",
+    "ALFAMART",
+    "INDOMARET",
 ];
 
 /// Singapay's spellings of the e-wallet codes (its e-wallet products name them by vendor),
@@ -226,6 +237,7 @@ mod tests {
         assert_eq!(MethodGroup::Va.label_en(), "Virtual account");
         assert_eq!(MethodGroup::Qris.label_en(), "QRIS");
         assert_eq!(MethodGroup::Ewallet.label_en(), "E-wallet");
+        assert_eq!(MethodGroup::Retail.label_en(), "Retail outlet");
         assert!(MethodGroup::parse("VA").is_err());
         assert!(MethodGroup::parse("").is_err());
     }

@@ -100,8 +100,8 @@ pub enum RefundAnswer {
     Pending(String),
 }
 
-/// Whether the gateway refunds the method's payments through its API; a VA cannot be
-/// reversed by either, so its refunds are the merchant's transfers.
+/// Whether the gateway refunds the method's payments through its API; neither can reverse a
+/// transfer to a VA nor cash paid at an outlet, so their refunds are the merchant's transfers.
 pub fn refunds_by_api(gateway: crate::domain::gateway::Gateway, method_code: &str) -> bool {
     use crate::domain::gateway::Gateway;
     match gateway {

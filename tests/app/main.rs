@@ -35,6 +35,7 @@ mod payments_table;
 mod public;
 mod receiver;
 mod refunds;
+mod retail;
 mod security;
 mod service;
 mod singapay_contract;

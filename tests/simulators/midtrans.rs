@@ -24,6 +24,11 @@ pub struct Charge {
     pub amount: i64,
     pub status: &'static str,
     pub va_number: Option<String>,
+    /// `cstore.store` as sent, lower-cased ("alfamart", "indomaret").
+    pub store: Option<String>,
+    /// `cstore.message`: the label the outlet's till shows.
+    pub store_message: Option<String>,
+    pub payment_code: Option<String>,
     /// `custom_expiry` as sent: (duration, unit).
     pub expiry: Option<(i64, String)>,
 }
@@ -171,6 +176,10 @@ impl MidtransSim {
         });
         if let (Some(bank), Some(va)) = (&charge.bank, &charge.va_number) {
             body["va_numbers"] = json!([{ "bank": bank, "va_number": va }]);
+        }
+        if let (Some(store), Some(code)) = (&charge.store, &charge.payment_code) {
+            body["store"] = json!(store);
+            body["payment_code"] = json!(code);
         }
         body
     }
@@ -322,8 +331,15 @@ async fn charge(
             }
             None
         }
-        "gopay" | "shopeepay" => None,
+        "gopay" | "shopeepay" | "cstore" => None,
         _ => return invalid("payment_type is invalid"),
+    };
+    let store = match payment_type.as_str() {
+        "cstore" => match cstore(&request["cstore"], amount) {
+            Ok(store) => Some(store),
+            Err(refused) => return refused,
+        },
+        _ => None,
     };
     let mut books = sim.books.lock().unwrap();
     if let Some(existing) = books.charges.get(&order_id) {
@@ -340,6 +356,11 @@ async fn charge(
         "bri" => format!("77{}", digits(14)),
         _ => format!("81278{}", digits(10)),
     });
+    // Alfamart's codes are 16 digits, Indomaret's 12, as Midtrans's examples show them.
+    let payment_code = store.as_deref().map(|store| match store {
+        "alfamart" => digits(16),
+        _ => digits(12),
+    });
     let charge = Charge {
         order_id: order_id.clone(),
         transaction_id: transaction_id.clone(),
@@ -352,6 +373,9 @@ async fn charge(
         amount,
         status: "pending",
         va_number: va_number.clone(),
+        store: store.clone(),
+        store_message: request["cstore"]["message"].as_str().map(str::to_string),
+        payment_code: payment_code.clone(),
         expiry,
     };
     books.charges.insert(order_id.clone(), charge.clone());
@@ -386,6 +410,11 @@ async fn charge(
             created["actions"] = json!([{ "name": "generate-qr-code", "method": "GET",
                 "url": format!("{api}/v2/qris/{}/qr-code", charge.transaction_id) }]);
         }
+        ("cstore", _) => {
+            created["status_message"] = json!("Success, cstore transaction is successful");
+            created["payment_code"] = json!(payment_code);
+            created["store"] = json!(store);
+        }
         ("gopay", _) => {
             created["status_message"] = json!("GO-PAY transaction is created");
             created["actions"] = json!([
@@ -402,6 +431,43 @@ async fn charge(
         }
     }
     answer(201, created)
+}
+
+/// Checks a `cstore` object for a charge of `amount`: a known store, its labels within their
+/// lengths, the amount within what the store takes in cash. The store, lower-cased.
+fn cstore(cstore: &Value, amount: i64) -> Result<String, Answer> {
+    let store = cstore["store"]
+        .as_str()
+        .map(str::to_ascii_lowercase)
+        .ok_or_else(|| invalid("cstore.store is required"))?;
+    // Alfamart takes at most Rp 2.500.000 in cash; Indomaret from Rp 10.000 to Rp 5.000.000.
+    let (min, max) = match store.as_str() {
+        "alfamart" => (1, 2_500_000),
+        "indomaret" => (10_000, 5_000_000),
+        _ => return Err(invalid("cstore.store is invalid")),
+    };
+    for (field, longest) in [
+        ("message", 20),
+        ("alfamart_free_text_1", 40),
+        ("alfamart_free_text_2", 40),
+        ("alfamart_free_text_3", 40),
+    ] {
+        match cstore.get(field) {
+            None => {}
+            Some(Value::String(text)) if text.chars().count() <= longest => {}
+            Some(_) => {
+                return Err(invalid(&format!(
+                    "cstore.{field} must be text of at most {longest} characters"
+                )))
+            }
+        }
+    }
+    if !(min..=max).contains(&amount) {
+        return Err(invalid(
+            "transaction_details.gross_amount is outside the store's limits",
+        ));
+    }
+    Ok(store)
 }
 
 /// `GET /v2/{order_id}/status`.

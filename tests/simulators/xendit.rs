@@ -77,6 +77,7 @@ fn channel(code: &str) -> Option<(&'static str, i64, i64)> {
         "SHOPEEPAY" => ("ewallet", 1, 20_000_000),
         "LINKAJA" => ("ewallet", 100, 10_000_000),
         "GOPAY" => ("ewallet", 1, 50_000_000),
+        "ALFAMART" | "INDOMARET" => ("otc", 10_000, 5_000_000),
         _ => return None,
     })
 }
@@ -343,6 +344,19 @@ async fn create(
             json!([{ "type": "PRESENT_TO_CUSTOMER", "descriptor": "VIRTUAL_ACCOUNT_NUMBER",
                      "value": format!("8808{}", digits(8)) }])
         }
+        "otc" => {
+            if properties["payer_name"].as_str().is_none_or(str::is_empty) {
+                return invalid("channel_properties.payer_name is required");
+            }
+            if let Some(at) = properties.get("expires_at") {
+                if at.as_str().and_then(|at| at.strip_suffix('Z')).is_none() {
+                    return invalid("channel_properties.expires_at must be ISO-8601 UTC");
+                }
+            }
+            // The merchant's prefix (3 to 6 characters, set at activation), then Xendit's.
+            json!([{ "type": "PRESENT_TO_CUSTOMER", "descriptor": "PAYMENT_CODE",
+                     "value": format!("TOKO{}", digits(8)) }])
+        }
         "qr" => json!([{ "type": "PRESENT_TO_CUSTOMER", "descriptor": "QR_STRING",
                          "value": format!("00020101021226660014ID.CO.QRIS.WWW540{amount}6304ABCD") }]),
         _ => {
@@ -456,7 +470,8 @@ async fn refund(
             "Only a succeeded payment can be refunded",
         );
     }
-    if paid.channel_code.ends_with("_VIRTUAL_ACCOUNT") {
+    // Transfers to a VA and cash at a till cannot be given back through the API.
+    if matches!(channel(&paid.channel_code), Some(("va" | "otc", ..))) {
         return error(
             400,
             "UNSUPPORTED_CHANNEL",

@@ -1,8 +1,9 @@
 //! A merchant's own Midtrans account, through its Core API (v2): charges for bank-transfer
-//! VAs, QRIS, GoPay and ShopeePay, status reads, cancels, and the signed HTTP notifications
-//! (`notification.rs`). Shapes follow docs.midtrans.com and Midtrans's official libraries:
-//! the server key is the HTTP Basic user with an empty password, every answer carries its
-//! real outcome in the body's `status_code` (a string), and amounts come back as "N.00".
+//! VAs, QRIS, GoPay, ShopeePay and outlet payment codes ("cstore"), status reads, cancels,
+//! and the signed HTTP notifications (`notification.rs`). Shapes follow docs.midtrans.com and
+//! Midtrans's official libraries: the server key is the HTTP Basic user with an empty
+//! password, every answer carries its real outcome in the body's `status_code` (a string),
+//! and amounts come back as "N.00".
 
 pub mod notification;
 
@@ -22,6 +23,9 @@ pub const PRODUCTION_URL: &str = "https://api.midtrans.com";
 /// Outbound calls give up after this: the payer is waiting on the other end.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The longest label an outlet's till shows (`cstore.message`, String(20)).
+const TILL_LABEL_CHARS: usize = 20;
+
 /// What Midtrans's Core API charges for each of our method codes.
 fn charge_kind(method_code: &str) -> Option<Value> {
     let bank =
@@ -35,6 +39,9 @@ fn charge_kind(method_code: &str) -> Option<Value> {
         "QRIS" => json!({ "payment_type": "qris", "qris": { "acquirer": "gopay" } }),
         "GOPAY" => json!({ "payment_type": "gopay", "gopay": { "enable_callback": true } }),
         "SHOPEEPAY" => json!({ "payment_type": "shopeepay", "shopeepay": {} }),
+        // Alfamart's codes are paid at every Alfa group store (Alfamidi, DAN+DAN too).
+        "ALFAMART" => json!({ "payment_type": "cstore", "cstore": { "store": "alfamart" } }),
+        "INDOMARET" => json!({ "payment_type": "cstore", "cstore": { "store": "indomaret" } }),
         _ => return None,
     })
 }
@@ -66,6 +73,9 @@ struct Charged {
     permata_va_number: Option<String>,
     #[serde(default)]
     qr_string: Option<String>,
+    /// What the payer shows an outlet's cashier.
+    #[serde(default)]
+    payment_code: Option<String>,
     #[serde(default)]
     actions: Vec<Action>,
 }
@@ -153,6 +163,15 @@ impl Midtrans {
         match method.code.as_str() {
             "GOPAY" => body["gopay"]["callback_url"] = json!(request.return_url),
             "SHOPEEPAY" => body["shopeepay"]["callback_url"] = json!(request.return_url),
+            // The cashier reads whom the payer pays off the till.
+            "ALFAMART" | "INDOMARET" => {
+                let label: String = request
+                    .merchant_name
+                    .chars()
+                    .take(TILL_LABEL_CHARS)
+                    .collect();
+                body["cstore"]["message"] = json!(label);
+            }
             _ => {}
         }
         let seconds = (request.expires_at_ms - request.now_ms) / 1000;
@@ -184,6 +203,7 @@ impl Midtrans {
                 .or(charged.permata_va_number.clone()),
             MethodGroup::Qris => charged.qr_string.clone(),
             MethodGroup::Ewallet => action("deeplink-redirect"),
+            MethodGroup::Retail => charged.payment_code.clone(),
         }
         .ok_or_else(|| {
             GatewayError::Unavailable("Midtrans charge answer without instructions".into())

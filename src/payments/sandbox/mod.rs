@@ -1,13 +1,15 @@
-//! The sandbox acquirer: realistic VA numbers, dynamic QRIS payloads and e-wallet checkouts,
-//! with fictitious identities that no real bank or app resolves.
+//! The sandbox acquirer: realistic VA numbers, dynamic QRIS payloads, e-wallet checkouts and
+//! retail payment codes, with fictitious identities that no real bank, app or till resolves.
 
 pub mod qris;
+pub mod retail;
 pub mod va;
 
 use async_trait::async_trait;
 use rand::Rng;
 
 use self::qris::{dynamic_payload, QrisMerchant};
+use self::retail::{payment_code, Outlet};
 use self::va::{random_digits_needed, va_number, VaBank, VaPrefixes};
 use super::{IssueRequest, Issued, PaymentProvider};
 use crate::domain::method::MethodGroup;
@@ -58,18 +60,12 @@ impl PaymentProvider for SandboxProvider {
             MethodGroup::Va => {
                 let bank = VaBank::from_method_code(&method.code)
                     .ok_or_else(|| AppError::internal(format!("no VA bank for {}", method.code)))?;
-                let needed = random_digits_needed(bank, &self.va_prefixes);
-                let digits: String = {
-                    let mut rng = rand::thread_rng();
-                    (0..needed)
-                        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
-                        .collect()
-                };
+                let digits = random_digits(random_digits_needed(bank, &self.va_prefixes));
                 let number =
                     va_number(bank, &self.va_prefixes, &digits).map_err(AppError::internal)?;
                 Ok(Issued {
                     value: number,
-                    additional: Some(format!("a.n. {}", request.merchant_name.to_uppercase())),
+                    additional: Some(holder(request.merchant_name)),
                     gateway_reference: None,
                 })
             }
@@ -113,6 +109,32 @@ impl PaymentProvider for SandboxProvider {
                 additional: Some(method.name.clone()),
                 gateway_reference: None,
             }),
+            MethodGroup::Retail => {
+                let outlet = Outlet::from_method_code(&method.code)
+                    .ok_or_else(|| AppError::internal(format!("no outlet for {}", method.code)))?;
+                let code = payment_code(outlet, &random_digits(outlet.random_digits_needed()))
+                    .map_err(AppError::internal)?;
+                // The till names who is paid once the cashier keys the code in.
+                Ok(Issued {
+                    value: code,
+                    additional: Some(holder(request.merchant_name)),
+                    gateway_reference: None,
+                })
+            }
         }
     }
+}
+
+/// `n` random ASCII digits. A number another live attempt holds is drawn again by the caller:
+/// the live-value index refuses it.
+fn random_digits(n: usize) -> String {
+    let mut rng = rand::thread_rng();
+    (0..n)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+        .collect()
+}
+
+/// Whom the payer's bank or the outlet's till names as paid, "a.n. TOKO SINAR".
+fn holder(merchant_name: &str) -> String {
+    format!("a.n. {}", merchant_name.to_uppercase())
 }

@@ -1,5 +1,5 @@
-//! One payment attempt, `/pay/{slug}/{reff_no}`: the amount, the VA number, QR code or
-//! e-wallet checkout, how to pay, and the attempt's status.
+//! One payment attempt, `/pay/{slug}/{reff_no}`: the amount, the VA number, QR code, e-wallet
+//! checkout or outlet payment code, how to pay, and the attempt's status.
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -141,14 +141,24 @@ fn AttemptDetail(attempt: AttemptView) -> impl IntoView {
         </section>
         {pending.then(|| match attempt.group {
             MethodGroup::Va => view! {
-                <section class="card">
-                    <p class="muted">{texts::VA_NUMBER.get(lang)}</p>
-                    <p class="va-number" data-testid="va-number">{attempt.value_display.clone()}</p>
-                    {attempt.additional.clone().map(|a| view! { <p class="muted">{a}</p> })}
-                    <button type="button" data-copy=attempt.value.clone() data-copied=texts::COPIED.get(lang)>
-                        {texts::COPY.get(lang)}
-                    </button>
-                </section>
+                <KeyedNumber
+                    label=texts::VA_NUMBER.get(lang).to_string()
+                    testid="va-number"
+                    display=attempt.value_display.clone()
+                    value=attempt.value.clone()
+                    holder=attempt.additional.clone()
+                    lang
+                />
+            }.into_any(),
+            MethodGroup::Retail => view! {
+                <KeyedNumber
+                    label=texts::PAYMENT_CODE.get(lang).replace("{outlet}", &attempt.method_name)
+                    testid="payment-code"
+                    display=attempt.value_display.clone()
+                    value=attempt.value.clone()
+                    holder=attempt.additional.clone()
+                    lang
+                />
             }.into_any(),
             MethodGroup::Qris => view! {
                 <section class="card qr">
@@ -202,6 +212,30 @@ fn AttemptDetail(attempt: AttemptView) -> impl IntoView {
             },
             AttemptStatus::Paid => ().into_any(),
         }}
+    }
+}
+
+/// A number the payer keys in elsewhere (a VA number at a bank, a payment code at an outlet's
+/// till): large and grouped for reading, whom it pays, and a button that copies it bare.
+#[component]
+fn KeyedNumber(
+    label: String,
+    testid: &'static str,
+    /// As payers read it, in groups.
+    display: String,
+    value: String,
+    holder: Option<String>,
+    lang: Lang,
+) -> impl IntoView {
+    view! {
+        <section class="card">
+            <p class="muted">{label}</p>
+            <p class="keyed-number" data-testid=testid>{display}</p>
+            {holder.map(|holder| view! { <p class="muted">{holder}</p> })}
+            <button type="button" data-copy=value data-copied=texts::COPIED.get(lang)>
+                {texts::COPY.get(lang)}
+            </button>
+        </section>
     }
 }
 

@@ -371,6 +371,7 @@ fn PayForm(link: PayerLink) -> impl IntoView {
         (MethodGroup::Va, texts::GROUP_VA),
         (MethodGroup::Qris, texts::GROUP_QRIS),
         (MethodGroup::Ewallet, texts::GROUP_EWALLET),
+        (MethodGroup::Retail, texts::GROUP_RETAIL),
     ];
     view! {
         <PayerAlert result lang/>

@@ -466,8 +466,9 @@ pub(super) async fn attempt_view(
     lang: Option<String>,
 ) -> Result<super::attempt::AttemptView, AppError> {
     use super::attempt::{AttemptView, ChannelSteps};
+    use crate::domain::instructions::retail::{self, retail_outlet};
     use crate::domain::instructions::{
-        clearing_code, ewallet_steps, fill, qris_steps, va_instructions, va_note,
+        clearing_code, ewallet_steps, fill, qris_steps, va_instructions, va_note, Filling,
     };
     use crate::domain::method::{pushes_to_phone, MethodGroup};
 
@@ -490,19 +491,21 @@ pub(super) async fn attempt_view(
     // An attempt the provider never answered has nothing to show; it fails shortly.
     let value = attempt.value.clone().unwrap_or_default();
     let value_display = match group {
-        MethodGroup::Va => crate::domain::attempt::group_va_number(&value),
+        MethodGroup::Va | MethodGroup::Retail => crate::domain::attempt::group_va_number(&value),
         MethodGroup::Ewallet if pushes_to_phone(&attempt.method_code) => PhoneNumber::parse(&value)
             .map(|p| p.national())
             .unwrap_or_else(|_| value.clone()),
         _ => value.clone(),
     };
     let amount = attempt.amount.to_string();
-    let clearing = clearing_code(&attempt.method_code).unwrap_or_default();
+    let filling = Filling {
+        value: &value,
+        amount: &amount,
+        clearing: clearing_code(&attempt.method_code).unwrap_or_default(),
+        merchant: &read.merchant_name,
+    };
     let render = |steps: &[crate::domain::lang::Text]| -> Vec<String> {
-        steps
-            .iter()
-            .map(|s| fill(s.get(lang), &value, &amount, clearing))
-            .collect()
+        steps.iter().map(|s| fill(s.get(lang), &filling)).collect()
     };
     let instructions: Vec<ChannelSteps> = match group {
         MethodGroup::Va => va_instructions(&attempt.method_code)
@@ -524,6 +527,17 @@ pub(super) async fn attempt_view(
             })
             .into_iter()
             .collect(),
+        MethodGroup::Retail => retail_outlet(&attempt.method_code)
+            .map(|outlet| ChannelSteps {
+                title: outlet.title.get(lang).to_string(),
+                steps: render(outlet.steps),
+            })
+            .into_iter()
+            .collect(),
+    };
+    let note = match group {
+        MethodGroup::Retail => Some(retail::NOTE),
+        _ => va_note(&attempt.method_code),
     };
     let held_here = remembered_attempt(&link.slug).as_deref() == Some(attempt.reff_no.as_str());
     // Simulating is for what the sandbox issued; a gateway's attempt is paid at the gateway.
@@ -532,7 +546,7 @@ pub(super) async fn attempt_view(
         status: attempt.status_computed(state.now_ms()),
         held_here,
         merchant_name: read.merchant_name.clone(),
-        note: va_note(&attempt.method_code).map(|n| n.get(lang).to_string()),
+        note: note.map(|n| n.get(lang).to_string()),
         slug: link.slug.clone(),
         reff_no: attempt.reff_no,
         title: link.title.clone(),

@@ -14,6 +14,7 @@ pub const PAY: Text = Text::new("Lanjutkan pembayaran", "Continue to payment");
 pub const GROUP_VA: Text = Text::new("Virtual Account", "Virtual Account");
 pub const GROUP_QRIS: Text = Text::new("QRIS", "QRIS");
 pub const GROUP_EWALLET: Text = Text::new("E-Wallet", "E-Wallet");
+pub const GROUP_RETAIL: Text = Text::new("Tunai di gerai ritel", "Cash at a convenience store");
 pub const NO_METHOD: Text = Text::new(
     "Tidak ada metode pembayaran yang tersedia untuk link ini.",
     "No payment method is available for this link.",
@@ -52,6 +53,8 @@ pub const CORRECT_FIELDS: Text = Text::new(
 );
 pub const AMOUNT_PAID: Text = Text::new("Jumlah dibayar", "Amount paid");
 pub const VA_NUMBER: Text = Text::new("Nomor Virtual Account", "Virtual Account number");
+/// `{outlet}` is the outlet chain, "Indomaret".
+pub const PAYMENT_CODE: Text = Text::new("Kode pembayaran {outlet}", "{outlet} payment code");
 pub const COPY: Text = Text::new("Salin", "Copy");
 pub const COPIED: Text = Text::new("Tersalin", "Copied");
 pub const PAY_BEFORE: Text = Text::new("Bayar sebelum", "Pay before");
