@@ -153,6 +153,7 @@ async fn seed(flags: &[String]) -> Result<(), AppError> {
             total_amount: Rupiah(price),
             open_amount: None,
             stock: None,
+            custom_fields: Vec::new(),
             whitelisted_payment_method: None,
             max_usage: 1_000_000,
             expired_at: None,

@@ -70,6 +70,9 @@ pub struct PaymentLink {
     /// Units the link sells in all, and the units its payments took.
     pub stock: Option<i64>,
     pub units_paid: i64,
+    /// Questions its payers answer.
+    #[serde(default)]
+    pub custom_fields: Vec<crate::domain::link::CustomField>,
     pub required_customer_detail: bool,
     pub max_usage: i64,
     pub current_usage: i64,
@@ -161,6 +164,8 @@ pub struct PaymentAttempt {
     /// per item; `None`: as the link offers them).
     pub units: i64,
     pub quantities: Option<Vec<i64>>,
+    /// The payer's answers to the link's questions, with their labels.
+    pub custom_values: Vec<crate::domain::link::Answer>,
     pub reff_no: String,
     pub payment_link_id: LinkId,
     pub method_code: String,

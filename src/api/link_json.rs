@@ -14,8 +14,8 @@ use crate::api::envelope::{
 use crate::domain::items::{total_of, validate_items, LineItem};
 use crate::domain::link::{
     check_max_usage, check_metadata, check_stock, parse_description, parse_methods,
-    parse_redirect_url, parse_title, LinkSettings, LinkStatus, MethodRules, NewPaymentLink,
-    OpenAmount,
+    parse_redirect_url, parse_title, CustomField, LinkSettings, LinkStatus, MethodRules,
+    NewPaymentLink, OpenAmount,
 };
 use crate::domain::reff::ReffNo;
 use crate::domain::time::parse_datetime_local_wib;
@@ -110,6 +110,9 @@ pub struct CreateLinkBody {
     /// Our extension: units the link sells in all (e.g. seats), over every payment.
     #[serde(default)]
     pub stock: Option<Value>,
+    /// Our extension: up to three questions for the payer.
+    #[serde(default)]
+    pub custom_fields: Option<Value>,
     /// The fields a link can change later, read exactly as a v1.0 update reads them.
     #[serde(flatten)]
     pub settings: UpdateLinkBody,
@@ -246,6 +249,7 @@ impl CreateLinkBody {
                 whole_number(v, "Stock").and_then(check_stock).map(Some),
             ),
         };
+        let custom_fields = custom_fields_of(self.custom_fields.as_ref(), e);
         let mut settings_body = self.settings.clone();
         if v2 && present(settings_body.max_usage.as_ref()).is_none() {
             settings_body.max_usage = Some(Value::from(1));
@@ -262,6 +266,7 @@ impl CreateLinkBody {
                 total_amount,
                 open_amount,
                 stock: stock?,
+                custom_fields: custom_fields?,
                 whitelisted_payment_method: s.whitelisted_payment_method,
                 max_usage: s.max_usage,
                 expired_at: s.expired_at,
@@ -291,6 +296,57 @@ impl CreateLinkBody {
         let open = open_amount_of(open, e)?;
         Some((Vec::new(), open.minimum, Some(open)))
     }
+}
+
+/// `custom_fields` as sent: a list of `{label, label_en, type, options, required}`, read by
+/// the dashboard's rules; errors name `custom_fields.<i>.<part>`.
+fn custom_fields_of(value: Option<&Value>, e: &mut FieldErrors) -> Option<Vec<CustomField>> {
+    use crate::domain::link::custom_fields::{parse_fields, CustomFieldInput};
+    let rows = match present(value) {
+        None => return Some(Vec::new()),
+        Some(Value::Array(rows)) => rows,
+        Some(_) => {
+            e.add(
+                "custom_fields",
+                "custom_fields must be a list of questions.",
+            );
+            return None;
+        }
+    };
+    let text = |row: &Value, key: &str| match row.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let inputs: Vec<CustomFieldInput> = rows
+        .iter()
+        .map(|row| CustomFieldInput {
+            label: text(row, "label"),
+            label_en: text(row, "label_en"),
+            kind: text(row, "type"),
+            options: match row.get("options") {
+                Some(Value::Array(options)) => options
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|o| o.replace(',', " "))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                _ => String::new(),
+            },
+            required: (row.get("required") == Some(&Value::Bool(true))).then(|| "on".into()),
+        })
+        .collect();
+    // A question sent without any label counts, rather than vanishing as a blank form row.
+    if let Some(i) = inputs.iter().position(CustomFieldInput::is_blank) {
+        e.add(format!("custom_fields.{i}.label"), "Question is required.");
+        return None;
+    }
+    parse_fields(&inputs)
+        .map_err(|errors| {
+            for (f, message) in errors.iter() {
+                e.add(f.replace('[', ".").replace(']', ""), message);
+            }
+        })
+        .ok()
 }
 
 /// `open_amount` as sent: an object of whole-rupiah numbers.

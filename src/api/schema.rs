@@ -97,6 +97,8 @@ pub struct CreateLinkV1 {
     /// and pending payments together never exceed it. Fixed once created.
     #[schema(minimum = 1, maximum = 1_000_000)]
     pub stock: Option<i64>,
+    #[schema(max_items = 3)]
+    pub custom_fields: Option<Vec<CustomFieldInput>>,
     /// How many payments the link takes; 0 = unlimited.
     #[schema(minimum = 0, maximum = 1_000_000)]
     pub max_usage: i64,
@@ -130,6 +132,8 @@ pub struct CreateLinkV2 {
     /// As in v1.0.
     #[schema(minimum = 1, maximum = 1_000_000)]
     pub stock: Option<i64>,
+    #[schema(max_items = 3)]
+    pub custom_fields: Option<Vec<CustomFieldInput>>,
     /// How many payments the link takes; 0 = unlimited; 1 when absent.
     #[schema(minimum = 0, maximum = 1_000_000)]
     pub max_usage: Option<i64>,
@@ -152,6 +156,27 @@ pub struct OpenAmountInput {
     /// Amounts the payer page offers to pick, within the bounds.
     #[schema(max_items = 4)]
     pub suggested_amounts: Option<Vec<i64>>,
+}
+
+/// Our extension: a question the payer page asks (at most three per link). Answers are
+/// checked (required, a number, one of the options) and kept on each payment, in the API's
+/// histories, webhooks and exports. Fixed once created.
+#[derive(ToSchema)]
+#[schema(example = json!({"label": "Ukuran kaos", "label_en": "T-shirt size", "type": "choice", "options": ["S", "M", "L"], "required": true}))]
+pub struct CustomFieldInput {
+    /// Indonesian.
+    #[schema(min_length = 1, max_length = 80)]
+    pub label: String,
+    /// For payers reading English; the Indonesian label when absent.
+    #[schema(max_length = 80)]
+    pub label_en: Option<String>,
+    /// text when absent.
+    #[serde(rename = "type")]
+    pub kind: Option<crate::domain::link::custom_fields::FieldKind>,
+    /// A choice's options: 2 to 20, each at most 80 characters.
+    #[schema(max_items = 20)]
+    pub options: Option<Vec<String>>,
+    pub required: Option<bool>,
 }
 
 /// What a v2 create body describes.

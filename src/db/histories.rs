@@ -29,6 +29,8 @@ pub struct NewAttempt<'a> {
     /// when the payer chose any.
     pub units: i64,
     pub quantities: Option<&'a str>,
+    /// The payer's answers (JSON array), when there are any.
+    pub custom_values: Option<&'a str>,
     pub fee: Rupiah,
     /// The method's expiry; the link's own expiry caps it in SQL.
     pub expires_at: i64,
@@ -66,7 +68,7 @@ pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<AttemptId>, 
     .await
 }
 
-/// The check and the insert; `$1`…`$19` as [`bind_reserve`] binds them. The amount must be
+/// The check and the insert; `$1`…`$20` as [`bind_reserve`] binds them. The amount must be
 /// the link's total, or at least its minimum when the payer chooses it (the caller checked the
 /// maximum against the same fixed bounds; quantities chosen change the total, so the amount of
 /// a link whose payer chooses them is the caller's, checked against the items). A link with a
@@ -79,11 +81,12 @@ fn reserve_sql(returning: &str) -> String {
             payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
             amount, fee, net_amount, status, expired_at, customer_name, customer_email,
             customer_phone, ip_address, created_at, updated_at, payment_method_additional,
-            gateway_connection_id, gateway_reference, payer_lang, units, quantities)
+            gateway_connection_id, gateway_reference, payer_lang, units, quantities,
+            custom_values)
         SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, $12, $17, $5,
             $17 - $5, 'pending',
             CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < $6 THEN l.expired_at ELSE $6 END,
-            $7, $8, $9, $10, $11, $11, $13, $14, $15, $16, $18, $19
+            $7, $8, $9, $10, $11, $11, $13, $14, $15, $16, $18, $19, $20
         FROM payment_links l
         WHERE l.id = $1 AND l.status = 'open'
           AND (l.expired_at IS NULL OR l.expired_at > $11)
@@ -219,6 +222,7 @@ where
         .bind(new.amount.value())
         .bind(new.units)
         .bind(new.quantities)
+        .bind(new.custom_values)
 }
 
 /// The live-value index (migration 0002) refused the row: SQLite names its columns, Postgres
@@ -261,6 +265,7 @@ pub(crate) struct AttemptRow {
     payer_lang: String,
     units: i64,
     quantities: Option<String>,
+    custom_values: Option<String>,
 }
 
 impl TryFrom<AttemptRow> for PaymentAttempt {
@@ -268,6 +273,13 @@ impl TryFrom<AttemptRow> for PaymentAttempt {
     fn try_from(row: AttemptRow) -> Result<Self, AppError> {
         Ok(PaymentAttempt {
             units: row.units,
+            custom_values: row
+                .custom_values
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(AppError::internal)?
+                .unwrap_or_default(),
             quantities: row
                 .quantities
                 .as_deref()
@@ -317,7 +329,7 @@ pub(crate) const ATTEMPT_COLUMNS: &str = "id, reff_no, payment_link_id, payment_
     net_amount, status, expired_at, payment_date, customer_name, customer_email, customer_phone,
     created_at, updated_at, payment_link_reff_no, processed_timestamp, ip_address, has_settle,
     settle_at, flag, gateway_connection_id, gateway_reference, refund_reserved, refunded_amount,
-    payer_lang, units, quantities";
+    payer_lang, units, quantities, custom_values";
 
 /// When the first place held by a live pending attempt on the link frees if left unpaid.
 pub async fn first_hold_ends(

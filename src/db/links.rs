@@ -32,15 +32,17 @@ pub async fn insert(tx: &mut Tx, new: NewLinkRecord<'_>) -> Result<LinkId, AppEr
         .open_amount
         .as_ref()
         .map(|open| serde_json::to_string(open).expect("amounts serialise"));
+    let custom_fields = (!link.custom_fields.is_empty())
+        .then(|| serde_json::to_string(&link.custom_fields).expect("questions serialise"));
     let result: Result<LinkId, sqlx::Error> = on_tx!(tx, conn => async {
         // An async block, so `?` stops here with the sqlx error instead of leaving the function.
         let (id,): (LinkId,) = sqlx::query_as(
             "INSERT INTO payment_links (merchant_id, account_id, slug, reff_no, title, description,
                 total_amount, required_customer_detail, max_usage, current_usage, expired_at, status,
                 whitelisted_payment_method, redirect_url, optional_metadata, source, created_at,
-                updated_at, open_amount, stock)
+                updated_at, open_amount, stock, custom_fields)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, 'open', $11, $12, $13, $14, $15, $15,
-                $16, $17)
+                $16, $17, $18)
              RETURNING id",
         )
         .bind(new.merchant_id)
@@ -60,6 +62,7 @@ pub async fn insert(tx: &mut Tx, new: NewLinkRecord<'_>) -> Result<LinkId, AppEr
         .bind(new.now_ms)
         .bind(&open_amount)
         .bind(link.stock)
+        .bind(&custom_fields)
         .fetch_one(&mut *conn)
         .await?;
         for (position, item) in link.items.iter().enumerate() {
@@ -216,6 +219,7 @@ struct LinkRow {
     open_amount: Option<String>,
     stock: Option<i64>,
     units_paid: i64,
+    custom_fields: Option<String>,
     required_customer_detail: bool,
     max_usage: i64,
     current_usage: i64,
@@ -240,7 +244,8 @@ struct ItemRow {
 }
 
 const LINK_COLUMNS: &str = "l.id, l.account_id, l.slug, l.reff_no, l.title, l.description,
-    l.total_amount, l.open_amount, l.stock, l.units_paid, l.required_customer_detail, l.max_usage, l.current_usage,
+    l.total_amount, l.open_amount, l.stock, l.units_paid, l.custom_fields,
+    l.required_customer_detail, l.max_usage, l.current_usage,
     l.expired_at, l.status, l.whitelisted_payment_method, l.redirect_url, l.optional_metadata, l.source,
     l.created_at, l.updated_at,
     EXISTS (SELECT 1 FROM payment_link_histories h WHERE h.payment_link_id = l.id) AS has_history";
@@ -414,6 +419,13 @@ fn assemble(row: LinkRow, items: Vec<ItemRow>) -> Result<PaymentLink, AppError> 
             .map_err(AppError::internal)?,
         stock: row.stock,
         units_paid: row.units_paid,
+        custom_fields: row
+            .custom_fields
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(AppError::internal)?
+            .unwrap_or_default(),
         required_customer_detail: row.required_customer_detail,
         max_usage: row.max_usage,
         current_usage: row.current_usage,

@@ -1,10 +1,12 @@
 //! Payment-link status rules and the validators for its individual fields.
 
 mod create;
+pub mod custom_fields;
 pub mod open_amount;
 mod settings;
 
 pub use create::{parse_methods, MethodRules, NewLinkInput, NewPaymentLink};
+pub use custom_fields::{Answer, CustomField};
 pub use open_amount::OpenAmount;
 pub use settings::{LinkSettings, LinkSettingsInput};
 

@@ -31,7 +31,7 @@ pub enum Cell {
     Time(Option<i64>),
 }
 
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 20] = [
     "id",
     "reff_no",
     "payment_link_reff_no",
@@ -52,6 +52,7 @@ pub const COLUMNS: [&str; 19] = [
     "settle_at",
     // Last, so readers of the earlier columns by position are unaffected.
     "refunded_amount",
+    "custom_fields",
 ];
 
 /// A row in the order of [`COLUMNS`].
@@ -79,6 +80,9 @@ pub fn cells(a: &PaymentAttempt, now_ms: i64) -> Vec<Cell> {
         text(if a.has_settle { "yes" } else { "no" }),
         time(a.settle_at),
         Cell::Number(a.refunded.value()),
+        text(&crate::domain::link::custom_fields::answers_line(
+            &a.custom_values,
+        )),
     ]
 }
 

@@ -5,6 +5,7 @@
 use crate::db::{histories, outcomes};
 use crate::domain::attempt::{attempt_expiry, attempt_reff_no};
 use crate::domain::lang::Lang;
+use crate::domain::link::Answer;
 use crate::domain::method::PaymentMethod;
 use crate::domain::order::Order;
 use crate::domain::phone::{CustomerDetail, PhoneNumber};
@@ -25,6 +26,8 @@ pub struct Start<'a> {
     pub method: &'a PaymentMethod,
     /// What the payer buys: the link's total or what they chose, and the units it takes.
     pub order: &'a Order,
+    /// The payer's answers to the link's questions.
+    pub answers: &'a [Answer],
     pub customer: Option<&'a CustomerDetail>,
     /// For a method that pushes to the payer's phone.
     pub payer_phone: Option<&'a PhoneNumber>,
@@ -54,6 +57,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         merchant_name,
         method,
         order,
+        answers,
         customer,
         payer_phone,
         ip_address,
@@ -64,6 +68,8 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
     // Kept only when the payer chose them: otherwise they are the link's own.
     let quantities = crate::domain::order::is_adjustable(&link.items)
         .then(|| serde_json::to_string(&order.quantities).expect("numbers serialise"));
+    let custom_values =
+        (!answers.is_empty()).then(|| serde_json::to_string(answers).expect("answers serialise"));
     let now = state.now_ms();
     let capped = link.max_usage != crate::domain::link::UNLIMITED_USAGE;
     let expires_at = attempt_expiry(now, method.expiry_seconds, link.expired_at, capped);
@@ -78,6 +84,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         amount: order.amount,
         units: order.units,
         quantities: quantities.as_deref(),
+        custom_values: custom_values.as_deref(),
         fee: method.fee_for(order.amount),
         expires_at,
         customer_name: customer.map(|c| c.name.as_str()),

@@ -35,6 +35,11 @@ pub struct HistoryJson {
     /// Ours, present only when the payer chose quantities: one per item of the link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     quantities: Option<Vec<i64>>,
+    /// Ours, present only when the payer answered the link's questions: each answer with the
+    /// (Indonesian) label it answered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<AnswerJson>)]
+    custom_fields: Vec<crate::domain::link::Answer>,
     #[schema(format = DateTime)]
     payment_date: Option<String>,
     balance_after: Option<i64>,
@@ -79,6 +84,7 @@ impl HistoryJson {
             net_amount: a.net_amount.value(),
             refunded_amount: a.refunded.value(),
             quantities: a.quantities.clone(),
+            custom_fields: a.custom_values.clone(),
             payment_date: a.payment_date.map(to_iso_wib),
             // Not tracked: payment links credit no wallet balance here.
             balance_after: None,
@@ -100,4 +106,14 @@ impl HistoryJson {
             updated_at: to_iso_wib(a.updated_at),
         }
     }
+}
+
+/// One answer to a link's question, as a history carries it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AnswerJson {
+    #[schema(example = "Ukuran kaos")]
+    label: String,
+    #[schema(example = "M")]
+    value: String,
 }

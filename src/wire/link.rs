@@ -42,6 +42,9 @@ pub struct LinkJson {
     /// units paid for so far.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<StockJson>,
+    /// Our extension, present only on a link that asks its payers questions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_fields: Vec<CustomFieldJson>,
     /// The codes the link's payers are offered now: its whitelist (all methods when it has
     /// none) among the active methods whose limits include the total (on an open-amount link:
     /// any amount it takes). Never null.
@@ -72,6 +75,20 @@ pub struct ItemJson {
     /// is what the page offers first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_quantity: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CustomFieldJson {
+    /// Indonesian; what payments record the answer under.
+    #[schema(example = "Ukuran kaos")]
+    pub label: String,
+    #[schema(example = "T-shirt size")]
+    pub label_en: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: crate::domain::link::custom_fields::FieldKind,
+    /// A choice's options; empty for text and number.
+    pub options: Vec<String>,
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -141,6 +158,17 @@ impl LinkJson {
                 maximum: open.maximum.map(|max| max.value()),
                 suggested_amounts: open.suggested.iter().map(|a| a.value()).collect(),
             }),
+            custom_fields: link
+                .custom_fields
+                .iter()
+                .map(|field| CustomFieldJson {
+                    label: field.label.clone(),
+                    label_en: field.label_en.clone(),
+                    kind: field.kind,
+                    options: field.options.clone(),
+                    required: field.required,
+                })
+                .collect(),
             stock: link.stock.map(|units| StockJson {
                 units,
                 paid: link.units_paid,

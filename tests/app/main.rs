@@ -8,6 +8,7 @@ mod api_more;
 mod auth;
 mod contention;
 mod csrf;
+mod custom_fields;
 mod export_helpers;
 mod exports;
 mod gateway_refunds;

@@ -535,6 +535,7 @@ async fn the_reservation_itself_refuses_an_amount_the_link_does_not_take() {
                     amount: Rupiah(amount),
                     units: 1,
                 },
+                answers: &[],
                 customer: None,
                 payer_phone: None,
                 ip_address: None,

@@ -78,6 +78,7 @@ async fn starting_attempts_issues_until_the_link_is_full() {
         merchant_name: &read.merchant_name,
         method,
         order: &order,
+        answers: &[],
         customer: None,
         payer_phone: None,
         ip_address: Some("203.0.113.9"),

@@ -99,7 +99,7 @@ fn create_happy_path() {
     let expected = json!({"reff_no": "INV-001", "title": "Invoice", "description": null,
         "items": [{"name": "Plan", "quantity": 2, "unit_price": 80000, "max_quantity": null},
                   {"name": "Diskon", "quantity": 1, "unit_price": -10000, "max_quantity": null}],
-        "total_amount": 150000, "open_amount": null, "stock": null, "whitelisted_payment_method": ["QRIS"], "max_usage": 100,
+        "total_amount": 150000, "open_amount": null, "stock": null, "custom_fields": [], "whitelisted_payment_method": ["QRIS"], "max_usage": 100,
         "expired_at": 1_800_000_000_000_i64, "required_customer_detail": true,
         "redirect_url": "https://toko.id/ok", "optional_metadata": {"order": "A1"}});
     assert_eq!(link, expected);

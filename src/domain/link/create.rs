@@ -6,6 +6,7 @@ use super::super::items::{parse_items, total_of, ItemInput, LineItem};
 use super::super::money::Rupiah;
 use super::super::reff::ReffNo;
 use super::super::time::parse_datetime_local_wib;
+use super::custom_fields::{parse_fields, CustomField, CustomFieldInput};
 use super::open_amount::{parse_amount_list, OpenAmount, MAXIMUM, MINIMUM, SUGGESTED};
 use super::{parse_description, parse_max_usage, parse_redirect_url, parse_title};
 
@@ -94,6 +95,9 @@ pub struct NewLinkInput {
     /// Units the link sells in all (empty: no stock).
     #[serde(default)]
     pub stock: String,
+    /// Questions for the payer; blank rows are skipped.
+    #[serde(default)]
+    pub custom_fields: Vec<CustomFieldInput>,
 }
 
 /// Validated new link. `reff_no` None = generate one.
@@ -110,6 +114,8 @@ pub struct NewPaymentLink {
     pub open_amount: Option<OpenAmount>,
     /// Units the link sells in all, over every payment (e.g. seats).
     pub stock: Option<i64>,
+    /// Questions the payer answers, at most three.
+    pub custom_fields: Vec<CustomField>,
     /// None or non-empty; deduplicated, in the order chosen.
     pub whitelisted_payment_method: Option<Vec<String>>,
     pub max_usage: i64,
@@ -163,6 +169,9 @@ impl NewLinkInput {
             parse_redirect_url(&self.redirect_url),
         );
         let stock = field(&mut errors, "stock", super::parse_stock(&self.stock));
+        let custom_fields = parse_fields(&self.custom_fields)
+            .map_err(|e| errors.merge(e))
+            .ok();
         match (
             reff_no,
             title,
@@ -173,6 +182,7 @@ impl NewLinkInput {
             expired_at,
             redirect_url,
             stock,
+            custom_fields,
         ) {
             (
                 Some(reff_no),
@@ -184,6 +194,7 @@ impl NewLinkInput {
                 Some(expired_at),
                 Some(redirect_url),
                 Some(stock),
+                Some(custom_fields),
             ) => Ok(NewPaymentLink {
                 reff_no,
                 title,
@@ -192,6 +203,7 @@ impl NewLinkInput {
                 total_amount,
                 open_amount,
                 stock,
+                custom_fields,
                 whitelisted_payment_method,
                 max_usage,
                 expired_at,

@@ -151,6 +151,7 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
                 <p class="hint">"Up to 40 characters, no spaces or '/'. Left blank, one is generated."</p>
                 <FieldError errors field="reff_no"/>
             </fieldset>
+            <QuestionsEditor errors/>
             <button type="submit" class="primary">"Create payment link"</button>
         </ActionForm>
     }
@@ -190,6 +191,55 @@ fn OpenAmountFields(errors: Signal<FieldErrors>) -> impl IntoView {
         <input id="open_suggested" name="input[open_suggested]" placeholder="50.000, 100.000, 250.000"/>
         <p class="hint">"Separated by commas. Payers pick one or type their own, between Rp 10.000 and Rp 100.000.000; only the methods that take the amount are offered."</p>
         <FieldError errors field=SUGGESTED/>
+    }
+}
+
+/// Up to three questions for the payer; rows left empty are not questions.
+#[component]
+fn QuestionsEditor(errors: Signal<FieldErrors>) -> impl IntoView {
+    use crate::domain::link::custom_fields::MAX_CUSTOM_FIELDS;
+    let error = move |key: String| {
+        move || {
+            errors
+                .with(|e| e.get(&key).map(str::to_owned))
+                .map(|m| view! { <p class="field-error" data-field=key.clone()>{m}</p> })
+        }
+    };
+    view! {
+        <fieldset>
+            <legend>"Questions for the payer (optional)"</legend>
+            <p class="hint">"Up to three, e.g. a T-shirt size or a participant's name. Answers are kept with each payment and appear in its page, the payments table, exports, the API and webhooks."</p>
+            {(0..MAX_CUSTOM_FIELDS).map(|i| {
+                let name = |part: &str| format!("input[custom_fields][{i}][{part}]");
+                let key = |part: &str| format!("custom_fields[{i}].{part}");
+                let n = i + 1;
+                view! {
+                    <div class="question-row">
+                        <label for=format!("q{i}-label")>{format!("Question {n} (Indonesian)")}</label>
+                        <input id=format!("q{i}-label") name=name("label") maxlength="80"/>
+                        {error(key("label"))}
+                        <label for=format!("q{i}-label-en")>{format!("Question {n} in English (optional)")}</label>
+                        <input id=format!("q{i}-label-en") name=name("label_en") maxlength="80"/>
+                        {error(key("label_en"))}
+                        <label for=format!("q{i}-kind")>{format!("Question {n} answer type")}</label>
+                        <select id=format!("q{i}-kind") name=name("kind")>
+                            <option value="text">"Text"</option>
+                            <option value="number">"Number"</option>
+                            <option value="choice">"Choice from a list"</option>
+                        </select>
+                        {error(key("kind"))}
+                        <label for=format!("q{i}-options")>{format!("Question {n} options (for a choice, separated by commas)")}</label>
+                        <input id=format!("q{i}-options") name=name("options") placeholder="S, M, L, XL"/>
+                        {error(key("options"))}
+                        <label class="check" for=format!("q{i}-required")>
+                            <input type="checkbox" id=format!("q{i}-required") name=name("required") value="on"/>
+                            {format!("Question {n} must be answered")}
+                        </label>
+                    </div>
+                }
+            }).collect_view()}
+            <FieldError errors field="custom_fields"/>
+        </fieldset>
     }
 }
 

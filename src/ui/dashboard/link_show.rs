@@ -250,6 +250,22 @@ fn LinkDetailView(
             Some(open) => view! { <OpenAmountCard open/> }.into_any(),
             None => view! { <ItemsCard link=link.clone()/> }.into_any(),
         }}
+        {(!link.custom_fields.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>"Questions for the payer"</h2>
+                <ul>
+                    {link.custom_fields.iter().map(|field| {
+                        let kind = match field.kind {
+                            crate::domain::link::custom_fields::FieldKind::Text => "text".to_string(),
+                            crate::domain::link::custom_fields::FieldKind::Number => "a number".to_string(),
+                            crate::domain::link::custom_fields::FieldKind::Choice => format!("one of {}", field.options.join(", ")),
+                        };
+                        let required = if field.required { "required" } else { "optional" };
+                        view! { <li>{format!("{} ({kind}, {required})", field.label)}</li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <section class="card">
             <h2>"Details"</h2>
             <dl class="fields">

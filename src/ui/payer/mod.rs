@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::items::LineItem;
 use crate::domain::lang::Lang;
-use crate::domain::link::OpenAmount;
+use crate::domain::link::custom_fields::FieldKind;
+use crate::domain::link::{CustomField, OpenAmount};
 use crate::domain::method::MethodGroup;
 use crate::domain::time::format_wib_in;
 use crate::domain::{FieldErrors, Rupiah};
@@ -42,6 +43,8 @@ pub struct PayerLink {
     pub total_amount: Rupiah,
     /// Set when the payer chooses the amount (no items then).
     pub open_amount: Option<OpenAmount>,
+    /// Questions the payer answers.
+    pub custom_fields: Vec<CustomField>,
     pub expired_at: Option<i64>,
     pub required_customer_detail: bool,
     pub methods: Vec<OfferedMethod>,
@@ -60,6 +63,8 @@ pub struct ReturnedForm {
     pub amount: String,
     #[serde(default)]
     pub quantities: Vec<String>,
+    #[serde(default)]
+    pub custom: Vec<String>,
     pub method: String,
     pub customer_name: String,
     pub customer_email: String,
@@ -127,6 +132,7 @@ mod pay {
         #[server(default)] amount: String,
         #[server(default)] amount_pick: String,
         #[server(default)] quantities: Vec<String>,
+        #[server(default)] custom: Vec<String>,
         #[server(default)] method: String,
         #[server(default)] customer_name: String,
         #[server(default)] customer_email: String,
@@ -144,6 +150,7 @@ mod pay {
             lang,
             amount,
             quantities,
+            custom,
             method,
             customer_name,
             customer_email,
@@ -389,6 +396,9 @@ fn PayForm(link: PayerLink) -> impl IntoView {
                     <p class="field-error" data-field=field.clone()>{message}</p>
                 })
             }).collect_view()}
+            {(!link.custom_fields.is_empty()).then(|| view! {
+                <Questions fields=link.custom_fields.clone() returned=returned.custom.clone() lang errors/>
+            })}
             {link.required_customer_detail.then(|| view! {
                 <fieldset>
                     <legend>{texts::YOUR_DETAILS.get(lang)}</legend>
@@ -435,6 +445,56 @@ fn PayForm(link: PayerLink) -> impl IntoView {
         </ActionForm>
     }
     .into_any()
+}
+
+/// The link's questions, each answered in its own field; a refused form shows the answers
+/// given again, with each one's reason beside it.
+#[component]
+fn Questions(
+    fields: Vec<CustomField>,
+    returned: Vec<String>,
+    lang: Lang,
+    errors: Signal<FieldErrors>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="questions">
+            <legend>{texts::QUESTIONS.get(lang)}</legend>
+            {fields.into_iter().enumerate().map(|(i, field)| {
+                let id = format!("custom-{i}");
+                let name = format!("custom[{i}]");
+                let given = returned.get(i).cloned().unwrap_or_default();
+                let label = if field.required {
+                    field.label_in(lang).to_string()
+                } else {
+                    format!("{} ({})", field.label_in(lang), texts::OPTIONAL.get(lang))
+                };
+                let input = match field.kind {
+                    FieldKind::Choice => view! {
+                        <select id=id.clone() name=name.clone() required=field.required>
+                            <option value="">{texts::PICK_ONE.get(lang)}</option>
+                            {field.options.iter().map(|option| view! {
+                                <option value=option.clone() selected=*option == given>{option.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    }.into_any(),
+                    FieldKind::Number => view! {
+                        <input id=id.clone() name=name.clone() inputmode="decimal" required=field.required value=given/>
+                    }.into_any(),
+                    FieldKind::Text => view! {
+                        <input id=id.clone() name=name.clone() maxlength="200" required=field.required value=given/>
+                    }.into_any(),
+                };
+                let key = name.clone();
+                view! {
+                    <label for=id>{label}</label>
+                    {input}
+                    {move || errors.with(|e| e.get(&key).map(str::to_owned)).map(|message| view! {
+                        <p class="field-error" data-field=key.clone()>{message}</p>
+                    })}
+                }
+            }).collect_view()}
+        </fieldset>
+    }
 }
 
 /// The payer form's error banner, in the payer's language: field errors are named beside

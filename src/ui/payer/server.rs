@@ -9,6 +9,7 @@ use crate::cache::PayerLinkRead;
 use crate::db::{histories, links};
 use crate::domain::attempt::{is_attempt_reff_no, AttemptStatus};
 use crate::domain::lang::Lang;
+use crate::domain::link::custom_fields::answers;
 use crate::domain::link::open_amount::amount_range;
 use crate::domain::link::ComputedStatus;
 use crate::domain::method::offered_between;
@@ -201,6 +202,7 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
         items: link.items.clone(),
         total_amount: link.total_amount,
         open_amount: link.open_amount.clone(),
+        custom_fields: link.custom_fields.clone(),
         expired_at: link.expired_at,
         required_customer_detail: link.required_customer_detail,
         methods,
@@ -260,6 +262,8 @@ pub(super) struct StartPayment {
     pub amount: String,
     /// The quantity of each item, where the payer may choose it.
     pub quantities: Vec<String>,
+    /// Answers to the link's questions, in their order.
+    pub custom: Vec<String>,
     pub method: String,
     pub customer_name: String,
     pub customer_email: String,
@@ -275,6 +279,7 @@ pub(super) async fn start_payment(input: StartPayment) -> Result<String, AppErro
     let sent = ReturnedForm {
         amount: input.amount.clone(),
         quantities: input.quantities.clone(),
+        custom: input.custom.clone(),
         method: input.method.clone(),
         customer_name: input.customer_name.clone(),
         customer_email: input.customer_email.clone(),
@@ -331,6 +336,9 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
         None => Some(as_offered(&link.items, link.total_amount)),
     };
     let amount = order.as_ref().map(|order| order.amount);
+    let answers = answers(&link.custom_fields, &input.custom, lang)
+        .map_err(|e| errors.merge(e))
+        .ok();
     let catalogue = state.catalogue.get(&state.db).await?;
     let whitelist = link.whitelisted_payment_method.as_deref();
     let offered = |(low, high)| {
@@ -386,7 +394,9 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
         (_, Some(customer)) => Some(customer.phone.clone()),
         _ => None,
     };
-    let (Some(method), Some(order)) = (method.filter(|_| errors.is_empty()), order) else {
+    let (Some(method), Some(order), Some(answers)) =
+        (method.filter(|_| errors.is_empty()), order, answers)
+    else {
         return Err(AppError::Validation(errors));
     };
 
@@ -399,6 +409,7 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
             merchant_name: &read.merchant_name,
             method,
             order: &order,
+            answers: &answers,
             customer: customer.as_ref(),
             payer_phone: payer_phone.as_ref(),
             ip_address: ip_address.as_deref(),

@@ -133,3 +133,6 @@ pub const STOCK_SHORT: Text = Text::new(
     "Not enough left for this quantity. Try fewer, or try again later: units held by unpaid payments return when they expire.",
 );
 pub const QUANTITY: Text = Text::new("Jumlah", "Quantity");
+pub const QUESTIONS: Text = Text::new("Data tambahan", "A few details");
+pub const OPTIONAL: Text = Text::new("opsional", "optional");
+pub const PICK_ONE: Text = Text::new("— pilih —", "— choose —");

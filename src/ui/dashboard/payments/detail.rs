@@ -214,6 +214,9 @@ fn Detail(
                 </dd>
                 <dt>"Pay to"</dt><dd><code class="excerpt">{a.value.clone()}</code></dd>
                 <dt>"Amount"</dt><dd>{a.amount.to_string()}</dd>
+                {a.custom_values.iter().map(|answer| view! {
+                    <dt>{answer.label.clone()}</dt><dd data-testid="answer">{answer.value.clone()}</dd>
+                }).collect_view()}
                 {a.quantities.clone().map(|quantities| view! {
                     <dt>"Quantities chosen"</dt>
                     <dd data-testid="quantities">{quantities.iter().map(ToString::to_string).collect::<Vec<_>>().join(" · ")}" ("{a.units}" units)"</dd>

@@ -225,7 +225,12 @@ fn PaymentLine(row: PaymentRow, base: String) -> impl IntoView {
                     " "<span class="badge badge-refunded">{a.refund_state().label()}</span>
                 })}
             </td>
-            <td>{if customer.is_empty() { "—".to_string() } else { customer }}</td>
+            <td>
+                {if customer.is_empty() { "—".to_string() } else { customer }}
+                {(!a.custom_values.is_empty()).then(|| view! {
+                    <br/><span class="muted" data-testid="answers">{crate::domain::link::custom_fields::answers_line(&a.custom_values)}</span>
+                })}
+            </td>
             <td>{format_wib(a.created_at)}</td>
             <td>{a.payment_date.map(format_wib).unwrap_or_else(|| "—".into())}</td>
         </tr>
