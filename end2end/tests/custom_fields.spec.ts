@@ -23,8 +23,10 @@ test("a payer answers the link's questions and the answers reach the CSV", async
   const payer = await (await newContext({ javaScriptEnabled: false })).newPage();
   await payer.goto(url + "?lang=en");
   await payer.getByLabel("VA BRI").check();
+  // The browser itself holds back a form missing a required answer (the server refuses it
+  // by name too: tests/app/custom_fields.rs).
   await payer.getByRole("button", { name: "Continue to payment" }).click();
-  await expect(payer.locator('[data-field="custom[0]"]')).toHaveText("Required.");
+  await expect(payer).toHaveURL(url + "?lang=en");
   await payer.getByLabel("T-shirt size").selectOption("M");
   await payer.getByLabel("VA BRI").check();
   await payer.getByRole("button", { name: "Continue to payment" }).click();
