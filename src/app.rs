@@ -13,6 +13,7 @@ use crate::ui::auth::{
 use crate::ui::components::NotFoundPage;
 use crate::ui::dashboard::accounts::AccountsPage;
 use crate::ui::dashboard::audit::AuditPage;
+use crate::ui::dashboard::branding::BrandingPage;
 use crate::ui::dashboard::developers::DevelopersPage;
 use crate::ui::dashboard::gateways::GatewaysPage;
 use crate::ui::dashboard::link_edit::EditLinkPage;
@@ -55,6 +56,7 @@ lazy_page! {
     DevelopersRoute => DevelopersPage,
     TeamRoute => TeamPage,
     SecurityRoute => SecurityPage,
+    BrandingRoute => BrandingPage,
     AuditRoute => AuditPage,
     InvitationRoute => InvitationPage,
     WebhooksRoute => WebhooksPage,
@@ -133,6 +135,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/developers") view={Lazy::<DevelopersRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/branding") view={Lazy::<BrandingRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/invitations/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/developers/webhooks") view={Lazy::<WebhooksRoute>::new()} ssr=SsrMode::Async/>

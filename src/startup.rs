@@ -129,6 +129,9 @@ pub fn build_router(state: AppState) -> Router {
             )),
         )
         .route("/exports/{id}/download", get(crate::exports::download))
+        .route("/branding/logo", post(crate::branding::upload))
+        .route("/branding/logo/remove", post(crate::branding::remove))
+        .route("/logos/{file}", get(crate::branding::serve))
         .route("/pay/{slug}/qr.svg", get(qr::svg))
         .route("/pay/{slug}/qr.png", get(qr::png))
         .route("/pay/{slug}/{reff_no}/code.svg", get(qr::attempt_svg))

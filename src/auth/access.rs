@@ -60,10 +60,12 @@ pub const RULES: &[(&str, Access)] = &[
     ("email_verify_resend", Access::Read),
     ("notifications", Access::Read),
     ("notifications_save", Access::Read),
+    ("branding", Access::Read),
     // Any payer may simulate a sandbox payment on the payer page; a viewer may too.
     ("attempt_simulate", Access::Read),
     // Changes, for admins and owners.
     ("account_create", Access::Write),
+    ("branding_color", Access::Write),
     ("account_rename", Access::Write),
     ("account_status", Access::Write),
     ("credential_create", Access::Write),

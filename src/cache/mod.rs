@@ -36,6 +36,8 @@ pub struct PayerCache {
 pub struct PayerLinkRead {
     pub link: PaymentLink,
     pub merchant_name: String,
+    /// The merchant's logo and colour on the payer pages.
+    pub brand: crate::db::branding::Brand,
     /// The merchant's inquiry URL hears of each attempt issued on the link (saving the
     /// webhook settings forgets what is kept, as a link change does).
     pub announces_attempts: bool,
@@ -87,11 +89,13 @@ impl PayerCache {
         }
         let link = links::find_by_slug(db, slug).await?;
         let merchant_name = merchants::merchant_name_of_link(db, link.id).await?;
+        let brand = crate::db::branding::of_link(db, link.id).await?;
         let announces_attempts = crate::db::webhooks::inquiry_wanted(db, link.id).await?;
         let (sandbox_issues, routed) = crate::db::gateways::issuing_for_link(db, link.id).await?;
         let read = Arc::new(PayerLinkRead {
             link,
             merchant_name,
+            brand,
             announces_attempts,
             sandbox_issues,
             routed,

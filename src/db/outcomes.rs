@@ -147,11 +147,16 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
                 crate::queue_members_email!(tx, link.merchant_id, topic, &key, &told, now);
             }
             if let Some(to) = attempt.customer_email.as_deref().filter(|to| !to.is_empty()) {
-                let (merchant,): (String,) =
-                    sqlx::query_as("SELECT name FROM merchants WHERE id = $1")
-                        .bind(link.merchant_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                let (merchant, brand_color, logo_key): (String, Option<String>, Option<String>) =
+                    sqlx::query_as(
+                        "SELECT m.name, m.brand_color, l.logo_key FROM merchants m
+                         LEFT JOIN merchant_logos l ON l.merchant_id = m.id WHERE m.id = $1",
+                    )
+                    .bind(link.merchant_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let logo_url = logo_key
+                    .map(|key| format!("{}/logos/{key}.png", notice.public_base_url));
                 let receipt = email::receipt(
                     attempt.payer_lang,
                     &email::Receipt {
@@ -162,6 +167,8 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
                         reference: &attempt.reff_no,
                         paid_at_ms: attempt.payment_date.unwrap_or(now),
                         customer: attempt.customer_name.as_deref(),
+                        logo_url: logo_url.as_deref(),
+                        brand_color: brand_color.as_deref(),
                     },
                 );
                 let key = format!("receipt:{}", attempt.id);

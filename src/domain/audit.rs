@@ -37,6 +37,7 @@ pub enum AuditAction {
     RefundRequested,
     RefundConfirmed,
     RefundCancelled,
+    BrandingChanged,
 }
 
 impl AuditAction {
@@ -75,6 +76,7 @@ impl AuditAction {
             RefundRequested => "Refunded a payment",
             RefundConfirmed => "Confirmed a refund was transferred",
             RefundCancelled => "Cancelled a refund",
+            BrandingChanged => "Changed the payer pages' branding",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! What paylinks writes to payers, in their language: a receipt when a payment is credited
-//! and a notice when money goes back. Plain text and HTML of the same facts; no images, no
-//! tracking.
+//! and a notice when money goes back. Plain text and HTML of the same facts; no tracking (a
+//! receipt's only image is the merchant's logo, the same file for every reader).
 
 use super::lang::Lang;
 use super::time::format_wib_in;
@@ -23,6 +23,9 @@ pub struct Receipt<'a> {
     pub reference: &'a str,
     pub paid_at_ms: i64,
     pub customer: Option<&'a str>,
+    /// The merchant's brand: its logo's full address and its colour ("#1a7f5a", checked).
+    pub logo_url: Option<&'a str>,
+    pub brand_color: Option<&'a str>,
 }
 
 /// The facts of a refund that went through.
@@ -59,6 +62,18 @@ fn compose(
     facts: &[(&str, String)],
     closing: &str,
 ) -> Rendered {
+    compose_under(String::new(), subject, greeting, lead, facts, closing)
+}
+
+/// [`compose`] with a header (HTML, escaped by the caller) above the HTML part.
+fn compose_under(
+    header: String,
+    subject: String,
+    greeting: String,
+    lead: String,
+    facts: &[(&str, String)],
+    closing: &str,
+) -> Rendered {
     let mut text = format!("{greeting}\n\n{lead}\n\n");
     for (label, value) in facts {
         text.push_str(&format!("{label}: {value}\n"));
@@ -76,7 +91,7 @@ fn compose(
         .collect();
     let html = format!(
         "<!doctype html><html><body style=\"font-family:sans-serif;color:#1d2939\">\
-         <p>{}</p><p>{}</p><table>{rows}</table><p>{}</p></body></html>",
+         {header}<p>{}</p><p>{}</p><table>{rows}</table><p>{}</p></body></html>",
         escape(&greeting),
         escape(&lead),
         escape(closing)
@@ -127,7 +142,33 @@ pub fn receipt(lang: Lang, r: &Receipt<'_>) -> Rendered {
         "Simpan email ini sebagai bukti pembayaran. Pertanyaan tentang pesanan Anda? Hubungi penjual.",
         "Keep this email as your receipt. Questions about your order? Contact the seller.",
     );
-    compose(subject, greeting(lang, r.customer), lead, &facts, closing)
+    // The merchant's logo over a bar of their colour, when they set them.
+    let logo = r.logo_url.map(|url| {
+        format!(
+            "<img src=\"{}\" alt=\"{}\" style=\"max-height:48px;max-width:200px\">",
+            escape(url),
+            escape(r.merchant)
+        )
+    });
+    let bar = r.brand_color.map(|color| {
+        format!(
+            "<div style=\"height:4px;background:{}\"></div>",
+            escape(color)
+        )
+    });
+    let header = format!(
+        "{}{}",
+        logo.map(|img| format!("<p>{img}</p>")).unwrap_or_default(),
+        bar.unwrap_or_default()
+    );
+    compose_under(
+        header,
+        subject,
+        greeting(lang, r.customer),
+        lead,
+        &facts,
+        closing,
+    )
 }
 
 pub fn refund_notice(lang: Lang, r: &RefundNotice<'_>, customer: Option<&str>) -> Rendered {
@@ -265,6 +306,8 @@ mod tests {
             reference: "20261125100000000000001",
             paid_at_ms: 1_795_575_600_000,
             customer: Some("Siti"),
+            logo_url: None,
+            brand_color: None,
         }
     }
 
@@ -282,7 +325,20 @@ mod tests {
             "escaped: {}",
             en.html
         );
-        assert!(!en.html.contains("<img"), "no tracking pixel");
+        assert!(!en.html.contains("<img"), "no image without a logo");
+        let branded = receipt(
+            Lang::En,
+            &Receipt {
+                logo_url: Some("https://pay.example.com/logos/k3y.png"),
+                brand_color: Some("#1a7f5a"),
+                ..facts()
+            },
+        );
+        assert!(branded.html.contains(
+            r#"<img src="https://pay.example.com/logos/k3y.png" alt="Toko &lt;Sinar&gt;""#
+        ));
+        assert!(branded.html.contains("background:#1a7f5a"));
+        assert_eq!(branded.text, en.text, "the text part is the same");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod attempt;
 pub mod audit;
+pub mod brand;
 pub mod chart;
 pub mod email;
 pub mod errors;

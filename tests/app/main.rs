@@ -6,6 +6,7 @@ mod api;
 mod api_client;
 mod api_more;
 mod auth;
+mod branding;
 mod contention;
 mod csrf;
 mod custom_fields;

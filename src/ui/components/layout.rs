@@ -59,6 +59,7 @@ pub fn DashboardShell(
                             })}
                             <a href="/accounts">"Accounts"</a>
                             <a href="/developers">"Developers"</a>
+                            <a href="/branding">"Branding"</a>
                             <a href="/team">"Team"</a>
                             <a href="/security">"Security"</a>
                             {nav.sees_audit_log.then(|| view! { <a href="/audit">"Audit log"</a> })}

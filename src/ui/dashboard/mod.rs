@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod branding;
 pub mod developers;
 pub mod gateways;
 pub mod link_attempts;

@@ -45,6 +45,9 @@ pub struct PayerLink {
     pub open_amount: Option<OpenAmount>,
     /// Questions the payer answers.
     pub custom_fields: Vec<CustomField>,
+    /// The merchant's brand: "#1a7f5a", and its logo's full address (for link previews too).
+    pub brand_color: Option<String>,
+    pub logo_url: Option<String>,
     pub expired_at: Option<i64>,
     pub required_customer_detail: bool,
     pub methods: Vec<OfferedMethod>,
@@ -231,7 +234,13 @@ fn PayerView(link: PayerLink) -> impl IntoView {
         <Meta property="og:title" content=format!("{} · {}", link.title, amount_label(&link))/>
         <Meta property="og:description" content=format!("{} {}", texts::PAYMENT_TO.get(lang), link.merchant_name)/>
         <Meta property="og:site_name" content=link.merchant_name.clone()/>
+        {link.logo_url.clone().map(|url| view! { <Meta property="og:image" content=url/> })}
+        // A checked #rrggbb, so nothing but a colour reaches the style sheet.
+        {link.brand_color.clone().map(|color| view! { <style>{format!(":root{{--brand:{color};}}")}</style> })}
         <p class="lang-switch"><a href=switch rel="external">{lang.other().label()}</a></p>
+        {link.logo_url.clone().map(|url| view! {
+            <img class="brand-logo" src=url alt=link.merchant_name.clone() data-testid="payer-logo"/>
+        })}
         <p class="muted">{texts::PAYMENT_TO.get(lang)}" "{link.merchant_name.clone()}</p>
         <h1>{link.title.clone()}</h1>
         {link.description.clone().map(|d| view! { <p>{d}</p> })}

@@ -203,6 +203,12 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
         total_amount: link.total_amount,
         open_amount: link.open_amount.clone(),
         custom_fields: link.custom_fields.clone(),
+        brand_color: read.brand.color.clone(),
+        logo_url: read
+            .brand
+            .logo_key
+            .as_ref()
+            .map(|key| format!("{}/logos/{key}.png", state.settings.public_base_url)),
         expired_at: link.expired_at,
         required_customer_detail: link.required_customer_detail,
         methods,
