@@ -100,6 +100,19 @@ impl ApiClient {
         (status, response.json().await.unwrap())
     }
 
+    /// Each body POSTed to `path` is refused with 422 naming its field.
+    pub async fn refuses_each(&self, path: &str, cases: &[(Value, &str)]) {
+        for (body, field) in cases {
+            let (status, answer) = self.json(reqwest::Method::POST, path, Some(body)).await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body} → {answer}"
+            );
+            assert!(answer.to_string().contains(field), "{field} in {answer}");
+        }
+    }
+
     pub fn links_path(&self) -> String {
         format!("/api/v1.0/payment-link-manage/{}", self.account_id)
     }
