@@ -181,8 +181,8 @@ async fn the_brand_colour_must_carry_white_text_and_reaches_payers_and_receipts(
         "the colour, checked and lower-cased"
     );
 
-    let started = app
-        .new_browser()
+    let payer = app.new_browser();
+    let started = payer
         .call(
             "pay",
             &[
@@ -196,6 +196,10 @@ async fn the_brand_colour_must_carry_white_text_and_reaches_payers_and_receipts(
         )
         .await;
     let reff: String = started.json().await.unwrap();
+    // The attempt's page carries the brand too.
+    let (_, attempt_page) = payer.page(&format!("/pay/{slug}/{reff}")).await;
+    assert!(attempt_page.contains(&format!("/logos/{key}.png")));
+    assert!(attempt_page.contains(":root{--brand:#1a7f5a;}"));
     assert_eq!(
         app.bank_pays(&reff, "TX-1", 200_000).await.status(),
         StatusCode::OK

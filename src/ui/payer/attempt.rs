@@ -20,6 +20,7 @@ pub struct AttemptView {
     pub slug: String,
     pub reff_no: String,
     pub merchant_name: String,
+    pub brand: super::PayerBrand,
     pub title: String,
     pub amount: Rupiah,
     pub method_code: String,
@@ -125,6 +126,7 @@ fn AttemptDetail(attempt: AttemptView) -> impl IntoView {
     view! {
         <Title text=crate::ui::components::title_text(format!("{} · {}", attempt.method_name, attempt.title))/>
         <p class="lang-switch"><a href=switch rel="external">{lang.other().label()}</a></p>
+        <super::BrandMarks brand=attempt.brand.clone() merchant_name=attempt.merchant_name.clone()/>
         <p class="muted">{texts::PAYMENT_TO.get(lang)}" "{attempt.merchant_name.clone()}</p>
         <h1>{attempt.title.clone()}</h1>
         <div class=banner_class role="status" data-testid="attempt-status" data-status=attempt.status.as_str() data-poll=poll>

@@ -45,9 +45,7 @@ pub struct PayerLink {
     pub open_amount: Option<OpenAmount>,
     /// Questions the payer answers.
     pub custom_fields: Vec<CustomField>,
-    /// The merchant's brand: "#1a7f5a", and its logo's full address (for link previews too).
-    pub brand_color: Option<String>,
-    pub logo_url: Option<String>,
+    pub brand: PayerBrand,
     pub expired_at: Option<i64>,
     pub required_customer_detail: bool,
     pub methods: Vec<OfferedMethod>,
@@ -56,6 +54,26 @@ pub struct PayerLink {
     pub lang: Lang,
     /// What a payer without JavaScript sent and was refused, to show again with the reason.
     pub returned: Option<ReturnedForm>,
+}
+
+/// The merchant's brand on its payer pages: "#1a7f5a" (checked), and its logo's full address
+/// (link previews need one).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PayerBrand {
+    pub color: Option<String>,
+    pub logo_url: Option<String>,
+}
+
+/// The merchant's colour for the page's buttons and links, and their logo.
+#[component]
+fn BrandMarks(brand: PayerBrand, merchant_name: String) -> impl IntoView {
+    view! {
+        // A checked #rrggbb, so nothing but a colour reaches the style sheet.
+        {brand.color.map(|color| view! { <style>{format!(":root{{--brand:{color};}}")}</style> })}
+        {brand.logo_url.map(|url| view! {
+            <img class="brand-logo" src=url alt=merchant_name data-testid="payer-logo"/>
+        })}
+    }
 }
 
 /// The payer form as sent, handed back after a refusal: a page without JavaScript is loaded
@@ -234,13 +252,9 @@ fn PayerView(link: PayerLink) -> impl IntoView {
         <Meta property="og:title" content=format!("{} · {}", link.title, amount_label(&link))/>
         <Meta property="og:description" content=format!("{} {}", texts::PAYMENT_TO.get(lang), link.merchant_name)/>
         <Meta property="og:site_name" content=link.merchant_name.clone()/>
-        {link.logo_url.clone().map(|url| view! { <Meta property="og:image" content=url/> })}
-        // A checked #rrggbb, so nothing but a colour reaches the style sheet.
-        {link.brand_color.clone().map(|color| view! { <style>{format!(":root{{--brand:{color};}}")}</style> })}
+        {link.brand.logo_url.clone().map(|url| view! { <Meta property="og:image" content=url/> })}
         <p class="lang-switch"><a href=switch rel="external">{lang.other().label()}</a></p>
-        {link.logo_url.clone().map(|url| view! {
-            <img class="brand-logo" src=url alt=link.merchant_name.clone() data-testid="payer-logo"/>
-        })}
+        <BrandMarks brand=link.brand.clone() merchant_name=link.merchant_name.clone()/>
         <p class="muted">{texts::PAYMENT_TO.get(lang)}" "{link.merchant_name.clone()}</p>
         <h1>{link.title.clone()}</h1>
         {link.description.clone().map(|d| view! { <p>{d}</p> })}

@@ -154,6 +154,17 @@ async fn remembered_link(state: &AppState, slug: &str) -> Result<Arc<PayerLinkRe
     state.payer_cache.link(&state.db, slug).await
 }
 
+fn payer_brand(state: &AppState, read: &PayerLinkRead) -> super::PayerBrand {
+    super::PayerBrand {
+        color: read.brand.color.clone(),
+        logo_url: read
+            .brand
+            .logo_key
+            .as_ref()
+            .map(|key| format!("{}/logos/{key}.png", state.settings.public_base_url)),
+    }
+}
+
 fn unpayable(link: &PaymentLink, now_ms: i64) -> Option<Unpayable> {
     match link.status_computed(now_ms) {
         ComputedStatus::Open if link.stock.is_some_and(|stock| link.units_paid >= stock) => {
@@ -203,12 +214,7 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
         total_amount: link.total_amount,
         open_amount: link.open_amount.clone(),
         custom_fields: link.custom_fields.clone(),
-        brand_color: read.brand.color.clone(),
-        logo_url: read
-            .brand
-            .logo_key
-            .as_ref()
-            .map(|key| format!("{}/logos/{key}.png", state.settings.public_base_url)),
+        brand: payer_brand(&state, &read),
         expired_at: link.expired_at,
         required_customer_detail: link.required_customer_detail,
         methods,
@@ -563,6 +569,7 @@ pub(super) async fn attempt_view(
         status: attempt.status_computed(state.now_ms()),
         held_here,
         merchant_name: read.merchant_name.clone(),
+        brand: payer_brand(&state, &read),
         note: note.map(|n| n.get(lang).to_string()),
         slug: link.slug.clone(),
         reff_no: attempt.reff_no,
