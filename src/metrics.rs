@@ -17,6 +17,9 @@ use crate::state::AppState;
 pub const ATTEMPTS_STARTED: &str = "paylinks_attempts_started_total";
 pub const PAYMENTS_CREDITED: &str = "paylinks_payments_credited_total";
 pub const ATTEMPTS_EXPIRED: &str = "paylinks_attempts_expired_total";
+pub const JOB_RUN_SECONDS: &str = "paylinks_job_run_duration_seconds";
+pub const JOB_LAST_RUN: &str = "paylinks_job_last_run_timestamp_seconds";
+pub const JOB_LOOP_LAG: &str = "paylinks_job_loop_lag_seconds";
 
 /// The process's recorder, installed once (every app of a test process shares it).
 fn handle() -> &'static PrometheusHandle {

@@ -46,8 +46,17 @@ pub async fn purge_api_leftovers(db: &Db, now_ms: i64) -> Result<u64, AppError> 
     Ok(purged)
 }
 
-/// One pass of every job.
+/// One pass of every job, timed for `/metrics`: how long passes take and when the last one
+/// ended tell an operator the loop is keeping up (or has stopped).
 pub async fn run_due(state: &AppState) -> Result<(), AppError> {
+    let started = std::time::Instant::now();
+    let outcome = run_every_job(state).await;
+    metrics::histogram!(crate::metrics::JOB_RUN_SECONDS).record(started.elapsed().as_secs_f64());
+    metrics::gauge!(crate::metrics::JOB_LAST_RUN).set(state.now_ms() as f64 / 1000.0);
+    outcome
+}
+
+async fn run_every_job(state: &AppState) -> Result<(), AppError> {
     // Payments first: a kept notification is credited before its attempt could expire.
     // A failure here must not hold up the other jobs; its notifications stay kept.
     if let Err(error) = crate::service::payments::apply_due(state).await {
@@ -85,7 +94,9 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(state.settings.job_interval);
         loop {
-            interval.tick().await;
+            // How late this pass starts: a loop whose passes outlast the interval falls behind.
+            let scheduled = interval.tick().await;
+            metrics::gauge!(crate::metrics::JOB_LOOP_LAG).set(scheduled.elapsed().as_secs_f64());
             if let Err(error) = run_due(&state).await {
                 tracing::error!(%error, "background jobs failed; retrying next tick");
             }

@@ -377,6 +377,7 @@ async fn metrics_are_for_the_scraper_holding_the_token() {
     let link = app.create_default_link(&account).await;
     let slug = app.slug_of(link).await;
     app.new_browser().start_payment(&slug, "QRIS").await;
+    paylinks::jobs::run_due(&app.state).await.unwrap();
 
     let client = reqwest::Client::new();
     let scrape = |token: Option<&str>| {
@@ -406,6 +407,8 @@ async fn metrics_are_for_the_scraper_holding_the_token() {
         "paylinks_webhook_backlog",
         "paylinks_email_backlog",
         "paylinks_db_pool_connections",
+        "paylinks_job_run_duration_seconds_bucket",
+        "paylinks_job_last_run_timestamp_seconds",
     ] {
         assert!(text.contains(series), "{series} in:\n{text}");
     }
