@@ -61,6 +61,7 @@ fn to_json_with(
     let (low, high) = crate::domain::link::open_amount::amount_range(
         link.total_amount,
         link.open_amount.as_ref(),
+        &link.items,
     );
     let offered = crate::domain::method::offered_between(
         catalogue,

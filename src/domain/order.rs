@@ -20,6 +20,28 @@ pub fn is_adjustable(items: &[LineItem]) -> bool {
     items.iter().any(|item| item.max_quantity.is_some())
 }
 
+/// The totals of the fewest and the most units a payer of these items may choose (each within
+/// the bounds of a link's total); the total twice when they choose none.
+pub fn amount_bounds(items: &[LineItem], total: Rupiah) -> (Rupiah, Rupiah) {
+    if !is_adjustable(items) {
+        return (total, total);
+    }
+    let sum = |quantity: &dyn Fn(&LineItem) -> i64| -> i128 {
+        items
+            .iter()
+            .map(|item| i128::from(item.unit_price.value()) * i128::from(quantity(item)))
+            .sum()
+    };
+    let bounded = |amount: i128| {
+        let lowest = i128::from(MIN_LINK_TOTAL.value());
+        let highest = i128::from(MAX_LINK_TOTAL.value());
+        Rupiah(i64::try_from(amount.clamp(lowest, highest)).unwrap_or(i64::MAX))
+    };
+    let fewest = sum(&|item| item.max_quantity.map_or(item.quantity, |_| 1));
+    let most = sum(&|item| item.max_quantity.unwrap_or(item.quantity));
+    (bounded(fewest), bounded(most))
+}
+
 /// The order at the quantities the link offers first.
 pub fn as_offered(items: &[LineItem], total: Rupiah) -> Order {
     let quantities: Vec<i64> = items.iter().map(|item| item.quantity).collect();
@@ -118,6 +140,15 @@ mod tests {
         assert_eq!(order.units, 4);
         let offered = choose(&items, &[], Lang::En).unwrap();
         assert_eq!(offered, as_offered(&items, Rupiah(60_000)));
+        assert_eq!(
+            amount_bounds(&items, Rupiah(60_000)),
+            (Rupiah(60_000), Rupiah(160_000))
+        );
+        let fixed = [item(2, 50_000, None)];
+        assert_eq!(
+            amount_bounds(&fixed, Rupiah(100_000)),
+            (Rupiah(100_000), Rupiah(100_000))
+        );
     }
 
     #[test]

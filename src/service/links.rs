@@ -47,7 +47,7 @@ pub async fn create(
     }
     let catalogue = methods::catalogue(db).await?;
     let whitelist = link.whitelisted_payment_method.as_deref();
-    let (low, high) = amount_range(link.total_amount, link.open_amount.as_ref());
+    let (low, high) = amount_range(link.total_amount, link.open_amount.as_ref(), &link.items);
     let amounts = match &link.open_amount {
         Some(open) => open.range_label(crate::domain::lang::Lang::En),
         None => link.total_amount.to_string(),

@@ -257,3 +257,55 @@ async fn the_api_creates_quantities_and_a_stock_and_answers_them() {
     assert!(fixed["data"].get("stock").is_none());
     assert!(fixed["data"]["items"][0].get("max_quantity").is_none());
 }
+
+#[tokio::test]
+async fn a_method_is_refused_for_a_quantity_whose_total_it_does_not_take() {
+    let app = spawn_app().await;
+    let account = app.sign_up("Konser Jazz", "owner@jazz.id").await;
+    let id = app
+        .create_link_with(
+            &account,
+            &[
+                ("input[items][0][name]", "Meja VIP"),
+                ("input[items][0][quantity]", "1"),
+                ("input[items][0][unit_price]", "4.000.000"),
+                ("input[items][0][max_quantity]", "3"),
+                ("input[items][1][name]", ""),
+                ("input[items][1][quantity]", ""),
+                ("input[items][1][unit_price]", ""),
+            ],
+        )
+        .await;
+    let slug = app.slug_of(id).await;
+    // QRIS takes Rp 4.000.000 but not Rp 12.000.000: offered, refused for three.
+    let (_, html) = app.page(&format!("/pay/{slug}?lang=en")).await;
+    assert!(html.contains(r#"value="QRIS""#));
+    let pay = |method: &'static str| {
+        let payer = app.new_browser();
+        let slug = slug.clone();
+        async move {
+            payer
+                .call(
+                    "pay",
+                    &[
+                        ("slug", slug.as_str()),
+                        ("lang", "en"),
+                        ("quantities[0]", "3"),
+                        ("method", method),
+                    ],
+                )
+                .await
+        }
+    };
+    let errors = field_errors(pay("QRIS").await).await;
+    assert_eq!(
+        errors["method"],
+        "QRIS takes Rp 1.000 to Rp 10.000.000. Choose another method or change the amount."
+    );
+    assert_eq!(pay("VA_BCA").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.numbers("SELECT amount FROM payment_link_histories")
+            .await,
+        [12_000_000]
+    );
+}

@@ -92,9 +92,17 @@ impl OpenAmount {
     }
 }
 
-/// The least and the most a payer of a link pays: its total twice, or an open amount's bounds.
-pub fn amount_range(total: Rupiah, open: Option<&OpenAmount>) -> (Rupiah, Rupiah) {
-    open.map_or((total, total), |open| (open.minimum, open.ceiling()))
+/// The least and the most a payer of a link pays: an open amount's bounds, the totals of the
+/// fewest and the most units its payer may choose, or its total twice.
+pub fn amount_range(
+    total: Rupiah,
+    open: Option<&OpenAmount>,
+    items: &[super::super::items::LineItem],
+) -> (Rupiah, Rupiah) {
+    match open {
+        Some(open) => (open.minimum, open.ceiling()),
+        None => super::super::order::amount_bounds(items, total),
+    }
 }
 
 /// Whole rupiah as a payer types it: "50000", "50.000", "Rp 50.000", "Rp50.000"; nothing

@@ -46,43 +46,43 @@
 					.catch(function () {});
 			}, 4000);
 		}
-		// An amount the payer types reads "Rp 50.000" as it is typed, and only the methods that
-		// take the amount stay offered. The server checks both again.
+		// Only the methods whose limits take the amount the payer chose stay offered (the
+		// server checks again); `null`: nothing chosen yet, every method stays.
+		var methods = document.querySelectorAll("input[name=method][data-min]");
+		var offerFor = function (value) {
+			methods.forEach(function (method) {
+				var takes = value === null || (value >= Number(method.dataset.min) && value <= Number(method.dataset.max));
+				method.disabled = !takes;
+				if (!takes) method.checked = false;
+				method.closest("label").classList.toggle("unavailable", !takes);
+			});
+		};
+		var rupiah = function (n) {
+			return (n < 0 ? "-" : "") + "Rp " + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+		};
+		// An amount the payer types reads "Rp 50.000" as it is typed.
 		var amount = document.querySelector("input[data-rupiah]");
 		if (amount) {
 			var picks = document.querySelectorAll("input[name=amount_pick]");
-			var methods = document.querySelectorAll("input[name=method][data-min]");
 			var chosen = function () {
 				var digits = amount.value.replace(/\D/g, "");
 				var picked = document.querySelector("input[name=amount_pick]:checked");
 				return digits ? Number(digits) : picked ? Number(picked.value) : null;
 			};
-			var offer = function () {
-				var value = chosen();
-				methods.forEach(function (method) {
-					var takes = value === null || (value >= Number(method.dataset.min) && value <= Number(method.dataset.max));
-					method.disabled = !takes;
-					if (!takes) method.checked = false;
-					method.closest("label").classList.toggle("unavailable", !takes);
-				});
-			};
 			amount.addEventListener("input", function () {
 				var digits = amount.value.replace(/\D/g, "").replace(/^0+/, "");
 				amount.value = digits ? "Rp " + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".") : "";
 				picks.forEach(function (pick) { pick.checked = false; });
-				offer();
+				offerFor(chosen());
 			});
 			picks.forEach(function (pick) {
-				pick.addEventListener("change", function () { amount.value = ""; offer(); });
+				pick.addEventListener("change", function () { amount.value = ""; offerFor(chosen()); });
 			});
-			offer();
+			offerFor(chosen());
 		}
 		// Quantities the payer chooses: each line's subtotal and the total follow them.
 		var lines = document.querySelectorAll("tr[data-price]");
 		var total = document.querySelector("[data-testid=payer-total]");
-		var rupiah = function (n) {
-			return (n < 0 ? "-" : "") + "Rp " + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-		};
 		var recount = function () {
 			var sum = 0;
 			lines.forEach(function (line) {
@@ -93,10 +93,13 @@
 				line.querySelector("[data-subtotal]").textContent = rupiah(subtotal);
 			});
 			if (total) total.textContent = rupiah(sum);
+			offerFor(sum);
 		};
-		document.querySelectorAll("input.quantity").forEach(function (input) {
+		var quantities = document.querySelectorAll("input.quantity");
+		quantities.forEach(function (input) {
 			input.addEventListener("input", recount);
 		});
+		if (quantities.length) recount();
 		var main = document.querySelector("main");
 		if (main) main.dataset.hydrated = "true";
 	}

@@ -187,7 +187,7 @@ pub(super) async fn payer_link(slug: String, lang: Option<String>) -> Result<Pay
     }
     let lang = resolve_lang(&state, lang.as_deref());
     let catalogue = state.catalogue.get(&state.db).await?;
-    let (low, high) = amount_range(link.total_amount, link.open_amount.as_ref());
+    let (low, high) = amount_range(link.total_amount, link.open_amount.as_ref(), &link.items);
     let methods = offered_between(
         &catalogue,
         link.whitelisted_payment_method.as_deref(),
@@ -360,7 +360,7 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
     };
     let method = amount.and_then(|amount| offered((amount, amount)));
     if method.is_none() {
-        let range = amount_range(link.total_amount, link.open_amount.as_ref());
+        let range = amount_range(link.total_amount, link.open_amount.as_ref(), &link.items);
         let message = match (amount, offered(range)) {
             // Offered on the page, but not for the amount this payer chose.
             (Some(_), Some(m)) => texts::METHOD_LIMITS
