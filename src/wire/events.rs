@@ -72,7 +72,7 @@ impl Subject<'_> {
 
     fn rich_body(&self, event_type: EventType) -> Value {
         let link = self.link;
-        json!({
+        let mut body = json!({
             "status": 200,
             "success": true,
             "event": event_type.as_str(),
@@ -92,7 +92,14 @@ impl Subject<'_> {
                     "account_id": link.account_id,
                 },
             },
-        })
+        });
+        // As in the API's link object: present only on a link with a stock, so a receiver
+        // sees how many units are left after each payment.
+        if let Some(units) = link.stock {
+            body["data"]["payment_link"]["stock"] =
+                json!({"units": units, "paid": link.units_paid});
+        }
+        body
     }
 
     /// The contract's inquiry payload (§7.5): the attempt as a transaction and as the API's

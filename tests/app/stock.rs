@@ -56,6 +56,7 @@ async fn held_units(app: &TestApp) -> i64 {
 async fn a_buyer_chooses_how_many_and_pays_for_that_many() {
     let app = spawn_app().await;
     let (account, slug) = tickets(&app, "4", "10").await;
+    app.enable_webhooks("http://127.0.0.1:9/hook").await;
     let (_, html) = app.page(&format!("/pay/{slug}?lang=en")).await;
     assert!(html.contains(r#"name="quantities[0]""#), "a quantity field");
     assert!(html.contains(r#"max="4""#));
@@ -81,6 +82,15 @@ async fn a_buyer_chooses_how_many_and_pays_for_that_many() {
     assert_eq!(
         app.numbers("SELECT units_paid FROM payment_links").await,
         [3]
+    );
+    // The paid event tells the merchant's receiver what is left.
+    let paid = app
+        .texts("SELECT payload FROM webhook_events WHERE event_type = 'payment_link_history.paid'")
+        .await;
+    let paid: serde_json::Value = serde_json::from_str(&paid[0]).unwrap();
+    assert_eq!(
+        paid["data"]["payment_link"]["stock"],
+        json!({"units": 10, "paid": 3})
     );
 
     // Out of range, in the payer's language, and nothing stored.
