@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::db::{links, merchants, Db};
+use crate::db::{links, Db};
 use crate::error::AppError;
 use crate::model::PaymentLink;
 
@@ -88,8 +88,7 @@ impl PayerCache {
             return Ok(read);
         }
         let link = links::find_by_slug(db, slug).await?;
-        let merchant_name = merchants::merchant_name_of_link(db, link.id).await?;
-        let brand = crate::db::branding::of_link(db, link.id).await?;
+        let (merchant_name, brand) = crate::db::branding::merchant_of_link(db, link.id).await?;
         let announces_attempts = crate::db::webhooks::inquiry_wanted(db, link.id).await?;
         let (sandbox_issues, routed) = crate::db::gateways::issuing_for_link(db, link.id).await?;
         let read = Arc::new(PayerLinkRead {

@@ -14,6 +14,20 @@ pub struct Brand {
     pub logo_key: Option<String>,
 }
 
+/// Where a logo is served, below the site's origin.
+pub fn logo_path(key: &str) -> String {
+    format!("/logos/{key}.png")
+}
+
+impl Brand {
+    /// The logo's address below `origin` ("" for a path on this site).
+    pub fn logo_url(&self, origin: &str) -> Option<String> {
+        self.logo_key
+            .as_deref()
+            .map(|key| format!("{origin}{}", logo_path(key)))
+    }
+}
+
 pub async fn of_merchant(db: &Db, merchant_id: MerchantId) -> Result<Brand, AppError> {
     let row: Option<(Option<String>, Option<String>)> = on_db!(db, pool => {
         sqlx::query_as(
@@ -28,15 +42,24 @@ pub async fn of_merchant(db: &Db, merchant_id: MerchantId) -> Result<Brand, AppE
     Ok(Brand { color, logo_key })
 }
 
-/// The brand of the merchant a link belongs to.
-pub async fn of_link(db: &Db, link_id: crate::domain::ids::LinkId) -> Result<Brand, AppError> {
-    let merchant_id: Option<(MerchantId,)> = on_db!(db, pool => {
-        sqlx::query_as("SELECT merchant_id FROM payment_links WHERE id = $1")
-            .bind(link_id)
-            .fetch_optional(pool)
-            .await?
+/// The name and brand of the merchant a link belongs to, in one read (the payer pages' cache
+/// fills with it).
+pub async fn merchant_of_link(
+    db: &Db,
+    link_id: crate::domain::ids::LinkId,
+) -> Result<(String, Brand), AppError> {
+    let row: Option<(String, Option<String>, Option<String>)> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT m.name, m.brand_color, g.logo_key FROM payment_links l
+             JOIN merchants m ON m.id = l.merchant_id
+             LEFT JOIN merchant_logos g ON g.merchant_id = m.id WHERE l.id = $1",
+        )
+        .bind(link_id)
+        .fetch_optional(pool)
+        .await?
     });
-    of_merchant(db, merchant_id.ok_or(AppError::NotFound)?.0).await
+    let (name, color, logo_key) = row.ok_or(AppError::NotFound)?;
+    Ok((name, Brand { color, logo_key }))
 }
 
 pub async fn set_color(

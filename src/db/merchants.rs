@@ -1,7 +1,7 @@
 //! Merchants and their dashboard users.
 
 use crate::db::{is_unique_violation, Db};
-use crate::domain::ids::{LinkId, MerchantId, UserId};
+use crate::domain::ids::{MerchantId, UserId};
 use crate::domain::merchant::{Email, Role};
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -140,18 +140,4 @@ async fn find_user(
         },
     )
     .transpose()
-}
-
-/// The name payers see on a link's page.
-pub async fn merchant_name_of_link(db: &Db, link_id: LinkId) -> Result<String, AppError> {
-    let (name,): (String,) = on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT m.name FROM merchants m JOIN payment_links l ON l.merchant_id = m.id
-             WHERE l.id = $1",
-        )
-        .bind(link_id)
-        .fetch_one(pool)
-        .await?
-    });
-    Ok(name)
 }

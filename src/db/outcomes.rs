@@ -155,8 +155,11 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
                     .bind(link.merchant_id)
                     .fetch_one(&mut *tx)
                     .await?;
-                let logo_url = logo_key
-                    .map(|key| format!("{}/logos/{key}.png", notice.public_base_url));
+                let brand = crate::db::branding::Brand {
+                    color: brand_color,
+                    logo_key,
+                };
+                let logo_url = brand.logo_url(notice.public_base_url);
                 let receipt = email::receipt(
                     attempt.payer_lang,
                     &email::Receipt {
@@ -168,7 +171,7 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
                         paid_at_ms: attempt.payment_date.unwrap_or(now),
                         customer: attempt.customer_name.as_deref(),
                         logo_url: logo_url.as_deref(),
-                        brand_color: brand_color.as_deref(),
+                        brand_color: brand.color.as_deref(),
                     },
                 );
                 let key = format!("receipt:{}", attempt.id);

@@ -23,8 +23,8 @@ pub async fn get_branding() -> Result<BrandingData, AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
     let brand = crate::db::branding::of_merchant(&state.db, user.merchant_id).await?;
     Ok(BrandingData {
+        logo_url: brand.logo_url(""),
         color: brand.color,
-        logo_url: brand.logo_key.map(|key| format!("/logos/{key}.png")),
         can_edit: user.role.allows(crate::domain::merchant::Access::Write),
     })
 }

@@ -57,9 +57,9 @@
 				method.closest("label").classList.toggle("unavailable", !takes);
 			});
 		};
-		var rupiah = function (n) {
-			return (n < 0 ? "-" : "") + "Rp " + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-		};
+		// "Rp 1.250.000" from digits kept as text, so a long typed amount keeps every digit.
+		var grouped = function (digits) { return "Rp " + digits.replace(/\B(?=(\d{3})+(?!\d))/g, "."); };
+		var rupiah = function (n) { return (n < 0 ? "-" : "") + grouped(String(Math.abs(n))); };
 		// An amount the payer types reads "Rp 50.000" as it is typed.
 		var amount = document.querySelector("input[data-rupiah]");
 		if (amount) {
@@ -71,7 +71,7 @@
 			};
 			amount.addEventListener("input", function () {
 				var digits = amount.value.replace(/\D/g, "").replace(/^0+/, "");
-				amount.value = digits ? "Rp " + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".") : "";
+				amount.value = digits ? grouped(digits) : "";
 				picks.forEach(function (pick) { pick.checked = false; });
 				offerFor(chosen());
 			});

@@ -382,13 +382,7 @@ fn PayForm(link: PayerLink) -> impl IntoView {
     };
     let result = Signal::derive(outcome.clone());
     let errors = Signal::derive(move || form_errors(outcome()));
-    let error = move |field: &'static str| {
-        move || {
-            errors
-                .with(|e: &FieldErrors| e.get(field).map(str::to_owned))
-                .map(|m| view! { <p class="field-error" data-field=field>{m}</p> })
-        }
-    };
+    let error = move |field: &str| field_error(errors, field.to_string());
     if link.methods.is_empty() {
         return view! { <div class="alert alert-error">{texts::NO_METHOD.get(lang)}</div> }
             .into_any();
@@ -414,10 +408,7 @@ fn PayForm(link: PayerLink) -> impl IntoView {
             {error("amount")}
             {error("quantities")}
             {link.items.iter().enumerate().filter(|(_, item)| item.max_quantity.is_some()).map(|(i, _)| {
-                let field = format!("quantities[{i}]");
-                move || errors.with(|e| e.get(&field).map(str::to_owned)).map(|message| view! {
-                    <p class="field-error" data-field=field.clone()>{message}</p>
-                })
+                field_error(errors, format!("quantities[{i}]"))
             }).collect_view()}
             {(!link.custom_fields.is_empty()).then(|| view! {
                 <Questions fields=link.custom_fields.clone() returned=returned.custom.clone() lang errors/>
@@ -470,6 +461,17 @@ fn PayForm(link: PayerLink) -> impl IntoView {
     .into_any()
 }
 
+/// A field's refusal, beside the field it names.
+fn field_error(errors: Signal<FieldErrors>, field: String) -> impl Fn() -> Option<AnyView> {
+    move || {
+        errors
+            .with(|e| e.get(&field).map(str::to_owned))
+            .map(|message| {
+                view! { <p class="field-error" data-field=field.clone()>{message}</p> }.into_any()
+            })
+    }
+}
+
 /// The link's questions, each answered in its own field; a refused form shows the answers
 /// given again, with each one's reason beside it.
 #[component]
@@ -507,13 +509,10 @@ fn Questions(
                         <input id=id.clone() name=name.clone() maxlength="200" required=field.required value=given/>
                     }.into_any(),
                 };
-                let key = name.clone();
                 view! {
                     <label for=id>{label}</label>
                     {input}
-                    {move || errors.with(|e| e.get(&key).map(str::to_owned)).map(|message| view! {
-                        <p class="field-error" data-field=key.clone()>{message}</p>
-                    })}
+                    {field_error(errors, name)}
                 }
             }).collect_view()}
         </fieldset>

@@ -157,11 +157,7 @@ async fn remembered_link(state: &AppState, slug: &str) -> Result<Arc<PayerLinkRe
 fn payer_brand(state: &AppState, read: &PayerLinkRead) -> super::PayerBrand {
     super::PayerBrand {
         color: read.brand.color.clone(),
-        logo_url: read
-            .brand
-            .logo_key
-            .as_ref()
-            .map(|key| format!("{}/logos/{key}.png", state.settings.public_base_url)),
+        logo_url: read.brand.logo_url(&state.settings.public_base_url),
     }
 }
 
