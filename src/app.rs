@@ -7,6 +7,7 @@ use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
+use crate::i18n::I18nContextProvider;
 use crate::ui::auth::{
     ForgotPasswordPage, LogInPage, ResetPasswordPage, SignUpPage, VerifyEmailPage,
 };
@@ -123,6 +124,15 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Title text="paylinks"/>
+        // The shell writes `<html lang>` itself (from the same choice); the browser's half
+        // reads it back, so both halves render in one language. Changing it is a form post
+        // and a new page (see `crate::language`), never a client-side switch.
+        <I18nContextProvider
+            set_lang_attr_on_html=false
+            set_dir_attr_on_html=false
+            enable_cookie=false
+            ssr_lang_header_getter=page_locales()
+        >
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=HomePage/>
@@ -185,5 +195,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/pay/:slug/:reff_no") view=AttemptPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
+        </I18nContextProvider>
     }
+}
+
+/// On the server, the locale the provider starts from is the page's language as
+/// [`page_lang`] chose it, handed over in place of an Accept-Language header.
+fn page_locales() -> leptos_i18n::context::UseLocalesOptions {
+    let options = leptos_i18n::context::UseLocalesOptions::default();
+    #[cfg(feature = "ssr")]
+    let options = options.ssr_lang_header_getter(|| Some(page_lang().to_string()));
+    options
 }

@@ -68,6 +68,23 @@ impl AppError {
         }
     }
 
+    /// The message for a dashboard page, in its language (`Display` stays English: the API's
+    /// and the logs' words). Conflicts and field messages were written in the request's
+    /// language already.
+    pub fn localized(&self) -> String {
+        match self {
+            AppError::Validation(_) | AppError::Duplicate(_) => crate::tr!(common.correct_fields),
+            AppError::Unauthorized => crate::tr!(common.please_log_in),
+            AppError::Forbidden => crate::tr!(common.forbidden),
+            AppError::NotFound => crate::tr!(common.not_found),
+            AppError::Busy => crate::tr!(common.busy),
+            AppError::Internal | AppError::Config(_) | AppError::ServerFn(_) => {
+                crate::tr!(common.internal)
+            }
+            AppError::Conflict(message) | AppError::TooManyRequests(message) => message.clone(),
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             AppError::Validation(_) => 422,

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod model;
 pub mod ui;
 
@@ -33,6 +34,8 @@ pub mod db;
 pub mod exports;
 #[cfg(feature = "ssr")]
 pub mod jobs;
+#[cfg(feature = "ssr")]
+pub mod language;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]

@@ -129,6 +129,7 @@ pub fn build_router(state: AppState) -> Router {
             )),
         )
         .route("/exports/{id}/download", get(crate::exports::download))
+        .route("/language", post(crate::language::choose))
         .route("/branding/logo", post(crate::branding::upload))
         .route("/branding/logo/remove", post(crate::branding::remove))
         .route("/logos/{file}", get(crate::branding::serve))
@@ -158,6 +159,7 @@ pub fn build_router(state: AppState) -> Router {
             _,
         >(crate::ui::context::provide_page_nonce, shell))
         .layer(middleware::from_fn(crate::error::server_fn_error_status))
+        .layer(middleware::from_fn(crate::i18n::speak_request_language))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::auth::access::enforce,

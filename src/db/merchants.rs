@@ -2,6 +2,7 @@
 
 use crate::db::{is_unique_violation, Db};
 use crate::domain::ids::{MerchantId, UserId};
+use crate::domain::lang::Lang;
 use crate::domain::merchant::{Email, Role};
 use crate::error::AppError;
 use crate::model::CurrentUser;
@@ -140,4 +141,26 @@ async fn find_user(
         },
     )
     .transpose()
+}
+
+/// The language a user chose to read the dashboard and their email in, if they have.
+pub async fn language(db: &Db, user_id: UserId) -> Result<Option<Lang>, AppError> {
+    let lang: Option<Option<String>> = on_db!(db, pool => {
+        sqlx::query_scalar("SELECT lang FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(lang.flatten().as_deref().and_then(Lang::parse))
+}
+
+pub async fn set_language(db: &Db, user_id: UserId, lang: Lang) -> Result<(), AppError> {
+    on_db!(db, pool => {
+        sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+            .bind(lang.as_str())
+            .bind(user_id)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
 }

@@ -17,6 +17,7 @@ mod server {
     use tower_sessions::Session;
 
     use crate::auth::require_user;
+    use crate::domain::lang::Lang;
     use crate::error::AppError;
     use crate::model::CurrentUser;
     use crate::state::{app_state, AppState};
@@ -37,7 +38,54 @@ mod server {
         leptos::reactive::owner::with_context::<http::request::Parts, _>(read)
     }
 
-    /// Signs `user_id` in on this request's session, recording where from.
+    /// The dashboard's language is kept in a cookie of its own, as the payer page's is: the
+    /// shell reads it before anything async runs. It mirrors the user's stored choice, which
+    /// signing in writes back (so the choice follows them to another browser).
+    pub const DASHBOARD_LANG_COOKIE: &str = "dashboard_lang";
+
+    /// The language a dashboard request is answered in: the chosen one, else the browser's
+    /// Accept-Language, else Indonesian.
+    pub fn dashboard_lang(headers: &http::HeaderMap) -> Lang {
+        cookie(headers, DASHBOARD_LANG_COOKIE)
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or_else(|| browser_lang(headers))
+    }
+
+    /// The language the browser asks for in Accept-Language; Indonesian by default.
+    pub fn browser_lang(headers: &http::HeaderMap) -> Lang {
+        let accept = headers.get(http::header::ACCEPT_LANGUAGE);
+        Lang::from_accept_language(accept.and_then(|v| v.to_str().ok()))
+    }
+
+    /// The value of the request's cookie `name`.
+    pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+        use tower_sessions::cookie::Cookie;
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == name)
+            .map(|cookie| cookie.value().to_string())
+    }
+
+    /// The `Set-Cookie` value remembering a dashboard language for a year.
+    pub fn dashboard_lang_cookie(lang: Lang, secure: bool) -> String {
+        tower_sessions::cookie::Cookie::build((DASHBOARD_LANG_COOKIE, lang.as_str()))
+            .path("/")
+            .http_only(true)
+            .same_site(tower_sessions::cookie::SameSite::Lax)
+            .secure(secure)
+            .max_age(tower_sessions::cookie::time::Duration::days(365))
+            .build()
+            .to_string()
+    }
+
+    /// Signs `user_id` in on this request's session, recording where from, and answers in
+    /// their language from now on: the one they chose, or this browser's, which becomes
+    /// their choice.
     pub async fn start_session(
         state: &AppState,
         user_id: crate::domain::ids::UserId,
@@ -61,7 +109,22 @@ mod server {
                 now_ms: state.now_ms(),
             },
         )
-        .await
+        .await?;
+        let lang = match crate::db::merchants::language(&state.db, user_id).await? {
+            Some(chosen) => chosen,
+            None => {
+                let browser =
+                    with_request(|parts| dashboard_lang(&parts.headers)).unwrap_or_default();
+                crate::db::merchants::set_language(&state.db, user_id, browser).await?;
+                browser
+            }
+        };
+        let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+        let cookie = dashboard_lang_cookie(lang, state.settings.cookie_secure).parse();
+        if let (Some(response), Ok(cookie)) = (response, cookie) {
+            response.append_header(http::header::SET_COOKIE, cookie);
+        }
+        Ok(())
     }
 
     pub async fn session() -> Result<Session, AppError> {

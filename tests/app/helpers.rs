@@ -8,7 +8,7 @@ use paylinks::config::Settings;
 use paylinks::db::Db;
 use paylinks::payments::sandbox::va::VaPrefixes;
 use paylinks::startup::{build_router, build_state};
-use reqwest::header::{HeaderMap, HeaderValue, ORIGIN};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT_LANGUAGE, ORIGIN};
 use reqwest::{Client, Response, StatusCode};
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -180,9 +180,19 @@ impl TestApp {
 }
 
 impl Browser {
+    /// A browser set to English, as the tests read the dashboard's English words.
     pub fn new(address: &str) -> Self {
+        Browser::speaking(address, "en-US,en;q=0.9")
+    }
+
+    /// A browser whose Accept-Language is `accept_language`.
+    pub fn speaking(address: &str, accept_language: &str) -> Self {
         let mut headers = HeaderMap::new();
         headers.insert(ORIGIN, HeaderValue::from_str(address).unwrap());
+        headers.insert(
+            ACCEPT_LANGUAGE,
+            HeaderValue::from_str(accept_language).unwrap(),
+        );
         let client = Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())

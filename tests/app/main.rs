@@ -21,6 +21,7 @@ mod hostile_sweep;
 mod isolation;
 mod isolation_sweep;
 mod jobs;
+mod language;
 mod links;
 mod links_validation;
 mod mail;

@@ -33,8 +33,8 @@ pub fn FormAlert<T: Clone + Send + Sync + 'static>(
             Some(Err(AppError::Validation(errors) | AppError::Duplicate(errors))) => errors
                 .get("form")
                 .map(str::to_owned)
-                .or_else(|| Some(AppError::Validation(errors.clone()).to_string())),
-            Some(Err(other)) => Some(other.to_string()),
+                .or_else(|| Some(AppError::Validation(errors.clone()).localized())),
+            Some(Err(other)) => Some(other.localized()),
             _ => None,
         };
         message.map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })

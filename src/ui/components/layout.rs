@@ -1,8 +1,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::domain::lang::Lang;
 use crate::domain::link::LinkState;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::context::set_page_status;
 use crate::ui::dashboard::{get_dashboard_nav, LogOutButton};
 
@@ -21,6 +23,7 @@ pub fn DashboardShell(
         |_| get_dashboard_nav(),
     );
     let hydrated = hydrated_marker();
+    let i18n = use_i18n();
     view! {
         <header class="topbar">
             <a class="brand" href="/dashboard" rel="external">"paylinks"</a>
@@ -32,7 +35,7 @@ pub fn DashboardShell(
                         .as_ref()
                         .and_then(|id| nav.accounts.iter().find(|a| a.id.as_str() == id))
                         .map(|a| a.name.clone())
-                        .unwrap_or_else(|| "Accounts".to_string());
+                        .unwrap_or_else(|| t_string!(i18n, common.accounts).to_string());
                     let reminder = nav.confirm_email.then(|| nav.email.clone());
                     Some(view! {
                         <details class="account-switcher">
@@ -44,27 +47,28 @@ pub fn DashboardShell(
                                     view! {
                                         <li>
                                             <a href=href>{account.name}</a>
-                                            {inactive.then(|| view! { <span class="muted">" (inactive)"</span> })}
+                                            {inactive.then(|| view! { <span class="muted">" ("{t!(i18n, common.inactive)}")"</span> })}
                                         </li>
                                     }
                                 }).collect_view()}
-                                <li><a href="/accounts">"Manage accounts…"</a></li>
+                                <li><a href="/accounts">{t!(i18n, common.manage_accounts)}</a></li>
                             </ul>
                         </details>
                         <nav class="topnav">
                             {current.map(|id| view! {
-                                <a href=format!("/accounts/{id}/overview")>"Overview"</a>
-                                <a href=format!("/accounts/{id}/links")>"Payment links"</a>
-                                <a href=format!("/accounts/{id}/payments")>"Payments"</a>
+                                <a href=format!("/accounts/{id}/overview")>{t!(i18n, common.overview)}</a>
+                                <a href=format!("/accounts/{id}/links")>{t!(i18n, common.payment_links)}</a>
+                                <a href=format!("/accounts/{id}/payments")>{t!(i18n, common.payments)}</a>
                             })}
-                            <a href="/accounts">"Accounts"</a>
-                            <a href="/developers">"Developers"</a>
-                            <a href="/branding">"Branding"</a>
-                            <a href="/team">"Team"</a>
-                            <a href="/security">"Security"</a>
-                            {nav.sees_audit_log.then(|| view! { <a href="/audit">"Audit log"</a> })}
+                            <a href="/accounts">{t!(i18n, common.accounts)}</a>
+                            <a href="/developers">{t!(i18n, common.developers)}</a>
+                            <a href="/branding">{t!(i18n, common.branding)}</a>
+                            <a href="/team">{t!(i18n, common.team)}</a>
+                            <a href="/security">{t!(i18n, common.security)}</a>
+                            {nav.sees_audit_log.then(|| view! { <a href="/audit">{t!(i18n, common.audit_log)}</a> })}
                         </nav>
                         <span class="who">{nav.merchant_name}" · "{nav.email}</span>
+                        <LanguageSwitch/>
                         <LogOutButton/>
                         {reminder.map(|email| view! { <ConfirmEmailReminder email/> })}
                     })
@@ -88,16 +92,23 @@ pub fn hydrated_marker() -> impl Fn() -> Option<&'static str> + Copy + Send + Sy
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     set_page_status(error.status());
+    let i18n = use_i18n();
     let (title, detail) = match &error {
         AppError::NotFound => (
-            "Not found",
-            "There is nothing here, or it belongs to another merchant.".to_string(),
+            t_string!(i18n, common.not_found_title).to_string(),
+            t_string!(i18n, common.not_found_detail).to_string(),
         ),
-        AppError::Unauthorized => ("Please log in", error.to_string()),
-        other => ("Something went wrong", other.to_string()),
+        AppError::Unauthorized => (
+            t_string!(i18n, common.log_in_title).to_string(),
+            error.localized(),
+        ),
+        other => (
+            t_string!(i18n, common.error_title).to_string(),
+            other.localized(),
+        ),
     };
     view! {
-        <Title text=title/>
+        <Title text=title.clone()/>
         <section class="empty">
             <h1>{title}</h1>
             <p>{detail}</p>
@@ -108,13 +119,14 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     set_page_status(404);
+    let i18n = use_i18n();
     view! {
-        <Title text="Page not found · paylinks"/>
+        <Title text=format!("{} · paylinks", t_string!(i18n, common.page_not_found))/>
         <main class="page narrow">
             <section class="empty">
-                <h1>"Page not found"</h1>
-                <p>"The address may be mistyped, or the page has moved."</p>
-                <p><a href="/">"Go to the home page"</a></p>
+                <h1>{t!(i18n, common.page_not_found)}</h1>
+                <p>{t!(i18n, common.page_not_found_detail)}</p>
+                <p><a href="/">{t!(i18n, common.go_home)}</a></p>
             </section>
         </main>
     }
@@ -122,8 +134,15 @@ pub fn NotFoundPage() -> impl IntoView {
 
 #[component]
 pub fn StatusBadge(status: LinkState) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = match status {
+        LinkState::Open => t_string!(i18n, common.state_open),
+        LinkState::Exhausted => t_string!(i18n, common.state_exhausted),
+        LinkState::Closed => t_string!(i18n, common.state_closed),
+        LinkState::Expired => t_string!(i18n, common.state_expired),
+    };
     view! {
-        <span class=format!("badge badge-{}", status.as_str())>{status.label_en()}</span>
+        <span class=format!("badge badge-{}", status.as_str())>{label}</span>
     }
 }
 
@@ -137,11 +156,12 @@ pub fn Pager(
 ) -> impl IntoView {
     let prev = (page > 1).then(|| href(page - 1));
     let next = (page < total_pages).then(|| href(page + 1));
+    let i18n = use_i18n();
     view! {
-        <nav class="pager" aria-label="Pagination">
-            {prev.map(|h| view! { <a href=h rel="prev">"← Previous"</a> })}
-            <span>{format!("Page {page} of {total_pages} · {total} in total")}</span>
-            {next.map(|h| view! { <a href=h rel="next">"Next →"</a> })}
+        <nav class="pager" aria-label=t_string!(i18n, common.pagination)>
+            {prev.map(|h| view! { <a href=h rel="prev">"← "{t!(i18n, common.previous)}</a> })}
+            <span>{t!(i18n, common.page_of, page, total_pages, total)}</span>
+            {next.map(|h| view! { <a href=h rel="next">{t!(i18n, common.next)}" →"</a> })}
         </nav>
     }
 }
@@ -163,19 +183,36 @@ pub fn title_text(text: String) -> String {
 fn ConfirmEmailReminder(email: String) -> impl IntoView {
     let resend = ServerAction::<crate::ui::dashboard::ResendVerification>::new();
     let sent = move || matches!(resend.value().get(), Some(Ok(())));
+    let i18n = use_i18n();
     view! {
         <div class="alert alert-info confirm-email" role="status" data-testid="confirm-email">
-            {format!("Confirm your email: we sent a link to {email}. ")}
+            {t!(i18n, common.confirm_email, email)}" "
             <Show
                 when=sent
                 fallback=move || view! {
                     <ActionForm action=resend attr:class="inline">
-                        <button type="submit" class="link">"Send it again"</button>
+                        <button type="submit" class="link">{t!(i18n, common.send_again)}</button>
                     </ActionForm>
                 }
             >
-                "Sent."
+                {t!(i18n, common.sent)}
             </Show>
         </div>
+    }
+}
+
+/// The other language, named in itself: a form that changes the dashboard's language and
+/// comes back to this page (see `crate::language`).
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let here = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let other = Lang::from(use_i18n().get_locale_untracked()).other();
+    view! {
+        <form method="post" action="/language" class="inline language-switch">
+            <input type="hidden" name="lang" value=other.as_str()/>
+            <input type="hidden" name="next" value=here/>
+            <button type="submit" class="link" lang=other.as_str()>{other.label()}</button>
+        </form>
     }
 }

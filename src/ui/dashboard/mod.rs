@@ -22,6 +22,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::i18n::{t, use_i18n};
 use crate::model::Account;
 use crate::ui::auth::LogOut;
 
@@ -58,9 +59,10 @@ pub async fn resend_verification() -> Result<(), AppError> {
 #[component]
 pub fn LogOutButton() -> impl IntoView {
     let action = ServerAction::<LogOut>::new();
+    let i18n = use_i18n();
     view! {
         <ActionForm action attr:class="inline">
-            <button type="submit" class="link">"Log out"</button>
+            <button type="submit" class="link">{t!(i18n, common.log_out)}</button>
         </ActionForm>
     }
 }

@@ -21,7 +21,7 @@ use crate::error::AppError;
 use crate::model::PaymentLink;
 use crate::service::attempts::{self, Started};
 use crate::state::{app_state, AppState};
-use crate::ui::context::with_request;
+use crate::ui::context::{browser_lang, cookie, dashboard_lang, with_request};
 
 /// The payer's language is kept in a cookie of its own, not the session: the page's shell
 /// reads it before anything async runs (for `<html lang>`), and choosing a language writes no
@@ -44,20 +44,17 @@ pub(super) fn resolve_lang(state: &AppState, asked: Option<&str>) -> Lang {
 }
 
 fn remembered_or_browser_lang(parts: &http::request::Parts) -> Lang {
-    cookie(parts, LANG_COOKIE)
+    cookie(&parts.headers, LANG_COOKIE)
         .as_deref()
         .and_then(Lang::parse)
-        .unwrap_or_else(|| {
-            let accept = parts.headers.get(http::header::ACCEPT_LANGUAGE);
-            Lang::from_accept_language(accept.and_then(|v| v.to_str().ok()))
-        })
+        .unwrap_or_else(|| browser_lang(&parts.headers))
 }
 
 /// The language of the page a request renders, for `<html lang>`: a payer page's as
-/// [`resolve_lang`] picks it (the address first), English for the dashboard.
+/// [`resolve_lang`] picks it (the address first), the dashboard's as its user chose.
 pub fn page_lang(parts: &http::request::Parts) -> Lang {
     if !parts.uri.path().starts_with("/pay/") {
-        return Lang::En;
+        return dashboard_lang(&parts.headers);
     }
     let asked = parts.uri.query().and_then(|query| {
         url::form_urlencoded::parse(query.as_bytes())
@@ -85,7 +82,7 @@ fn remember_attempt(state: &AppState, slug: &str, reff_no: &str, live_for_ms: i6
 }
 
 fn remembered_attempt(slug: &str) -> Option<String> {
-    with_request(|parts| cookie(parts, &attempt_cookie(slug)))
+    with_request(|parts| cookie(&parts.headers, &attempt_cookie(slug)))
         .flatten()
         .filter(|reff_no| is_attempt_reff_no(reff_no))
 }
@@ -108,20 +105,6 @@ fn set_cookie_on(state: &AppState, path: &str, name: &str, value: &str, live_for
     if let (Some(response), Ok(value)) = (response, cookie.to_string().parse()) {
         response.append_header(http::header::SET_COOKIE, value);
     }
-}
-
-/// The value of the request's cookie `name`.
-fn cookie(parts: &http::request::Parts, name: &str) -> Option<String> {
-    use tower_sessions::cookie::Cookie;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == name)
-        .map(|cookie| cookie.value().to_string())
 }
 
 /// The payer's attempt on this link that can still be paid, if any.
@@ -255,7 +238,7 @@ fn hand_back(state: &AppState, slug: &str, form: &ReturnedForm) {
 /// The form handed back to this page, if any; read once (the cookie is cleared).
 fn handed_back(state: &AppState, slug: &str) -> Option<ReturnedForm> {
     use base64::Engine;
-    let value = with_request(|parts| cookie(parts, RETURNED_COOKIE)).flatten()?;
+    let value = with_request(|parts| cookie(&parts.headers, RETURNED_COOKIE)).flatten()?;
     set_cookie_on(state, &format!("/pay/{slug}"), RETURNED_COOKIE, "", 0);
     let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(value)
