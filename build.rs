@@ -12,7 +12,7 @@ fn main() {
 
     let config = Config::new("id")
         .and_then(|config| config.add_locale("en"))
-        .and_then(|config| config.add_namespaces(&namespaces()))
+        .and_then(|config| config.add_namespaces(namespaces()))
         .expect("locales and namespaces are valid")
         // Values such as rupiah amounts are interpolated through `Display`.
         .parse_options(ParseOptions::new().interpolate_display(true));

@@ -7,11 +7,11 @@ use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
-use crate::i18n::I18nContextProvider;
+use crate::i18n::Locale;
 use crate::ui::auth::{
     ForgotPasswordPage, LogInPage, ResetPasswordPage, SignUpPage, VerifyEmailPage,
 };
-use crate::ui::components::NotFoundPage;
+use crate::ui::components::{FollowLanguageChoice, NotFoundPage};
 use crate::ui::dashboard::accounts::AccountsPage;
 use crate::ui::dashboard::audit::AuditPage;
 use crate::ui::dashboard::branding::BrandingPage;
@@ -32,6 +32,7 @@ use crate::ui::dashboard::webhooks::WebhooksPage;
 use crate::ui::home::HomePage;
 use crate::ui::invitation::InvitationPage;
 use crate::ui::payer::{AttemptPage, PayerPage};
+use leptos_i18n::context::{init_i18n_context_with_options, I18nContextOptions};
 
 /// A dashboard page loaded as its own WebAssembly module, only when a merchant opens it
 /// (built with `cargo leptos build --split`).
@@ -122,18 +123,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The shell writes `<html lang>` itself (from the same choice); the browser's half reads
+    // it back, so both halves render in one language. Changing it is a form post and a new
+    // page (see `crate::language`), never a client-side switch. (The crate's provider
+    // component would also write an empty inline script, which the page policy refuses.)
+    let options = I18nContextOptions::default()
+        .enable_cookie(false)
+        .ssr_lang_header_getter(page_locales());
+    provide_context(init_i18n_context_with_options::<Locale>(options));
     view! {
         <Title text="paylinks"/>
-        // The shell writes `<html lang>` itself (from the same choice); the browser's half
-        // reads it back, so both halves render in one language. Changing it is a form post
-        // and a new page (see `crate::language`), never a client-side switch.
-        <I18nContextProvider
-            set_lang_attr_on_html=false
-            set_dir_attr_on_html=false
-            enable_cookie=false
-            ssr_lang_header_getter=page_locales()
-        >
         <Router>
+            <FollowLanguageChoice/>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/signup") view=SignUpPage/>
@@ -195,7 +196,6 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/pay/:slug/:reff_no") view=AttemptPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
-        </I18nContextProvider>
     }
 }
 

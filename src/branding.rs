@@ -23,36 +23,37 @@ pub const MIN_SIDE: u32 = 16;
 /// Payer pages show a logo at most this big; larger ones are scaled down once, on upload.
 pub const STORED_SIDE: u32 = 512;
 
-const NOT_AN_IMAGE: &str = "The logo must be a PNG, JPEG or WebP image.";
+fn not_an_image() -> String {
+    crate::tr!(branding.not_an_image)
+}
 
 /// The PNG to store for an uploaded logo, or why it is refused.
 pub fn redraw_logo(bytes: &[u8]) -> Result<Vec<u8>, String> {
     if bytes.is_empty() {
-        return Err("Choose an image file.".into());
+        return Err(crate::tr!(branding.choose_file));
     }
     if bytes.len() > MAX_LOGO_BYTES {
-        return Err("The logo must be at most 1 MB.".into());
+        return Err(crate::tr!(branding.logo_too_heavy));
     }
-    let format = image::guess_format(bytes).map_err(|_| NOT_AN_IMAGE.to_string())?;
+    let format = image::guess_format(bytes).map_err(|_| not_an_image())?;
     if !matches!(
         format,
         ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP
     ) {
-        return Err(NOT_AN_IMAGE.into());
+        return Err(not_an_image());
     }
     let reader = || ImageReader::with_format(Cursor::new(bytes), format);
-    let (width, height) = reader()
-        .into_dimensions()
-        .map_err(|_| NOT_AN_IMAGE.to_string())?;
+    let (width, height) = reader().into_dimensions().map_err(|_| not_an_image())?;
     if width > MAX_SIDE || height > MAX_SIDE {
-        return Err(format!(
-            "The logo must be at most {MAX_SIDE}×{MAX_SIDE} pixels (this one is {width}×{height})."
+        return Err(crate::tr!(
+            branding.logo_too_large,
+            max = MAX_SIDE,
+            width = width,
+            height = height
         ));
     }
     if width < MIN_SIDE || height < MIN_SIDE {
-        return Err(format!(
-            "The logo must be at least {MIN_SIDE}×{MIN_SIDE} pixels."
-        ));
+        return Err(crate::tr!(branding.logo_too_small, min = MIN_SIDE));
     }
     let mut decoder = reader();
     let mut limits = Limits::default();
@@ -60,7 +61,7 @@ pub fn redraw_logo(bytes: &[u8]) -> Result<Vec<u8>, String> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(128 * 1024 * 1024);
     decoder.limits(limits);
-    let image = decoder.decode().map_err(|_| NOT_AN_IMAGE.to_string())?;
+    let image = decoder.decode().map_err(|_| not_an_image())?;
     let image = if width > STORED_SIDE || height > STORED_SIDE {
         image.resize(
             STORED_SIDE,
@@ -73,7 +74,7 @@ pub fn redraw_logo(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let mut png = Vec::new();
     image
         .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-        .map_err(|_| NOT_AN_IMAGE.to_string())?;
+        .map_err(|_| not_an_image())?;
     Ok(png)
 }
 
@@ -112,7 +113,7 @@ pub async fn upload(
         if field.name() == Some("logo") {
             match field.bytes().await {
                 Ok(read) => bytes = read.to_vec(),
-                Err(_) => return Ok(back(Err("The logo must be at most 1 MB."))),
+                Err(_) => return Ok(back(Err(&crate::tr!(branding.logo_too_heavy)))),
             }
         }
     }

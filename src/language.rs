@@ -39,3 +39,24 @@ pub async fn choose(
     let cookie = dashboard_lang_cookie(lang, state.settings.cookie_secure);
     Ok((AppendHeaders([(SET_COOKIE, cookie)]), Redirect::to(&back)).into_response())
 }
+
+/// Paths answered to programs, not people: they keep English whatever a header says (the
+/// API as Singapay's contract; the words providers' notifications leave in the records).
+const MACHINE_PREFIXES: &[&str] = &["/api/", "/callbacks/", "/sandbox/"];
+
+/// Middleware: a dashboard request is answered in its user's language (see
+/// [`crate::ui::context::dashboard_lang`]); programs are answered in English.
+pub async fn speak_request_language(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    if MACHINE_PREFIXES
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+    {
+        return next.run(request).await;
+    }
+    let lang = crate::ui::context::dashboard_lang(request.headers());
+    crate::i18n::speaking(lang.into(), next.run(request)).await
+}

@@ -113,6 +113,17 @@ pub async fn send_due(state: &AppState) -> Result<usize, AppError> {
     Ok(claimed.len())
 }
 
+/// The language a mail to a dashboard user is written in: the one stored for them (chosen,
+/// or taken from their browser at their first sign-in), else the request's that sends it.
+pub async fn user_language(
+    db: &crate::db::Db,
+    user_id: crate::domain::ids::UserId,
+) -> Result<crate::domain::lang::Lang, AppError> {
+    Ok(crate::db::merchants::language(db, user_id)
+        .await?
+        .unwrap_or_else(|| crate::i18n::current().into()))
+}
+
 /// Sends mail until aborted at shutdown: at once when woken after messages are queued, and
 /// every few seconds for retries.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {

@@ -159,7 +159,6 @@ pub fn build_router(state: AppState) -> Router {
             _,
         >(crate::ui::context::provide_page_nonce, shell))
         .layer(middleware::from_fn(crate::error::server_fn_error_status))
-        .layer(middleware::from_fn(crate::i18n::speak_request_language))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::auth::access::enforce,
@@ -171,7 +170,9 @@ pub fn build_router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::require_same_origin,
-        ));
+        ))
+        // Outside the guards, so their refusals are in the user's language too.
+        .layer(middleware::from_fn(crate::language::speak_request_language));
     let secure = state.settings.cookie_secure;
     let router = match &state.db {
         Db::Sqlite(pool) => router.layer(session_layer(

@@ -51,12 +51,14 @@ export async function waitForHydration(page: Page) {
   await expect(page.locator("main[data-hydrated]")).toBeAttached();
 }
 
-// Signs a new merchant up through the form and waits for its links page.
-export async function signUp(page: Page, businessName: string) {
+// Signs a new merchant up through the form, waits for its links page and returns the email.
+export async function signUp(page: Page, businessName: string): Promise<string> {
+  const email = `e2e-${Date.now()}-${Math.random()}@example.com`;
   await page.goto("/signup");
   await page.getByLabel("Business name").fill(businessName);
-  await page.getByLabel("Email").fill(`e2e-${Date.now()}-${Math.random()}@example.com`);
+  await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("correct horse battery");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/links$/);
+  return email;
 }

@@ -55,9 +55,7 @@ pub async fn throttle(state: &AppState, key: &str, limit: i64) -> Result<(), App
     let now = state.now_ms();
     let window = now - now.rem_euclid(crate::auth::throttle::WINDOW_MS);
     if crate::db::login_failures::bump(&state.db, key, window).await? > limit {
-        return Err(AppError::TooManyRequests(
-            "Too many links asked for. Try again in a few minutes.".into(),
-        ));
+        return Err(AppError::TooManyRequests(crate::tr!(auth.too_many_links)));
     }
     Ok(())
 }

@@ -24,10 +24,7 @@ pub async fn request(
     address: Option<IpAddr>,
 ) -> Result<(), AppError> {
     if state.mailer.is_none() {
-        return Err(AppError::field(
-            "form",
-            "Email is off on this server, so no reset link can be sent. Ask whoever runs paylinks.",
-        ));
+        return Err(AppError::field("form", crate::tr!(invites.mail_off)));
     }
     let email = crate::domain::merchant::Email::parse(email)
         .map_err(|message| AppError::field("email", message))?;
@@ -41,6 +38,7 @@ pub async fn request(
     let Some(user) = user_links::user_by_email(&state.db, email.as_str()).await? else {
         return Ok(());
     };
+    let lang = crate::mail::user_language(&state.db, user.0).await?;
     mail_links::send(
         state,
         Purpose::PasswordReset,
@@ -48,7 +46,7 @@ pub async fn request(
         email.as_str(),
         "/reset-password",
         VALID_MS,
-        crate::domain::email::password_reset,
+        |link| crate::domain::email::password_reset(lang, link),
     )
     .await
 }
@@ -63,10 +61,7 @@ pub async fn complete(state: &AppState, token: &str, password: &str) -> Result<(
     let hash = token_hash(token);
     let used = user_links::consume(&mut tx, Purpose::PasswordReset, &hash, now).await?;
     let Some(user_id) = used else {
-        return Err(AppError::field(
-            "form",
-            "This link has expired or was used already. Ask for a new one.",
-        ));
+        return Err(AppError::field("form", crate::tr!(invites.reset_link_used)));
     };
     user_links::set_password(&mut tx, user_id, &password_hash, now).await?;
     crate::db::user_sessions::end_others(&mut tx, user_id, "").await?;

@@ -48,9 +48,7 @@ fn window_start(now_ms: i64) -> i64 {
 
 fn wait(now_ms: i64) -> AppError {
     let minutes = ((window_start(now_ms) + WINDOW_MS - now_ms) / 60_000).max(1);
-    AppError::TooManyRequests(format!(
-        "Too many failed attempts. Try again in {minutes} minute(s)."
-    ))
+    AppError::TooManyRequests(crate::tr!(auth.too_many_attempts, minutes))
 }
 
 /// Counts this attempt; 429 when either counter is past its limit.

@@ -23,6 +23,7 @@ pub async fn send(
         return Ok(());
     }
     mail_links::throttle(state, &format!("verify:{user_id}"), PER_USER).await?;
+    let lang = crate::mail::user_language(&state.db, user_id).await?;
     mail_links::send(
         state,
         Purpose::VerifyEmail,
@@ -30,7 +31,7 @@ pub async fn send(
         email,
         "/verify-email",
         VALID_MS,
-        crate::domain::email::verify_email,
+        |link| crate::domain::email::verify_email(lang, link),
     )
     .await
 }
@@ -44,7 +45,7 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<(), AppError> {
     let Some(user_id) = used else {
         return Err(AppError::field(
             "form",
-            "This link has expired or was used already. Ask for a new one from the dashboard.",
+            crate::tr!(invites.verify_link_used),
         ));
     };
     user_links::mark_verified(&mut tx, user_id, now).await?;

@@ -40,31 +40,46 @@ macro_rules! queue_email {
     }};
 }
 
-/// Queues a message to each of the merchant's users who chose `topic`, inside a transaction:
-/// `queue_members_email!(conn, merchant_id, topic, key, &rendered, now_ms)`; each user's copy
-/// is keyed `key:user id`, so it exists once.
+/// Picks a user's copy of a [`Bilingual`](crate::domain::email::Bilingual) message in SQL:
+/// English for `lang = 'en'`, else Indonesian (a user who has not signed in yet has no
+/// language, and Indonesian is the product's default). `lang` is the users' column, `en` and
+/// `id` the numbers of the parameters holding the two copies.
+pub fn by_language(lang: &str, en: u8, id: u8) -> String {
+    format!("CASE WHEN {lang} = 'en' THEN ${en} ELSE ${id} END")
+}
+
+/// Queues a message to each of the merchant's users who chose `topic`, each in their own
+/// language, inside a transaction: `queue_members_email!(conn, merchant_id, topic, key,
+/// &bilingual, now_ms)`; each user's copy is keyed `key:user id`, so it exists once.
 #[macro_export]
 macro_rules! queue_members_email {
-    ($conn:expr, $merchant_id:expr, $topic:expr, $key:expr, $rendered:expr, $now_ms:expr) => {{
+    ($conn:expr, $merchant_id:expr, $topic:expr, $key:expr, $told:expr, $now_ms:expr) => {{
         let topic: $crate::domain::notify::Topic = $topic;
-        let rendered: &$crate::domain::email::Rendered = $rendered;
+        let told: &$crate::domain::email::Bilingual = $told;
+        let pick = $crate::db::emails::by_language;
         let sql = format!(
             "INSERT INTO outbound_emails
                  (merchant_id, kind, dedupe_key, to_address, subject, text_body, html_body,
                   status, next_try_at, created_at)
-             SELECT merchant_id, $2, $3 || ':' || CAST(id AS TEXT), email, $4, $5, $6,
-                    'pending', $7, $7
+             SELECT merchant_id, $2, $3 || ':' || CAST(id AS TEXT), email, {}, {}, {},
+                    'pending', $10, $10
              FROM users WHERE merchant_id = $1 AND {} = TRUE
              ON CONFLICT (dedupe_key) DO NOTHING",
+            pick("lang", 4, 7),
+            pick("lang", 5, 8),
+            pick("lang", 6, 9),
             topic.column()
         );
         sqlx::query(&sql)
             .bind($merchant_id)
             .bind(topic.key())
             .bind($key)
-            .bind(&rendered.subject)
-            .bind(&rendered.text)
-            .bind(&rendered.html)
+            .bind(&told.en.subject)
+            .bind(&told.en.text)
+            .bind(&told.en.html)
+            .bind(&told.id.subject)
+            .bind(&told.id.text)
+            .bind(&told.id.html)
             .bind($now_ms)
             .execute(&mut *$conn)
             .await?;

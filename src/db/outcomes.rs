@@ -131,17 +131,22 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
         if notice.mail {
             use crate::domain::email;
             use crate::domain::notify::Topic;
-            let told = email::payment_received(
-                &link.title,
-                attempt.amount,
-                &attempt.method_name,
-                &attempt.reff_no,
-            );
+            let told = email::Bilingual::write(|lang| {
+                email::payment_received(
+                    lang,
+                    &link.title,
+                    attempt.amount,
+                    &attempt.method_name,
+                    &attempt.reff_no,
+                )
+            });
             let key = format!("paid:{}", attempt.id);
             let topic = Topic::PaymentReceived;
             crate::queue_members_email!(tx, link.merchant_id, topic, &key, &told, now);
             if crate::domain::link::is_exhausted(link.current_usage, link.max_usage) {
-                let told = email::link_exhausted(&link.title, &link.reff_no, link.current_usage);
+                let told = email::Bilingual::write(|lang| {
+                    email::link_exhausted(lang, &link.title, &link.reff_no, link.current_usage)
+                });
                 let key = format!("exhausted:{}:{}", link.id, link.current_usage);
                 let topic = Topic::LinkExhausted;
                 crate::queue_members_email!(tx, link.merchant_id, topic, &key, &told, now);

@@ -165,7 +165,7 @@ pub fn to_filter(query: &PaymentsQuery) -> Result<(HistoryFilter, Position), Fie
     let amount_max = amount("amount_max", &query.amount_max);
     if let (Some(min), Some(max)) = (amount_min, amount_max) {
         if min > max {
-            errors.add("amount_max", "The maximum is below the minimum.");
+            errors.add("amount_max", crate::tr!(payments.max_below_min));
         }
     }
     let status = text(&query.status).and_then(|s| {
@@ -178,7 +178,7 @@ pub fn to_filter(query: &PaymentsQuery) -> Result<(HistoryFilter, Position), Fie
         "yes" => Some(true),
         "no" => Some(false),
         _ => {
-            errors.add("settled", "Choose settled or not settled.");
+            errors.add("settled", crate::tr!(payments.choose_settled));
             None
         }
     };
@@ -187,7 +187,7 @@ pub fn to_filter(query: &PaymentsQuery) -> Result<(HistoryFilter, Position), Fie
         "paid" => HistorySort::PaymentDate,
         "amount" => HistorySort::Amount,
         _ => {
-            errors.add("sort", "Sort by created, paid or amount.");
+            errors.add("sort", crate::tr!(payments.sort_hint));
             HistorySort::CreatedAt
         }
     };
@@ -195,7 +195,7 @@ pub fn to_filter(query: &PaymentsQuery) -> Result<(HistoryFilter, Position), Fie
         "" | "desc" => true,
         "asc" => false,
         _ => {
-            errors.add("order", "Order is asc or desc.");
+            errors.add("order", crate::tr!(payments.order_hint));
             true
         }
     };
@@ -205,10 +205,7 @@ pub fn to_filter(query: &PaymentsQuery) -> Result<(HistoryFilter, Position), Fie
         (None, None) => Some(Position::First),
     }
     .unwrap_or_else(|| {
-        errors.add(
-            "after",
-            "This page link is damaged; start from the first page.",
-        );
+        errors.add("after", crate::tr!(payments.page_link_damaged));
         Position::First
     });
     let filter = HistoryFilter {

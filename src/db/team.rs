@@ -180,10 +180,9 @@ pub async fn accept(
     match created {
         Ok(Some(user_id)) => Ok(user_id),
         Ok(None) => Err(AppError::NotFound),
-        Err(e) if is_unique_violation(&e, "email") => Err(AppError::duplicate(
-            "email",
-            "This email already has a paylinks account.",
-        )),
+        Err(e) if is_unique_violation(&e, "email") => {
+            Err(AppError::duplicate("email", crate::tr!(team.email_taken)))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -54,7 +54,7 @@ pub async fn enable(
         .await?
         .rows_affected();
         if enabled == 0 {
-            return Err(AppError::field("code", "Start the setup again."));
+            return Err(AppError::field("code", crate::tr!(security.start_again)));
         }
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(user_id)

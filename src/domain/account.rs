@@ -18,7 +18,7 @@ impl AccountStatus {
         match s {
             "active" => Ok(AccountStatus::Active),
             "inactive" => Ok(AccountStatus::Inactive),
-            _ => Err(format!("Unknown account status: {s}.")),
+            _ => Err(crate::tr!(accounts.unknown_status, status = s)),
         }
     }
 }
@@ -27,7 +27,7 @@ pub const MAX_ACCOUNT_NAME_LEN: usize = 100;
 
 /// Trimmed, 1–100 characters; errors belong to the form field "name".
 pub fn parse_account_name(s: &str) -> Result<String, String> {
-    super::text::required_line(s, "Name", MAX_ACCOUNT_NAME_LEN)
+    super::text::required_line(s, &crate::tr!(accounts.name), MAX_ACCOUNT_NAME_LEN)
 }
 
 #[cfg(test)]

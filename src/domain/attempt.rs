@@ -29,7 +29,17 @@ impl AttemptStatus {
             "paid" => Ok(AttemptStatus::Paid),
             "failed" => Ok(AttemptStatus::Failed),
             "expired" => Ok(AttemptStatus::Expired),
-            other => Err(format!("Unknown attempt status: {other}.")),
+            other => Err(crate::tr!(payments.unknown_status, status = other)),
+        }
+    }
+
+    /// The status in the dashboard's words (`as_str` is the API's and the exports').
+    pub fn label(self) -> String {
+        match self {
+            AttemptStatus::Pending => crate::tr!(payments.status_pending),
+            AttemptStatus::Paid => crate::tr!(payments.status_paid),
+            AttemptStatus::Failed => crate::tr!(payments.status_failed),
+            AttemptStatus::Expired => crate::tr!(payments.status_expired),
         }
     }
 

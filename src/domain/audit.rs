@@ -79,9 +79,110 @@ impl AuditAction {
             BrandingChanged => "Changed the payer pages' branding",
         }
     }
+
+    /// Every action, to read a stored label back.
+    pub const ALL: [AuditAction; 33] = {
+        use AuditAction::*;
+        [
+            LinkCreated,
+            LinkEdited,
+            LinkStatusChanged,
+            LinkDeleted,
+            AccountCreated,
+            AccountRenamed,
+            AccountStatusChanged,
+            CredentialCreated,
+            CredentialRevoked,
+            SecretRotated,
+            WebhookSettingsChanged,
+            WebhookTestSent,
+            WebhookResent,
+            FailedWebhooksResent,
+            MemberInvited,
+            InvitationWithdrawn,
+            MemberRemoved,
+            RoleChanged,
+            TeamTwoFactorChanged,
+            TwoFactorOn,
+            TwoFactorOff,
+            BrowserSignedOut,
+            SignedOutElsewhere,
+            PaymentsExported,
+            PaymentSimulated,
+            GatewayConnected,
+            GatewayDisconnected,
+            GatewayRouted,
+            SandboxSwitched,
+            RefundRequested,
+            RefundConfirmed,
+            RefundCancelled,
+            BrandingChanged,
+        ]
+    };
+
+    /// The action a stored [`label`](AuditAction::label) names.
+    pub fn from_label(label: &str) -> Option<AuditAction> {
+        AuditAction::ALL
+            .into_iter()
+            .find(|action| action.label() == label)
+    }
+
+    /// The label in the language of the work being done (the log keeps the English one).
+    pub fn label_in_words(self) -> String {
+        use AuditAction::*;
+        match self {
+            LinkCreated => crate::tr!(audit.link_created),
+            LinkEdited => crate::tr!(audit.link_edited),
+            LinkStatusChanged => crate::tr!(audit.link_status_changed),
+            LinkDeleted => crate::tr!(audit.link_deleted),
+            AccountCreated => crate::tr!(audit.account_created),
+            AccountRenamed => crate::tr!(audit.account_renamed),
+            AccountStatusChanged => crate::tr!(audit.account_status_changed),
+            CredentialCreated => crate::tr!(audit.credential_created),
+            CredentialRevoked => crate::tr!(audit.credential_revoked),
+            SecretRotated => crate::tr!(audit.secret_rotated),
+            WebhookSettingsChanged => crate::tr!(audit.webhook_settings_changed),
+            WebhookTestSent => crate::tr!(audit.webhook_test_sent),
+            WebhookResent => crate::tr!(audit.webhook_resent),
+            FailedWebhooksResent => crate::tr!(audit.failed_webhooks_resent),
+            MemberInvited => crate::tr!(audit.member_invited),
+            InvitationWithdrawn => crate::tr!(audit.invitation_withdrawn),
+            MemberRemoved => crate::tr!(audit.member_removed),
+            RoleChanged => crate::tr!(audit.role_changed),
+            TeamTwoFactorChanged => crate::tr!(audit.team_two_factor_changed),
+            TwoFactorOn => crate::tr!(audit.two_factor_on),
+            TwoFactorOff => crate::tr!(audit.two_factor_off),
+            BrowserSignedOut => crate::tr!(audit.browser_signed_out),
+            SignedOutElsewhere => crate::tr!(audit.signed_out_elsewhere),
+            PaymentsExported => crate::tr!(audit.payments_exported),
+            PaymentSimulated => crate::tr!(audit.payment_simulated),
+            GatewayConnected => crate::tr!(audit.gateway_connected),
+            GatewayDisconnected => crate::tr!(audit.gateway_disconnected),
+            GatewayRouted => crate::tr!(audit.gateway_routed),
+            SandboxSwitched => crate::tr!(audit.sandbox_switched),
+            RefundRequested => crate::tr!(audit.refund_requested),
+            RefundConfirmed => crate::tr!(audit.refund_confirmed),
+            RefundCancelled => crate::tr!(audit.refund_cancelled),
+            BrandingChanged => crate::tr!(audit.branding_changed),
+        }
+    }
 }
 
 /// How a link is named in the log: its title and reference, which the merchant recognises.
 pub fn link_named(title: &str, reff_no: &str) -> String {
     format!("“{title}” ({reff_no})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_labels_read_back_and_say_the_same_in_english() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::from_label(action.label()), Some(action));
+            assert_eq!(action.label_in_words(), action.label());
+        }
+        assert_eq!(AuditAction::from_label("Something else"), None);
+    }
 }

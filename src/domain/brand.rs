@@ -15,13 +15,14 @@ impl BrandColor {
     pub fn parse(s: &str) -> Result<BrandColor, String> {
         let hex = s.trim().trim_start_matches('#').to_ascii_lowercase();
         if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err("Brand colour must be a colour like #1A7F5A.".into());
+            return Err(crate::tr!(branding.colour_invalid));
         }
         let color = BrandColor(format!("#{hex}"));
         let ratio = color.contrast_with_white();
         if ratio < MIN_CONTRAST {
-            return Err(format!(
-                "White text on this colour is hard to read (contrast {ratio:.1}:1; at least 4.5:1 is needed). Choose a darker colour."
+            return Err(crate::tr!(
+                branding.low_contrast,
+                ratio = format!("{ratio:.1}")
             ));
         }
         Ok(color)

@@ -1,10 +1,15 @@
-//! What paylinks writes to payers, in their language: a receipt when a payment is credited
-//! and a notice when money goes back. Plain text and HTML of the same facts; no tracking (a
-//! receipt's only image is the merchant's logo, the same file for every reader).
+//! What paylinks writes, each message in its reader's language: to payers a receipt when a
+//! payment is credited and a notice when money goes back; to the merchant's users the links
+//! they ask for (a password reset, an address to confirm), invitations and the notices they
+//! chose. Plain text and HTML of the same facts; no tracking (a receipt's only image is the
+//! merchant's logo, the same file for every reader). The words are in the `email` namespace
+//! of `locales/`.
 
 use super::lang::Lang;
+use super::merchant::Role;
 use super::time::format_wib_in;
 use super::Rupiah;
+use crate::i18n::{td_string, Locale};
 
 /// A message as it will be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,13 +42,6 @@ pub struct RefundNotice<'a> {
     pub reference: &'a str,
     pub reason: &'a str,
     pub at_ms: i64,
-}
-
-fn pick(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Id => id,
-        Lang::En => en,
-    }
 }
 
 fn escape(text: &str) -> String {
@@ -104,44 +102,32 @@ fn compose_under(
 }
 
 fn greeting(lang: Lang, customer: Option<&str>) -> String {
-    match (
-        lang,
-        customer.map(str::trim).filter(|name| !name.is_empty()),
-    ) {
-        (Lang::Id, Some(name)) => format!("Halo {name},"),
-        (Lang::En, Some(name)) => format!("Hello {name},"),
-        (Lang::Id, None) => "Halo,".into(),
-        (Lang::En, None) => "Hello,".into(),
+    let locale = Locale::from(lang);
+    match customer.map(str::trim).filter(|name| !name.is_empty()) {
+        Some(name) => td_string!(locale, email.hello_name, name).to_string(),
+        None => td_string!(locale, email.hello).to_string(),
     }
 }
 
 pub fn receipt(lang: Lang, r: &Receipt<'_>) -> Rendered {
-    let subject = match lang {
-        Lang::Id => format!("Bukti pembayaran {} untuk {}", r.amount, r.merchant),
-        Lang::En => format!("Receipt for your payment of {} to {}", r.amount, r.merchant),
-    };
-    let lead = match lang {
-        Lang::Id => format!("Pembayaran Anda kepada {} sudah kami terima.", r.merchant),
-        Lang::En => format!("Your payment to {} has been received.", r.merchant),
-    };
+    let locale = Locale::from(lang);
+    let (amount, merchant) = (r.amount, r.merchant);
+    let subject = td_string!(locale, email.receipt_subject, amount, merchant).to_string();
+    let lead = td_string!(locale, email.receipt_lead, merchant).to_string();
     let facts = [
-        (pick(lang, "Untuk", "For"), r.title.to_string()),
-        (pick(lang, "Jumlah", "Amount"), r.amount.to_string()),
-        (pick(lang, "Metode", "Method"), r.method.to_string()),
+        (td_string!(locale, email.label_for), r.title.to_string()),
+        (td_string!(locale, email.label_amount), r.amount.to_string()),
+        (td_string!(locale, email.label_method), r.method.to_string()),
         (
-            pick(lang, "Referensi", "Reference"),
+            td_string!(locale, email.label_reference),
             r.reference.to_string(),
         ),
         (
-            pick(lang, "Tanggal", "Date"),
+            td_string!(locale, email.label_date),
             format_wib_in(r.paid_at_ms, lang),
         ),
     ];
-    let closing = pick(
-        lang,
-        "Simpan email ini sebagai bukti pembayaran. Pertanyaan tentang pesanan Anda? Hubungi penjual.",
-        "Keep this email as your receipt. Questions about your order? Contact the seller.",
-    );
+    let closing = td_string!(locale, email.receipt_closing);
     // The merchant's logo over a bar of their colour, when they set them.
     let logo = r.logo_url.map(|url| {
         format!(
@@ -172,124 +158,167 @@ pub fn receipt(lang: Lang, r: &Receipt<'_>) -> Rendered {
 }
 
 pub fn refund_notice(lang: Lang, r: &RefundNotice<'_>, customer: Option<&str>) -> Rendered {
-    let subject = match lang {
-        Lang::Id => format!("{} mengembalikan {} kepada Anda", r.merchant, r.refunded),
-        Lang::En => format!("{} refunded {} to you", r.merchant, r.refunded),
-    };
-    let lead = match lang {
-        Lang::Id => format!(
-            "{} mengembalikan {} dari pembayaran Anda sebesar {}.",
-            r.merchant, r.refunded, r.paid
-        ),
-        Lang::En => format!(
-            "{} refunded {} of your payment of {}.",
-            r.merchant, r.refunded, r.paid
-        ),
-    };
+    let locale = Locale::from(lang);
+    let (merchant, refunded, paid) = (r.merchant, r.refunded, r.paid);
+    let subject = td_string!(locale, email.refund_subject, merchant, refunded).to_string();
+    let lead = td_string!(locale, email.refund_lead, merchant, refunded, paid).to_string();
     let mut facts = vec![
-        (pick(lang, "Untuk", "For"), r.title.to_string()),
+        (td_string!(locale, email.label_for), r.title.to_string()),
         (
-            pick(lang, "Dikembalikan", "Refunded"),
+            td_string!(locale, email.label_refunded),
             r.refunded.to_string(),
         ),
         (
-            pick(lang, "Referensi", "Reference"),
+            td_string!(locale, email.label_reference),
             r.reference.to_string(),
         ),
-        (pick(lang, "Tanggal", "Date"), format_wib_in(r.at_ms, lang)),
+        (
+            td_string!(locale, email.label_date),
+            format_wib_in(r.at_ms, lang),
+        ),
     ];
     if !r.reason.trim().is_empty() {
-        facts.push((pick(lang, "Alasan", "Reason"), r.reason.trim().to_string()));
+        facts.push((
+            td_string!(locale, email.label_reason),
+            r.reason.trim().to_string(),
+        ));
     }
-    let closing = pick(
-        lang,
-        "Dana kembali ke rekening atau dompet yang Anda pakai untuk membayar; lamanya tergantung bank atau dompet Anda.",
-        "The money goes back to the account or wallet you paid with; how long it takes depends on your bank or wallet.",
-    );
+    let closing = td_string!(locale, email.refund_closing);
     compose(subject, greeting(lang, customer), lead, &facts, closing)
 }
 
-/// A "forgot password?" link for a dashboard user (the dashboard speaks English).
-pub fn password_reset(link: &str) -> Rendered {
+/// A "forgot password?" link for a dashboard user.
+pub fn password_reset(lang: Lang, link: &str) -> Rendered {
+    let locale = Locale::from(lang);
     compose(
-        "Reset your paylinks password".into(),
-        "Hello,".into(),
-        "Someone asked to reset the password of your paylinks account. Open this link within \
-         an hour to choose a new one; it works once."
-            .into(),
-        &[("Link", link.to_string())],
-        "If it was not you, ignore this email: your password stays as it is.",
+        td_string!(locale, email.reset_subject).to_string(),
+        greeting(lang, None),
+        td_string!(locale, email.reset_lead).to_string(),
+        &[(td_string!(locale, email.label_link), link.to_string())],
+        td_string!(locale, email.reset_closing),
     )
 }
 
 /// The link that confirms a new merchant's email address.
-pub fn verify_email(link: &str) -> Rendered {
+pub fn verify_email(lang: Lang, link: &str) -> Rendered {
+    let locale = Locale::from(lang);
     compose(
-        "Confirm your email for paylinks".into(),
-        "Hello,".into(),
-        "Confirm this is your email address to finish setting up your paylinks account. The \
-         link works for a week."
-            .into(),
-        &[("Link", link.to_string())],
-        "If you did not sign up for paylinks, ignore this email.",
+        td_string!(locale, email.verify_subject).to_string(),
+        greeting(lang, None),
+        td_string!(locale, email.verify_lead).to_string(),
+        &[(td_string!(locale, email.label_link), link.to_string())],
+        td_string!(locale, email.verify_closing),
     )
+}
+
+/// A role's name as a sentence uses it ("as viewer").
+fn role_name(locale: Locale, role: Role) -> &'static str {
+    match role {
+        Role::Owner => td_string!(locale, email.role_owner),
+        Role::Admin => td_string!(locale, email.role_admin),
+        Role::Viewer => td_string!(locale, email.role_viewer),
+    }
 }
 
 /// An invitation to join a merchant's team, with the link that accepts it.
-pub fn invitation(merchant: &str, inviter: &str, role: &str, link: &str, days: i64) -> Rendered {
+pub fn invitation(
+    lang: Lang,
+    merchant: &str,
+    inviter: &str,
+    role: Role,
+    link: &str,
+    days: i64,
+) -> Rendered {
+    let locale = Locale::from(lang);
+    let role = role_name(locale, role);
     compose(
-        format!("{inviter} invited you to {merchant} on paylinks"),
-        "Hello,".into(),
-        format!(
-            "{inviter} invited you to join {merchant} on paylinks as {role}. Open the link to \
-             choose your password; it works for {days} days."
-        ),
-        &[("Link", link.to_string())],
-        "If you did not expect this, ignore this email.",
+        td_string!(locale, email.invitation_subject, inviter, merchant).to_string(),
+        greeting(lang, None),
+        td_string!(locale, email.invitation_lead, inviter, merchant, role, days).to_string(),
+        &[(td_string!(locale, email.label_link), link.to_string())],
+        td_string!(locale, email.invitation_closing),
     )
 }
 
-/// The merchant's users' notices (the dashboard speaks English).
-pub fn payment_received(title: &str, amount: Rupiah, method: &str, reference: &str) -> Rendered {
+/// A message to each of a merchant's users in their own language: both are written, and the
+/// statement that queues the copies picks each one's by `users.lang`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bilingual {
+    pub id: Rendered,
+    pub en: Rendered,
+}
+
+impl Bilingual {
+    /// The message `write` writes, in each language.
+    pub fn write(write: impl Fn(Lang) -> Rendered) -> Bilingual {
+        Bilingual {
+            id: write(Lang::Id),
+            en: write(Lang::En),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &Rendered {
+        match lang {
+            Lang::Id => &self.id,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// The merchant's users' notices.
+pub fn payment_received(
+    lang: Lang,
+    title: &str,
+    amount: Rupiah,
+    method: &str,
+    reference: &str,
+) -> Rendered {
+    let locale = Locale::from(lang);
     compose(
-        format!("Payment received: {amount} for {title}"),
-        "Hello,".into(),
-        format!("A payer paid {amount} by {method} for \u{201c}{title}\u{201d}."),
-        &[("Reference", reference.to_string())],
-        "You get this because you chose it on your Security page.",
+        td_string!(locale, email.paid_subject, amount, title).to_string(),
+        greeting(lang, None),
+        td_string!(locale, email.paid_lead, amount, method, title).to_string(),
+        &[(
+            td_string!(locale, email.label_reference),
+            reference.to_string(),
+        )],
+        td_string!(locale, email.chosen_closing),
     )
 }
 
-pub fn link_exhausted(title: &str, reff_no: &str, payments: i64) -> Rendered {
+pub fn link_exhausted(lang: Lang, title: &str, reff_no: &str, payments: i64) -> Rendered {
+    let locale = Locale::from(lang);
     compose(
-        format!("{title} is used up"),
-        "Hello,".into(),
-        format!("\u{201c}{title}\u{201d} took its last payment ({payments} in all): payers can no longer pay it."),
-        &[("Link reference", reff_no.to_string())],
-        "You get this because you chose it on your Security page.",
+        td_string!(locale, email.exhausted_subject, title).to_string(),
+        greeting(lang, None),
+        td_string!(locale, email.exhausted_lead, title, payments).to_string(),
+        &[(
+            td_string!(locale, email.label_link_reference),
+            reff_no.to_string(),
+        )],
+        td_string!(locale, email.chosen_closing),
     )
 }
 
-pub fn webhook_failing(url: &str, oldest_minutes: i64) -> Rendered {
+pub fn webhook_failing(lang: Lang, url: &str, oldest_minutes: i64) -> Rendered {
+    let locale = Locale::from(lang);
     compose(
-        "Your webhook endpoint has been failing for an hour".into(),
-        "Hello,".into(),
-        format!(
-            "paylinks has not been able to deliver events to your endpoint for {oldest_minutes} \
-             minutes. They are retried; see Developers \u{2192} Webhooks for each try."
-        ),
-        &[("Endpoint", url.to_string())],
-        "You get this at most once a day, because you chose it on your Security page.",
+        td_string!(locale, email.webhook_subject).to_string(),
+        greeting(lang, None),
+        td_string!(locale, email.webhook_lead, minutes = oldest_minutes).to_string(),
+        &[(td_string!(locale, email.label_endpoint), url.to_string())],
+        td_string!(locale, email.webhook_closing),
     )
 }
 
-pub fn export_ready(rows: i64, format: &str, link: &str) -> Rendered {
+pub fn export_ready(lang: Lang, rows: i64, format: &str, link: &str) -> Rendered {
+    let locale = Locale::from(lang);
     compose(
-        format!("Your {format} export is ready"),
-        "Hello,".into(),
-        format!("The payments export you started is ready: {rows} rows."),
-        &[("Download", link.to_string())],
-        "You get this because you chose it on your Security page.",
+        td_string!(locale, email.export_subject, format).to_string(),
+        greeting(lang, None),
+        td_string!(locale, email.export_lead, rows).to_string(),
+        &[(td_string!(locale, email.label_download), link.to_string())],
+        td_string!(locale, email.chosen_closing),
     )
 }
 
@@ -362,5 +391,88 @@ mod tests {
         assert!(!refund_notice(Lang::En, &no_reason, None)
             .text
             .contains("Reason"));
+    }
+
+    #[test]
+    fn a_users_messages_speak_their_language_and_english_reads_as_before() {
+        let en = password_reset(Lang::En, "https://pay.example.com/reset-password?token=t");
+        assert_eq!(en.subject, "Reset your paylinks password");
+        assert_eq!(
+            en.text,
+            "Hello,\n\nSomeone asked to reset the password of your paylinks account. Open this \
+             link within an hour to choose a new one; it works once.\n\n\
+             Link: https://pay.example.com/reset-password?token=t\n\n\
+             If it was not you, ignore this email: your password stays as it is.\n"
+        );
+        let id = password_reset(Lang::Id, "https://pay.example.com/reset-password?token=t");
+        assert_eq!(id.subject, "Atur ulang kata sandi paylinks Anda");
+        assert!(id.text.starts_with("Halo,\n\n"), "{}", id.text);
+        assert!(id
+            .text
+            .contains("Link: https://pay.example.com/reset-password?token=t"));
+
+        let invited = |lang| invitation(lang, "Toko Sinar", "owner@sinar.id", Role::Viewer, "L", 7);
+        assert!(invited(Lang::En)
+            .text
+            .contains("owner@sinar.id invited you to join Toko Sinar on paylinks as viewer."));
+        assert!(invited(Lang::Id)
+            .text
+            .contains("bergabung dengan Toko Sinar di paylinks sebagai peninjau"));
+        assert!(invited(Lang::Id).text.contains("berlaku selama 7 hari"));
+        assert_eq!(
+            verify_email(Lang::Id, "L").subject,
+            "Konfirmasi email Anda untuk paylinks"
+        );
+    }
+
+    #[test]
+    fn a_notice_to_members_is_written_in_both_languages() {
+        let told = Bilingual::write(|lang| {
+            payment_received(lang, "Kelas <yoga>", Rupiah(200_000), "VA BRI", "R1")
+        });
+        assert_eq!(
+            told.en.subject,
+            "Payment received: Rp 200.000 for Kelas <yoga>"
+        );
+        assert_eq!(
+            told.get(Lang::Id).subject,
+            "Pembayaran diterima: Rp 200.000 untuk Kelas <yoga>"
+        );
+        assert!(told.id.text.contains("Referensi: R1"));
+        assert!(told.id.html.contains("Kelas &lt;yoga&gt;"), "escaped");
+        assert!(told.id.text.contains("halaman Keamanan"));
+
+        for (id, en) in [
+            (
+                link_exhausted(Lang::Id, "Kelas", "L1", 3),
+                link_exhausted(Lang::En, "Kelas", "L1", 3),
+            ),
+            (
+                webhook_failing(Lang::Id, "https://h/k", 61),
+                webhook_failing(Lang::En, "https://h/k", 61),
+            ),
+            (
+                export_ready(Lang::Id, 12, "xlsx", "https://x/e"),
+                export_ready(Lang::En, 12, "xlsx", "https://x/e"),
+            ),
+        ] {
+            assert_ne!(id.subject, en.subject);
+            assert_ne!(id.text, en.text);
+            assert!(id.text.starts_with("Halo,") && en.text.starts_with("Hello,"));
+        }
+        assert_eq!(
+            export_ready(Lang::En, 12, "xlsx", "https://x/e").subject,
+            "Your xlsx export is ready"
+        );
+        assert_eq!(
+            export_ready(Lang::Id, 12, "xlsx", "https://x/e").subject,
+            "Ekspor xlsx Anda sudah siap"
+        );
+        assert!(webhook_failing(Lang::Id, "https://h/k", 61)
+            .text
+            .contains("selama 61 menit"));
+        assert!(link_exhausted(Lang::En, "Kelas", "L1", 3)
+            .text
+            .contains("\u{201c}Kelas\u{201d} took its last payment (3 in all)"));
     }
 }

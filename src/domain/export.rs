@@ -14,7 +14,7 @@ impl ExportFormat {
         match s {
             "csv" => Ok(ExportFormat::Csv),
             "xlsx" => Ok(ExportFormat::Xlsx),
-            _ => Err("Choose CSV or XLSX.".into()),
+            _ => Err(crate::tr!(payments.choose_format)),
         }
     }
 
@@ -78,7 +78,7 @@ pub fn format_size(bytes: i64) -> String {
     const KB: f64 = 1024.0;
     let b = bytes.max(0) as f64;
     if b < KB {
-        format!("{bytes} bytes")
+        crate::tr!(payments.size_bytes, bytes = bytes)
     } else if b < KB * KB {
         format!("{:.1} KB", b / KB)
     } else {

@@ -30,7 +30,7 @@ impl Gateway {
         Gateway::ALL
             .into_iter()
             .find(|g| g.as_str() == s)
-            .ok_or_else(|| "Choose Midtrans or Xendit.".to_string())
+            .ok_or_else(|| crate::tr!(gateways.choose_gateway))
     }
 
     pub fn label(self) -> &'static str {
@@ -40,11 +40,11 @@ impl Gateway {
         }
     }
 
-    /// What the gateway calls the key the merchant pastes.
-    pub fn secret_label(self) -> &'static str {
+    /// What the gateway calls the key the merchant pastes, as said within a sentence.
+    pub fn secret_label(self) -> String {
         match self {
-            Gateway::Midtrans => "Server key",
-            Gateway::Xendit => "Secret API key",
+            Gateway::Midtrans => crate::tr!(gateways.server_key_noun),
+            Gateway::Xendit => crate::tr!(gateways.secret_api_key_noun),
         }
     }
 
@@ -66,7 +66,15 @@ impl GatewayMode {
         match s {
             "sandbox" => Ok(GatewayMode::Sandbox),
             "production" => Ok(GatewayMode::Production),
-            _ => Err("Choose sandbox or production.".into()),
+            _ => Err(crate::tr!(gateways.choose_mode)),
+        }
+    }
+
+    /// The mode as the dashboard names it.
+    pub fn label(self) -> String {
+        match self {
+            GatewayMode::Sandbox => crate::tr!(gateways.mode_sandbox),
+            GatewayMode::Production => crate::tr!(gateways.mode_production),
         }
     }
 }
@@ -89,10 +97,10 @@ pub fn key_hint(secret: &str) -> String {
 pub fn parse_key(key: &str, what: &str) -> Result<String, String> {
     let key = key.trim();
     if key.is_empty() {
-        return Err(format!("Paste the {what}."));
+        return Err(crate::tr!(gateways.paste_key, what = what));
     }
     if key.len() > 200 || key.chars().any(char::is_whitespace) {
-        return Err(format!("The {what} is one word of at most 200 characters."));
+        return Err(crate::tr!(gateways.key_one_word, what = what));
     }
     Ok(key.to_string())
 }

@@ -48,31 +48,37 @@ impl ItemInput {
 }
 
 fn check_name(name: &str) -> Result<String, String> {
-    super::text::required_line(name, "Item name", MAX_ITEM_NAME_LEN)
+    super::text::required_line(name, &crate::tr!(links.label_item_name), MAX_ITEM_NAME_LEN)
 }
 
+/// The English of [`quantity_range`], which the tests compare against.
+#[cfg(test)]
 const QUANTITY_RANGE: &str = "Quantity must be between 1 and 1,000,000.";
+
+fn quantity_range() -> String {
+    crate::tr!(links.quantity_range)
+}
 
 fn check_quantity(q: i64) -> Result<i64, String> {
     if (1..=MAX_QUANTITY).contains(&q) {
         Ok(q)
     } else {
-        Err(QUANTITY_RANGE.to_string())
+        Err(quantity_range())
     }
 }
 
 fn parse_quantity(s: &str) -> Result<i64, String> {
     let s = s.trim();
     if s.is_empty() {
-        return Err("Quantity is required.".to_string());
+        return Err(crate::tr!(links.quantity_required));
     }
     let digits = s.strip_prefix('-').unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("Quantity must be a whole number.".to_string());
+        return Err(crate::tr!(links.quantity_whole));
     }
     // A digit string too long for i64 is still a whole number, just out of range.
     s.parse::<i64>()
-        .map_err(|_| QUANTITY_RANGE.to_string())
+        .map_err(|_| quantity_range())
         .and_then(check_quantity)
 }
 
@@ -80,7 +86,7 @@ fn check_unit_price(p: Rupiah) -> Result<Rupiah, String> {
     if p.0.unsigned_abs() <= MAX_UNIT_PRICE as u64 {
         Ok(p)
     } else {
-        Err("Unit price must be between -Rp 100.000.000 and Rp 100.000.000.".to_string())
+        Err(crate::tr!(links.unit_price_range))
     }
 }
 
@@ -91,14 +97,12 @@ fn check_max_quantity(item: &LineItem) -> Result<(), String> {
         return Ok(());
     };
     if item.unit_price.value() <= 0 {
-        return Err(
-            "Only a line with a price above zero can have a quantity the payer chooses.".into(),
-        );
+        return Err(crate::tr!(links.max_quantity_needs_price));
     }
     if !(item.quantity..=MAX_QUANTITY).contains(&max) {
-        return Err(format!(
-            "Maximum quantity must be between the quantity ({}) and 1,000,000.",
-            item.quantity
+        return Err(crate::tr!(
+            links.max_quantity_range,
+            quantity = item.quantity
         ));
     }
     Ok(())
@@ -111,14 +115,14 @@ fn parse_max_quantity(s: &str) -> Result<Option<i64>, String> {
     }
     s.parse::<i64>()
         .map(Some)
-        .map_err(|_| "Maximum quantity must be a whole number.".to_string())
+        .map_err(|_| crate::tr!(links.max_quantity_whole))
 }
 
 fn check_count(count: usize, errors: &mut FieldErrors) {
     if count == 0 {
-        errors.add("items", "Add at least one item.");
+        errors.add("items", crate::tr!(links.items_none));
     } else if count > MAX_ITEMS {
-        errors.add("items", "A link can have at most 100 items.");
+        errors.add("items", crate::tr!(links.items_at_most));
     }
 }
 
@@ -141,7 +145,7 @@ pub fn parse_items(rows: &[ItemInput]) -> Result<Vec<LineItem>, FieldErrors> {
         let name = check_name(&row.name).map_err(|e| errors.add(format!("items[{i}].name"), e));
         let quantity = parse_quantity(&row.quantity)
             .map_err(|e| errors.add(format!("items[{i}].quantity"), e));
-        let unit_price = Rupiah::parse_named(&row.unit_price, "Unit price")
+        let unit_price = Rupiah::parse_named(&row.unit_price, &crate::tr!(links.unit_price))
             .and_then(check_unit_price)
             .map_err(|e| errors.add(format!("items[{i}].unit_price"), e));
         let max_quantity = parse_max_quantity(&row.max_quantity)
@@ -190,7 +194,7 @@ pub fn validate_items(items: &[LineItem]) -> Result<(), FieldErrors> {
 /// Sum of subtotals with overflow checks; the total must lie within
 /// MIN_LINK_TOTAL..=MAX_LINK_TOTAL. Errors are on "total_amount".
 pub fn total_of(items: &[LineItem]) -> Result<Rupiah, FieldErrors> {
-    let too_large = || FieldErrors::single("total_amount", "Total is too large.");
+    let too_large = || FieldErrors::single("total_amount", crate::tr!(links.total_too_large));
     let mut total = Rupiah(0);
     for item in items {
         let subtotal = item.subtotal().ok_or_else(too_large)?;
@@ -199,7 +203,11 @@ pub fn total_of(items: &[LineItem]) -> Result<Rupiah, FieldErrors> {
     if total < MIN_LINK_TOTAL || total > MAX_LINK_TOTAL {
         return Err(FieldErrors::single(
             "total_amount",
-            format!("Total must be between {MIN_LINK_TOTAL} and {MAX_LINK_TOTAL}."),
+            crate::tr!(
+                links.total_range,
+                min = MIN_LINK_TOTAL,
+                max = MAX_LINK_TOTAL
+            ),
         ));
     }
     Ok(total)

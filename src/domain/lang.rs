@@ -76,6 +76,24 @@ impl Lang {
     }
 }
 
+impl From<Lang> for crate::i18n::Locale {
+    fn from(lang: Lang) -> crate::i18n::Locale {
+        match lang {
+            Lang::Id => crate::i18n::Locale::id,
+            Lang::En => crate::i18n::Locale::en,
+        }
+    }
+}
+
+impl From<crate::i18n::Locale> for Lang {
+    fn from(locale: crate::i18n::Locale) -> Lang {
+        match locale {
+            crate::i18n::Locale::id => Lang::Id,
+            crate::i18n::Locale::en => Lang::En,
+        }
+    }
+}
+
 /// The q-value among an entry's parameters: 1 when absent, None when malformed (the entry is
 /// then ignored rather than guessed at).
 fn quality<'a>(params: impl Iterator<Item = &'a str>) -> Option<f32> {

@@ -31,7 +31,7 @@ impl LinkStatus {
         match s {
             "open" => Ok(LinkStatus::Open),
             "closed" => Ok(LinkStatus::Closed),
-            _ => Err(format!("Unknown link status: {s}.")),
+            _ => Err(crate::tr!(links.unknown_status, status = s)),
         }
     }
 }
@@ -65,7 +65,7 @@ impl ComputedStatus {
         Self::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
-            .ok_or_else(|| format!("Unknown link status: {s}."))
+            .ok_or_else(|| crate::tr!(links.unknown_status, status = s))
     }
 
     pub fn label_en(self) -> &'static str {
@@ -129,7 +129,7 @@ impl LinkState {
         Self::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
-            .ok_or_else(|| format!("Unknown link status: {s}."))
+            .ok_or_else(|| crate::tr!(links.unknown_status, status = s))
     }
 
     /// The API's status: an exhausted link is "closed" there, as in Singapay's contract.
@@ -180,7 +180,7 @@ pub fn is_exhausted(current_usage: i64, max_usage: i64) -> bool {
 /// "3 / 10", or "3 / Unlimited".
 pub fn usage_label(current_usage: i64, max_usage: i64) -> String {
     if max_usage == UNLIMITED_USAGE {
-        format!("{current_usage} / Unlimited")
+        crate::tr!(links.usage_unlimited, used = current_usage)
     } else {
         format!("{current_usage} / {max_usage}")
     }
@@ -195,18 +195,20 @@ pub fn parse_stock(s: &str) -> Result<Option<i64>, String> {
             .parse::<i64>()
             .ok()
             .map(check_stock)
-            .unwrap_or_else(|| Err(STOCK_RANGE.to_string()))
+            .unwrap_or_else(|| Err(stock_range()))
             .map(Some),
     }
 }
 
-const STOCK_RANGE: &str = "Stock must be a whole number of units from 1 to 1,000,000.";
+fn stock_range() -> String {
+    crate::tr!(links.stock_range)
+}
 
 pub fn check_stock(units: i64) -> Result<i64, String> {
     if (1..=MAX_STOCK).contains(&units) {
         Ok(units)
     } else {
-        Err(STOCK_RANGE.to_string())
+        Err(stock_range())
     }
 }
 
@@ -217,28 +219,34 @@ pub const MAX_METADATA_BYTES: usize = 16 * 1024;
 
 /// Trimmed, 1–255 chars (counted as chars, not bytes).
 pub fn parse_title(s: &str) -> Result<String, String> {
-    super::text::required_line(s, "Title", MAX_TITLE_LEN)
+    super::text::required_line(s, &crate::tr!(links.title), MAX_TITLE_LEN)
 }
 
 /// Trimmed; empty means no description.
 pub fn parse_description(s: &str) -> Result<Option<String>, String> {
-    super::text::optional_lines(s, "Description", MAX_DESCRIPTION_LEN)
+    super::text::optional_lines(s, &crate::tr!(links.description), MAX_DESCRIPTION_LEN)
 }
 
+/// The English of [`max_usage_range`], which the tests compare against.
+#[cfg(test)]
 const MAX_USAGE_RANGE: &str = "Max usage must be between 1 and 1,000,000, or 0 for unlimited.";
+
+fn max_usage_range() -> String {
+    crate::tr!(links.max_usage_range)
+}
 
 /// Whole number 1..=1,000,000.
 pub fn parse_max_usage(s: &str) -> Result<i64, String> {
     let s = s.trim();
     if s.is_empty() {
-        return Err("Max usage is required.".to_string());
+        return Err(crate::tr!(links.max_usage_required));
     }
     let digits = s.strip_prefix('-').unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("Max usage must be a whole number.".to_string());
+        return Err(crate::tr!(links.max_usage_whole));
     }
     s.parse::<i64>()
-        .map_err(|_| MAX_USAGE_RANGE.to_string())
+        .map_err(|_| max_usage_range())
         .and_then(check_max_usage)
 }
 
@@ -246,7 +254,7 @@ pub fn check_max_usage(v: i64) -> Result<i64, String> {
     if (UNLIMITED_USAGE..=MAX_USAGE_LIMIT).contains(&v) {
         Ok(v)
     } else {
-        Err(MAX_USAGE_RANGE.to_string())
+        Err(max_usage_range())
     }
 }
 
@@ -257,11 +265,11 @@ pub fn parse_redirect_url(s: &str) -> Result<Option<String>, String> {
     if s.is_empty() {
         return Ok(None);
     }
-    let too_long = || Err("Redirect URL must be at most 2,048 characters.".to_string());
+    let too_long = || Err(crate::tr!(links.redirect_too_long));
     if s.chars().count() > MAX_REDIRECT_URL_LEN {
         return too_long();
     }
-    let invalid = || Err("Redirect URL must be a full http:// or https:// address.".to_string());
+    let invalid = || Err(crate::tr!(links.redirect_invalid));
     let Ok(url) = url::Url::parse(s) else {
         return invalid();
     };
@@ -270,7 +278,7 @@ pub fn parse_redirect_url(s: &str) -> Result<Option<String>, String> {
     }
     // "https://bank.example@evil.example" is a classic phishing disguise.
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("Redirect URL must not contain a username or password.".to_string());
+        return Err(crate::tr!(links.redirect_credentials));
     }
     let normalised = url.to_string();
     if normalised.len() > MAX_REDIRECT_URL_LEN {
@@ -286,9 +294,9 @@ pub fn parse_metadata(s: &str) -> Result<serde_json::Map<String, serde_json::Val
         return Ok(serde_json::Map::new());
     }
     let value: serde_json::Value =
-        serde_json::from_str(s).map_err(|_| "Metadata must be valid JSON.".to_string())?;
+        serde_json::from_str(s).map_err(|_| crate::tr!(links.metadata_invalid))?;
     let serde_json::Value::Object(map) = value else {
-        return Err("Metadata must be a JSON object, e.g. {\"order_id\": \"A1\"}.".to_string());
+        return Err(crate::tr!(links.metadata_not_object));
     };
     check_metadata(&map)?;
     Ok(map)
@@ -298,7 +306,7 @@ pub fn parse_metadata(s: &str) -> Result<serde_json::Map<String, serde_json::Val
 pub fn check_metadata(map: &serde_json::Map<String, serde_json::Value>) -> Result<(), String> {
     let size = serde_json::to_string(map).map_or(usize::MAX, |s| s.len());
     if size > MAX_METADATA_BYTES {
-        return Err("Metadata must be at most 16 KB.".to_string());
+        return Err(crate::tr!(links.metadata_too_large));
     }
     Ok(())
 }

@@ -16,11 +16,11 @@ impl Email {
     pub fn parse(s: &str) -> Result<Email, String> {
         let email = s.trim().to_lowercase();
         if email.is_empty() {
-            return Err("Email is required.".to_string());
+            return Err(crate::tr!(auth.email_required));
         }
-        let invalid = || Err("Enter a valid email address, e.g. name@example.com.".to_string());
+        let invalid = || Err(crate::tr!(auth.email_invalid));
         if email.chars().count() > MAX_EMAIL_LEN {
-            return Err("Email must be at most 254 characters.".to_string());
+            return Err(crate::tr!(auth.email_too_long));
         }
         if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return invalid();
@@ -48,7 +48,11 @@ impl fmt::Display for Email {
 
 /// Trimmed, 1–100 characters.
 pub fn parse_merchant_name(s: &str) -> Result<String, String> {
-    super::text::required_line(s, "Merchant name", MAX_MERCHANT_NAME_LEN)
+    super::text::required_line(
+        s,
+        &crate::tr!(auth.merchant_name_label),
+        MAX_MERCHANT_NAME_LEN,
+    )
 }
 
 /// 10..=256 characters, counted as chars. Not trimmed: spaces may be part of a passphrase.
@@ -56,10 +60,10 @@ pub fn parse_merchant_name(s: &str) -> Result<String, String> {
 pub fn check_password(s: &str) -> Result<(), String> {
     let len = s.chars().count();
     if len < MIN_PASSWORD_LEN {
-        return Err("Password must be at least 10 characters.".to_string());
+        return Err(crate::tr!(auth.password_too_short));
     }
     if len > MAX_PASSWORD_LEN {
-        return Err("Password must be at most 256 characters.".to_string());
+        return Err(crate::tr!(auth.password_too_long));
     }
     Ok(())
 }
@@ -176,7 +180,7 @@ impl Role {
             "owner" => Ok(Role::Owner),
             "admin" => Ok(Role::Admin),
             "viewer" => Ok(Role::Viewer),
-            _ => Err(format!("Unknown role: {s}.")),
+            _ => Err(crate::tr!(team.unknown_role, role = s)),
         }
     }
 }

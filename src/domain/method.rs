@@ -32,7 +32,7 @@ impl MethodGroup {
         Self::ALL
             .into_iter()
             .find(|g| g.as_str() == s)
-            .ok_or_else(|| format!("Unknown payment method group: {s}."))
+            .ok_or_else(|| crate::tr!(links.unknown_group, group = s))
     }
 
     pub fn label_en(self) -> &'static str {

@@ -41,7 +41,7 @@ impl Rupiah {
     /// Accepts "150000", "150.000", "Rp 150.000", "Rp150.000", "Rp. 150.000", "-50.000",
     /// surrounding whitespace. Dots only as thousands separators in groups of 3; no decimals.
     pub fn parse(input: &str) -> Result<Rupiah, String> {
-        Self::parse_named(input, "Amount")
+        Self::parse_named(input, &crate::tr!(links.amount))
     }
 
     /// Like [`Rupiah::parse`], but error messages start with `label` (e.g. "Unit price")
@@ -49,7 +49,7 @@ impl Rupiah {
     pub fn parse_named(input: &str, label: &str) -> Result<Rupiah, String> {
         let mut s = input.trim();
         if s.is_empty() {
-            return Err(format!("{label} is required."));
+            return Err(crate::tr!(links.field_required, label));
         }
         let mut negative = false;
         if let Some(rest) = s.strip_prefix('-') {
@@ -66,9 +66,9 @@ impl Rupiah {
                 s = rest;
             }
         }
-        let invalid = || format!("{label} must be a whole number of rupiah, e.g. 150.000.");
+        let invalid = || crate::tr!(links.rupiah_invalid, label);
         if s.contains(',') {
-            return Err(format!("{label} must be whole rupiah, without decimals."));
+            return Err(crate::tr!(links.rupiah_decimals, label));
         }
         let groups: Vec<&str> = s.split('.').collect();
         if groups
@@ -81,12 +81,10 @@ impl Rupiah {
             let last = groups[groups.len() - 1];
             if groups.len() == 2 && last.len() < 3 {
                 // "1.5" or "12.50" reads as a decimal amount, not a thousands group.
-                return Err(format!("{label} must be whole rupiah, without decimals."));
+                return Err(crate::tr!(links.rupiah_decimals, label));
             }
             if groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3) {
-                return Err(format!(
-                    "{label} must use dots only as thousands separators, e.g. 150.000."
-                ));
+                return Err(crate::tr!(links.rupiah_grouping, label));
             }
         }
         // i128 holds |i64::MIN|, so "-9.223.372.036.854.775.808" parses.
@@ -94,13 +92,13 @@ impl Rupiah {
         for b in groups.concat().bytes() {
             magnitude = magnitude * 10 + i128::from(b - b'0');
             if magnitude > i128::from(i64::MAX) + 1 {
-                return Err(format!("{label} is too large."));
+                return Err(crate::tr!(links.rupiah_too_large, label));
             }
         }
         let signed = if negative { -magnitude } else { magnitude };
         i64::try_from(signed)
             .map(Rupiah)
-            .map_err(|_| format!("{label} is too large."))
+            .map_err(|_| crate::tr!(links.rupiah_too_large, label))
     }
 }
 

@@ -38,12 +38,12 @@ impl Topic {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            Topic::PaymentReceived => "Each payment received",
-            Topic::LinkExhausted => "A link used up (its last payment made)",
-            Topic::WebhookFailing => "The webhook endpoint failing for an hour",
-            Topic::ExportReady => "An export I started being ready",
+            Topic::PaymentReceived => crate::tr!(notifications.topic_payment_received),
+            Topic::LinkExhausted => crate::tr!(notifications.topic_link_exhausted),
+            Topic::WebhookFailing => crate::tr!(notifications.topic_webhook_failing),
+            Topic::ExportReady => crate::tr!(notifications.topic_export_ready),
         }
     }
 }

@@ -9,7 +9,7 @@ pub const MAX_PAGE: i64 = 1_000_000;
 /// send `page=0`), beyond [`MAX_PAGE`] is an error for the field `page`.
 pub fn parse_page(page: Option<i64>) -> Result<i64, String> {
     match page.unwrap_or(1) {
-        page if page > MAX_PAGE => Err(format!("page must be at most {MAX_PAGE}.")),
+        page if page > MAX_PAGE => Err(crate::tr!(payments.page_too_deep, max = MAX_PAGE)),
         page => Ok(page.max(1)),
     }
 }

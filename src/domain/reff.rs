@@ -6,7 +6,13 @@ pub const MAX_REFF_LEN: usize = 40;
 const GENERATED_PREFIX: &str = "PL";
 /// "PL" + 14 timestamp digits leave this much room for the suffix.
 const MAX_SUFFIX_LEN: usize = MAX_REFF_LEN - 2 - 14;
+/// The English of [`reff_error`], which the tests compare against.
+#[cfg(test)]
 const REFF_ERROR: &str = "Reference must be 1–40 characters without spaces or '/'.";
+
+fn reff_error() -> String {
+    crate::tr!(links.reff_invalid)
+}
 
 /// Merchant reference of a payment link: 1–40 chars, no whitespace, no '/'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -23,7 +29,7 @@ impl ReffNo {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '/');
         if len == 0 || len > MAX_REFF_LEN || bad_char {
-            return Err(REFF_ERROR.to_string());
+            return Err(reff_error());
         }
         Ok(ReffNo(s.to_string()))
     }

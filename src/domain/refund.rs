@@ -30,6 +30,15 @@ impl RefundStatus {
         }
     }
 
+    /// The status in the dashboard's words (`as_str` is the API's).
+    pub fn label(self) -> String {
+        match self {
+            RefundStatus::Pending => crate::tr!(payments.refund_pending),
+            RefundStatus::Succeeded => crate::tr!(payments.refund_succeeded),
+            RefundStatus::Failed => crate::tr!(payments.refund_failed),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<RefundStatus> {
         [
             RefundStatus::Pending,
@@ -38,6 +47,34 @@ impl RefundStatus {
         ]
         .into_iter()
         .find(|status| status.as_str() == s)
+    }
+}
+
+/// Why a refund failed, as kept with it: in English, the language of the API that also gives
+/// it, whoever asked. The dashboard shows it in its reader's words ([`failure_in_words`]).
+pub const SANDBOX_REFUSED: &str = "The sandbox refused the refund, as its reason asked.";
+pub const GATEWAY_KEY_REFUSED: &str = "The gateway no longer accepts this connection's key.";
+/// Followed by the gateway's own words.
+pub const GATEWAY_REFUSED: &str = "The gateway refused the refund: ";
+/// Followed by who cancelled it and a full stop.
+pub const CANCELLED_BY: &str = "Cancelled by ";
+
+/// A kept failure reason in the language of the work being done; one written otherwise is
+/// shown as it is.
+pub fn failure_in_words(kept: &str) -> String {
+    if kept == SANDBOX_REFUSED {
+        crate::tr!(payments.sandbox_refused)
+    } else if kept == GATEWAY_KEY_REFUSED {
+        crate::tr!(payments.gateway_key_refused)
+    } else if let Some(why) = kept.strip_prefix(GATEWAY_REFUSED) {
+        crate::tr!(payments.gateway_refused, why = why)
+    } else if let Some(who) = kept
+        .strip_prefix(CANCELLED_BY)
+        .and_then(|rest| rest.strip_suffix('.'))
+    {
+        crate::tr!(payments.cancelled_by, who = who)
+    } else {
+        kept.to_string()
     }
 }
 
@@ -62,11 +99,11 @@ impl RefundState {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            RefundState::None => "",
-            RefundState::PartiallyRefunded => "partially refunded",
-            RefundState::Refunded => "refunded",
+            RefundState::None => String::new(),
+            RefundState::PartiallyRefunded => crate::tr!(payments.refund_partial),
+            RefundState::Refunded => crate::tr!(payments.refund_full),
         }
     }
 }
@@ -90,23 +127,20 @@ impl RefundRequest {
         let mut errors = FieldErrors::new();
         let left = paid.value() - reserved.value();
         if amount <= 0 {
-            errors.add("amount", "Enter an amount of at least Rp 1.");
+            errors.add("amount", crate::tr!(payments.amount_at_least));
         } else if left <= 0 {
-            errors.add("amount", "This payment has been refunded in full.");
+            errors.add("amount", crate::tr!(payments.refunded_in_full));
         } else if amount > left {
             errors.add(
                 "amount",
-                format!(
-                    "At most {} of this payment can still be refunded.",
-                    Rupiah(left)
-                ),
+                crate::tr!(payments.at_most_refundable, left = Rupiah(left)),
             );
         }
         let reason = reason.trim();
         if reason.chars().count() > REASON_MAX_CHARS {
             errors.add(
                 "reason",
-                format!("Keep the reason to {REASON_MAX_CHARS} characters."),
+                crate::tr!(payments.reason_too_long, max = REASON_MAX_CHARS),
             );
         }
         if errors.is_empty() {
@@ -154,5 +188,18 @@ mod tests {
             assert_eq!(RefundStatus::parse(status).unwrap().as_str(), status);
         }
         assert_eq!(RefundStatus::parse("done"), None);
+    }
+
+    #[test]
+    fn kept_failure_reasons_read_back_unchanged_in_english() {
+        for kept in [
+            SANDBOX_REFUSED.to_string(),
+            GATEWAY_KEY_REFUSED.to_string(),
+            format!("{GATEWAY_REFUSED}insufficient balance"),
+            format!("{CANCELLED_BY}owner@toko.id."),
+            "Something else.".to_string(),
+        ] {
+            assert_eq!(failure_in_words(&kept), kept);
+        }
     }
 }

@@ -13,7 +13,7 @@ fn is_invisible_or_breaking(c: char) -> bool {
 
 /// A required single-line text: `label` names the field in the messages.
 pub fn required_line(raw: &str, label: &str, max_chars: usize) -> Result<String, String> {
-    optional_line(raw, label, max_chars)?.ok_or_else(|| format!("{label} is required."))
+    optional_line(raw, label, max_chars)?.ok_or_else(|| crate::tr!(links.field_required, label))
 }
 
 /// A single-line text that may be left empty (`None`).
@@ -57,16 +57,17 @@ fn bounded(
         return Ok(None);
     }
     if text.chars().count() > max_chars {
-        return Err(format!(
-            "{label} must be at most {} characters.",
-            thousands(max_chars)
-        ));
+        let max = match crate::i18n::current() {
+            crate::i18n::Locale::id => thousands(max_chars).replace(',', "."),
+            crate::i18n::Locale::en => thousands(max_chars),
+        };
+        return Err(crate::tr!(links.field_too_long, label, max));
     }
     Ok(Some(text.to_string()))
 }
 
 fn control_message(label: &str) -> String {
-    format!("{label} must not contain control or invisible characters.")
+    crate::tr!(links.field_control_chars, label)
 }
 
 /// `2000` → `2,000`, as the messages write limits.

@@ -17,8 +17,6 @@ const MONTHS_ID: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
 ];
 
-const DATETIME_LOCAL_ERROR: &str = "Expected a date and time as YYYY-MM-DDTHH:MM (WIB).";
-
 /// WIB wall time of `ms`, or `None` when it falls outside years 0000–9999 (nothing valid lives there).
 pub(crate) fn wib_wall(ms: i64) -> Option<PrimitiveDateTime> {
     // Shifting the instant and reading it as UTC gives the WIB wall time without offset maths
@@ -139,7 +137,7 @@ pub const DAY_MS: i64 = 86_400_000;
 /// returns ms UTC.
 pub fn parse_date_wib(s: &str) -> Result<i64, String> {
     let s = s.trim();
-    let err = || "Expected a date as YYYY-MM-DD.".to_string();
+    let err = || crate::tr!(links.date_format);
     if s.len() != 10 || !s.is_ascii() {
         return Err(err());
     }
@@ -148,7 +146,7 @@ pub fn parse_date_wib(s: &str) -> Result<i64, String> {
 
 /// Parses "YYYY-MM-DDTHH:MM" (optionally ":SS") as WIB wall time; returns ms UTC.
 pub fn parse_datetime_local_wib(s: &str) -> Result<i64, String> {
-    let err = || DATETIME_LOCAL_ERROR.to_string();
+    let err = || crate::tr!(links.datetime_format);
     let s = s.trim();
     let b = s.as_bytes();
     if !(b.len() == 16 || b.len() == 19) || !s.is_ascii() {

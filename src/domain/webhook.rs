@@ -61,7 +61,7 @@ impl EventType {
         EventType::ALL
             .into_iter()
             .find(|e| e.as_str() == s)
-            .ok_or_else(|| format!("Unknown event type: {s}."))
+            .ok_or_else(|| crate::tr!(webhooks.unknown_event_type, value = s))
     }
 }
 
@@ -94,7 +94,7 @@ impl DeliveryStatus {
         DeliveryStatus::ALL
             .into_iter()
             .find(|d| d.as_str() == s)
-            .ok_or_else(|| format!("Unknown delivery status: {s}."))
+            .ok_or_else(|| crate::tr!(webhooks.unknown_status, value = s))
     }
 }
 
@@ -130,30 +130,29 @@ pub const MAX_URL_LEN: usize = 2048;
 pub fn parse_target_url(input: &str, allow_private: bool) -> Result<Url, String> {
     let input = input.trim();
     if input.is_empty() {
-        return Err("Enter the URL that receives notifications.".into());
+        return Err(crate::tr!(webhooks.url_required));
     }
     if input.len() > MAX_URL_LEN {
-        return Err(format!("The URL must be at most {MAX_URL_LEN} characters."));
+        return Err(crate::tr!(webhooks.url_too_long, max = MAX_URL_LEN));
     }
-    let url = Url::parse(input)
-        .map_err(|_| "Enter an absolute URL such as https://example.com/webhooks.".to_string())?;
+    let url = Url::parse(input).map_err(|_| crate::tr!(webhooks.url_not_absolute))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err("The URL must start with https:// or http://.".into());
+        return Err(crate::tr!(webhooks.url_scheme));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("Put no user name or password in the URL.".into());
+        return Err(crate::tr!(webhooks.url_credentials));
     }
     if url.fragment().is_some() {
-        return Err("The URL cannot have a #fragment.".into());
+        return Err(crate::tr!(webhooks.url_fragment));
     }
     let private = match url.host() {
-        None => return Err("The URL needs a host name.".into()),
+        None => return Err(crate::tr!(webhooks.url_no_host)),
         Some(url::Host::Ipv4(ip)) => !is_public_ip(IpAddr::V4(ip)),
         Some(url::Host::Ipv6(ip)) => !is_public_ip(IpAddr::V6(ip)),
         Some(url::Host::Domain(name)) => is_local_name(name),
     };
     if private && !allow_private {
-        return Err("The URL points at a private or local address; use a public host.".into());
+        return Err(crate::tr!(webhooks.url_private));
     }
     Ok(url)
 }

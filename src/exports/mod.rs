@@ -135,26 +135,36 @@ impl Job {
             "{}/accounts/{}/exports",
             state.settings.public_base_url, self.account_id
         );
-        let told = crate::domain::email::export_ready(rows, self.format.as_str(), &link);
+        let told = crate::domain::email::Bilingual::write(|lang| {
+            crate::domain::email::export_ready(lang, rows, self.format.as_str(), &link)
+        });
         let key = format!("export:{}", self.id);
         let now = state.now_ms();
+        // The starter's copy in their language (see `queue_members_email!`).
+        let pick = crate::db::emails::by_language;
         let sql = format!(
             "INSERT INTO outbound_emails
                  (merchant_id, kind, dedupe_key, to_address, subject, text_body, html_body,
                   status, next_try_at, created_at)
-             SELECT u.merchant_id, 'export_ready', $2, u.email, $3, $4, $5, 'pending', $6, $6
+             SELECT u.merchant_id, 'export_ready', $2, u.email, {}, {}, {}, 'pending', $9, $9
              FROM exports e JOIN users u ON u.id = e.requested_by
              WHERE e.id = $1 AND u.{} = TRUE
              ON CONFLICT (dedupe_key) DO NOTHING",
+            pick("u.lang", 3, 6),
+            pick("u.lang", 4, 7),
+            pick("u.lang", 5, 8),
             crate::domain::notify::Topic::ExportReady.column()
         );
         crate::on_db!(&state.db, pool => {
             sqlx::query(&sql)
                 .bind(&self.id)
                 .bind(&key)
-                .bind(&told.subject)
-                .bind(&told.text)
-                .bind(&told.html)
+                .bind(&told.en.subject)
+                .bind(&told.en.text)
+                .bind(&told.en.html)
+                .bind(&told.id.subject)
+                .bind(&told.id.text)
+                .bind(&told.id.html)
                 .bind(now)
                 .execute(pool)
                 .await?;

@@ -65,9 +65,7 @@ pub async fn set_status(
         .count();
     let account = one_of(all, account_id)?;
     if status == AccountStatus::Inactive && account.status == AccountStatus::Active && active <= 1 {
-        return Err(AppError::Conflict(
-            "At least one account must stay active.".into(),
-        ));
+        return Err(AppError::Conflict(crate::tr!(accounts.last_active)));
     }
     accounts::set_status(&mut tx, actor.merchant_id(), account_id, status, now_ms).await?;
     let verb = match status {

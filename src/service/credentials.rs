@@ -25,7 +25,12 @@ pub async fn create(
             &AccountId::from(account_id.as_str()),
         )
         .await
-        .map_err(|_| AppError::field("accounts", format!("Unknown account {account_id}.")))?;
+        .map_err(|_| {
+            AppError::field(
+                "accounts",
+                crate::tr!(developers.unknown_account, account = account_id),
+            )
+        })?;
         names.push(format!("“{}”", account.name));
     }
     let issued = IssuedCredential {

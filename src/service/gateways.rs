@@ -53,13 +53,10 @@ fn base_url(state: &AppState, gateway: Gateway, mode: GatewayMode) -> String {
 }
 
 fn secrets(state: &AppState) -> Result<&SecretBox, AppError> {
-    state.secrets.as_deref().ok_or_else(|| {
-        AppError::Conflict(
-            "Connecting a gateway needs PAYLINKS_SECRET_KEY set on the server, to keep its keys \
-             sealed."
-                .into(),
-        )
-    })
+    state
+        .secrets
+        .as_deref()
+        .ok_or_else(|| AppError::Conflict(crate::tr!(gateways.server_needs_secret_key)))
 }
 
 /// What a sealed value is bound to: its merchant, gateway, mode and field.
@@ -86,19 +83,16 @@ fn explain(gateway: Gateway, mode: GatewayMode, error: GatewayError) -> AppError
     match error {
         GatewayError::Unauthorized => AppError::field(
             "secret",
-            format!(
-                "{} does not accept this {} in {} mode.",
-                gateway.label(),
-                gateway.secret_label().to_lowercase(),
-                mode.as_str()
+            crate::tr!(
+                gateways.not_accepted,
+                gateway = gateway.label(),
+                what = gateway.secret_label(),
+                mode = mode.label()
             ),
         ),
         GatewayError::Unavailable(cause) | GatewayError::Refused(cause) => {
             tracing::warn!(gateway = gateway.as_str(), %cause, "gateway connection test failed");
-            AppError::Conflict(format!(
-                "{} could not be reached to check the key. Try again in a moment.",
-                gateway.label()
-            ))
+            AppError::Conflict(crate::tr!(gateways.unreachable, gateway = gateway.label()))
         }
     }
 }
@@ -121,22 +115,20 @@ pub async fn connect(
     // Real money waits for a confirmed address.
     if let (Some(GatewayMode::Production), Actor::Member { user_id, .. }) = (mode, actor) {
         if crate::auth::verify::pending(state, *user_id).await? {
-            errors.add(
-                "mode",
-                "Confirm your email address (see the link we sent) before connecting production keys.",
-            );
+            errors.add("mode", crate::tr!(gateways.confirm_email_first));
         }
     }
-    let what = gateway.map_or("key", |g| g.secret_label());
-    let secret = parse_key(input.secret, &what.to_lowercase())
+    let what = gateway.map_or_else(|| crate::tr!(gateways.key_noun), |g| g.secret_label());
+    let secret = parse_key(input.secret, &what)
         .map_err(|e| errors.add("secret", e))
         .ok();
     let callback_token = match gateway {
-        Some(g) if g.needs_callback_token() => {
-            parse_key(input.callback_token, "callback verification token")
-                .map_err(|e| errors.add("callback_token", e))
-                .ok()
-        }
+        Some(g) if g.needs_callback_token() => parse_key(
+            input.callback_token,
+            &crate::tr!(gateways.callback_token_noun),
+        )
+        .map_err(|e| errors.add("callback_token", e))
+        .ok(),
         _ => None,
     };
     errors.into_result(())?;
@@ -217,7 +209,11 @@ pub async fn route(
     if let Some(other) = methods.iter().find(|m| !offered.contains(&m.as_str())) {
         return Err(AppError::field(
             "methods",
-            format!("{} does not issue {other}.", gateway.label()),
+            crate::tr!(
+                gateways.does_not_issue,
+                gateway = gateway.label(),
+                method = other.clone()
+            ),
         ));
     }
     let now_ms = state.now_ms();

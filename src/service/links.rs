@@ -41,9 +41,7 @@ pub async fn create(
     };
     let account = accounts::find(db, actor.merchant_id(), account_id).await?;
     if account.status != AccountStatus::Active {
-        return Err(AppError::Conflict(
-            "This account is inactive. Reactivate it before creating links.".into(),
-        ));
+        return Err(AppError::Conflict(crate::tr!(links.account_inactive)));
     }
     let catalogue = methods::catalogue(db).await?;
     let whitelist = link.whitelisted_payment_method.as_deref();
@@ -53,11 +51,14 @@ pub async fn create(
         None => link.total_amount.to_string(),
     };
     if offered_between(&catalogue, whitelist, low, high).is_empty() {
+        // In the language of the message; the audit entry below keeps English.
+        let amounts = match &link.open_amount {
+            Some(open) => open.range_label(crate::i18n::current().into()),
+            None => link.total_amount.to_string(),
+        };
         return Err(AppError::field(
             "methods",
-            format!(
-                "None of the chosen payment methods accepts {amounts}. Choose other methods or change the amount."
-            ),
+            crate::tr!(links.no_method_accepts, amounts),
         ));
     }
     let reff_no = match &link.reff_no {

@@ -12,7 +12,10 @@ use crate::domain::attempt::AttemptStatus;
 use crate::domain::audit::AuditAction;
 use crate::domain::ids::{AccountId, AttemptId};
 use crate::domain::merchant::Access;
-use crate::domain::refund::{RefundRequest, RefundStatus, SANDBOX_FAIL_MARK};
+use crate::domain::refund::{
+    RefundRequest, RefundStatus, CANCELLED_BY, GATEWAY_KEY_REFUSED, GATEWAY_REFUSED,
+    SANDBOX_FAIL_MARK, SANDBOX_REFUSED,
+};
 use crate::error::AppError;
 use crate::model::{PaymentAttempt, Refund};
 use crate::payments::{GatewayError, RefundAnswer, RefundCall};
@@ -34,9 +37,9 @@ pub async fn create(
         crate::db::histories::find_in_account(&state.db, merchant_id, account_id, history_id)
             .await?;
     if payment.status != AttemptStatus::Paid {
-        return Err(AppError::Conflict(format!(
-            "Only a paid payment can be refunded; this one is {}.",
-            payment.status.as_str()
+        return Err(AppError::Conflict(crate::tr!(
+            payments.only_paid_refundable,
+            status = payment.status.label()
         )));
     }
     let request = RefundRequest::parse(amount, reason, payment.amount, payment.refund_reserved)
@@ -80,7 +83,10 @@ pub async fn create(
             RefundRequest::parse(amount, reason, now.amount, now.refund_reserved)
                 .err()
                 .unwrap_or_else(|| {
-                    crate::domain::FieldErrors::single("amount", "Try the refund again.")
+                    crate::domain::FieldErrors::single(
+                        "amount",
+                        crate::tr!(payments.try_refund_again),
+                    )
                 }),
         ));
     };
@@ -94,7 +100,7 @@ pub async fn create(
     if payment.gateway_connection_id.is_none() {
         let outcome = if request.reason.contains(SANDBOX_FAIL_MARK) {
             Settled::Failed {
-                reason: "The sandbox refused the refund, as its reason asked.",
+                reason: SANDBOX_REFUSED,
             }
         } else {
             Settled::Succeeded {
@@ -181,11 +187,11 @@ async fn ask_gateway(
             return Ok(refund);
         }
         Err(GatewayError::Refused(why)) => {
-            refused = format!("The gateway refused the refund: {why}");
+            refused = format!("{GATEWAY_REFUSED}{why}");
             Settled::Failed { reason: &refused }
         }
         Err(GatewayError::Unauthorized) => Settled::Failed {
-            reason: "The gateway no longer accepts this connection's key.",
+            reason: GATEWAY_KEY_REFUSED,
         },
     };
     settle_now(state, refund, outcome).await
@@ -282,13 +288,13 @@ async fn end_manual(
     actor.require(Access::Write)?;
     let refund = refunds::find(&state.db, actor.merchant_id(), refund_id).await?;
     if !refund.manual || refund.status != RefundStatus::Pending {
-        return Err(AppError::Conflict(format!(
-            "This refund is {} and waits for nobody.",
-            refund.status.as_str()
+        return Err(AppError::Conflict(crate::tr!(
+            payments.refund_not_waiting,
+            status = refund.status.label()
         )));
     }
     let now_ms = state.now_ms();
-    let cancelled = format!("Cancelled by {}.", actor.describe());
+    let cancelled = format!("{CANCELLED_BY}{}.", actor.describe());
     let (outcome, action) = if transferred {
         (
             Settled::Succeeded {
@@ -312,9 +318,7 @@ async fn end_manual(
     )
     .await?
     else {
-        return Err(AppError::Conflict(
-            "This refund has ended meanwhile.".into(),
-        ));
+        return Err(AppError::Conflict(crate::tr!(payments.refund_ended)));
     };
     tell_payer(state, &mut tx, &ended, &payment, now_ms).await?;
     let detail = format!("{}, {}", payment.reff_no, ended.amount);

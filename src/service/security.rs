@@ -26,14 +26,11 @@ pub async fn enable_two_factor(
 ) -> Result<Vec<String>, AppError> {
     let user_id = member(actor)?;
     let (_, pending) = rows::secrets(&state.db, user_id).await?;
-    let pending = pending.ok_or_else(|| AppError::field("code", "Start the setup again."))?;
+    let pending =
+        pending.ok_or_else(|| AppError::field("code", crate::tr!(security.start_again)))?;
     let now_ms = state.now_ms();
-    let step = two_factor::matching_step(&pending, code, now_ms)?.ok_or_else(|| {
-        AppError::field(
-            "code",
-            "That code does not match. Enter the 6 digits your app shows now.",
-        )
-    })?;
+    let step = two_factor::matching_step(&pending, code, now_ms)?
+        .ok_or_else(|| AppError::field("code", crate::tr!(security.code_mismatch)))?;
     let codes = two_factor::new_recovery_codes();
     let hashes: Vec<String> = codes
         .iter()
@@ -59,15 +56,13 @@ pub async fn disable_two_factor(
 ) -> Result<(), AppError> {
     let user_id = member(actor)?;
     if team_requires_it {
-        return Err(AppError::Conflict(
-            "Your team requires two-factor sign-in, so it stays on.".into(),
-        ));
+        return Err(AppError::Conflict(crate::tr!(security.stays_on)));
     }
     let (secret, _) = rows::secrets(&state.db, user_id).await?;
-    let secret = secret.ok_or_else(|| AppError::Conflict("Two-factor sign-in is off.".into()))?;
+    let secret = secret.ok_or_else(|| AppError::Conflict(crate::tr!(security.is_off)))?;
     let now_ms = state.now_ms();
     if !two_factor::accept(&state.db, user_id, &secret, code, now_ms).await? {
-        return Err(AppError::field("code", "That code is not right."));
+        return Err(AppError::field("code", crate::tr!(security.code_not_right)));
     }
     let mut tx = state.db.begin().await?;
     rows::disable(&mut tx, user_id).await?;

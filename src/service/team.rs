@@ -31,7 +31,7 @@ pub async fn invite(
     let mut errors = FieldErrors::new();
     let email = Email::parse(email).map_err(|e| errors.add("email", e)).ok();
     let role = Role::parse(role)
-        .map_err(|_| errors.add("role", "Choose owner, admin or viewer."))
+        .map_err(|_| errors.add("role", crate::tr!(invites.choose_role)))
         .ok();
     let (Some(email), Some(role)) = (email, role) else {
         return Err(AppError::Validation(errors));
@@ -42,7 +42,7 @@ pub async fn invite(
     if team::email_taken(&mut tx, email.as_str()).await? {
         return Err(AppError::duplicate(
             "email",
-            "This email already has a paylinks account.",
+            crate::tr!(invites.email_taken),
         ));
     }
     team::invite(
@@ -62,13 +62,15 @@ pub async fn invite(
     actor
         .audit(&mut tx, AuditAction::MemberInvited, &detail, now_ms)
         .await?;
-    // With mail on, the invitee gets the link too; the owner still sees it once.
+    // With mail on, the invitee gets the link too, in the language of the owner inviting
+    // them (the invitee has none yet); the owner still sees it once.
     if state.mailer.is_some() {
         let merchant = crate::db::emails::merchant_name(&mut tx, actor.merchant_id()).await?;
         let message = crate::domain::email::invitation(
+            crate::i18n::current().into(),
             &merchant,
             &actor.describe(),
-            role.as_str(),
+            role,
             &invitation_url(state, &token),
             INVITATION_DAYS,
         );
@@ -132,9 +134,7 @@ pub async fn change_member(
     let is_owner = |m: &Member| m.role == Role::Owner;
     let owners = members.iter().filter(|m| is_owner(m)).count();
     if is_owner(member) && role != Some(Role::Owner) && owners <= 1 {
-        return Err(AppError::Conflict(
-            "At least one owner must remain: make someone else owner first.".into(),
-        ));
+        return Err(AppError::Conflict(crate::tr!(invites.last_owner)));
     }
     let (action, detail) = match role {
         Some(role) => {
@@ -171,7 +171,7 @@ pub async fn require_two_factor(
     if required && own_secret.is_none() {
         return Err(AppError::field(
             "required",
-            "Turn on two-factor sign-in for yourself first.",
+            crate::tr!(invites.two_factor_first),
         ));
     }
     let now_ms = state.now_ms();

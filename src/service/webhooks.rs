@@ -73,7 +73,7 @@ pub async fn send_test(state: &AppState, actor: &Actor) -> Result<(String, Attem
     let (event_id, row_id) = queue_test(&state.db, actor, state.now_ms()).await?;
     let attempt = crate::webhooks::deliver_now(state, row_id)
         .await?
-        .ok_or_else(|| AppError::Conflict("The test event is already being sent.".into()))?;
+        .ok_or_else(|| AppError::Conflict(crate::tr!(webhooks.test_already_sending)))?;
     Ok((event_id, attempt))
 }
 
@@ -85,7 +85,7 @@ async fn queue_test(db: &Db, actor: &Actor, now_ms: i64) -> Result<(String, i64)
     {
         return Err(AppError::field(
             "transaction_url",
-            "Save a notification URL first.",
+            crate::tr!(webhooks.save_url_first),
         ));
     }
     let account = accounts::list(db, actor.merchant_id())
@@ -112,9 +112,7 @@ pub async fn resend(state: &AppState, actor: &Actor, event_id: &str) -> Result<(
     let now_ms = state.now_ms();
     let mut tx = state.db.begin().await?;
     if !outbox::resend(&mut tx, actor.merchant_id(), event_id, now_ms).await? {
-        return Err(AppError::Conflict(
-            "The event is being sent right now; try again in a minute.".into(),
-        ));
+        return Err(AppError::Conflict(crate::tr!(webhooks.being_sent)));
     }
     let detail = format!("{} event {event_id}", event.event_type);
     actor

@@ -5,7 +5,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
-use crate::ui::components::{form_errors, FieldError, FormAlert};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::components::{form_errors, FieldError, FormAlert, LanguageSwitch};
 
 #[server(prefix = "/fn", endpoint = "signup")]
 pub async fn sign_up(
@@ -51,23 +52,17 @@ pub async fn log_in(
     throttle::admit(&state.db, &keys, now).await?;
     let authenticated = crate::auth::accounts::authenticate(&state.db, &email, password).await?;
     let Some(user_id) = authenticated else {
-        return Err(AppError::field("form", "Wrong email or password."));
+        return Err(AppError::field("form", crate::tr!(auth.wrong_credentials)));
     };
     if let (Some(secret), _) = crate::db::two_factor::secrets(&state.db, user_id).await? {
         let code = code.unwrap_or_default();
         if code.trim().is_empty() {
-            return Err(AppError::field(
-                "code",
-                "Enter the 6-digit code from your authenticator app, or a recovery code.",
-            ));
+            return Err(AppError::field("code", crate::tr!(auth.code_required)));
         }
         throttle::check_second_factor(&state.db, user_id, now).await?;
         if !crate::auth::two_factor::accept(&state.db, user_id, &secret, &code, now).await? {
             throttle::second_factor_failed(&state.db, user_id, now).await?;
-            return Err(AppError::field(
-                "code",
-                "That code is not right. Enter the one your app shows now, or a recovery code.",
-            ));
+            return Err(AppError::field("code", crate::tr!(auth.code_wrong)));
         }
     }
     throttle::succeeded(&state.db, &keys, now).await?;
@@ -101,19 +96,20 @@ pub fn SignUpPage() -> impl IntoView {
     // Busy from the click until the dashboard replaces the page (its module loads after the
     // answer), so the filled form never sits there looking ignored.
     let busy = move || action.pending().get() || matches!(action.value().get(), Some(Ok(_)));
+    let i18n = use_i18n();
     view! {
-        <Title text="Sign up · paylinks"/>
+        <Title text=t_string!(i18n, auth.sign_up_title)/>
         <main class="page narrow">
-            <h1>"Create your merchant account"</h1>
+            <h1>{t!(i18n, auth.sign_up_heading)}</h1>
             <FormAlert result/>
             <ActionForm action attr:class="form">
-                <label for="merchant_name">"Business name"</label>
+                <label for="merchant_name">{t!(i18n, auth.business_name)}</label>
                 <input id="merchant_name" name="merchant_name" required autocomplete="organization"/>
                 <FieldError errors field="merchant_name"/>
-                <label for="email">"Email"</label>
+                <label for="email">{t!(i18n, auth.email)}</label>
                 <input id="email" name="email" type="email" required autocomplete="email"/>
                 <FieldError errors field="email"/>
-                <label for="password">"Password"</label>
+                <label for="password">{t!(i18n, auth.password)}</label>
                 <input
                     id="password"
                     name="password"
@@ -122,13 +118,20 @@ pub fn SignUpPage() -> impl IntoView {
                     minlength="10"
                     autocomplete="new-password"
                 />
-                <p class="hint">"At least 10 characters."</p>
+                <p class="hint">{t!(i18n, auth.password_hint)}</p>
                 <FieldError errors field="password"/>
                 <button type="submit" class="primary" disabled=busy aria-busy=move || busy().to_string()>
-                    {move || if busy() { "Creating your account…" } else { "Create account" }}
+                    {move || {
+                        if busy() {
+                            t_string!(i18n, auth.creating_account)
+                        } else {
+                            t_string!(i18n, auth.create_account)
+                        }
+                    }}
                 </button>
             </ActionForm>
-            <p>"Already have an account? "<a href="/login">"Log in"</a></p>
+            <p>{t!(i18n, auth.have_account)}<a href="/login">{t!(i18n, auth.log_in)}</a></p>
+            <LanguageSwitch/>
         </main>
     }
 }
@@ -140,22 +143,23 @@ pub fn LogInPage() -> impl IntoView {
     let errors = Signal::derive(move || form_errors(action.value().get()));
     let next = move || use_query_map().with(|q| q.get("next").unwrap_or_default());
     let reset = move || use_query_map().with(|q| q.get("reset").is_some());
+    let i18n = use_i18n();
     view! {
-        <Title text="Log in · paylinks"/>
+        <Title text=t_string!(i18n, auth.log_in_title)/>
         <main class="page narrow">
-            <h1>"Log in"</h1>
+            <h1>{t!(i18n, auth.log_in)}</h1>
             {move || reset().then(|| view! {
                 <p class="alert alert-success" role="status">
-                    "Your password was changed. Log in with the new one."
+                    {t!(i18n, auth.password_changed)}
                 </p>
             })}
             <FormAlert result/>
             <ActionForm action attr:class="form">
                 <input type="hidden" name="next" value=next/>
-                <label for="email">"Email"</label>
+                <label for="email">{t!(i18n, auth.email)}</label>
                 <input id="email" name="email" type="email" required autocomplete="email"/>
                 <FieldError errors field="email"/>
-                <label for="password">"Password"</label>
+                <label for="password">{t!(i18n, auth.password)}</label>
                 <input
                     id="password"
                     name="password"
@@ -164,14 +168,18 @@ pub fn LogInPage() -> impl IntoView {
                     autocomplete="current-password"
                 />
                 <FieldError errors field="password"/>
-                <label for="code">"Two-factor code"</label>
+                <label for="code">{t!(i18n, auth.two_factor_code)}</label>
                 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"/>
-                <p class="hint">"Only if you turned on two-factor sign-in: the code your authenticator app shows, or a recovery code."</p>
+                <p class="hint">{t!(i18n, auth.two_factor_hint)}</p>
                 <FieldError errors field="code"/>
-                <button type="submit" class="primary">"Log in"</button>
+                <button type="submit" class="primary">{t!(i18n, auth.log_in)}</button>
             </ActionForm>
-            <p><a href="/forgot-password">"Forgot password?"</a></p>
-            <p>"New to paylinks? "<a href="/signup">"Create a merchant account"</a></p>
+            <p><a href="/forgot-password">{t!(i18n, auth.forgot_password_link)}</a></p>
+            <p>
+                {t!(i18n, auth.new_to_paylinks)}
+                <a href="/signup">{t!(i18n, auth.create_merchant_account)}</a>
+            </p>
+            <LanguageSwitch/>
         </main>
     }
 }
@@ -205,22 +213,23 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let result = Signal::derive(move || action.value().get());
     let token = move || use_query_map().with(|q| q.get("token").unwrap_or_default());
     let done = move || matches!(action.value().get(), Some(Ok(())));
+    let i18n = use_i18n();
     view! {
-        <Title text="Confirm your email · paylinks"/>
+        <Title text=t_string!(i18n, auth.verify_title)/>
         <main class="page narrow">
-            <h1>"Confirm your email"</h1>
+            <h1>{t!(i18n, auth.verify_heading)}</h1>
             <Show
                 when=done
                 fallback=move || view! {
                     <FormAlert result/>
                     <ActionForm action attr:class="form">
                         <input type="hidden" name="token" value=token/>
-                        <button type="submit" class="primary">"Confirm my email"</button>
+                        <button type="submit" class="primary">{t!(i18n, auth.verify_button)}</button>
                     </ActionForm>
                 }
             >
-                <p class="alert alert-success" role="status">"Your email is confirmed. Thank you."</p>
-                <p><a href="/dashboard" rel="external">"Go to the dashboard"</a></p>
+                <p class="alert alert-success" role="status">{t!(i18n, auth.verified)}</p>
+                <p><a href="/dashboard" rel="external">{t!(i18n, auth.go_to_dashboard)}</a></p>
             </Show>
         </main>
     }
@@ -233,28 +242,28 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let result = Signal::derive(move || action.value().get());
     let errors = Signal::derive(move || form_errors(action.value().get()));
     let sent = move || matches!(action.value().get(), Some(Ok(())));
+    let i18n = use_i18n();
     view! {
-        <Title text="Forgot password · paylinks"/>
+        <Title text=t_string!(i18n, auth.forgot_title)/>
         <main class="page narrow">
-            <h1>"Forgot your password?"</h1>
+            <h1>{t!(i18n, auth.forgot_heading)}</h1>
             <Show
                 when=sent
                 fallback=move || view! {
                     <FormAlert result/>
                     <ActionForm action attr:class="form">
-                        <label for="email">"Email"</label>
+                        <label for="email">{t!(i18n, auth.email)}</label>
                         <input id="email" name="email" type="email" required autocomplete="email"/>
                         <FieldError errors field="email"/>
-                        <button type="submit" class="primary">"Email me a reset link"</button>
+                        <button type="submit" class="primary">{t!(i18n, auth.send_reset_link)}</button>
                     </ActionForm>
                 }
             >
                 <p class="alert alert-success" role="status">
-                    "If an account uses this email, a link to choose a new password is on its way. "
-                    "It works once, for an hour."
+                    {t!(i18n, auth.reset_link_sent)}
                 </p>
             </Show>
-            <p><a href="/login">"Back to log in"</a></p>
+            <p><a href="/login">{t!(i18n, auth.back_to_log_in)}</a></p>
         </main>
     }
 }
@@ -266,18 +275,19 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let result = Signal::derive(move || action.value().get());
     let errors = Signal::derive(move || form_errors(action.value().get()));
     let token = move || use_query_map().with(|q| q.get("token").unwrap_or_default());
+    let i18n = use_i18n();
     view! {
-        <Title text="Choose a new password · paylinks"/>
+        <Title text=t_string!(i18n, auth.reset_title)/>
         <main class="page narrow">
-            <h1>"Choose a new password"</h1>
+            <h1>{t!(i18n, auth.reset_heading)}</h1>
             <FormAlert result/>
             <ActionForm action attr:class="form">
                 <input type="hidden" name="token" value=token/>
-                <label for="password">"New password"</label>
+                <label for="password">{t!(i18n, auth.new_password)}</label>
                 <input id="password" name="password" type="password" required minlength="10" autocomplete="new-password"/>
-                <p class="hint">"At least 10 characters. Every browser signed in to your account is signed out."</p>
+                <p class="hint">{t!(i18n, auth.new_password_hint)}</p>
                 <FieldError errors field="password"/>
-                <button type="submit" class="primary">"Set the new password"</button>
+                <button type="submit" class="primary">{t!(i18n, auth.set_new_password)}</button>
             </ActionForm>
         </main>
     }

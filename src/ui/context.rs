@@ -75,7 +75,9 @@ mod server {
     pub fn dashboard_lang_cookie(lang: Lang, secure: bool) -> String {
         tower_sessions::cookie::Cookie::build((DASHBOARD_LANG_COOKIE, lang.as_str()))
             .path("/")
-            .http_only(true)
+            // Readable by the page's script (see `FollowLanguageChoice`): a language is no
+            // secret.
+            .http_only(false)
             .same_site(tower_sessions::cookie::SameSite::Lax)
             .secure(secure)
             .max_age(tower_sessions::cookie::time::Duration::days(365))

@@ -1,20 +1,19 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::i18n::{t, t_string, use_i18n};
+
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Title text="paylinks · payment links for Indonesian merchants"/>
+        <Title text=t_string!(i18n, auth.home_title)/>
         <main class="page narrow home">
             <h1>"paylinks"</h1>
-            <p class="lead">
-                "Create a payment link once, share it on WhatsApp, email or SMS, and let every "
-                "payer pay by virtual account (BRI, BNI, BCA, Maybank, Danamon, Permata, CIMB Niaga), QRIS, "
-                "e-wallet or in cash at Alfamart and Indomaret."
-            </p>
+            <p class="lead">{t!(i18n, auth.home_lead)}</p>
             <p class="actions">
-                <a class="button primary" href="/signup">"Create a merchant account"</a>
-                <a class="button" href="/login">"Log in"</a>
+                <a class="button primary" href="/signup">{t!(i18n, auth.create_merchant_account)}</a>
+                <a class="button" href="/login">{t!(i18n, auth.log_in)}</a>
             </p>
         </main>
     }

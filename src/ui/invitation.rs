@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::components::{form_errors, ErrorPanel, FieldError, FormAlert};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,27 +56,35 @@ pub fn InvitationPage() -> impl IntoView {
     let data = Resource::new(token, get_invitation);
     let accept = ServerAction::<AcceptInvitation>::new();
     let errors = Signal::derive(move || form_errors(accept.value().get()));
+    let i18n = use_i18n();
     view! {
-        <Title text="Join a team · paylinks"/>
+        <Title text=t_string!(i18n, team.join_title)/>
         <main class="page narrow">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, team.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(invitation) => view! {
-                            <h1>{format!("Join {}", invitation.merchant_name)}</h1>
-                            <p>{format!("You are invited as {} with {}.", invitation.role, invitation.email)}</p>
-                            <FormAlert result=Signal::derive(move || accept.value().get())/>
-                            <ActionForm action=accept attr:class="form">
-                                <input type="hidden" name="token" value=token()/>
-                                <label for="password">"Choose a password"</label>
-                                <input type="password" id="password" name="password" required autocomplete="new-password"/>
-                                <FieldError errors field="password"/>
-                                <button type="submit" class="primary">"Join the team"</button>
-                            </ActionForm>
-                        }.into_any(),
+                        Ok(invitation) => {
+                            let role = crate::domain::merchant::Role::parse(&invitation.role)
+                                .map(|role| {
+                                    crate::ui::dashboard::team::role_label(i18n, role).to_string()
+                                })
+                                .unwrap_or(invitation.role);
+                            view! {
+                                <h1>{t_string!(i18n, team.join_merchant, merchant = invitation.merchant_name).to_string()}</h1>
+                                <p>{t_string!(i18n, team.invited_as, role, email = invitation.email).to_string()}</p>
+                                <FormAlert result=Signal::derive(move || accept.value().get())/>
+                                <ActionForm action=accept attr:class="form">
+                                    <input type="hidden" name="token" value=token()/>
+                                    <label for="password">{t!(i18n, team.choose_password)}</label>
+                                    <input type="password" id="password" name="password" required autocomplete="new-password"/>
+                                    <FieldError errors field="password"/>
+                                    <button type="submit" class="primary">{t!(i18n, team.join_team)}</button>
+                                </ActionForm>
+                            }.into_any()
+                        }
                         Err(AppError::NotFound) => view! {
-                            <h1>"This invitation cannot be used"</h1>
-                            <p>"It was already used, withdrawn or has expired. Ask for a new one."</p>
+                            <h1>{t!(i18n, team.invitation_unusable)}</h1>
+                            <p>{t!(i18n, team.invitation_unusable_detail)}</p>
                             {crate::ui::context::set_page_status(404)}
                         }.into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),

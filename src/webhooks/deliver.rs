@@ -97,7 +97,9 @@ async fn tell_failing(state: &AppState, event: &ClaimedEvent, url: &str) -> Resu
     let Some(oldest) = oldest.filter(|oldest| now - oldest >= FAILING_FOR_MS) else {
         return Ok(());
     };
-    let told = crate::domain::email::webhook_failing(url, (now - oldest) / 60_000);
+    let told = crate::domain::email::Bilingual::write(|lang| {
+        crate::domain::email::webhook_failing(lang, url, (now - oldest) / 60_000)
+    });
     let key = format!(
         "webhook-failing:{}:{}",
         event.merchant_id,

@@ -180,21 +180,29 @@ impl TestApp {
 }
 
 impl Browser {
-    /// A browser set to English, as the tests read the dashboard's English words.
+    /// A browser that sends no Accept-Language and has chosen English for the dashboard (the
+    /// tests read its English words); payer pages, which follow a choice of their own, keep
+    /// their Indonesian default.
     pub fn new(address: &str) -> Self {
-        Browser::speaking(address, "en-US,en;q=0.9")
+        let jar = reqwest::cookie::Jar::default();
+        jar.add_cookie_str("dashboard_lang=en; Path=/", &address.parse().unwrap());
+        Browser::with(address, HeaderMap::new(), jar)
     }
 
-    /// A browser whose Accept-Language is `accept_language`.
+    /// A browser that has chosen nothing and whose Accept-Language is `accept_language`.
     pub fn speaking(address: &str, accept_language: &str) -> Self {
         let mut headers = HeaderMap::new();
-        headers.insert(ORIGIN, HeaderValue::from_str(address).unwrap());
         headers.insert(
             ACCEPT_LANGUAGE,
             HeaderValue::from_str(accept_language).unwrap(),
         );
+        Browser::with(address, headers, reqwest::cookie::Jar::default())
+    }
+
+    fn with(address: &str, mut headers: HeaderMap, jar: reqwest::cookie::Jar) -> Self {
+        headers.insert(ORIGIN, HeaderValue::from_str(address).unwrap());
         let client = Client::builder()
-            .cookie_store(true)
+            .cookie_provider(Arc::new(jar))
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             // A hung request fails its test by name instead of stalling the whole run.

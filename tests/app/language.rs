@@ -3,7 +3,8 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{spawn_app, Browser, PASSWORD};
+use crate::api_client::{new_link, ApiClient};
+use crate::helpers::{field_errors, spawn_app, Browser, PASSWORD};
 
 /// The dashboard language a response's `Set-Cookie` remembers, if it sets one.
 fn remembered_language(response: &reqwest::Response) -> Option<String> {
@@ -27,8 +28,8 @@ async fn a_new_user_reads_the_dashboard_in_their_browsers_language() {
     assert!(html.contains(r#"<html lang="id""#), "{html}");
     assert!(html.contains("Kelola akun…"), "navigation in Indonesian");
     assert!(
-        html.contains(">English</button>"),
-        "the switch offers English"
+        html.contains(r#"class="link">English<"#),
+        "the switch offers English: {html}"
     );
     assert_eq!(
         app.scalar_text("SELECT lang FROM users WHERE email = 'batik@example.com'")
@@ -99,4 +100,46 @@ async fn the_chosen_language_follows_the_user_to_another_browser() {
     assert_eq!(switched.headers()["location"], "/dashboard");
     let (_, html) = visitor.page("/login").await;
     assert!(html.contains(r#"<html lang="id""#));
+}
+
+#[tokio::test]
+async fn pages_and_field_errors_speak_indonesian_and_the_api_keeps_english() {
+    let app = spawn_app().await;
+    let browser = Browser::speaking(&app.address, "id-ID,id;q=0.9");
+
+    // Signed out: the sign-up form's errors.
+    let refused = browser
+        .call(
+            "signup",
+            &[("merchant_name", ""), ("email", "x"), ("password", "short")],
+        )
+        .await;
+    let errors = field_errors(refused).await;
+    assert_eq!(errors["merchant_name"], "Nama merchant wajib diisi.");
+    assert_eq!(errors["password"], "Kata sandi minimal 10 karakter.");
+
+    let account = browser.sign_up("Toko Batik", "batik@example.com").await;
+    let refused = browser.create_link(&account, &[("input[title]", "")]).await;
+    assert_eq!(field_errors(refused).await["title"], "Judul wajib diisi.");
+    let (_, html) = browser.page(&format!("/accounts/{account}/links")).await;
+    assert!(html.contains("Belum ada link pembayaran"));
+
+    // The same rule through the API answers in English, whatever the client's headers say.
+    let api = ApiClient::new(&app, "dev@toko.id", "Toko Dev").await;
+    let mut body = new_link("R-LANG-1");
+    body["title"] = serde_json::json!("");
+    let answer = api
+        .call(reqwest::Method::POST, &api.links_path())
+        .header("Accept-Language", "id-ID")
+        .header("Cookie", "dashboard_lang=id")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = answer.text().await.unwrap();
+    assert!(
+        body.contains("required") && !body.contains("wajib"),
+        "{body}"
+    );
 }

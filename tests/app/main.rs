@@ -25,6 +25,7 @@ mod language;
 mod links;
 mod links_validation;
 mod mail;
+mod mail_language;
 #[path = "../simulators/midtrans.rs"]
 mod midtrans_sim;
 mod notifications;

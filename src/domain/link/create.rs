@@ -36,8 +36,11 @@ pub fn parse_methods(codes: &[String], rules: &MethodRules) -> Result<Option<Vec
     }
     match unknown.len() {
         0 => Ok((!picked.is_empty()).then_some(picked)),
-        1 => Err(format!("Unknown payment method: {}.", unknown[0])),
-        _ => Err(format!("Unknown payment methods: {}.", unknown.join(", "))),
+        1 => Err(crate::tr!(links.unknown_method, code = &unknown[0])),
+        _ => Err(crate::tr!(
+            links.unknown_methods,
+            codes = unknown.join(", ")
+        )),
     }
 }
 
@@ -46,10 +49,9 @@ pub(super) fn parse_expiry(s: &str, now_ms: i64) -> Result<Option<i64>, String> 
     if s.trim().is_empty() {
         return Ok(None);
     }
-    let at = parse_datetime_local_wib(s)
-        .map_err(|_| "Expiry must be a date and time as YYYY-MM-DDTHH:MM (WIB).".to_string())?;
+    let at = parse_datetime_local_wib(s).map_err(|_| crate::tr!(links.expiry_format))?;
     if at <= now_ms {
-        return Err("Expiry must be in the future.".to_string());
+        return Err(crate::tr!(links.expiry_past));
     }
     Ok(Some(at))
 }
@@ -222,20 +224,23 @@ impl NewLinkInput {
         let minimum = field(
             &mut errors,
             MINIMUM,
-            Rupiah::parse_named(&self.open_minimum, "Minimum amount"),
+            Rupiah::parse_named(&self.open_minimum, &crate::tr!(links.label_minimum_amount)),
         );
         let maximum = match self.open_maximum.trim() {
             "" => Some(None),
             typed => field(
                 &mut errors,
                 MAXIMUM,
-                Rupiah::parse_named(typed, "Maximum amount").map(Some),
+                Rupiah::parse_named(typed, &crate::tr!(links.label_maximum_amount)).map(Some),
             ),
         };
         let suggested = field(
             &mut errors,
             SUGGESTED,
-            parse_amount_list(&self.open_suggested, "Suggested amount"),
+            parse_amount_list(
+                &self.open_suggested,
+                &crate::tr!(links.label_suggested_amount),
+            ),
         );
         // The rules run on what did parse, so every wrong field is named at once.
         let Some(minimum) = minimum else {

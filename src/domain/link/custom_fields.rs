@@ -138,19 +138,26 @@ pub fn parse_fields(rows: &[CustomFieldInput]) -> Result<Vec<CustomField>, Field
     if filled.len() > MAX_CUSTOM_FIELDS {
         return Err(FieldErrors::single(
             "custom_fields",
-            "A link asks at most 3 questions.",
+            crate::tr!(links.questions_at_most),
         ));
     }
     let mut fields = Vec::with_capacity(filled.len());
     for (i, row) in filled {
         let name = |part: &str| format!("custom_fields[{i}].{part}");
-        let label = super::super::text::required_line(&row.label, "Question", MAX_LABEL_LEN)
-            .map_err(|e| errors.add(name("label"), e));
-        let label_en =
-            super::super::text::optional_line(&row.label_en, "English question", MAX_LABEL_LEN)
-                .map_err(|e| errors.add(name("label_en"), e));
+        let label = super::super::text::required_line(
+            &row.label,
+            &crate::tr!(links.label_question),
+            MAX_LABEL_LEN,
+        )
+        .map_err(|e| errors.add(name("label"), e));
+        let label_en = super::super::text::optional_line(
+            &row.label_en,
+            &crate::tr!(links.label_english_question),
+            MAX_LABEL_LEN,
+        )
+        .map_err(|e| errors.add(name("label_en"), e));
         let kind = FieldKind::parse(&row.kind)
-            .ok_or_else(|| errors.add(name("kind"), "Type must be text, number or choice."));
+            .ok_or_else(|| errors.add(name("kind"), crate::tr!(links.kind_invalid)));
         let options: Vec<String> = row
             .options
             .split(',')
@@ -181,13 +188,13 @@ fn check_options(mut options: Vec<String>) -> Result<Vec<String>, String> {
     let mut seen = std::collections::HashSet::new();
     options.retain(|o| seen.insert(o.clone()));
     if options.len() < 2 {
-        return Err("A choice needs at least two options, separated by commas.".into());
+        return Err(crate::tr!(links.options_min));
     }
     if options.len() > MAX_OPTIONS {
-        return Err("A choice has at most 20 options.".into());
+        return Err(crate::tr!(links.options_at_most));
     }
     if options.iter().any(|o| o.chars().count() > MAX_OPTION_LEN) {
-        return Err("Each option is at most 80 characters.".into());
+        return Err(crate::tr!(links.option_too_long));
     }
     Ok(options)
 }

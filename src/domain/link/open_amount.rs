@@ -33,17 +33,30 @@ impl OpenAmount {
         suggested: Vec<Rupiah>,
     ) -> Result<OpenAmount, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let bounds = format!("between {MIN_LINK_TOTAL} and {MAX_LINK_TOTAL}");
         let in_bounds = |a: Rupiah| (MIN_LINK_TOTAL..=MAX_LINK_TOTAL).contains(&a);
         if !in_bounds(minimum) {
-            errors.add(MINIMUM, format!("Minimum amount must be {bounds}."));
+            errors.add(
+                MINIMUM,
+                crate::tr!(
+                    links.minimum_range,
+                    min = MIN_LINK_TOTAL,
+                    max = MAX_LINK_TOTAL
+                ),
+            );
         }
         match maximum {
             Some(max) if !in_bounds(max) => {
-                errors.add(MAXIMUM, format!("Maximum amount must be {bounds}."));
+                errors.add(
+                    MAXIMUM,
+                    crate::tr!(
+                        links.maximum_range,
+                        min = MIN_LINK_TOTAL,
+                        max = MAX_LINK_TOTAL
+                    ),
+                );
             }
             Some(max) if max < minimum => {
-                errors.add(MAXIMUM, "Maximum amount must not be below the minimum.");
+                errors.add(MAXIMUM, crate::tr!(links.maximum_below_minimum));
             }
             _ => {}
         }
@@ -52,11 +65,11 @@ impl OpenAmount {
         suggested.dedup();
         let ceiling = maximum.unwrap_or(MAX_LINK_TOTAL);
         if suggested.len() > MAX_SUGGESTIONS {
-            errors.add(SUGGESTED, "Suggest at most 4 amounts.");
+            errors.add(SUGGESTED, crate::tr!(links.suggest_at_most));
         } else if let Some(outside) = suggested.iter().find(|a| **a < minimum || **a > ceiling) {
             errors.add(
                 SUGGESTED,
-                format!("Suggested amount {outside} lies outside the minimum and maximum."),
+                crate::tr!(links.suggested_outside, amount = *outside),
             );
         }
         errors.into_result(OpenAmount {

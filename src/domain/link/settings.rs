@@ -36,14 +36,11 @@ fn check_against_usage(max_usage: i64, current_usage: i64) -> Result<i64, String
     if max_usage == super::UNLIMITED_USAGE || max_usage >= current_usage {
         return Ok(max_usage);
     }
-    let noun = if current_usage == 1 {
-        "payment"
+    Err(if current_usage == 1 {
+        crate::tr!(links.max_usage_below_single, made = current_usage)
     } else {
-        "payments"
-    };
-    Err(format!(
-        "Max usage cannot be below the {current_usage} {noun} already made."
-    ))
+        crate::tr!(links.max_usage_below_plural, made = current_usage)
+    })
 }
 
 impl LinkSettingsInput {

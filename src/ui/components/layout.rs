@@ -160,7 +160,7 @@ pub fn Pager(
     view! {
         <nav class="pager" aria-label=t_string!(i18n, common.pagination)>
             {prev.map(|h| view! { <a href=h rel="prev">"← "{t!(i18n, common.previous)}</a> })}
-            <span>{t!(i18n, common.page_of, page, total_pages, total)}</span>
+            <span>{t_string!(i18n, common.page_of, page, total_pages, total).to_string()}</span>
             {next.map(|h| view! { <a href=h rel="next">{t!(i18n, common.next)}" →"</a> })}
         </nav>
     }
@@ -186,7 +186,7 @@ fn ConfirmEmailReminder(email: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="alert alert-info confirm-email" role="status" data-testid="confirm-email">
-            {t!(i18n, common.confirm_email, email)}" "
+            {t_string!(i18n, common.confirm_email, email).to_string()}" "
             <Show
                 when=sent
                 fallback=move || view! {
@@ -214,5 +214,34 @@ pub fn LanguageSwitch() -> impl IntoView {
             <input type="hidden" name="next" value=here/>
             <button type="submit" class="link" lang=other.as_str()>{other.label()}</button>
         </form>
+    }
+}
+
+/// Signing in applies the user's stored language (the cookie the answer sets), but the browser
+/// goes on to the next page without loading it: when a navigation finds the chosen language
+/// differs from the one this page runs in, it loads the page afresh, in the chosen one.
+#[component]
+pub fn FollowLanguageChoice() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let location = leptos_router::hooks::use_location();
+        let i18n = use_i18n();
+        Effect::new(move |_| {
+            location.pathname.track();
+            let cookies = document()
+                .dyn_into::<web_sys::HtmlDocument>()
+                .ok()
+                .and_then(|document| document.cookie().ok())
+                .unwrap_or_default();
+            let chosen = cookies
+                .split(';')
+                .filter_map(|pair| pair.trim().split_once('='))
+                .find(|(name, _)| *name == "dashboard_lang")
+                .and_then(|(_, value)| Lang::parse(value));
+            if chosen.is_some_and(|lang| lang != Lang::from(i18n.get_locale_untracked())) {
+                let _ = window().location().reload();
+            }
+        });
     }
 }

@@ -6,7 +6,7 @@ mod params;
 
 pub use forms::{form_errors, FieldError, FormAlert};
 pub use layout::{
-    hydrated_marker, title_text, DashboardShell, ErrorPanel, LanguageSwitch, NotFoundPage, Pager,
-    StatusBadge,
+    hydrated_marker, title_text, DashboardShell, ErrorPanel, FollowLanguageChoice, LanguageSwitch,
+    NotFoundPage, Pager, StatusBadge,
 };
 pub use params::{account_param, link_param};

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use crate::domain::account::AccountStatus;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::Account;
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
@@ -59,17 +60,15 @@ pub fn AccountsPage() -> impl IntoView {
     let nav_changes = Signal::derive(move || {
         create.version().get() + rename.version().get() + set_status.version().get()
     });
+    let i18n = use_i18n();
     view! {
-        <Title text="Accounts · paylinks"/>
+        <Title text=t_string!(i18n, accounts.title)/>
         <DashboardShell account_id=Signal::derive(|| None::<String>) nav_changes>
-            <h1>"Accounts"</h1>
-            <p class="hint">
-                "Each account keeps its own payment links and payments. Inactive accounts keep "
-                "their history but take no new links."
-            </p>
+            <h1>{t!(i18n, common.accounts)}</h1>
+            <p class="hint">{t!(i18n, accounts.hint)}</p>
             <FormAlert result=rename_result/>
             <FormAlert result=status_result/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, accounts.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match accounts.await {
                         Ok(list) => view! { <AccountsTable accounts=list rename set_status/> }.into_any(),
@@ -77,12 +76,12 @@ pub fn AccountsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <h2>"New account"</h2>
+            <h2>{t!(i18n, accounts.new_account)}</h2>
             <FormAlert result=create_result/>
             <ActionForm action=create attr:class="form inline-form">
-                <label for="new-account-name">"Name"</label>
+                <label for="new-account-name">{t!(i18n, accounts.name)}</label>
                 <input id="new-account-name" name="name" required maxlength="100"/>
-                <button type="submit" class="primary">"Create account"</button>
+                <button type="submit" class="primary">{t!(i18n, accounts.create_account)}</button>
                 <FieldError errors=create_errors field="name"/>
             </ActionForm>
         </DashboardShell>
@@ -95,24 +94,25 @@ fn AccountsTable(
     rename: ServerAction<RenameAccount>,
     set_status: ServerAction<SetAccountStatus>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <table class="table">
             <thead>
                 <tr>
-                    <th>"Name"</th>
-                    <th>"Account ID"</th>
-                    <th>"Status"</th>
-                    <th>"Created"</th>
-                    <th>"Actions"</th>
+                    <th>{t!(i18n, accounts.name)}</th>
+                    <th>{t!(i18n, accounts.account_id)}</th>
+                    <th>{t!(i18n, accounts.status)}</th>
+                    <th>{t!(i18n, accounts.created)}</th>
+                    <th>{t!(i18n, accounts.actions)}</th>
                 </tr>
             </thead>
             <tbody>
                 {accounts.into_iter().map(|account| {
                     let active = account.status == AccountStatus::Active;
                     let (next_status, toggle_label) = if active {
-                        ("inactive", "Deactivate")
+                        ("inactive", t_string!(i18n, accounts.deactivate))
                     } else {
-                        ("active", "Reactivate")
+                        ("active", t_string!(i18n, accounts.reactivate))
                     };
                     let links_href = format!("/accounts/{}/links", account.id);
                     let (id, name, created_at) = (account.id.0, account.name, account.created_at);
@@ -123,13 +123,19 @@ fn AccountsTable(
                                 <a href=links_href>{name.clone()}</a>
                             </td>
                             <td><code>{id.to_string()}</code></td>
-                            <td>{if active { "Active" } else { "Inactive" }}</td>
+                            <td>
+                                {if active {
+                                    t_string!(i18n, accounts.active)
+                                } else {
+                                    t_string!(i18n, accounts.inactive)
+                                }}
+                            </td>
                             <td>{format_wib(created_at)}</td>
                             <td class="actions">
                                 <ActionForm action=rename attr:class="inline-form">
                                     <input type="hidden" name="account_id" value=rename_id/>
-                                    <input name="name" value=name.clone() required maxlength="100" aria-label="New name"/>
-                                    <button type="submit">"Rename"</button>
+                                    <input name="name" value=name.clone() required maxlength="100" aria-label=t_string!(i18n, accounts.new_name)/>
+                                    <button type="submit">{t!(i18n, accounts.rename)}</button>
                                 </ActionForm>
                                 <ActionForm action=set_status attr:class="inline-form">
                                     <input type="hidden" name="account_id" value=status_id/>

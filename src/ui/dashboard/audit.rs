@@ -6,8 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::audit::AuditAction;
 use crate::domain::time::format_wib_seconds;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::AuditEntry;
 use crate::ui::components::{DashboardShell, ErrorPanel};
 
@@ -53,7 +55,7 @@ pub async fn get_audit(#[server(default)] query: AuditQuery) -> Result<AuditPage
         "" => None,
         b => Some(
             b.parse::<i64>()
-                .map_err(|_| AppError::field("before", "Not a page."))?,
+                .map_err(|_| AppError::field("before", crate::tr!(audit.not_a_page)))?,
         ),
     };
     errors.into_result(())?;
@@ -87,11 +89,12 @@ pub fn AuditPage() -> impl IntoView {
         })
     });
     let data = Resource::new(move || query.get(), get_audit);
+    let i18n = use_i18n();
     view! {
-        <Title text="Audit log · paylinks"/>
+        <Title text=format!("{} · paylinks", t_string!(i18n, common.audit_log))/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
-            <h1>"Audit log"</h1>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!(i18n, common.audit_log)}</h1>
+            <Suspense fallback=move || view! { <p>{t!(i18n, audit.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <Entries page query=query.get()/> }.into_any(),
@@ -115,27 +118,35 @@ fn Entries(page: AuditPage, query: AuditQuery) -> impl IntoView {
             .finish();
         format!("/audit?{q}")
     });
+    let i18n = use_i18n();
     view! {
         <form method="get" action="/audit" class="filters">
-            <input type="search" name="actor" value=query.actor.clone() placeholder="Who (email or API key)" aria-label="Who"/>
-            <input type="search" name="action" value=query.action.clone() placeholder="What (e.g. link)" aria-label="What"/>
-            <label class="field">"From (WIB)"<input type="date" name="from" value=query.from.clone()/></label>
-            <label class="field">"to"<input type="date" name="to" value=query.to.clone()/></label>
-            <button type="submit">"Filter"</button>
-            <a href="/audit">"Clear"</a>
+            <input type="search" name="actor" value=query.actor.clone()
+                placeholder=t_string!(i18n, audit.who_placeholder).to_string()
+                aria-label=t_string!(i18n, audit.who).to_string()/>
+            <input type="search" name="action" value=query.action.clone()
+                placeholder=t_string!(i18n, audit.what_placeholder).to_string()
+                aria-label=t_string!(i18n, audit.what).to_string()/>
+            <label class="field">{t!(i18n, audit.from)}<input type="date" name="from" value=query.from.clone()/></label>
+            <label class="field">{t!(i18n, audit.to)}<input type="date" name="to" value=query.to.clone()/></label>
+            <button type="submit">{t!(i18n, audit.filter)}</button>
+            <a href="/audit">{t!(i18n, audit.clear)}</a>
         </form>
         {if page.entries.is_empty() {
-            view! { <section class="empty"><p>"No entries match."</p></section> }.into_any()
+            view! { <section class="empty"><p>{t!(i18n, audit.no_entries)}</p></section> }.into_any()
         } else {
             view! {
                 <table class="table" data-testid="audit">
-                    <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Details"</th></tr></thead>
+                    <thead><tr>
+                        <th>{t!(i18n, audit.when)}</th><th>{t!(i18n, audit.who)}</th>
+                        <th>{t!(i18n, audit.what)}</th><th>{t!(i18n, audit.details)}</th>
+                    </tr></thead>
                     <tbody>
                         {page.entries.into_iter().map(|e| view! {
                             <tr>
                                 <td>{format_wib_seconds(e.created_at)}</td>
                                 <td>{e.actor}</td>
-                                <td>{e.action}</td>
+                                <td>{AuditAction::from_label(&e.action).map_or(e.action, AuditAction::label_in_words)}</td>
                                 <td><code class="excerpt">{e.detail}</code></td>
                             </tr>
                         }).collect_view()}
@@ -143,6 +154,6 @@ fn Entries(page: AuditPage, query: AuditQuery) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        {older.map(|href| view! { <nav class="pager"><a href=href rel="next">"Older →"</a></nav> })}
+        {older.map(|href| view! { <nav class="pager"><a href=href rel="next">{t!(i18n, audit.older)}</a></nav> })}
     }
 }

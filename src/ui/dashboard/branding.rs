@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,12 +61,13 @@ pub async fn save_brand_color(color: String) -> Result<(), AppError> {
 #[component]
 pub fn BrandingPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_branding());
+    let i18n = use_i18n();
     view! {
-        <Title text="Branding · paylinks"/>
+        <Title text=t_string!(i18n, branding.page_title).to_string()/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
-            <div class="page-head"><h1>"Branding"</h1></div>
-            <p class="hint">"Your logo and colour on the pages your payers open, in their link previews and in their receipts."</p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <div class="page-head"><h1>{t!(i18n, common.branding)}</h1></div>
+            <p class="hint">{t!(i18n, branding.intro)}</p>
+            <Suspense fallback=move || view! { <p>{t!(i18n, branding.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! { <BrandingCards data/> }.into_any(),
@@ -87,38 +89,39 @@ fn BrandingCards(data: BrandingData) -> impl IntoView {
     let errors = Signal::derive(move || form_errors(action.value().get()));
     let can_edit = data.can_edit;
     let typed_color = data.color.clone().unwrap_or_default();
+    let i18n = use_i18n();
     view! {
         <section class="card">
-            <h2>"Logo"</h2>
+            <h2>{t!(i18n, branding.logo)}</h2>
             {move || logo_error().map(|m| view! { <div class="alert alert-error" role="alert" data-testid="logo-error">{m}</div> })}
-            {move || saved().filter(|s| s == "logo").map(|_| view! { <div class="alert alert-success" role="status">"Logo saved."</div> })}
+            {move || saved().filter(|s| s == "logo").map(|_| view! { <div class="alert alert-success" role="status">{t!(i18n, branding.logo_saved)}</div> })}
             {match data.logo_url.clone() {
-                Some(url) => view! { <p><img class="brand-logo" src=url alt="Your logo" data-testid="logo"/></p> }.into_any(),
-                None => view! { <p class="muted">"No logo yet: payer pages show your business name."</p> }.into_any(),
+                Some(url) => view! { <p><img class="brand-logo" src=url alt=t_string!(i18n, branding.logo_alt).to_string() data-testid="logo"/></p> }.into_any(),
+                None => view! { <p class="muted">{t!(i18n, branding.no_logo)}</p> }.into_any(),
             }}
             {can_edit.then(|| view! {
                 <form method="post" action="/branding/logo" enctype="multipart/form-data" class="form">
-                    <label for="logo">"PNG, JPEG or WebP, at most 1 MB and 4096×4096 pixels"</label>
+                    <label for="logo">{t!(i18n, branding.logo_field)}</label>
                     <input id="logo" name="logo" type="file" accept="image/png,image/jpeg,image/webp" required/>
-                    <button type="submit" class="primary">"Upload logo"</button>
+                    <button type="submit" class="primary">{t!(i18n, branding.upload_logo)}</button>
                 </form>
             })}
             {(can_edit && data.logo_url.is_some()).then(|| view! {
                 <form method="post" action="/branding/logo/remove">
-                    <button type="submit">"Remove logo"</button>
+                    <button type="submit">{t!(i18n, branding.remove_logo)}</button>
                 </form>
             })}
         </section>
         <section class="card">
-            <h2>"Colour"</h2>
-            <p class="hint">"Buttons and links on your payer pages. White text sits on it, so it must be dark enough to read (a contrast of at least 4.5:1)."</p>
+            <h2>{t!(i18n, branding.colour)}</h2>
+            <p class="hint">{t!(i18n, branding.colour_hint)}</p>
             <FormAlert result/>
             {can_edit.then(|| view! {
                 <ActionForm action attr:class="form">
-                    <label for="color">"Brand colour (empty: paylinks' own)"</label>
+                    <label for="color">{t!(i18n, branding.colour_field)}</label>
                     <input id="color" name="color" placeholder="#1A7F5A" maxlength="7" value=typed_color/>
                     <FieldError errors field="color"/>
-                    <button type="submit" class="primary">"Save colour"</button>
+                    <button type="submit" class="primary">{t!(i18n, branding.save_colour)}</button>
                 </ActionForm>
             })}
             {data.color.clone().map(|color| view! {

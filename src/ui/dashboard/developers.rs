@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::time::format_wib;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,7 +106,7 @@ pub async fn rotate_api_credential(
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    crate::ui::context::confirmed(&confirm, "Tick the box: the current secret stops working.")?;
+    crate::ui::context::confirmed(&confirm, &crate::tr!(developers.confirm_rotate))?;
     let issued =
         crate::service::credentials::rotate(&state.db, &actor, credential_id, state.now_ms())
             .await?;
@@ -118,10 +119,7 @@ pub async fn revoke_api_credential(
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    crate::ui::context::confirmed(
-        &confirm,
-        "Tick the box: integrations using it stop working.",
-    )?;
+    crate::ui::context::confirmed(&confirm, &crate::tr!(developers.confirm_revoke))?;
     crate::service::credentials::revoke(&state.db, &actor, credential_id, state.now_ms()).await
 }
 
@@ -143,19 +141,19 @@ pub fn DevelopersPage() -> impl IntoView {
     let create_result = Signal::derive(move || create.value().get());
     let rotate_result = Signal::derive(move || rotate.value().get());
     let revoke_result = Signal::derive(move || revoke.value().get());
+    let i18n = use_i18n();
     view! {
-        <Title text="Developers · paylinks"/>
+        <Title text=t_string!(i18n, developers.page_title).to_string()/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
-            <h1>"Developers"</h1>
+            <h1>{t!(i18n, common.developers)}</h1>
             <p class="hint">
-                "The REST API follows Singapay's payment-link contract. Send the API key as "
-                <code>"X-PARTNER-ID"</code>", sign the token request with the client secret, then call "
-                "the endpoints with the bearer token. The README has a curl walk-through."
+                {t!(i18n, developers.intro_before)}
+                <code>"X-PARTNER-ID"</code>{t!(i18n, developers.intro_after)}
             </p>
             <FormAlert result=create_result/>
             <FormAlert result=rotate_result/>
             <FormAlert result=revoke_result/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, developers.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! { <Credentials data create rotate revoke/> }.into_any(),
@@ -177,33 +175,34 @@ fn Credentials(
 ) -> impl IntoView {
     let rotate_errors = Signal::derive(move || form_errors(rotate.value().get()));
     let revoke_errors = Signal::derive(move || form_errors(revoke.value().get()));
+    let i18n = use_i18n();
     view! {
-        <p>"API base URL: "<code>{data.api_base.clone()}</code></p>
-        <p><a href="/developers/webhooks">"Webhooks: notification URL, test event and delivery log →"</a></p>
-        <p><a href="/developers/gateways">"Payment providers: your own Midtrans or Xendit account →"</a></p>
+        <p>{t!(i18n, developers.api_base)}<code>{data.api_base.clone()}</code></p>
+        <p><a href="/developers/webhooks">{t!(i18n, developers.webhooks_link)}</a></p>
+        <p><a href="/developers/gateways">{t!(i18n, developers.gateways_link)}</a></p>
         <p>
-            "Every endpoint, with its parameters and answers: "
-            <a href=format!("{}/openapi.json", data.api_base) rel="external">"the OpenAPI document"</a>
+            {t!(i18n, developers.openapi_before)}
+            <a href=format!("{}/openapi.json", data.api_base) rel="external">{t!(i18n, developers.openapi_link)}</a>
             "."
         </p>
         {data.fresh.map(|fresh| view! {
             <section class="card" data-testid="fresh-credential">
-                <h2>"Your new credential"</h2>
-                <p class="alert alert-info">"Copy the client secret now: it is not shown again."</p>
+                <h2>{t!(i18n, developers.fresh_title)}</h2>
+                <p class="alert alert-info">{t!(i18n, developers.fresh_copy)}</p>
                 <dl class="fields">
-                    <dt>"API key (X-PARTNER-ID)"</dt><dd><code>{fresh.api_key}</code></dd>
-                    <dt>"Client ID"</dt><dd><code>{fresh.client_id}</code></dd>
-                    <dt>"Client secret"</dt><dd><code data-testid="client-secret">{fresh.client_secret}</code></dd>
+                    <dt>{t!(i18n, developers.fresh_api_key)}</dt><dd><code>{fresh.api_key}</code></dd>
+                    <dt>{t!(i18n, developers.client_id)}</dt><dd><code>{fresh.client_id}</code></dd>
+                    <dt>{t!(i18n, developers.client_secret)}</dt><dd><code data-testid="client-secret">{fresh.client_secret}</code></dd>
                 </dl>
             </section>
         })}
         {if data.credentials.is_empty() {
-            view! { <section class="empty"><p>"No credentials yet."</p></section> }.into_any()
+            view! { <section class="empty"><p>{t!(i18n, developers.empty)}</p></section> }.into_any()
         } else {
             view! {
                 <table class="table">
                     <thead>
-                        <tr><th>"API key"</th><th>"Client ID"</th><th>"Accounts"</th><th>"Created"</th><th>"Status"</th><th></th></tr>
+                        <tr><th>{t!(i18n, developers.api_key)}</th><th>{t!(i18n, developers.client_id)}</th><th>{t!(i18n, common.accounts)}</th><th>{t!(i18n, developers.created)}</th><th>{t!(i18n, developers.status)}</th><th></th></tr>
                     </thead>
                     <tbody>
                         {data.credentials.into_iter().map(|c| {
@@ -212,20 +211,20 @@ fn Credentials(
                                 <tr>
                                     <td><code>{c.api_key}</code></td>
                                     <td><code>{c.client_id}</code></td>
-                                    <td>{if c.bound.is_empty() { "All".to_string() } else { c.bound.join(", ") }}</td>
+                                    <td>{if c.bound.is_empty() { t_string!(i18n, developers.all_accounts).to_string() } else { c.bound.join(", ") }}</td>
                                     <td>{format_wib(c.created_at)}</td>
-                                    <td>{if c.revoked { "Revoked" } else { "Active" }}</td>
+                                    <td>{if c.revoked { t_string!(i18n, developers.revoked) } else { t_string!(i18n, developers.active) }}</td>
                                     <td class="actions">
                                         {(!c.revoked).then(|| view! {
                                             <ActionForm action=rotate attr:class="inline-form">
                                                 <input type="hidden" name="credential_id" value=rotate_id/>
-                                                <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
-                                                <button type="submit">"Rotate secret"</button>
+                                                <label class="check"><input type="checkbox" name="confirm" value="yes"/>{t!(i18n, developers.sure)}</label>
+                                                <button type="submit">{t!(i18n, developers.rotate_secret)}</button>
                                             </ActionForm>
                                             <ActionForm action=revoke attr:class="inline-form">
                                                 <input type="hidden" name="credential_id" value=revoke_id/>
-                                                <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
-                                                <button type="submit" class="danger">"Revoke"</button>
+                                                <label class="check"><input type="checkbox" name="confirm" value="yes"/>{t!(i18n, developers.sure)}</label>
+                                                <button type="submit" class="danger">{t!(i18n, developers.revoke)}</button>
                                             </ActionForm>
                                         })}
                                     </td>
@@ -238,16 +237,16 @@ fn Credentials(
                 <FieldError errors=revoke_errors field="confirm"/>
             }.into_any()
         }}
-        <h2>"New credential"</h2>
+        <h2>{t!(i18n, developers.new_credential)}</h2>
         <ActionForm action=create attr:class="form">
-            <p class="hint">"Tick accounts to bind the credential to them only; leave all unticked for every account."</p>
+            <p class="hint">{t!(i18n, developers.bind_hint)}</p>
             {data.accounts.into_iter().enumerate().map(|(i, (id, name))| view! {
                 <label class="check">
                     <input type="checkbox" name=format!("accounts[{i}]") value=id/>
                     {name}
                 </label>
             }).collect_view()}
-            <button type="submit" class="primary">"Create a credential"</button>
+            <button type="submit" class="primary">{t!(i18n, developers.create)}</button>
         </ActionForm>
     }
 }

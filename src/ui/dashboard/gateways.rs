@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::gateway::Gateway;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::GatewayConnection;
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
@@ -101,7 +102,7 @@ pub async fn connect_gateway(
 pub async fn test_gateway(id: i64) -> Result<String, AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
     crate::service::gateways::test(&state, &actor, id).await?;
-    Ok("The gateway accepted the stored key.".into())
+    Ok(crate::tr!(gateways.accepted))
 }
 
 #[server(prefix = "/fn", endpoint = "gateway_disconnect")]
@@ -110,7 +111,7 @@ pub async fn disconnect_gateway(
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    crate::ui::context::confirmed(&confirm, "Tick the box: the stored keys are forgotten.")?;
+    crate::ui::context::confirmed(&confirm, &crate::tr!(gateways.confirm_disconnect))?;
     crate::service::gateways::disconnect(&state, &actor, id).await
 }
 
@@ -135,28 +136,22 @@ pub fn GatewaysPage() -> impl IntoView {
     let route_result = Signal::derive(move || route.value().get());
     let test_result = Signal::derive(move || test.value().get());
     let disconnect_result = Signal::derive(move || disconnect.value().get());
+    let i18n = use_i18n();
     view! {
-        <Title text="Payment providers · paylinks"/>
+        <Title text=t_string!(i18n, gateways.page_title).to_string()/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
             <div class="page-head">
-                <h1>"Payment providers"</h1>
-                <a href="/developers">"← API credentials"</a>
+                <h1>{t!(i18n, gateways.title)}</h1>
+                <a href="/developers">{t!(i18n, gateways.back_credentials)}</a>
             </div>
-            <p class="hint">
-                "Connect your own Midtrans or Xendit account. Its keys are checked with the "
-                "gateway, kept encrypted and never shown again in full. Tick the methods each "
-                "account issues: a method no account issues stays with the built-in sandbox; "
-                "when two issue one, the earlier connected is asked first and the other when it "
-                "does not answer. Paste each account's notification URL into its gateway's "
-                "dashboard."
-            </p>
+            <p class="hint">{t!(i18n, gateways.intro)}</p>
             <FormAlert result=test_result/>
             {move || test_result.get().and_then(Result::ok).map(|message| view! {
                 <div class="alert alert-success" role="status">{message}</div>
             })}
             <FormAlert result=disconnect_result/>
             <FormAlert result=route_result/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, gateways.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! {
@@ -179,9 +174,10 @@ fn Connections(
     disconnect: ServerAction<DisconnectGateway>,
     route: ServerAction<RouteGateway>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     if connections.is_empty() {
         return view! {
-            <section class="card empty"><p>"No gateway connected yet."</p></section>
+            <section class="card empty"><p>{t!(i18n, gateways.empty)}</p></section>
         }
         .into_any();
     }
@@ -193,17 +189,17 @@ fn Connections(
             let routed = view.routed;
             view! {
                 <section class="card gateway" data-testid=format!("gateway-{}", c.id)>
-                    <h2>{c.gateway.label()}" · "{c.mode.as_str()}</h2>
+                    <h2>{c.gateway.label()}" · "{c.mode.label()}</h2>
                     <dl class="fields">
-                        <dt>"Key"</dt><dd><code>{c.secret_hint.clone()}</code></dd>
-                        <dt>"Connected"</dt><dd>{format_wib(c.updated_at)}</dd>
-                        <dt>"Notification URL"</dt>
+                        <dt>{t!(i18n, gateways.key)}</dt><dd><code>{c.secret_hint.clone()}</code></dd>
+                        <dt>{t!(i18n, gateways.connected)}</dt><dd>{format_wib(c.updated_at)}</dd>
+                        <dt>{t!(i18n, gateways.notification_url)}</dt>
                         <dd><code data-testid="notification-url">{view.notification_url}</code></dd>
                     </dl>
                     <ActionForm action=route>
                         <input type="hidden" name="id" value=c.id/>
                         <fieldset class="methods">
-                            <legend>"Issues these methods"</legend>
+                            <legend>{t!(i18n, gateways.issues_methods)}</legend>
                             {view.offered.into_iter().enumerate().map(|(i, code)| {
                                 let checked = routed.contains(&code);
                                 view! {
@@ -214,17 +210,17 @@ fn Connections(
                                 }
                             }).collect_view()}
                         </fieldset>
-                        <button type="submit">"Save methods"</button>
+                        <button type="submit">{t!(i18n, gateways.save_methods)}</button>
                     </ActionForm>
                     <div class="actions">
                         <ActionForm action=test>
                             <input type="hidden" name="id" value=c.id/>
-                            <button type="submit">"Test connection"</button>
+                            <button type="submit">{t!(i18n, gateways.test_connection)}</button>
                         </ActionForm>
                         <ActionForm action=disconnect>
                             <input type="hidden" name="id" value=c.id/>
-                            <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
-                            <button type="submit" class="danger">"Disconnect"</button>
+                            <label class="check"><input type="checkbox" name="confirm" value="yes"/>{t!(i18n, gateways.sure)}</label>
+                            <button type="submit" class="danger">{t!(i18n, gateways.disconnect)}</button>
                         </ActionForm>
                     </div>
                     <FieldError errors=disconnect_errors field="confirm"/>
@@ -238,16 +234,16 @@ fn Connections(
 /// Whether the sandbox issues the methods no connected account issues.
 #[component]
 fn SandboxSwitch(on: bool, action: ServerAction<SwitchSandbox>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="card">
-            <h2>"Methods no account issues"</h2>
+            <h2>{t!(i18n, gateways.unrouted_title)}</h2>
             <ActionForm action>
                 <label class="check">
                     <input type="checkbox" name="on" value="yes" checked=on data-testid="sandbox-issues"/>
-                    "The built-in sandbox issues them (test payments only). Untick when taking "
-                    "real money: payers are then offered only the methods an account issues."
+                    {t!(i18n, gateways.sandbox_issues)}
                 </label>
-                <button type="submit">"Save"</button>
+                <button type="submit">{t!(i18n, gateways.save)}</button>
             </ActionForm>
         </section>
     }
@@ -255,13 +251,11 @@ fn SandboxSwitch(on: bool, action: ServerAction<SwitchSandbox>) -> impl IntoView
 
 #[component]
 fn ConnectForm(can_seal: bool, connect: ServerAction<ConnectGateway>) -> impl IntoView {
+    let i18n = use_i18n();
     if !can_seal {
         return view! {
             <section class="card">
-                <p class="alert alert-info">
-                    "Connecting a gateway needs the server's PAYLINKS_SECRET_KEY (the base64 of 32 "
-                    "random bytes), which keeps the keys encrypted. Ask whoever runs paylinks."
-                </p>
+                <p class="alert alert-info">{t!(i18n, gateways.needs_secret_key)}</p>
             </section>
         }
         .into_any();
@@ -270,29 +264,29 @@ fn ConnectForm(can_seal: bool, connect: ServerAction<ConnectGateway>) -> impl In
     let errors = Signal::derive(move || form_errors(connect.value().get()));
     view! {
         <section class="card">
-            <h2>"Connect a gateway"</h2>
+            <h2>{t!(i18n, gateways.connect_title)}</h2>
             <FormAlert result/>
             <ActionForm action=connect attr:class="form">
-                <label for="gateway">"Gateway"</label>
+                <label for="gateway">{t!(i18n, gateways.gateway)}</label>
                 <select id="gateway" name="gateway">
                     {Gateway::ALL.into_iter().map(|g| view! {
                         <option value=g.as_str()>{g.label()}</option>
                     }).collect_view()}
                 </select>
                 <FieldError errors field="gateway"/>
-                <label for="mode">"Mode"</label>
+                <label for="mode">{t!(i18n, gateways.mode)}</label>
                 <select id="mode" name="mode">
-                    <option value="sandbox">"Sandbox (test keys)"</option>
-                    <option value="production">"Production (real money)"</option>
+                    <option value="sandbox">{t!(i18n, gateways.sandbox_option)}</option>
+                    <option value="production">{t!(i18n, gateways.production_option)}</option>
                 </select>
                 <FieldError errors field="mode"/>
-                <label for="secret">"Server key (Midtrans) or secret API key (Xendit)"</label>
+                <label for="secret">{t!(i18n, gateways.secret_field)}</label>
                 <input id="secret" name="secret" type="password" autocomplete="off" required/>
                 <FieldError errors field="secret"/>
-                <label for="callback_token">"Callback verification token (Xendit only)"</label>
+                <label for="callback_token">{t!(i18n, gateways.callback_token_field)}</label>
                 <input id="callback_token" name="callback_token" type="password" autocomplete="off"/>
                 <FieldError errors field="callback_token"/>
-                <button type="submit" class="primary">"Check and connect"</button>
+                <button type="submit" class="primary">{t!(i18n, gateways.check_and_connect)}</button>
             </ActionForm>
         </section>
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::attempt::AttemptStatus;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::PaymentAttempt;
 use crate::ui::components::FormAlert;
 
@@ -68,11 +69,12 @@ pub fn LinkAttemptsSection(account_id: String, link_id: i64) -> impl IntoView {
         move |(account_id, _)| get_link_attempts(account_id, link_id),
     );
     let result = Signal::derive(move || simulate.value().get());
+    let i18n = use_i18n();
     view! {
         <section class="card">
-            <h2>"Payments"</h2>
+            <h2>{t!(i18n, common.payments)}</h2>
             <FormAlert result/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, links.loading)}</p> }>
                 {move || {
                     let account_id = account_id.clone();
                     Suspend::new(async move {
@@ -92,23 +94,29 @@ fn AttemptsTable(
     link_id: i64,
     simulate: ServerAction<SimulateAttempt>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     if data.attempts.is_empty() {
-        return view! { <p class="muted">"No payments yet. Share the payer URL to receive the first."</p> }
-            .into_any();
+        return view! { <p class="muted">{t!(i18n, links.no_payments)}</p> }.into_any();
     }
     let sandbox = data.is_sandbox;
+    let status_label = move |status: AttemptStatus| match status {
+        AttemptStatus::Pending => t_string!(i18n, links.attempt_pending),
+        AttemptStatus::Paid => t_string!(i18n, links.attempt_paid),
+        AttemptStatus::Failed => t_string!(i18n, links.attempt_failed),
+        AttemptStatus::Expired => t_string!(i18n, links.attempt_expired),
+    };
     view! {
         <table class="table attempts">
             <thead>
                 <tr>
-                    <th>"Reference"</th>
-                    <th>"Method"</th>
-                    <th class="num">"Amount"</th>
-                    <th class="num">"Fee"</th>
-                    <th>"Status"</th>
-                    <th>"Customer"</th>
-                    <th>"Created"</th>
-                    <th>"Paid"</th>
+                    <th>{t!(i18n, links.reference)}</th>
+                    <th>{t!(i18n, links.method)}</th>
+                    <th class="num">{t!(i18n, links.amount)}</th>
+                    <th class="num">{t!(i18n, links.fee)}</th>
+                    <th>{t!(i18n, links.status)}</th>
+                    <th>{t!(i18n, links.customer)}</th>
+                    <th>{t!(i18n, links.created)}</th>
+                    <th>{t!(i18n, links.paid)}</th>
                     <th></th>
                 </tr>
             </thead>
@@ -130,7 +138,7 @@ fn AttemptsTable(
                             <td>{a.method_name.clone()}</td>
                             <td class="num">{a.amount.to_string()}</td>
                             <td class="num">{a.fee.to_string()}</td>
-                            <td><span class=format!("badge badge-attempt-{}", row.status.as_str())>{row.status.as_str()}</span></td>
+                            <td><span class=format!("badge badge-attempt-{}", row.status.as_str())>{status_label(row.status)}</span></td>
                             <td>{if customer.is_empty() { "—".to_string() } else { customer }}</td>
                             <td>{format_wib(a.created_at)}</td>
                             <td>{a.payment_date.map(format_wib).unwrap_or_else(|| "—".into())}</td>
@@ -140,7 +148,7 @@ fn AttemptsTable(
                                         <input type="hidden" name="account_id" value=account_id/>
                                         <input type="hidden" name="link_id" value=link_id/>
                                         <input type="hidden" name="reff_no" value=reff/>
-                                        <button type="submit">"Simulate payment"</button>
+                                        <button type="submit">{t!(i18n, links.simulate)}</button>
                                     </ActionForm>
                                 })}
                             </td>

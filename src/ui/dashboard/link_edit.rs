@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use crate::domain::link::LinkSettingsInput;
 use crate::domain::time::to_datetime_local_wib;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::components::{
     account_param, form_errors, link_param, DashboardShell, ErrorPanel, FieldError, FormAlert,
 };
@@ -59,10 +60,11 @@ pub fn EditLinkPage() -> impl IntoView {
             Ok::<_, AppError>((detail, options))
         },
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Edit payment link · paylinks"/>
+        <Title text=format!("{} · paylinks", t_string!(i18n, links.edit_link))/>
         <DashboardShell account_id>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, links.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok((detail, options)) => view! { <EditLinkForm detail options/> }.into_any(),
@@ -83,45 +85,46 @@ fn EditLinkForm(detail: LinkDetail, options: LinkFormOptions) -> impl IntoView {
     let back = format!("/accounts/{}/links/{}", link.account_id, link.id);
     let whitelist = link.whitelisted_payment_method.clone();
     let metadata = serde_json::Value::Object(link.optional_metadata.clone()).to_string();
+    let i18n = use_i18n();
     view! {
         <div class="page-head">
-            <h1>"Edit "{link.title.clone()}</h1>
-            <a href=back>"Cancel"</a>
+            <h1>{t!(i18n, links.edit_prefix)}{link.title.clone()}</h1>
+            <a href=back>{t!(i18n, links.cancel)}</a>
         </div>
         <p class="hint">
-            "Title, items, total and reference cannot change after creation; create a new link for those."
+            {t!(i18n, links.edit_hint)}
         </p>
         <FormAlert result/>
         <ActionForm action attr:class="form link-form">
             <input type="hidden" name="account_id" value=link.account_id.0.clone()/>
             <input type="hidden" name="link_id" value=link.id.0/>
             <fieldset>
-                <legend>"Payment methods"</legend>
+                <legend>{t!(i18n, links.payment_methods)}</legend>
                 <MethodCheckboxes methods=options.methods checked=whitelist/>
                 <FieldError errors field="methods"/>
             </fieldset>
             <fieldset>
-                <legend>"Rules"</legend>
-                <label for="max_usage">"Max usage (0 = unlimited)"</label>
+                <legend>{t!(i18n, links.rules)}</legend>
+                <label for="max_usage">{t!(i18n, links.max_usage_label)}</label>
                 <input id="max_usage" name="input[max_usage]" type="number" min="0" max="1000000" value=link.max_usage required/>
-                <p class="hint">{format!("{} payment(s) made so far; the limit cannot go below that.", link.current_usage)}</p>
+                <p class="hint">{t_string!(i18n, links.payments_made_hint, made = link.current_usage).to_string()}</p>
                 <FieldError errors field="max_usage"/>
-                <label for="expired_at">"Expires at (WIB, optional)"</label>
+                <label for="expired_at">{t!(i18n, links.expires_at_label)}</label>
                 <input id="expired_at" name="input[expired_at]" type="datetime-local" value=link.expired_at.map(to_datetime_local_wib).unwrap_or_default()/>
-                <p class="hint">"Jakarta time (UTC+7). Empty = never expires."</p>
+                <p class="hint">{t!(i18n, links.expires_hint_edit)}</p>
                 <FieldError errors field="expired_at"/>
                 <label class="check" for="required_customer_detail">
                     <input type="checkbox" id="required_customer_detail" name="input[required_customer_detail]" value="on" checked=link.required_customer_detail/>
-                    "Ask the payer for name, email and phone"
+                    {t!(i18n, links.ask_customer_detail)}
                 </label>
-                <label for="redirect_url">"Redirect after payment (optional)"</label>
+                <label for="redirect_url">{t!(i18n, links.redirect_label)}</label>
                 <input id="redirect_url" name="input[redirect_url]" type="url" maxlength="2048" value=link.redirect_url.clone().unwrap_or_default()/>
                 <FieldError errors field="redirect_url"/>
-                <label for="optional_metadata">"Metadata (JSON object, optional)"</label>
+                <label for="optional_metadata">{t!(i18n, links.metadata_label)}</label>
                 <textarea id="optional_metadata" name="input[optional_metadata]" rows="3">{metadata}</textarea>
                 <FieldError errors field="optional_metadata"/>
             </fieldset>
-            <button type="submit" class="primary">"Save changes"</button>
+            <button type="submit" class="primary">{t!(i18n, links.save_changes)}</button>
         </ActionForm>
     }
 }

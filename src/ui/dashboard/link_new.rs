@@ -9,6 +9,7 @@ use crate::domain::link::NewLinkInput;
 use crate::domain::method::PaymentMethod;
 use crate::domain::{FieldErrors, Rupiah};
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::Account;
 use crate::ui::components::{
     account_param, form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert,
@@ -73,10 +74,11 @@ pub fn NewLinkPage() -> impl IntoView {
         move || account_id.get().unwrap_or_default(),
         get_link_form_options,
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="New payment link · paylinks"/>
+        <Title text=format!("{} · paylinks", t_string!(i18n, links.new_link))/>
         <DashboardShell account_id>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, links.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match options.await {
                         Ok(options) => view! { <NewLinkForm options/> }.into_any(),
@@ -95,20 +97,21 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
     let errors = Signal::derive(move || form_errors(action.value().get()));
     let account_id = options.account.id.0.clone();
     let open = RwSignal::new(false);
+    let i18n = use_i18n();
     view! {
         <div class="page-head">
-            <h1>"New payment link"</h1>
-            <a href=format!("/accounts/{account_id}/links")>"Cancel"</a>
+            <h1>{t!(i18n, links.new_link)}</h1>
+            <a href=format!("/accounts/{account_id}/links")>{t!(i18n, links.cancel)}</a>
         </div>
         <FormAlert result/>
         <ActionForm action attr:class="form link-form">
             <input type="hidden" name="account_id" value=account_id.clone()/>
             <fieldset>
-                <legend>"What is being paid"</legend>
-                <label for="title">"Title"</label>
+                <legend>{t!(i18n, links.what_is_paid)}</legend>
+                <label for="title">{t!(i18n, links.title)}</label>
                 <input id="title" name="input[title]" required maxlength="255"/>
                 <FieldError errors field="title"/>
-                <label for="description">"Description (optional)"</label>
+                <label for="description">{t!(i18n, links.description_optional)}</label>
                 <textarea id="description" name="input[description]" rows="2" maxlength="2000"></textarea>
                 <FieldError errors field="description"/>
                 <AmountTypeChoice open/>
@@ -120,39 +123,39 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
                 </div>
             </fieldset>
             <fieldset>
-                <legend>"Payment methods"</legend>
-                <p class="hint">"Payers choose among the ticked methods. A method whose limits exclude the total is not offered."</p>
+                <legend>{t!(i18n, links.payment_methods)}</legend>
+                <p class="hint">{t!(i18n, links.methods_hint)}</p>
                 <MethodCheckboxes methods=options.methods checked=None/>
                 <FieldError errors field="methods"/>
             </fieldset>
             <fieldset>
-                <legend>"Rules"</legend>
-                <label for="max_usage">"Max usage (0 = unlimited)"</label>
+                <legend>{t!(i18n, links.rules)}</legend>
+                <label for="max_usage">{t!(i18n, links.max_usage_label)}</label>
                 <input id="max_usage" name="input[max_usage]" type="number" min="0" max="1000000" value="1" required/>
-                <p class="hint">"How many successful payments the link accepts. 1 = a one-time link."</p>
+                <p class="hint">{t!(i18n, links.max_usage_hint)}</p>
                 <FieldError errors field="max_usage"/>
-                <label for="stock">"Stock, in units (optional)"</label>
+                <label for="stock">{t!(i18n, links.stock_label)}</label>
                 <input id="stock" name="input[stock]" type="number" min="1" max="1000000"/>
-                <p class="hint">"e.g. 100 seats: payers' quantities together never exceed it, also when many pay at once. Units held by unpaid attempts return when they expire."</p>
+                <p class="hint">{t!(i18n, links.stock_hint)}</p>
                 <FieldError errors field="stock"/>
-                <label for="expired_at">"Expires at (WIB, optional)"</label>
+                <label for="expired_at">{t!(i18n, links.expires_at_label)}</label>
                 <input id="expired_at" name="input[expired_at]" type="datetime-local"/>
-                <p class="hint">"Jakarta time (UTC+7). Leave empty for a link that never expires."</p>
+                <p class="hint">{t!(i18n, links.expires_hint_new)}</p>
                 <FieldError errors field="expired_at"/>
                 <label class="check" for="required_customer_detail">
                     <input type="checkbox" id="required_customer_detail" name="input[required_customer_detail]" value="on"/>
-                    "Ask the payer for name, email and phone"
+                    {t!(i18n, links.ask_customer_detail)}
                 </label>
-                <label for="redirect_url">"Redirect after payment (optional)"</label>
+                <label for="redirect_url">{t!(i18n, links.redirect_label)}</label>
                 <input id="redirect_url" name="input[redirect_url]" type="url" maxlength="2048" placeholder="https://"/>
                 <FieldError errors field="redirect_url"/>
-                <label for="reff_no">"Your reference (optional)"</label>
-                <input id="reff_no" name="input[reff_no]" maxlength="40" placeholder="e.g. INV-2026-001"/>
-                <p class="hint">"Up to 40 characters, no spaces or '/'. Left blank, one is generated."</p>
+                <label for="reff_no">{t!(i18n, links.reff_label)}</label>
+                <input id="reff_no" name="input[reff_no]" maxlength="40" placeholder=t_string!(i18n, links.reff_placeholder)/>
+                <p class="hint">{t!(i18n, links.reff_hint)}</p>
                 <FieldError errors field="reff_no"/>
             </fieldset>
             <QuestionsEditor errors/>
-            <button type="submit" class="primary">"Create payment link"</button>
+            <button type="submit" class="primary">{t!(i18n, links.create_link)}</button>
         </ActionForm>
     }
 }
@@ -160,17 +163,18 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
 /// A fixed total made of items, or an amount the payer chooses (donations, contributions).
 #[component]
 fn AmountTypeChoice(open: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <div class="amount-type" role="radiogroup" aria-label="How much is paid">
+        <div class="amount-type" role="radiogroup" aria-label=t_string!(i18n, links.amount_type)>
             <label class="check" for="amount_type_fixed">
                 <input type="radio" id="amount_type_fixed" name="input[amount_type]" value="fixed"
                     prop:checked=move || !open.get() on:change=move |_| open.set(false)/>
-                "A fixed total, from items"
+                {t!(i18n, links.amount_fixed)}
             </label>
             <label class="check" for="amount_type_open">
                 <input type="radio" id="amount_type_open" name="input[amount_type]" value="open"
                     prop:checked=move || open.get() on:change=move |_| open.set(true)/>
-                "The payer chooses the amount (donations, contributions)"
+                {t!(i18n, links.amount_open)}
             </label>
         </div>
     }
@@ -180,16 +184,17 @@ fn AmountTypeChoice(open: RwSignal<bool>) -> impl IntoView {
 #[component]
 fn OpenAmountFields(errors: Signal<FieldErrors>) -> impl IntoView {
     use crate::domain::link::open_amount::{MAXIMUM, MINIMUM, SUGGESTED};
+    let i18n = use_i18n();
     view! {
-        <label for="open_minimum">"Minimum amount (Rp)"</label>
+        <label for="open_minimum">{t!(i18n, links.open_minimum_label)}</label>
         <input id="open_minimum" name="input[open_minimum]" inputmode="numeric" value="10.000"/>
         <FieldError errors field=MINIMUM/>
-        <label for="open_maximum">"Maximum amount (Rp, optional)"</label>
+        <label for="open_maximum">{t!(i18n, links.open_maximum_label)}</label>
         <input id="open_maximum" name="input[open_maximum]" inputmode="numeric"/>
         <FieldError errors field=MAXIMUM/>
-        <label for="open_suggested">"Suggested amounts (optional, up to 4)"</label>
+        <label for="open_suggested">{t!(i18n, links.open_suggested_label)}</label>
         <input id="open_suggested" name="input[open_suggested]" placeholder="50.000, 100.000, 250.000"/>
-        <p class="hint">"Separated by commas. Payers pick one or type their own, between Rp 10.000 and Rp 100.000.000; only the methods that take the amount are offered."</p>
+        <p class="hint">{t!(i18n, links.open_hint)}</p>
         <FieldError errors field=SUGGESTED/>
     }
 }
@@ -205,35 +210,36 @@ fn QuestionsEditor(errors: Signal<FieldErrors>) -> impl IntoView {
                 .map(|m| view! { <p class="field-error" data-field=key.clone()>{m}</p> })
         }
     };
+    let i18n = use_i18n();
     view! {
         <fieldset>
-            <legend>"Questions for the payer (optional)"</legend>
-            <p class="hint">"Up to three, e.g. a T-shirt size or a participant's name. Answers are kept with each payment and appear in its page, the payments table, exports, the API and webhooks."</p>
+            <legend>{t!(i18n, links.questions_optional)}</legend>
+            <p class="hint">{t!(i18n, links.questions_hint)}</p>
             {(0..MAX_CUSTOM_FIELDS).map(|i| {
                 let name = |part: &str| format!("input[custom_fields][{i}][{part}]");
                 let key = |part: &str| format!("custom_fields[{i}].{part}");
                 let n = i + 1;
                 view! {
                     <div class="question-row">
-                        <label for=format!("q{i}-label")>{format!("Question {n} (Indonesian)")}</label>
+                        <label for=format!("q{i}-label")>{t_string!(i18n, links.question_label, n).to_string()}</label>
                         <input id=format!("q{i}-label") name=name("label") maxlength="80"/>
                         {error(key("label"))}
-                        <label for=format!("q{i}-label-en")>{format!("Question {n} in English (optional)")}</label>
+                        <label for=format!("q{i}-label-en")>{t_string!(i18n, links.question_label_en, n).to_string()}</label>
                         <input id=format!("q{i}-label-en") name=name("label_en") maxlength="80"/>
                         {error(key("label_en"))}
-                        <label for=format!("q{i}-kind")>{format!("Question {n} answer type")}</label>
+                        <label for=format!("q{i}-kind")>{t_string!(i18n, links.question_kind, n).to_string()}</label>
                         <select id=format!("q{i}-kind") name=name("kind")>
-                            <option value="text">"Text"</option>
-                            <option value="number">"Number"</option>
-                            <option value="choice">"Choice from a list"</option>
+                            <option value="text">{t!(i18n, links.kind_text)}</option>
+                            <option value="number">{t!(i18n, links.kind_number)}</option>
+                            <option value="choice">{t!(i18n, links.kind_choice)}</option>
                         </select>
                         {error(key("kind"))}
-                        <label for=format!("q{i}-options")>{format!("Question {n} options (for a choice, separated by commas)")}</label>
+                        <label for=format!("q{i}-options")>{t_string!(i18n, links.question_options, n).to_string()}</label>
                         <input id=format!("q{i}-options") name=name("options") placeholder="S, M, L, XL"/>
                         {error(key("options"))}
                         <label class="check" for=format!("q{i}-required")>
                             <input type="checkbox" id=format!("q{i}-required") name=name("required") value="on"/>
-                            {format!("Question {n} must be answered")}
+                            {t_string!(i18n, links.question_required, n).to_string()}
                         </label>
                     </div>
                 }
@@ -249,6 +255,14 @@ pub fn MethodCheckboxes(
     methods: Vec<PaymentMethod>,
     checked: Option<Vec<String>>,
 ) -> impl IntoView {
+    use crate::domain::method::MethodGroup;
+    let i18n = use_i18n();
+    let group_label = move |group: MethodGroup| match group {
+        MethodGroup::Va => t_string!(i18n, links.group_va),
+        MethodGroup::Qris => t_string!(i18n, links.group_qris),
+        MethodGroup::Ewallet => t_string!(i18n, links.group_ewallet),
+        MethodGroup::Retail => t_string!(i18n, links.group_retail),
+    };
     view! {
         <div class="methods">
             {methods.into_iter().enumerate().map(|(i, method)| {
@@ -265,7 +279,7 @@ pub fn MethodCheckboxes(
                             checked=is_checked
                         />
                         {method.name}
-                        <span class="muted">{format!(" · {}", method.group.label_en())}</span>
+                        <span class="muted">{format!(" · {}", group_label(method.group))}</span>
                     </label>
                 }
             }).collect_view()}
@@ -321,14 +335,15 @@ fn ItemsEditor(errors: Signal<FieldErrors>) -> impl IntoView {
         rows.update(|r| r.push(ItemRow::new(key, "1")));
     };
     let total = move || live_total(&rows.get().iter().map(ItemRow::input).collect::<Vec<_>>());
+    let i18n = use_i18n();
     view! {
         <table class="table items">
             <thead>
                 <tr>
-                    <th>"Item"</th>
-                    <th class="num">"Quantity"</th>
-                    <th class="num">"Unit price (Rp)"</th>
-                    <th class="num" title="Leave empty for a fixed quantity">"Payer may buy up to"</th>
+                    <th>{t!(i18n, links.item)}</th>
+                    <th class="num">{t!(i18n, links.quantity)}</th>
+                    <th class="num">{t!(i18n, links.unit_price_rp)}</th>
+                    <th class="num" title=t_string!(i18n, links.max_quantity_title)>{t!(i18n, links.max_quantity_head)}</th>
                     <th></th>
                 </tr>
             </thead>
@@ -344,10 +359,10 @@ fn ItemsEditor(errors: Signal<FieldErrors>) -> impl IntoView {
         </table>
         <FieldError errors field="items"/>
         <p class="items-actions">
-            <button type="button" class="link" on:click=add_row>"+ Add item"</button>
-            <span class="total">"Total: "<strong data-testid="live-total">{total}</strong></span>
+            <button type="button" class="link" on:click=add_row>{t!(i18n, links.add_item)}</button>
+            <span class="total">{t!(i18n, links.total_colon)}<strong data-testid="live-total">{total}</strong></span>
         </p>
-        <p class="hint">"A negative unit price makes a discount line. The total must be between Rp 10.000 and Rp 100.000.000. With a maximum, the payer chooses the quantity from 1 to it (the quantity is what the page offers first)."</p>
+        <p class="hint">{t!(i18n, links.items_hint)}</p>
         <FieldError errors field="total_amount"/>
     }
 }
@@ -365,12 +380,14 @@ fn ItemRowView(
         move || errors.with(|e| e.get(&key).map(str::to_owned))
     };
     let remove = move |_| rows.update(|r| r.retain(|other| other.key != row.key));
+    let i18n = use_i18n();
+    let n = index + 1;
     view! {
         <tr class="item-row">
             <td>
                 <input
                     name=format!("{name}[name]")
-                    aria-label=format!("Item {} name", index + 1)
+                    aria-label=t_string!(i18n, links.item_name_aria, n).to_string()
                     maxlength="255"
                     prop:value=row.name
                     on:input=move |ev| row.name.set(event_target_value(&ev))
@@ -380,7 +397,7 @@ fn ItemRowView(
             <td class="num">
                 <input
                     name=format!("{name}[quantity]")
-                    aria-label=format!("Item {} quantity", index + 1)
+                    aria-label=t_string!(i18n, links.item_quantity_aria, n).to_string()
                     inputmode="numeric"
                     size="6"
                     prop:value=row.quantity
@@ -391,7 +408,7 @@ fn ItemRowView(
             <td class="num">
                 <input
                     name=format!("{name}[unit_price]")
-                    aria-label=format!("Item {} unit price", index + 1)
+                    aria-label=t_string!(i18n, links.item_unit_price_aria, n).to_string()
                     inputmode="numeric"
                     size="12"
                     prop:value=row.unit_price
@@ -402,14 +419,14 @@ fn ItemRowView(
             <td class="num">
                 <input
                     name=format!("{name}[max_quantity]")
-                    aria-label=format!("Item {} maximum quantity per payer", index + 1)
+                    aria-label=t_string!(i18n, links.item_max_quantity_aria, n).to_string()
                     inputmode="numeric"
                     size="6"
                 />
                 <p class="field-error">{error_for("max_quantity")}</p>
             </td>
             <td>
-                <button type="button" class="link" on:click=remove aria-label="Remove item">"Remove"</button>
+                <button type="button" class="link" on:click=remove aria-label=t_string!(i18n, links.remove_item)>{t!(i18n, links.remove)}</button>
             </td>
         </tr>
     }
@@ -427,6 +444,6 @@ fn live_total(rows: &[ItemInput]) -> String {
         .try_fold(Rupiah(0), Rupiah::checked_add);
     match total {
         Some(total) => total.to_string(),
-        None => "too large".to_string(),
+        None => crate::tr!(links.too_large),
     }
 }

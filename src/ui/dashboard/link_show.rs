@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::link::LinkState;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::PaymentLink;
 use crate::ui::components::{
     account_param, form_errors, link_param, DashboardShell, ErrorPanel, FieldError, FormAlert,
@@ -37,12 +38,12 @@ fn share_links(link: &PaymentLink, payer_url: &str) -> ShareLinks {
     let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     // Percent-encoding (not '+') keeps spaces intact in mail and SMS apps.
     let amount = match &link.open_amount {
-        Some(open) => open.range_label(crate::domain::lang::Lang::En),
+        Some(open) => open.range_label(crate::i18n::current().into()),
         None => link.total_amount.to_string(),
     };
     let message = format!("{} ({amount}): {payer_url}", link.title);
     let message = encode(&message).replace('+', "%20");
-    let subject = encode(&format!("Payment request: {}", link.title)).replace('+', "%20");
+    let subject = encode(&crate::tr!(links.share_subject, title = &link.title)).replace('+', "%20");
     ShareLinks {
         whatsapp: format!("https://wa.me/?text={message}"),
         email: format!("mailto:?subject={subject}&body={message}"),
@@ -111,10 +112,7 @@ pub async fn delete_link(
     let account_id = crate::domain::ids::AccountId::from(account_id);
     use crate::service::links::LinkRef;
     let (state, actor) = crate::ui::context::acting().await?;
-    crate::ui::context::confirmed(
-        &confirm,
-        "Tick the box to confirm that the link should be deleted for good.",
-    )?;
+    crate::ui::context::confirmed(&confirm, &crate::tr!(links.confirm_delete))?;
     let link = LinkRef {
         account_id: &account_id,
         link_id: crate::domain::ids::LinkId(link_id),
@@ -140,9 +138,10 @@ pub fn LinkPage() -> impl IntoView {
         },
         |(account_id, link_id, _)| get_link(account_id, link_id),
     );
+    let i18n = use_i18n();
     view! {
         <DashboardShell account_id>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, links.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok(detail) => view! { <LinkDetailView detail set_status delete/> }.into_any(),
@@ -183,16 +182,17 @@ fn LinkDetailView(
         #[cfg(not(feature = "hydrate"))]
         let _ = &payer_url;
     };
+    let i18n = use_i18n();
     let (next_status, toggle_label) = if link.status == crate::domain::link::LinkStatus::Open {
-        ("closed", "Close link")
+        ("closed", t_string!(i18n, links.close_link))
     } else {
-        ("open", "Reopen link")
+        ("open", t_string!(i18n, links.reopen_link))
     };
     let status_result = Signal::derive(move || set_status.value().get());
     let delete_result = Signal::derive(move || delete.value().get());
     let delete_errors = Signal::derive(move || form_errors(delete.value().get()));
     let methods = if detail.method_names.is_empty() {
-        "All active methods".to_string()
+        t_string!(i18n, links.all_active_methods).to_string()
     } else {
         detail.method_names.join(", ")
     };
@@ -201,7 +201,7 @@ fn LinkDetailView(
         <div class="page-head">
             <h1>{link.title.clone()}" "<StatusBadge status=detail.status/></h1>
             <span class="actions">
-                <a class="button" href=format!("{base}/edit")>"Edit"</a>
+                <a class="button" href=format!("{base}/edit")>{t!(i18n, links.edit)}</a>
                 <ActionForm action=set_status attr:class="inline-form">
                     <input type="hidden" name="account_id" value=account_id/>
                     <input type="hidden" name="link_id" value=link_id.0/>
@@ -212,10 +212,10 @@ fn LinkDetailView(
         </div>
         <FormAlert result=status_result/>
         <section class="card share">
-            <h2>"Share with payers"</h2>
+            <h2>{t!(i18n, links.share_title)}</h2>
             <div class="payer-url">
-                <input readonly value=detail.payer_url.clone() aria-label="Payer URL" data-testid="payer-url"/>
-                <button type="button" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+                <input readonly value=detail.payer_url.clone() aria-label=t_string!(i18n, links.payer_url) data-testid="payer-url"/>
+                <button type="button" on:click=copy>{move || if copied.get() { t_string!(i18n, links.copied) } else { t_string!(i18n, links.copy) }}</button>
             </div>
             <p class="share-links">
                 <a href=detail.share.whatsapp target="_blank" rel="noopener">"WhatsApp"</a>
@@ -223,9 +223,9 @@ fn LinkDetailView(
                 <a href=detail.share.sms>"SMS"</a>
             </p>
             <figure class="qr">
-                <img src=format!("{qr_base}.svg") alt="QR code of the payer URL" width="200" height="200"/>
+                <img src=format!("{qr_base}.svg") alt=t_string!(i18n, links.qr_alt) width="200" height="200"/>
                 <figcaption>
-                    "Download: "
+                    {t!(i18n, links.download)}
                     <a href=format!("{qr_base}.svg") download=format!("paylink-{}.svg", link.reff_no)>"SVG"</a>
                     " · "
                     <a href=format!("{qr_base}.png") download=format!("paylink-{}.png", link.reff_no)>"PNG"</a>
@@ -233,17 +233,17 @@ fn LinkDetailView(
             </figure>
         </section>
         <section class="card">
-            <h2>"Usage"</h2>
+            <h2>{t!(i18n, links.usage)}</h2>
             <div class="usage-bar" role="progressbar" aria-valuemin="0" aria-valuemax=link.max_usage aria-valuenow=link.current_usage>
                 <span style=format!("width: {usage_percent}%")></span>
             </div>
             <p>{if unlimited {
-                format!("{} payments, unlimited", link.current_usage)
+                t_string!(i18n, links.payments_unlimited, used = link.current_usage).to_string()
             } else {
-                format!("{} of {} payments used", link.current_usage, link.max_usage)
+                t_string!(i18n, links.payments_used, used = link.current_usage, max = link.max_usage).to_string()
             }}</p>
             {link.stock.map(|stock| view! {
-                <p data-testid="stock">{format!("{} of {stock} units sold", link.units_paid)}</p>
+                <p data-testid="stock">{t_string!(i18n, links.units_sold, sold = link.units_paid, stock).to_string()}</p>
             })}
         </section>
         {match link.open_amount.clone() {
@@ -252,46 +252,46 @@ fn LinkDetailView(
         }}
         {(!link.custom_fields.is_empty()).then(|| view! {
             <section class="card">
-                <h2>"Questions for the payer"</h2>
+                <h2>{t!(i18n, links.questions)}</h2>
                 <ul>
                     {link.custom_fields.iter().map(|field| {
                         let kind = match field.kind {
-                            crate::domain::link::custom_fields::FieldKind::Text => "text".to_string(),
-                            crate::domain::link::custom_fields::FieldKind::Number => "a number".to_string(),
-                            crate::domain::link::custom_fields::FieldKind::Choice => format!("one of {}", field.options.join(", ")),
+                            crate::domain::link::custom_fields::FieldKind::Text => t_string!(i18n, links.kind_text_lower).to_string(),
+                            crate::domain::link::custom_fields::FieldKind::Number => t_string!(i18n, links.kind_number_lower).to_string(),
+                            crate::domain::link::custom_fields::FieldKind::Choice => t_string!(i18n, links.kind_choice_of, options = field.options.join(", ")).to_string(),
                         };
-                        let required = if field.required { "required" } else { "optional" };
+                        let required = if field.required { t_string!(i18n, links.required) } else { t_string!(i18n, links.optional) };
                         view! { <li>{format!("{} ({kind}, {required})", field.label)}</li> }
                     }).collect_view()}
                 </ul>
             </section>
         })}
         <section class="card">
-            <h2>"Details"</h2>
+            <h2>{t!(i18n, links.details)}</h2>
             <dl class="fields">
-                <dt>"Reference"</dt><dd><code>{link.reff_no.clone()}</code></dd>
-                <dt>"Description"</dt><dd>{link.description.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Payment methods"</dt><dd>{methods}</dd>
-                <dt>"Expires"</dt>
+                <dt>{t!(i18n, links.reference)}</dt><dd><code>{link.reff_no.clone()}</code></dd>
+                <dt>{t!(i18n, links.description)}</dt><dd>{link.description.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t!(i18n, links.payment_methods)}</dt><dd>{methods}</dd>
+                <dt>{t!(i18n, links.expires)}</dt>
                 <dd>
-                    {link.expired_at.map(format_wib).unwrap_or_else(|| "Never".into())}
-                    {detail.is_expired.then_some(" (expired)")}
+                    {link.expired_at.map(format_wib).unwrap_or_else(|| t_string!(i18n, links.never).to_string())}
+                    {detail.is_expired.then(|| t_string!(i18n, links.expired_suffix))}
                 </dd>
-                <dt>"Customer details"</dt>
-                <dd>{if link.required_customer_detail { "Required from the payer" } else { "Not asked" }}</dd>
-                <dt>"Redirect after payment"</dt><dd>{link.redirect_url.clone().unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Metadata"</dt><dd><code>{serde_json::Value::Object(link.optional_metadata.clone()).to_string()}</code></dd>
-                <dt>"Source"</dt><dd>{link.source.clone()}</dd>
-                <dt>"Created"</dt><dd>{format_wib(link.created_at)}</dd>
-                <dt>"Updated"</dt><dd>{format_wib(link.updated_at)}</dd>
+                <dt>{t!(i18n, links.customer_details)}</dt>
+                <dd>{if link.required_customer_detail { t_string!(i18n, links.required_from_payer) } else { t_string!(i18n, links.not_asked) }}</dd>
+                <dt>{t!(i18n, links.redirect_after_payment)}</dt><dd>{link.redirect_url.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{t!(i18n, links.metadata)}</dt><dd><code>{serde_json::Value::Object(link.optional_metadata.clone()).to_string()}</code></dd>
+                <dt>{t!(i18n, links.source)}</dt><dd>{link.source.clone()}</dd>
+                <dt>{t!(i18n, links.created)}</dt><dd>{format_wib(link.created_at)}</dd>
+                <dt>{t!(i18n, links.updated)}</dt><dd>{format_wib(link.updated_at)}</dd>
             </dl>
         </section>
         <LinkAttemptsSection account_id=link.account_id.0.clone() link_id=link.id.0/>
         <section class="card danger">
-            <h2>"Delete"</h2>
+            <h2>{t!(i18n, links.delete)}</h2>
             {if has_history {
                 view! {
-                    <p>"This link has payment attempts, so it cannot be deleted. Close it instead to stop new payments."</p>
+                    <p>{t!(i18n, links.cannot_delete)}</p>
                 }.into_any()
             } else {
                 view! {
@@ -301,10 +301,10 @@ fn LinkDetailView(
                         <input type="hidden" name="link_id" value=link_id.0/>
                         <label class="check">
                             <input type="checkbox" name="confirm" value="yes" required/>
-                            "Yes, delete this link for good. Its URL stops working."
+                            {t!(i18n, links.delete_confirm_label)}
                         </label>
                         <FieldError errors=delete_errors field="confirm"/>
-                        <button type="submit" class="danger">"Delete link"</button>
+                        <button type="submit" class="danger">{t!(i18n, links.delete_link)}</button>
                     </ActionForm>
                 }.into_any()
             }}
@@ -314,25 +314,26 @@ fn LinkDetailView(
 
 #[component]
 fn ItemsCard(link: PaymentLink) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="card">
-            <h2>"Items"</h2>
+            <h2>{t!(i18n, links.items)}</h2>
             <table class="table">
                 <thead>
-                    <tr><th>"Item"</th><th class="num">"Quantity"</th><th class="num">"Unit price"</th><th class="num">"Subtotal"</th></tr>
+                    <tr><th>{t!(i18n, links.item)}</th><th class="num">{t!(i18n, links.quantity)}</th><th class="num">{t!(i18n, links.unit_price)}</th><th class="num">{t!(i18n, links.subtotal)}</th></tr>
                 </thead>
                 <tbody>
                     {link.items.iter().map(|item| view! {
                         <tr>
                             <td>{item.name.clone()}</td>
-                            <td class="num">{item.quantity}{item.max_quantity.map(|max| format!(" (payer chooses 1–{max})"))}</td>
+                            <td class="num">{item.quantity}{item.max_quantity.map(|max| format!(" {}", t_string!(i18n, links.payer_chooses_quantity, max)))}</td>
                             <td class="num">{item.unit_price.to_string()}</td>
                             <td class="num">{item.subtotal().map(|s| s.to_string()).unwrap_or_default()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
                 <tfoot>
-                    <tr><th colspan="3">"Total"</th><th class="num" data-testid="link-total">{link.total_amount.to_string()}</th></tr>
+                    <tr><th colspan="3">{t!(i18n, links.total)}</th><th class="num" data-testid="link-total">{link.total_amount.to_string()}</th></tr>
                 </tfoot>
             </table>
         </section>
@@ -342,8 +343,9 @@ fn ItemsCard(link: PaymentLink) -> impl IntoView {
 /// An open-amount link has no items: its bounds and suggestions stand in for them.
 #[component]
 fn OpenAmountCard(open: crate::domain::link::OpenAmount) -> impl IntoView {
+    let i18n = use_i18n();
     let suggested = if open.suggested.is_empty() {
-        "None".to_string()
+        t_string!(i18n, links.none).to_string()
     } else {
         open.suggested
             .iter()
@@ -353,13 +355,13 @@ fn OpenAmountCard(open: crate::domain::link::OpenAmount) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>"Amount"</h2>
-            <p>"The payer chooses the amount."</p>
+            <h2>{t!(i18n, links.amount)}</h2>
+            <p>{t!(i18n, links.open_amount_detail)}</p>
             <dl class="fields">
-                <dt>"Minimum"</dt><dd data-testid="open-minimum">{open.minimum.to_string()}</dd>
-                <dt>"Maximum"</dt>
-                <dd>{open.maximum.map_or_else(|| "No maximum (up to Rp 100.000.000)".to_string(), |max| max.to_string())}</dd>
-                <dt>"Suggested"</dt><dd>{suggested}</dd>
+                <dt>{t!(i18n, links.minimum)}</dt><dd data-testid="open-minimum">{open.minimum.to_string()}</dd>
+                <dt>{t!(i18n, links.maximum)}</dt>
+                <dd>{open.maximum.map_or_else(|| t_string!(i18n, links.no_maximum).to_string(), |max| max.to_string())}</dd>
+                <dt>{t!(i18n, links.suggested)}</dt><dd>{suggested}</dd>
             </dl>
         </section>
     }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::link::LinkState;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{Account, LinkSummary, Page};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel, Pager, StatusBadge};
 
@@ -92,10 +93,11 @@ pub fn LinksPage() -> impl IntoView {
         },
         |(account_id, search, status, page)| list_links(account_id, search, status, page),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Payment links · paylinks"/>
+        <Title text=format!("{} · paylinks", t_string!(i18n, common.payment_links))/>
         <DashboardShell account_id>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, links.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! {
@@ -128,38 +130,45 @@ fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoVi
     };
     let total_pages = data.links.total_pages();
     let empty = data.links.rows.is_empty();
+    let i18n = use_i18n();
+    let state_label = move |state: LinkState| match state {
+        LinkState::Open => t_string!(i18n, common.state_open),
+        LinkState::Exhausted => t_string!(i18n, common.state_exhausted),
+        LinkState::Closed => t_string!(i18n, common.state_closed),
+        LinkState::Expired => t_string!(i18n, common.state_expired),
+    };
     view! {
         <div class="page-head">
-            <h1>"Payment links"<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
-            <a class="button primary" href=format!("{base}/new")>"New payment link"</a>
+            <h1>{t!(i18n, common.payment_links)}<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
+            <a class="button primary" href=format!("{base}/new")>{t!(i18n, links.new_link)}</a>
         </div>
         <form method="get" action=base.clone() class="filters">
             <input
                 type="search"
                 name="q"
                 value=search.clone()
-                placeholder="Search title or reference"
-                aria-label="Search"
+                placeholder=t_string!(i18n, links.search_placeholder)
+                aria-label=t_string!(i18n, links.search)
             />
-            <select name="status" aria-label="Status">
-                <option value="" selected=status.is_empty()>"All statuses"</option>
+            <select name="status" aria-label=t_string!(i18n, links.status)>
+                <option value="" selected=status.is_empty()>{t!(i18n, links.all_statuses)}</option>
                 {LinkState::ALL.into_iter().map(|s| view! {
-                    <option value=s.as_str() selected=status == s.as_str()>{s.label_en()}</option>
+                    <option value=s.as_str() selected=status == s.as_str()>{state_label(s)}</option>
                 }).collect_view()}
             </select>
-            <button type="submit">"Filter"</button>
-            {filtered.then(|| view! { <a href=base.clone()>"Clear"</a> })}
+            <button type="submit">{t!(i18n, links.filter)}</button>
+            {filtered.then(|| view! { <a href=base.clone()>{t!(i18n, links.clear)}</a> })}
         </form>
         {if empty {
             view! {
                 <section class="empty">
                     {if filtered {
-                        view! { <p>"No payment links match this search."</p> }.into_any()
+                        view! { <p>{t!(i18n, links.no_match)}</p> }.into_any()
                     } else {
                         view! {
-                            <h2>"No payment links yet"</h2>
-                            <p>"Create a link, share it on WhatsApp, email or SMS, and watch the payments arrive here."</p>
-                            <a class="button primary" href=format!("{base}/new")>"Create your first link"</a>
+                            <h2>{t!(i18n, links.empty_title)}</h2>
+                            <p>{t!(i18n, links.empty_detail)}</p>
+                            <a class="button primary" href=format!("{base}/new")>{t!(i18n, links.create_first)}</a>
                         }.into_any()
                     }}
                 </section>
@@ -169,13 +178,13 @@ fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoVi
                 <table class="table links">
                     <thead>
                         <tr>
-                            <th>"Title"</th>
-                            <th>"Reference"</th>
-                            <th class="num">"Total"</th>
-                            <th>"Usage"</th>
-                            <th>"Status"</th>
-                            <th>"Expires"</th>
-                            <th>"Created"</th>
+                            <th>{t!(i18n, links.title)}</th>
+                            <th>{t!(i18n, links.reference)}</th>
+                            <th class="num">{t!(i18n, links.total)}</th>
+                            <th>{t!(i18n, links.usage)}</th>
+                            <th>{t!(i18n, links.status)}</th>
+                            <th>{t!(i18n, links.expires)}</th>
+                            <th>{t!(i18n, links.created)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -186,13 +195,13 @@ fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoVi
                                     <td><a href=format!("{base}/{}", link.id)>{link.title}</a></td>
                                     <td><code>{link.reff_no}</code></td>
                                     <td class="num">{if link.open_amount {
-                                        format!("from {}", link.total_amount)
+                                        t_string!(i18n, links.from_amount, amount = link.total_amount).to_string()
                                     } else {
                                         link.total_amount.to_string()
                                     }}</td>
                                     <td>{crate::domain::link::usage_label(link.current_usage, link.max_usage)}</td>
                                     <td><StatusBadge status=row.status/></td>
-                                    <td>{link.expired_at.map(format_wib).unwrap_or_else(|| "Never".into())}</td>
+                                    <td>{link.expired_at.map(format_wib).unwrap_or_else(|| t_string!(i18n, links.never).to_string())}</td>
                                     <td>{format_wib(link.created_at)}</td>
                                 </tr>
                             }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::notify::{Choices, Topic};
 use crate::error::AppError;
+use crate::i18n::{t, use_i18n};
 use crate::ui::components::FormAlert;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,17 +47,18 @@ pub fn NotificationsCard() -> impl IntoView {
     let save = ServerAction::<SaveNotifications>::new();
     let data = Resource::new(move || save.version().get(), |_| get_notifications());
     let saved = Signal::derive(move || save.value().get());
+    let i18n = use_i18n();
     view! {
         <section class="card" data-testid="notifications">
-            <h2>"Email notifications"</h2>
+            <h2>{t!(i18n, notifications.title)}</h2>
             <FormAlert result=saved/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, notifications.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let data = data.await.ok()?;
                     Some(view! {
                         {(!data.mail_on).then(|| view! {
                             <p class="alert alert-info">
-                                "Email is off on this server (no SMTP_URL): nothing is sent until it is set."
+                                {t!(i18n, notifications.mail_off)}
                             </p>
                         })}
                         <ActionForm action=save attr:class="form">
@@ -66,7 +68,7 @@ pub fn NotificationsCard() -> impl IntoView {
                                     {topic.label()}
                                 </label>
                             }).collect_view()}
-                            <button type="submit">"Save"</button>
+                            <button type="submit">{t!(i18n, notifications.save)}</button>
                         </ActionForm>
                     })
                 })}

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::chart::{columns, nice_max, share};
 use crate::domain::Rupiah;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{Account, GroupRevenue, WindowFigures};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel};
 
@@ -71,10 +72,11 @@ pub async fn get_overview(account_id: String) -> Result<OverviewData, AppError> 
 pub fn OverviewPage() -> impl IntoView {
     let account_id = account_param();
     let data = Resource::new(move || account_id.get().unwrap_or_default(), get_overview);
+    let i18n = use_i18n();
     view! {
-        <Title text="Overview · paylinks"/>
+        <Title text=format!("{} · paylinks", t_string!(i18n, common.overview))/>
         <DashboardShell account_id>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, overview.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! { <Overview data/> }.into_any(),
@@ -88,15 +90,20 @@ pub fn OverviewPage() -> impl IntoView {
 
 #[component]
 fn Overview(data: OverviewData) -> impl IntoView {
+    let i18n = use_i18n();
     let windows = [
-        ("Today", data.today),
-        ("Last 7 days", data.week),
-        ("Last 30 days", data.month),
+        (t_string!(i18n, overview.today).to_string(), data.today),
+        (t_string!(i18n, overview.last_7_days).to_string(), data.week),
+        (
+            t_string!(i18n, overview.last_30_days).to_string(),
+            data.month,
+        ),
     ];
+    let no_payments = t_string!(i18n, overview.no_payments).to_string();
     view! {
         <div class="page-head">
-            <h1>"Overview"<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
-            <a href=format!("/accounts/{}/payments", data.account.id)>"All payments →"</a>
+            <h1>{t!(i18n, common.overview)}<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
+            <a href=format!("/accounts/{}/payments", data.account.id)>{t!(i18n, overview.all_payments)}</a>
         </div>
         <div class="kpis">
             {windows.into_iter().map(|(label, w)| view! {
@@ -105,28 +112,31 @@ fn Overview(data: OverviewData) -> impl IntoView {
                     <p class="kpi-value">{Rupiah(w.gross).to_string()}</p>
                     <dl class="fields">
                         {(w.refunded > 0).then(|| view! {
-                            <dt>"Refunded"</dt><dd>{Rupiah(w.refunded).to_string()}</dd>
+                            <dt>{t!(i18n, overview.refunded)}</dt><dd>{Rupiah(w.refunded).to_string()}</dd>
                         })}
-                        <dt>"Net"</dt><dd>{Rupiah(w.net - w.refunded).to_string()}</dd>
-                        <dt>"Payments"</dt><dd>{w.paid}</dd>
-                        <dt>"Conversion"</dt>
-                        <dd>{w.conversion_percent().map_or_else(|| "—".to_string(), |p| format!("{p:.1} % of {} attempts", w.attempts))}</dd>
+                        <dt>{t!(i18n, overview.net)}</dt><dd>{Rupiah(w.net - w.refunded).to_string()}</dd>
+                        <dt>{t!(i18n, common.payments)}</dt><dd>{w.paid}</dd>
+                        <dt>{t!(i18n, overview.conversion)}</dt>
+                        <dd>{w.conversion_percent().map_or_else(|| "—".to_string(), |p| {
+                            t_string!(i18n, overview.conversion_value, percent = format!("{p:.1}"), attempts = w.attempts)
+                                .to_string()
+                        })}</dd>
                     </dl>
                 </section>
             }).collect_view()}
         </div>
         <section class="card">
-            <h2>"Daily revenue, last 30 days (WIB)"</h2>
+            <h2>{t!(i18n, overview.daily_revenue)}</h2>
             <RevenueChart days=data.days/>
         </section>
         <div class="two-columns">
             <section class="card">
-                <h2>"By method, last 30 days"</h2>
-                <Breakdown rows=data.methods empty="No payments in the last 30 days."/>
+                <h2>{t!(i18n, overview.by_method)}</h2>
+                <Breakdown rows=data.methods empty=no_payments.clone()/>
             </section>
             <section class="card">
-                <h2>"Top links, last 30 days"</h2>
-                <Breakdown rows=data.top_links empty="No payments in the last 30 days."/>
+                <h2>{t!(i18n, overview.top_links)}</h2>
+                <Breakdown rows=data.top_links empty=no_payments/>
             </section>
         </div>
     }
@@ -148,11 +158,14 @@ fn RevenueChart(days: Vec<ChartDay>) -> impl IntoView {
     let top = nice_max(largest);
     let bars = columns(&values, top, CHART_WIDTH - LEFT - RIGHT, CHART_HEIGHT);
     let total: i64 = values.iter().sum();
-    let label = format!(
-        "Daily revenue over the last {} days, {} in total",
-        days.len(),
-        Rupiah(total)
-    );
+    let i18n = use_i18n();
+    let label = t_string!(
+        i18n,
+        overview.chart_label,
+        days = days.len(),
+        total = Rupiah(total)
+    )
+    .to_string();
     // Without payments there is no scale to show: the baseline alone says Rp 0.
     let fractions: &[f64] = if largest > 0 {
         &[0.0, 0.5, 1.0]
@@ -174,7 +187,14 @@ fn RevenueChart(days: Vec<ChartDay>) -> impl IntoView {
             <title>{label}</title>
             {gridlines.collect_view()}
             {bars.into_iter().zip(days).enumerate().map(|(i, (bar, day))| {
-                let tip = format!("{}: {} ({} payments)", day.label, Rupiah(day.gross), day.count);
+                let tip = t_string!(
+                    i18n,
+                    overview.bar_tip,
+                    day = day.label.clone(),
+                    gross = Rupiah(day.gross),
+                    payments = day.count
+                )
+                .to_string();
                 view! {
                     <rect class="bar" x=LEFT + bar.x y=TOP + bar.y width=bar.width height=bar.height>
                         <title>{tip}</title>
@@ -190,7 +210,7 @@ fn RevenueChart(days: Vec<ChartDay>) -> impl IntoView {
 }
 
 #[component]
-fn Breakdown(rows: Vec<GroupRevenue>, empty: &'static str) -> impl IntoView {
+fn Breakdown(rows: Vec<GroupRevenue>, empty: String) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="muted">{empty}</p> }.into_any();
     }

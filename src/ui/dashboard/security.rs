@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::time::format_wib;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::SignedInSession;
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
@@ -52,9 +53,7 @@ pub async fn begin_two_factor() -> Result<TwoFactorSetup, AppError> {
     let (state, user) = crate::ui::context::signed_in().await?;
     // Replacing the authenticator would take over the second factor without proving it.
     if user.two_factor {
-        return Err(AppError::Conflict(
-            "Two-factor sign-in is on. Turn it off with a code first to set up another app.".into(),
-        ));
+        return Err(AppError::Conflict(crate::tr!(security.already_on)));
     }
     let secret = two_factor::new_secret();
     crate::db::two_factor::begin(&state.db, user.user_id, &secret).await?;
@@ -134,14 +133,15 @@ pub fn SecurityPage() -> impl IntoView {
     let enable_errors = Signal::derive(move || form_errors(enable.value().get()));
     let disable_errors = Signal::derive(move || form_errors(disable.value().get()));
     let require_errors = Signal::derive(move || form_errors(require.value().get()));
+    let i18n = use_i18n();
     view! {
-        <Title text="Sign-in security · paylinks"/>
+        <Title text=t_string!(i18n, security.title)/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
-            <h1>"Sign-in security"</h1>
+            <h1>{t!(i18n, security.heading)}</h1>
             <FormAlert result=Signal::derive(move || disable.value().get())/>
             <FormAlert result=Signal::derive(move || end.value().get())/>
             <FormAlert result=Signal::derive(move || require.value().get())/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, security.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! {
@@ -150,14 +150,14 @@ pub fn SecurityPage() -> impl IntoView {
                             <crate::ui::dashboard::notifications::NotificationsCard/>
                             {data.i_am_owner.then(|| view! {
                                 <section class="card">
-                                    <h2>"Team rule"</h2>
+                                    <h2>{t!(i18n, security.team_rule)}</h2>
                                     <ActionForm action=require attr:class="form">
                                         <label>
                                             <input type="checkbox" name="required" checked=data.team_requires_two_factor/>
-                                            " Every member must sign in with two factors"
+                                            {t!(i18n, security.every_member)}
                                         </label>
                                         <FieldError errors=require_errors field="required"/>
-                                        <button type="submit">"Save"</button>
+                                        <button type="submit">{t!(i18n, security.save)}</button>
                                     </ActionForm>
                                 </section>
                             })}
@@ -180,43 +180,44 @@ fn TwoFactorCard(
     disable_errors: Signal<crate::domain::FieldErrors>,
 ) -> impl IntoView {
     let codes = move || enable.value().get().and_then(Result::ok);
+    let i18n = use_i18n();
     view! {
         <section class="card" data-testid="two-factor">
-            <h2>"Two-factor sign-in"</h2>
+            <h2>{t!(i18n, security.two_factor)}</h2>
             {data.team_requires_two_factor.then(|| view! {
-                <p class="alert alert-info">"Your team requires two-factor sign-in."</p>
+                <p class="alert alert-info">{t!(i18n, security.team_requires)}</p>
             })}
             {move || codes().map(|codes| view! {
                 <div class="alert alert-success" role="status">
-                    <p>"Two-factor sign-in is on. Keep these recovery codes somewhere safe: each works once if you lose your phone. They are shown only now."</p>
+                    <p>{t!(i18n, security.codes_shown_once)}</p>
                     <ul class="recovery-codes">{codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}</ul>
                 </div>
             })}
             {if data.two_factor {
                 view! {
-                    <p>"On. "{data.recovery_codes_left}" recovery codes left."</p>
+                    <p>{t_string!(i18n, security.on_codes_left, left = data.recovery_codes_left).to_string()}</p>
                     <ActionForm action=disable attr:class="form inline-form">
-                        <label for="disable-code">"Code to turn it off"</label>
+                        <label for="disable-code">{t!(i18n, security.code_to_turn_off)}</label>
                         <input id="disable-code" name="code" inputmode="numeric" autocomplete="one-time-code" required/>
-                        <button type="submit">"Turn off"</button>
+                        <button type="submit">{t!(i18n, security.turn_off)}</button>
                         <FieldError errors=disable_errors field="code"/>
                     </ActionForm>
                 }.into_any()
             } else {
                 view! {
-                    <p>"Off. With it on, signing in also asks for a code from an authenticator app on your phone."</p>
+                    <p>{t!(i18n, security.off)}</p>
                     <ActionForm action=begin attr:class="inline-form">
-                        <button type="submit">"Set up two-factor sign-in"</button>
+                        <button type="submit">{t!(i18n, security.set_up)}</button>
                     </ActionForm>
                     {move || begin.value().get().and_then(Result::ok).map(|setup| view! {
                         <div class="setup">
-                            <p>"Scan this with your authenticator app, or type the key."</p>
+                            <p>{t!(i18n, security.scan)}</p>
                             <div class="qr" inner_html=setup.qr_svg></div>
-                            <p>"Key: "<code data-testid="totp-secret">{setup.secret}</code></p>
+                            <p>{t!(i18n, security.key)}<code data-testid="totp-secret">{setup.secret}</code></p>
                             <ActionForm action=enable attr:class="form inline-form">
-                                <label for="enable-code">"Code from the app"</label>
+                                <label for="enable-code">{t!(i18n, security.code_from_app)}</label>
                                 <input id="enable-code" name="code" inputmode="numeric" autocomplete="one-time-code" required/>
-                                <button type="submit" class="primary">"Turn on"</button>
+                                <button type="submit" class="primary">{t!(i18n, security.turn_on)}</button>
                                 <FieldError errors=enable_errors field="code"/>
                             </ActionForm>
                         </div>
@@ -235,12 +236,20 @@ fn SessionsCard(
 ) -> impl IntoView {
     let this = data.this_session.clone();
     let others = data.sessions.len() > 1;
+    let i18n = use_i18n();
     view! {
         <section class="card" data-testid="sessions">
-            <h2>"Signed-in browsers"</h2>
+            <h2>{t!(i18n, security.browsers)}</h2>
             <div class="table-scroll">
                 <table class="table">
-                    <thead><tr><th>"Since"</th><th>"Browser"</th><th>"Address"</th><th></th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th>{t!(i18n, security.since)}</th>
+                            <th>{t!(i18n, security.browser)}</th>
+                            <th>{t!(i18n, security.address)}</th>
+                            <th></th>
+                        </tr>
+                    </thead>
                     <tbody>
                         {data.sessions.into_iter().map(|s| {
                             let current = this.as_deref() == Some(s.login_id.as_str());
@@ -250,12 +259,12 @@ fn SessionsCard(
                                     <td>{s.user_agent.unwrap_or_else(|| "—".into())}</td>
                                     <td>{s.ip_address.unwrap_or_else(|| "—".into())}</td>
                                     <td>{if current {
-                                        view! { <span class="muted">"This browser"</span> }.into_any()
+                                        view! { <span class="muted">{t!(i18n, security.this_browser)}</span> }.into_any()
                                     } else {
                                         view! {
                                             <ActionForm action=end attr:class="inline-form">
                                                 <input type="hidden" name="login_id" value=s.login_id/>
-                                                <button type="submit">"Sign out"</button>
+                                                <button type="submit">{t!(i18n, security.sign_out)}</button>
                                             </ActionForm>
                                         }.into_any()
                                     }}</td>
@@ -267,7 +276,7 @@ fn SessionsCard(
             </div>
             {others.then(|| view! {
                 <ActionForm action=end_others attr:class="inline-form">
-                    <button type="submit">"Sign out everywhere else"</button>
+                    <button type="submit">{t!(i18n, security.sign_out_others)}</button>
                 </ActionForm>
             })}
         </section>

@@ -9,6 +9,7 @@ use crate::domain::ids::UserId;
 use crate::domain::merchant::Role;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::model::{Invitation, Member};
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
@@ -52,8 +53,8 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/fn", endpoint = "team_role")]
 pub async fn change_role(user_id: UserId, role: String) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    let role = Role::parse(&role)
-        .map_err(|_| AppError::field("role", "Choose owner, admin or viewer."))?;
+    let role =
+        Role::parse(&role).map_err(|_| AppError::field("role", crate::tr!(team.choose_role)))?;
     crate::service::team::change_member(&state, &actor, user_id, Some(role)).await
 }
 
@@ -63,7 +64,7 @@ pub async fn remove_member(
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     let (state, actor) = crate::ui::context::acting().await?;
-    crate::ui::context::confirmed(&confirm, "Tick the box: the member loses access at once.")?;
+    crate::ui::context::confirmed(&confirm, &crate::tr!(team.confirm_remove))?;
     crate::service::team::change_member(&state, &actor, user_id, None).await
 }
 
@@ -84,18 +85,16 @@ pub fn TeamPage() -> impl IntoView {
         },
         |_| get_team(),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Team · paylinks"/>
+        <Title text=t_string!(i18n, team.title)/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
-            <h1>"Team"</h1>
-            <p class="hint">
-                "Owners manage the team and read the audit log; admins change links, accounts, "
-                "credentials and webhooks; viewers read everything and change nothing."
-            </p>
+            <h1>{t!(i18n, common.team)}</h1>
+            <p class="hint">{t!(i18n, team.hint)}</p>
             <FormAlert result=Signal::derive(move || role.value().get())/>
             <FormAlert result=Signal::derive(move || remove.value().get())/>
             <FormAlert result=Signal::derive(move || revoke.value().get())/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, team.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! { <Team data invite role remove revoke/> }.into_any(),
@@ -119,31 +118,39 @@ fn Team(
     let mail_on = data.mail_on;
     let invite_errors = Signal::derive(move || form_errors(invite.value().get()));
     let remove_errors = Signal::derive(move || form_errors(remove.value().get()));
+    let i18n = use_i18n();
     view! {
         <table class="table" data-testid="members">
-            <thead><tr><th>"Email"</th><th>"Role"</th><th>"Since"</th><th></th></tr></thead>
+            <thead>
+                <tr>
+                    <th>{t!(i18n, team.email)}</th>
+                    <th>{t!(i18n, team.role)}</th>
+                    <th>{t!(i18n, team.since)}</th>
+                    <th></th>
+                </tr>
+            </thead>
             <tbody>
                 {data.members.into_iter().map(|m| {
                     let me = m.user_id == data.me;
                     view! {
                         <tr data-member=m.email.clone()>
-                            <td>{m.email.clone()}{me.then_some(" (you)")}</td>
+                            <td>{m.email.clone()}{me.then_some(t_string!(i18n, team.you))}</td>
                             <td>
                                 {if owner {
                                     let current = m.role;
                                     view! {
                                         <ActionForm action=role attr:class="inline-form">
                                             <input type="hidden" name="user_id" value=m.user_id.0/>
-                                            <select name="role" aria-label="Role">
+                                            <select name="role" aria-label=t_string!(i18n, team.role)>
                                                 {Role::ALL.into_iter().map(|r| view! {
-                                                    <option value=r.as_str() selected=current == r>{r.as_str()}</option>
+                                                    <option value=r.as_str() selected=current == r>{role_label(i18n, r)}</option>
                                                 }).collect_view()}
                                             </select>
-                                            <button type="submit">"Change"</button>
+                                            <button type="submit">{t!(i18n, team.change)}</button>
                                         </ActionForm>
                                     }.into_any()
                                 } else {
-                                    view! { <span>{m.role.as_str()}</span> }.into_any()
+                                    view! { <span>{role_label(i18n, m.role)}</span> }.into_any()
                                 }}
                             </td>
                             <td>{format_wib(m.created_at)}</td>
@@ -151,8 +158,11 @@ fn Team(
                                 {owner.then(|| view! {
                                     <ActionForm action=remove attr:class="inline-form">
                                         <input type="hidden" name="user_id" value=m.user_id.0/>
-                                        <label class="check"><input type="checkbox" name="confirm" value="yes"/>"Sure"</label>
-                                        <button type="submit" class="danger">"Remove"</button>
+                                        <label class="check">
+                                            <input type="checkbox" name="confirm" value="yes"/>
+                                            {t!(i18n, team.sure)}
+                                        </label>
+                                        <button type="submit" class="danger">{t!(i18n, team.remove)}</button>
                                     </ActionForm>
                                 })}
                             </td>
@@ -164,49 +174,59 @@ fn Team(
         <FieldError errors=remove_errors field="confirm"/>
         {owner.then(|| view! {
             <section class="card">
-                <h2>"Invite a member"</h2>
+                <h2>{t!(i18n, team.invite_member)}</h2>
                 <ActionForm action=invite attr:class="form">
-                    <label for="invite_email">"Email"</label>
+                    <label for="invite_email">{t!(i18n, team.email)}</label>
                     <input type="email" id="invite_email" name="email" required/>
                     <FieldError errors=invite_errors field="email"/>
-                    <label for="invite_role">"Role"</label>
+                    <label for="invite_role">{t!(i18n, team.role)}</label>
                     <select id="invite_role" name="role">
-                        <option value="viewer">"viewer"</option>
-                        <option value="admin">"admin"</option>
-                        <option value="owner">"owner"</option>
+                        <option value="viewer">{t!(i18n, team.role_viewer)}</option>
+                        <option value="admin">{t!(i18n, team.role_admin)}</option>
+                        <option value="owner">{t!(i18n, team.role_owner)}</option>
                     </select>
                     <FieldError errors=invite_errors field="role"/>
-                    <button type="submit" class="primary">"Create invitation link"</button>
+                    <button type="submit" class="primary">{t!(i18n, team.create_invitation_link)}</button>
                 </ActionForm>
                 {move || invite.value().get().and_then(Result::ok).map(|link| {
-                    let mail = format!("mailto:?subject=Join%20us%20on%20paylinks&body={link}");
+                    let mail = format!(
+                        "mailto:?subject={}&body={link}",
+                        t_string!(i18n, team.mail_subject)
+                    );
                     let lead = if mail_on {
-                        "We emailed the invitation. Its link, to send another way too (valid 7 days, shown once): "
+                        t_string!(i18n, team.link_emailed)
                     } else {
-                        "Send this link to the person you invited (valid 7 days, shown once): "
+                        t_string!(i18n, team.link_to_send)
                     };
                     view! {
                         <p class="alert alert-info" data-testid="invitation-link">
-                            {lead}<code>{link}</code>" · "<a href=mail>"Email it"</a>
+                            {lead}<code>{link}</code>" · "<a href=mail>{t!(i18n, team.email_it)}</a>
                         </p>
                     }
                 })}
             </section>
         })}
         {(!data.invitations.is_empty()).then(|| view! {
-            <h2>"Open invitations"</h2>
+            <h2>{t!(i18n, team.open_invitations)}</h2>
             <table class="table">
-                <thead><tr><th>"Email"</th><th>"Role"</th><th>"Expires"</th><th></th></tr></thead>
+                <thead>
+                    <tr>
+                        <th>{t!(i18n, team.email)}</th>
+                        <th>{t!(i18n, team.role)}</th>
+                        <th>{t!(i18n, team.expires)}</th>
+                        <th></th>
+                    </tr>
+                </thead>
                 <tbody>
                     {data.invitations.into_iter().map(|i| view! {
                         <tr>
                             <td>{i.email}</td>
-                            <td>{i.role.as_str()}</td>
+                            <td>{role_label(i18n, i.role)}</td>
                             <td>{format_wib(i.expires_at)}</td>
                             <td>{owner.then(|| view! {
                                 <ActionForm action=revoke attr:class="inline-form">
                                     <input type="hidden" name="invitation_id" value=i.id/>
-                                    <button type="submit">"Withdraw"</button>
+                                    <button type="submit">{t!(i18n, team.withdraw)}</button>
                                 </ActionForm>
                             })}</td>
                         </tr>
@@ -214,5 +234,14 @@ fn Team(
                 </tbody>
             </table>
         })}
+    }
+}
+
+/// A role as the dashboard names it to people (the form values stay `Role::as_str`).
+pub fn role_label(i18n: leptos_i18n::I18nContext<Locale>, role: Role) -> &'static str {
+    match role {
+        Role::Owner => t_string!(i18n, team.role_owner),
+        Role::Admin => t_string!(i18n, team.role_admin),
+        Role::Viewer => t_string!(i18n, team.role_viewer),
     }
 }

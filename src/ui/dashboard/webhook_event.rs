@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::time::format_wib_seconds;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{WebhookDelivery, WebhookEvent};
 use crate::ui::components::{DashboardShell, ErrorPanel, FormAlert};
 use crate::ui::dashboard::webhooks::{label, ResendWebhook};
@@ -45,12 +46,13 @@ pub fn WebhookEventPage() -> impl IntoView {
         |(event_id, _)| get_webhook_event(event_id),
     );
     let resent = Signal::derive(move || resend.value().get());
+    let i18n = use_i18n();
     view! {
-        <Title text="Webhook event · paylinks"/>
+        <Title text=t_string!(i18n, webhooks.event_page_title).to_string()/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
-            <p><a href="/developers/webhooks">"← Delivery log"</a></p>
+            <p><a href="/developers/webhooks">{t!(i18n, webhooks.back_log)}</a></p>
             <FormAlert result=resent/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, webhooks.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! { <EventDetail data resend/> }.into_any(),
@@ -66,29 +68,30 @@ pub fn WebhookEventPage() -> impl IntoView {
 fn EventDetail(data: WebhookEventData, resend: ServerAction<ResendWebhook>) -> impl IntoView {
     let event = data.event;
     let event_id = event.event_id.clone();
+    let i18n = use_i18n();
     view! {
         <div class="page-head">
             <h1><code>{event.event_type.clone()}</code></h1>
             <ActionForm action=resend attr:class="inline-form">
                 <input type="hidden" name="event_id" value=event_id/>
-                <button type="submit">"Resend"</button>
+                <button type="submit">{t!(i18n, webhooks.resend)}</button>
             </ActionForm>
         </div>
         <dl class="fields">
-            <dt>"Event ID"</dt><dd><code>{event.event_id.clone()}</code></dd>
-            <dt>"Status"</dt><dd data-testid="event-status"><span class=format!("badge badge-delivery-{}", event.status.as_str())>{label(event.status)}</span></dd>
-            <dt>"Tries"</dt><dd>{event.attempts}</dd>
-            <dt>"Created"</dt><dd>{format_wib_seconds(event.created_at)}</dd>
-            {event.delivered_at.map(|at| view! { <dt>"Delivered"</dt><dd>{format_wib_seconds(at)}</dd> })}
+            <dt>{t!(i18n, webhooks.event_id)}</dt><dd><code>{event.event_id.clone()}</code></dd>
+            <dt>{t!(i18n, webhooks.status)}</dt><dd data-testid="event-status"><span class=format!("badge badge-delivery-{}", event.status.as_str())>{label(event.status)}</span></dd>
+            <dt>{t!(i18n, webhooks.tries)}</dt><dd>{event.attempts}</dd>
+            <dt>{t!(i18n, webhooks.created)}</dt><dd>{format_wib_seconds(event.created_at)}</dd>
+            {event.delivered_at.map(|at| view! { <dt>{t!(i18n, webhooks.delivered_at)}</dt><dd>{format_wib_seconds(at)}</dd> })}
         </dl>
-        <h2>"Tries"</h2>
+        <h2>{t!(i18n, webhooks.tries)}</h2>
         {if data.deliveries.is_empty() {
-            view! { <section class="empty"><p>"Not tried yet."</p></section> }.into_any()
+            view! { <section class="empty"><p>{t!(i18n, webhooks.not_tried)}</p></section> }.into_any()
         } else {
             view! {
                 <table class="table" data-testid="deliveries">
                     <thead>
-                        <tr><th>"Time"</th><th>"URL"</th><th>"Answer"</th><th class="num">"Latency"</th><th>"Response body"</th></tr>
+                        <tr><th>{t!(i18n, webhooks.time)}</th><th>{t!(i18n, webhooks.url)}</th><th>{t!(i18n, webhooks.answer)}</th><th class="num">{t!(i18n, webhooks.latency)}</th><th>{t!(i18n, webhooks.response_body)}</th></tr>
                     </thead>
                     <tbody>
                         {data.deliveries.into_iter().map(|d| view! {
@@ -108,7 +111,7 @@ fn EventDetail(data: WebhookEventData, resend: ServerAction<ResendWebhook>) -> i
                 </table>
             }.into_any()
         }}
-        <h2>"Body"</h2>
+        <h2>{t!(i18n, webhooks.body)}</h2>
         <pre class="payload"><code>{data.payload}</code></pre>
     }
 }

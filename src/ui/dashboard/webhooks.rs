@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::time::format_wib_seconds;
 use crate::domain::webhook::DeliveryStatus;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{WebhookEvent, WebhookSettings};
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
@@ -132,14 +133,15 @@ pub fn WebhooksPage() -> impl IntoView {
         },
         |(status, before, ..)| get_webhooks(status, before),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Webhooks · paylinks"/>
+        <Title text=t_string!(i18n, webhooks.page_title).to_string()/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
             <div class="page-head">
-                <h1>"Webhooks"</h1>
-                <a href="/developers">"← API credentials"</a>
+                <h1>{t!(i18n, webhooks.title)}</h1>
+                <a href="/developers">{t!(i18n, webhooks.back_credentials)}</a>
             </div>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, webhooks.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! {
@@ -167,43 +169,44 @@ fn SettingsForm(
     let value =
         move |f: fn(&WebhookSettings) -> String| settings.as_ref().map(f).unwrap_or_default();
     let enabled = data.settings.as_ref().is_none_or(|s| s.enabled);
+    let i18n = use_i18n();
     view! {
         <section class="card">
-            <h2>"Notification settings"</h2>
+            <h2>{t!(i18n, webhooks.settings_title)}</h2>
             <p class="hint">
-                "Each delivery is a POST signed as Singapay signs its webhooks: "
-                <code>"X-Signature"</code>" is HMAC-SHA512 with your API credential's client secret over "
-                <code>"POST:{path}:{token}:{sha256 of the body with sorted keys}:{X-Timestamp}"</code>
-                ". Answer 2xx within 10 seconds; anything else is retried for about four days. "
-                <code>"X-Event-ID"</code>" stays the same across retries, so you can ignore repeats."
+                {t!(i18n, webhooks.signing_1)}
+                <code>"X-Signature"</code>{t!(i18n, webhooks.signing_2)}
+                <code>{t!(i18n, webhooks.signing_formula)}</code>
+                {t!(i18n, webhooks.signing_3)}
+                <code>"X-Event-ID"</code>{t!(i18n, webhooks.signing_4)}
             </p>
             {(!data.has_credential).then(|| view! {
                 <p class="alert alert-error" data-testid="no-credential">
-                    "Create an API credential first: deliveries are signed with its client secret."
+                    {t!(i18n, webhooks.no_credential)}
                 </p>
             })}
             <FormAlert result=saved/>
             <ActionForm action=save attr:class="form">
-                <label for="transaction_url">"Transaction notification URL"</label>
+                <label for="transaction_url">{t!(i18n, webhooks.transaction_url)}</label>
                 <input type="url" id="transaction_url" name="transaction_url" required
                         placeholder="https://shop.example.com/webhooks/paylinks"
                         value=value(|s| s.transaction_url.clone())/>
                 <FieldError errors field="transaction_url"/>
-                <p class="hint">"Payments, expiries, failures and exhausted links."</p>
-                <label for="inquiry_url">"Inquiry notification URL (optional)"</label>
+                <p class="hint">{t!(i18n, webhooks.transaction_hint)}</p>
+                <label for="inquiry_url">{t!(i18n, webhooks.inquiry_url)}</label>
                 <input type="url" id="inquiry_url" name="inquiry_url"
                     value=value(|s| s.inquiry_url.clone().unwrap_or_default())/>
                 <FieldError errors field="inquiry_url"/>
-                <p class="hint">"Receives "<code>"payment_link.inquiry.expired"</code>" when a payer's attempt expires."</p>
+                <p class="hint">{t!(i18n, webhooks.inquiry_hint_before)}<code>"payment_link.inquiry.expired"</code>{t!(i18n, webhooks.inquiry_hint_after)}</p>
                 <label class="check">
                     <input type="checkbox" name="enabled" value="yes" checked=enabled/>
-                    "Send notifications"
+                    {t!(i18n, webhooks.send_notifications)}
                 </label>
-                <button type="submit" class="primary">"Save"</button>
+                <button type="submit" class="primary">{t!(i18n, webhooks.save)}</button>
             </ActionForm>
             {data.settings.is_some().then(|| view! {
                 <ActionForm action=test attr:class="inline-form">
-                    <button type="submit">"Send test event"</button>
+                    <button type="submit">{t!(i18n, webhooks.send_test)}</button>
                 </ActionForm>
             })}
             <FieldError errors=test_errors field="transaction_url"/>
@@ -219,12 +222,18 @@ fn SettingsForm(
 
 fn describe_test(t: &TestDelivery) -> String {
     match (&t.error, t.response_status) {
-        (Some(error), _) => format!("Test event {} not delivered: {error}", t.event_id),
-        (None, Some(status)) => format!(
-            "Test event {} answered HTTP {status} in {} ms.",
-            t.event_id, t.latency_ms
+        (Some(error), _) => crate::tr!(
+            webhooks.test_not_delivered,
+            event_id = t.event_id.clone(),
+            error = error.clone()
         ),
-        (None, None) => format!("Test event {} got no answer.", t.event_id),
+        (None, Some(status)) => crate::tr!(
+            webhooks.test_answered,
+            event_id = t.event_id.clone(),
+            status = status,
+            ms = t.latency_ms
+        ),
+        (None, None) => crate::tr!(webhooks.test_no_answer, event_id = t.event_id.clone()),
     }
 }
 
@@ -245,38 +254,39 @@ fn DeliveryLog(
         format!("/developers/webhooks?{query}")
     });
     let filtered = !status.is_empty();
+    let i18n = use_i18n();
     view! {
         <div class="page-head">
-            <h2>"Delivery log"</h2>
+            <h2>{t!(i18n, webhooks.delivery_log)}</h2>
             <ActionForm action=resend_failed attr:class="inline-form">
-                <button type="submit">"Resend all failed"</button>
+                <button type="submit">{t!(i18n, webhooks.resend_all_failed)}</button>
             </ActionForm>
         </div>
         <FormAlert result=resent/>
         {move || resent_all.get().and_then(Result::ok).map(|n| view! {
-            <p class="alert alert-info">{format!("{n} failed event(s) queued again.")}</p>
+            <p class="alert alert-info">{t_string!(i18n, webhooks.requeued, n = n).to_string()}</p>
         })}
         <form method="get" action="/developers/webhooks" class="filters">
-            <select name="status" aria-label="Status">
-                <option value="" selected=status.is_empty()>"All statuses"</option>
+            <select name="status" aria-label=t_string!(i18n, webhooks.status).to_string()>
+                <option value="" selected=status.is_empty()>{t!(i18n, webhooks.all_statuses)}</option>
                 {DeliveryStatus::ALL.into_iter().map(|s| view! {
                     <option value=s.as_str() selected=status == s.as_str()>{label(s)}</option>
                 }).collect_view()}
             </select>
-            <button type="submit">"Filter"</button>
-            {filtered.then(|| view! { <a href="/developers/webhooks">"Clear"</a> })}
+            <button type="submit">{t!(i18n, webhooks.filter)}</button>
+            {filtered.then(|| view! { <a href="/developers/webhooks">{t!(i18n, webhooks.clear)}</a> })}
         </form>
         {if data.events.is_empty() {
             view! {
                 <section class="empty">
-                    <p>"No events yet. They appear here when payers pay, attempts expire or you send a test event."</p>
+                    <p>{t!(i18n, webhooks.empty)}</p>
                 </section>
             }.into_any()
         } else {
             view! {
                 <table class="table" data-testid="webhook-events">
                     <thead>
-                        <tr><th>"Event"</th><th>"Type"</th><th>"Status"</th><th>"Tries"</th><th>"Last answer"</th><th>"Created"</th><th></th></tr>
+                        <tr><th>{t!(i18n, webhooks.event)}</th><th>{t!(i18n, webhooks.event_type)}</th><th>{t!(i18n, webhooks.status)}</th><th>{t!(i18n, webhooks.tries)}</th><th>{t!(i18n, webhooks.last_answer)}</th><th>{t!(i18n, webhooks.created)}</th><th></th></tr>
                     </thead>
                     <tbody>
                         {data.events.into_iter().map(|e| view! { <EventRow event=e resend/> }).collect_view()}
@@ -284,19 +294,26 @@ fn DeliveryLog(
                 </table>
             }.into_any()
         }}
-        {older.map(|href| view! { <nav class="pager"><a href=href rel="next">"Older events →"</a></nav> })}
+        {older.map(|href| view! { <nav class="pager"><a href=href rel="next">{t!(i18n, webhooks.older)}</a></nav> })}
     }
 }
 
 #[component]
 fn EventRow(event: WebhookEvent, resend: ServerAction<ResendWebhook>) -> impl IntoView {
+    let i18n = use_i18n();
     let last = match (&event.last_error, event.last_response_status) {
         (Some(error), _) => error.clone(),
         (None, Some(status)) => format!("HTTP {status}"),
         (None, None) => "—".into(),
     };
-    let next = (event.status == DeliveryStatus::Pending && event.attempts > 0)
-        .then(|| format!(" · next try {}", format_wib_seconds(event.next_attempt_at)));
+    let next = (event.status == DeliveryStatus::Pending && event.attempts > 0).then(|| {
+        t_string!(
+            i18n,
+            webhooks.next_try,
+            at = format_wib_seconds(event.next_attempt_at)
+        )
+        .to_string()
+    });
     let event_id = event.event_id.clone();
     view! {
         <tr data-event-id=event.event_id.clone()>
@@ -309,17 +326,17 @@ fn EventRow(event: WebhookEvent, resend: ServerAction<ResendWebhook>) -> impl In
             <td class="actions">
                 <ActionForm action=resend attr:class="inline-form">
                     <input type="hidden" name="event_id" value=event_id/>
-                    <button type="submit">"Resend"</button>
+                    <button type="submit">{t!(i18n, webhooks.resend)}</button>
                 </ActionForm>
             </td>
         </tr>
     }
 }
 
-pub fn label(status: DeliveryStatus) -> &'static str {
+pub fn label(status: DeliveryStatus) -> String {
     match status {
-        DeliveryStatus::Pending => "Pending",
-        DeliveryStatus::Delivered => "Delivered",
-        DeliveryStatus::Failed => "Failed",
+        DeliveryStatus::Pending => crate::tr!(webhooks.status_pending),
+        DeliveryStatus::Delivered => crate::tr!(webhooks.status_delivered),
+        DeliveryStatus::Failed => crate::tr!(webhooks.status_failed),
     }
 }

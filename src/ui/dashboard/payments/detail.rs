@@ -9,6 +9,7 @@ use crate::domain::attempt::AttemptStatus;
 use crate::domain::time::format_wib_seconds;
 use crate::domain::Rupiah;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{PaymentAttempt, ProviderNotification, Refund};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel, FormAlert};
 use crate::ui::dashboard::link_attempts::SimulateAttempt;
@@ -44,10 +45,10 @@ pub enum Issuer {
 impl Issuer {
     fn describe(&self) -> String {
         match self {
-            Issuer::Sandbox => "The built-in sandbox".into(),
+            Issuer::Sandbox => crate::tr!(payments.issuer_sandbox),
             Issuer::Gateway { connection, .. } => match connection {
                 Some(c) => format!("{} ({})", c.gateway.label(), c.mode.as_str()),
-                None => "A gateway connection since removed".into(),
+                None => crate::tr!(payments.issuer_removed),
             },
         }
     }
@@ -88,17 +89,15 @@ pub async fn get_payment(account_id: String, history_id: i64) -> Result<PaymentD
     };
     let receipt = match crate::db::emails::receipt_status(&state.db, attempt.id).await? {
         Some(status) => match status.as_str() {
-            "sent" => "Emailed to the payer".to_string(),
-            "pending" => "Waiting to be emailed".to_string(),
-            _ => "Could not be emailed".to_string(),
+            "sent" => crate::tr!(payments.receipt_sent),
+            "pending" => crate::tr!(payments.receipt_pending),
+            _ => crate::tr!(payments.receipt_failed),
         },
-        None if state.mailer.is_none() => {
-            "Email is off on this server (no SMTP_URL): payers get no receipts".to_string()
-        }
+        None if state.mailer.is_none() => crate::tr!(payments.receipt_mail_off),
         None if attempt.customer_email.as_deref().is_none_or(str::is_empty) => {
-            "None: the payer left no email".to_string()
+            crate::tr!(payments.receipt_no_email)
         }
-        None => "None".to_string(),
+        None => crate::tr!(payments.receipt_none),
     };
     Ok(PaymentDetail {
         receipt,
@@ -148,11 +147,12 @@ pub fn PaymentPage() -> impl IntoView {
         |(account_id, history_id, ..)| get_payment(account_id, history_id),
     );
     let simulated = Signal::derive(move || simulate.value().get());
+    let i18n = use_i18n();
     view! {
-        <Title text="Payment · paylinks"/>
+        <Title text=format!("{} · paylinks", t_string!(i18n, payments.payment))/>
         <DashboardShell account_id>
             <FormAlert result=simulated/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, payments.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let account_id = account_id.get().unwrap_or_default();
                     match data.await {
@@ -174,11 +174,13 @@ fn Detail(
     end: ServerAction<EndRefund>,
 ) -> impl IntoView {
     let a = data.attempt;
+    let i18n = use_i18n();
     let refunded =
         (a.refunded.value() > 0).then(|| format!("{} ({})", a.refunded, a.refund_state().label()));
     let show_refunds = !data.refunds.is_empty() || data.refundable.is_some();
     let when = |ms: Option<i64>| ms.map(format_wib_seconds).unwrap_or_else(|| "—".into());
     let text = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+    let units = t_string!(i18n, payments.units, units = a.units).to_string();
     let link_href = format!("/accounts/{account_id}/links/{}", a.payment_link_id);
     // Only the sandbox's own attempts can be paid by pretending; a gateway's are paid there.
     let can_simulate =
@@ -190,50 +192,50 @@ fn Detail(
         _ => None,
     };
     view! {
-        <p><a href=format!("/accounts/{account_id}/payments")>"← Payments"</a></p>
+        <p><a href=format!("/accounts/{account_id}/payments")>{t!(i18n, payments.back_to_payments)}</a></p>
         <div class="page-head">
-            <h1>"Payment "<code>{a.reff_no.clone()}</code></h1>
+            <h1>{format!("{} ", t_string!(i18n, payments.payment))}<code>{a.reff_no.clone()}</code></h1>
             <span class=format!("badge badge-attempt-{}", data.status.as_str()) data-testid="payment-status">
-                {data.status.as_str()}
+                {data.status.label()}
             </span>
         </div>
         {a.flag.map(|flag| view! {
             <p class="alert alert-warning" role="status" data-testid="payment-flag">
-                {flag.describe(crate::domain::lang::Lang::En)}
+                {flag.describe(i18n.get_locale_untracked().into())}
             </p>
         })}
         <section class="card">
             <dl class="fields">
-                <dt>"Link"</dt>
+                <dt>{t!(i18n, payments.link)}</dt>
                 <dd><a href=link_href>{data.link_title}</a>" · "<code>{a.payment_link_reff_no.clone()}</code></dd>
-                <dt>"Method"</dt><dd>{a.method_name.clone()}" ("<code>{a.method_code.clone()}</code>")"</dd>
-                <dt>"Issued by"</dt>
+                <dt>{t!(i18n, payments.method)}</dt><dd>{a.method_name.clone()}" ("<code>{a.method_code.clone()}</code>")"</dd>
+                <dt>{t!(i18n, payments.issued_by)}</dt>
                 <dd data-testid="payment-issuer">
                     {data.issuer.describe()}
                     {gateway_reference.map(|r| view! { " · "<code>{r}</code> })}
                 </dd>
-                <dt>"Pay to"</dt><dd><code class="excerpt">{a.value.clone()}</code></dd>
-                <dt>"Amount"</dt><dd>{a.amount.to_string()}</dd>
+                <dt>{t!(i18n, payments.pay_to)}</dt><dd><code class="excerpt">{a.value.clone()}</code></dd>
+                <dt>{t!(i18n, payments.amount)}</dt><dd>{a.amount.to_string()}</dd>
                 {a.custom_values.iter().map(|answer| view! {
                     <dt>{answer.label.clone()}</dt><dd data-testid="answer">{answer.value.clone()}</dd>
                 }).collect_view()}
                 {a.quantities.clone().map(|quantities| view! {
-                    <dt>"Quantities chosen"</dt>
-                    <dd data-testid="quantities">{quantities.iter().map(ToString::to_string).collect::<Vec<_>>().join(" · ")}" ("{a.units}" units)"</dd>
+                    <dt>{t!(i18n, payments.quantities)}</dt>
+                    <dd data-testid="quantities">{quantities.iter().map(ToString::to_string).collect::<Vec<_>>().join(" · ")}" "{units}</dd>
                 })}
-                <dt>"Fee"</dt><dd>{a.fee.to_string()}</dd>
-                <dt>"Net"</dt><dd>{a.net_amount.to_string()}</dd>
+                <dt>{t!(i18n, payments.fee)}</dt><dd>{a.fee.to_string()}</dd>
+                <dt>{t!(i18n, payments.net)}</dt><dd>{a.net_amount.to_string()}</dd>
                 {refunded.map(|text| view! {
-                    <dt>"Refunded"</dt><dd data-testid="payment-refunded">{text}</dd>
+                    <dt>{t!(i18n, payments.refunded)}</dt><dd data-testid="payment-refunded">{text}</dd>
                 })}
-                <dt>"Customer"</dt>
+                <dt>{t!(i18n, payments.customer)}</dt>
                 <dd>{text(&a.customer_name)}" · "{text(&a.customer_email)}" · "{text(&a.customer_phone)}</dd>
-                <dt>"Created"</dt><dd>{format_wib_seconds(a.created_at)}</dd>
-                <dt>"Expires"</dt><dd>{format_wib_seconds(a.expired_at)}</dd>
-                <dt>"Paid"</dt><dd>{when(a.payment_date)}</dd>
-                <dt>"Receipt"</dt><dd data-testid="payment-receipt">{data.receipt}</dd>
-                <dt>"Settled"</dt><dd>{if a.has_settle { when(a.settle_at) } else { "Not yet".to_string() }}</dd>
-                <dt>"Payer IP"</dt><dd>{text(&a.ip_address)}</dd>
+                <dt>{t!(i18n, payments.created)}</dt><dd>{format_wib_seconds(a.created_at)}</dd>
+                <dt>{t!(i18n, payments.expires)}</dt><dd>{format_wib_seconds(a.expired_at)}</dd>
+                <dt>{t!(i18n, payments.paid)}</dt><dd>{when(a.payment_date)}</dd>
+                <dt>{t!(i18n, payments.receipt)}</dt><dd data-testid="payment-receipt">{data.receipt}</dd>
+                <dt>{t!(i18n, payments.settled)}</dt><dd>{if a.has_settle { when(a.settle_at) } else { t_string!(i18n, payments.not_yet).to_string() }}</dd>
+                <dt>{t!(i18n, payments.payer_ip)}</dt><dd>{text(&a.ip_address)}</dd>
             </dl>
         </section>
         <Notifications notifications=data.notifications/>
@@ -252,7 +254,7 @@ fn Detail(
                 <input type="hidden" name="account_id" value=account_id.clone()/>
                 <input type="hidden" name="link_id" value=a.payment_link_id.0/>
                 <input type="hidden" name="reff_no" value=a.reff_no.clone()/>
-                <button type="submit">"Simulate payment"</button>
+                <button type="submit">{t!(i18n, payments.simulate)}</button>
             </ActionForm>
         })}
     }
@@ -265,13 +267,14 @@ fn Notifications(notifications: Vec<ProviderNotification>) -> impl IntoView {
     if notifications.is_empty() {
         return None;
     }
+    let i18n = use_i18n();
     let rows = notifications
         .into_iter()
         .map(|n| {
             let state = match n.status.as_str() {
-                "received" => "Waiting to be applied",
-                "applied" => "Applied",
-                _ => "Refused",
+                "received" => t_string!(i18n, payments.notice_waiting),
+                "applied" => t_string!(i18n, payments.notice_applied),
+                _ => t_string!(i18n, payments.notice_refused),
             };
             view! {
                 <tr data-testid="provider-notification">
@@ -287,12 +290,12 @@ fn Notifications(notifications: Vec<ProviderNotification>) -> impl IntoView {
         .collect_view();
     Some(view! {
         <section class="card">
-            <h2>"Provider notifications"</h2>
+            <h2>{t!(i18n, payments.notifications_title)}</h2>
             <div class="table-scroll">
                 <table class="table">
                     <thead><tr>
-                        <th>"Received"</th><th>"Transaction"</th><th>"Amount"</th>
-                        <th>"State"</th><th>"Outcome"</th><th>"Tries"</th>
+                        <th>{t!(i18n, payments.received)}</th><th>{t!(i18n, payments.transaction)}</th><th>{t!(i18n, payments.amount)}</th>
+                        <th>{t!(i18n, payments.state)}</th><th>{t!(i18n, payments.outcome)}</th><th>{t!(i18n, payments.tries)}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>

@@ -9,6 +9,7 @@ use crate::domain::export::ExportStatus;
 use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::format_wib_seconds;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{Account, Export};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel};
 
@@ -56,6 +57,7 @@ pub fn ExportButtons(account_id: String, query: PaymentsQuery) -> impl IntoView 
             .collect(),
         _ => Vec::new(),
     };
+    let i18n = use_i18n();
     view! {
         <div class="export-buttons">
             {["csv", "xlsx"].into_iter().map(|format| {
@@ -67,7 +69,7 @@ pub fn ExportButtons(account_id: String, query: PaymentsQuery) -> impl IntoView 
                         {fields.into_iter().map(|(name, value)| view! {
                             <input type="hidden" name=name value=value/>
                         }).collect_view()}
-                        <button type="submit">{format!("Export {}", format.to_uppercase())}</button>
+                        <button type="submit">{t_string!(i18n, payments.export_button, format = format.to_uppercase()).to_string()}</button>
                     </ActionForm>
                 }
             }).collect_view()}
@@ -79,10 +81,11 @@ pub fn ExportButtons(account_id: String, query: PaymentsQuery) -> impl IntoView 
 pub fn ExportsPage() -> impl IntoView {
     let account_id = account_param();
     let data = Resource::new(move || account_id.get().unwrap_or_default(), list_exports);
+    let i18n = use_i18n();
     view! {
-        <Title text="Exports · paylinks"/>
+        <Title text=format!("{} · paylinks", t_string!(i18n, payments.exports))/>
         <DashboardShell account_id>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, payments.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! { <ExportsList data/> }.into_any(),
@@ -101,25 +104,29 @@ fn ExportsList(data: ExportsData) -> impl IntoView {
         .iter()
         .any(|e| e.status == ExportStatus::Running);
     let payments = format!("/accounts/{}/payments", data.account.id);
+    let i18n = use_i18n();
     view! {
         // Works with and without JavaScript: the page reloads itself until every export ends.
         {running.then(|| view! { <Meta http_equiv="refresh" content="2"/> })}
         <div class="page-head">
-            <h1>"Exports"<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
-            <a href=payments.clone()>"← Payments"</a>
+            <h1>{t!(i18n, payments.exports)}<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
+            <a href=payments.clone()>{t!(i18n, payments.back_to_payments)}</a>
         </div>
         {if data.exports.is_empty() {
             view! {
                 <section class="empty">
-                    <p>"No exports yet. Filter the payments table, then export it as CSV or XLSX."</p>
-                    <a class="button primary" href=payments>"Go to payments"</a>
+                    <p>{t!(i18n, payments.exports_empty)}</p>
+                    <a class="button primary" href=payments>{t!(i18n, payments.go_to_payments)}</a>
                 </section>
             }.into_any()
         } else {
             view! {
                 <table class="table" data-testid="exports">
                     <thead>
-                        <tr><th>"Started"</th><th>"Format"</th><th>"Progress"</th><th>"Size"</th><th></th></tr>
+                        <tr>
+                            <th>{t!(i18n, payments.started)}</th><th>{t!(i18n, payments.format)}</th>
+                            <th>{t!(i18n, payments.progress)}</th><th>{t!(i18n, payments.size)}</th><th></th>
+                        </tr>
                     </thead>
                     <tbody>
                         {data.exports.into_iter().map(|e| view! { <ExportLine export=e/> }).collect_view()}
@@ -133,10 +140,22 @@ fn ExportsList(data: ExportsData) -> impl IntoView {
 #[component]
 fn ExportLine(export: Export) -> impl IntoView {
     let total = export.total_rows.max(1);
+    let i18n = use_i18n();
     let progress = match export.status {
-        ExportStatus::Done => format!("{} rows", export.done_rows),
-        ExportStatus::Failed => export.error.clone().unwrap_or_else(|| "Failed".into()),
-        ExportStatus::Running => format!("{} of {} rows", export.done_rows, export.total_rows),
+        ExportStatus::Done => {
+            t_string!(i18n, payments.rows_done, rows = export.done_rows).to_string()
+        }
+        ExportStatus::Failed => export
+            .error
+            .clone()
+            .unwrap_or_else(|| t_string!(i18n, payments.export_failed).to_string()),
+        ExportStatus::Running => t_string!(
+            i18n,
+            payments.rows_progress,
+            done = export.done_rows,
+            total = export.total_rows
+        )
+        .to_string(),
     };
     let size = export
         .size_bytes
@@ -155,7 +174,7 @@ fn ExportLine(export: Export) -> impl IntoView {
             <td>{size}</td>
             <td>
                 {(export.status == ExportStatus::Done).then(|| view! {
-                    <a class="button" href=format!("/exports/{}/download", export.id) rel="external" download="">"Download"</a>
+                    <a class="button" href=format!("/exports/{}/download", export.id) rel="external" download="">{t!(i18n, payments.download)}</a>
                 })}
             </td>
         </tr>

@@ -15,6 +15,7 @@ use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::format_wib;
 use crate::domain::Rupiah;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{Account, PaymentAttempt, PaymentTotals};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel};
 
@@ -91,18 +92,19 @@ pub fn PaymentsPage() -> impl IntoView {
         move || (account_id.get().unwrap_or_default(), query.get()),
         |(account_id, query)| list_payments(account_id, query),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text="Payments · paylinks"/>
+        <Title text=format!("{} · paylinks", t_string!(i18n, common.payments))/>
         <DashboardShell account_id>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, payments.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => view! { <PaymentsTable data query=query.get()/> }.into_any(),
                         Err(AppError::Validation(errors)) => view! {
                             {crate::ui::context::set_page_status(AppError::Validation(errors.clone()).status())}
-                            <h1>"Payments"</h1>
+                            <h1>{t!(i18n, common.payments)}</h1>
                             <p class="alert alert-error" data-testid="filter-errors">{errors.to_string()}</p>
-                            <p><a href=format!("/accounts/{}/payments", account_id.get().unwrap_or_default())>"Clear the filters"</a></p>
+                            <p><a href=format!("/accounts/{}/payments", account_id.get().unwrap_or_default())>{t!(i18n, payments.clear_filters)}</a></p>
                         }.into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     }
@@ -130,39 +132,46 @@ fn PaymentsTable(data: PaymentsData, query: PaymentsQuery) -> impl IntoView {
     let prev = data.prev.clone().map(|c| page_href(None, Some(c)));
     let filtered = query.is_filtered();
     let totals = data.totals;
+    let i18n = use_i18n();
     view! {
         <div class="page-head">
-            <h1>"Payments"<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
+            <h1>{t!(i18n, common.payments)}<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
             <div class="actions">
                 <exports::ExportButtons account_id=data.account.id.0.clone() query=query.clone()/>
-                <a href=format!("/accounts/{}/exports", data.account.id)>"Exports"</a>
+                <a href=format!("/accounts/{}/exports", data.account.id)>{t!(i18n, payments.exports)}</a>
             </div>
         </div>
         <Filters base=base.clone() query=query.clone() methods=data.methods.clone()/>
         <p class="totals" data-testid="totals">
-            {format!(
-                "{} payments · {} paid · gross {} · fee {} · net {}",
-                totals.count,
-                totals.paid_count,
-                Rupiah(totals.gross),
-                Rupiah(totals.fee),
-                Rupiah(totals.net)
-            )}
+            {t_string!(
+                i18n,
+                payments.totals,
+                total = totals.count,
+                paid = totals.paid_count,
+                gross = Rupiah(totals.gross),
+                fee = Rupiah(totals.fee),
+                net = Rupiah(totals.net)
+            )
+            .to_string()}
             {(totals.refunded > 0).then(|| format!(
-                " · refunded {} · net after refunds {}",
-                Rupiah(totals.refunded),
-                Rupiah(totals.net - totals.refunded)
+                " · {}",
+                t_string!(
+                    i18n,
+                    payments.totals_refunded,
+                    refunded = Rupiah(totals.refunded),
+                    net = Rupiah(totals.net - totals.refunded)
+                )
             ))}
         </p>
         {if data.rows.is_empty() {
             view! {
                 <section class="empty">
                     {if filtered {
-                        view! { <p>"No payments match these filters."</p> }.into_any()
+                        view! { <p>{t!(i18n, payments.no_match)}</p> }.into_any()
                     } else {
                         view! {
-                            <h2>"No payments yet"</h2>
-                            <p>"Every payer who opens one of this account's links and picks a method shows up here."</p>
+                            <h2>{t!(i18n, payments.empty_title)}</h2>
+                            <p>{t!(i18n, payments.empty_detail)}</p>
                         }.into_any()
                     }}
                 </section>
@@ -173,15 +182,15 @@ fn PaymentsTable(data: PaymentsData, query: PaymentsQuery) -> impl IntoView {
                 <table class="table payments" data-testid="payments">
                     <thead>
                         <tr>
-                            <th>"Reference"</th>
-                            <th>"Link"</th>
-                            <th>"Method"</th>
-                            <th class="num">"Amount"</th>
-                            <th class="num">"Fee"</th>
-                            <th>"Status"</th>
-                            <th>"Customer"</th>
-                            <th>"Created"</th>
-                            <th>"Paid"</th>
+                            <th>{t!(i18n, payments.reference)}</th>
+                            <th>{t!(i18n, payments.link)}</th>
+                            <th>{t!(i18n, payments.method)}</th>
+                            <th class="num">{t!(i18n, payments.amount)}</th>
+                            <th class="num">{t!(i18n, payments.fee)}</th>
+                            <th>{t!(i18n, payments.status)}</th>
+                            <th>{t!(i18n, payments.customer)}</th>
+                            <th>{t!(i18n, payments.created)}</th>
+                            <th>{t!(i18n, payments.paid)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -190,12 +199,12 @@ fn PaymentsTable(data: PaymentsData, query: PaymentsQuery) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <nav class="pager" aria-label="Pagination">
-            {prev.map(|h| view! { <a href=h rel="prev">"← Newer"</a> })}
+        <nav class="pager" aria-label=t_string!(i18n, common.pagination).to_string()>
+            {prev.map(|h| view! { <a href=h rel="prev">{t!(i18n, payments.newer)}</a> })}
             {(data.prev.is_some() || data.next.is_some()).then(|| {
-                view! { <a href=format!("{base}?{}", query.first_page().to_query_string())>"First page"</a> }
+                view! { <a href=format!("{base}?{}", query.first_page().to_query_string())>{t!(i18n, payments.first_page)}</a> }
             })}
-            {next.map(|h| view! { <a href=h rel="next">"Older →"</a> })}
+            {next.map(|h| view! { <a href=h rel="next">{t!(i18n, payments.older)}</a> })}
         </nav>
     }
 }
@@ -220,7 +229,7 @@ fn PaymentLine(row: PaymentRow, base: String) -> impl IntoView {
             <td class="num">{a.amount.to_string()}</td>
             <td class="num">{a.fee.to_string()}</td>
             <td>
-                <span class=format!("badge badge-attempt-{}", row.status.as_str())>{row.status.as_str()}</span>
+                <span class=format!("badge badge-attempt-{}", row.status.as_str())>{row.status.label()}</span>
                 {(a.refunded.value() > 0).then(|| view! {
                     " "<span class="badge badge-refunded">{a.refund_state().label()}</span>
                 })}
@@ -246,7 +255,8 @@ fn Filters(base: String, query: PaymentsQuery, methods: Vec<(String, String)>) -
         AttemptStatus::Failed,
     ];
     let q = query.clone();
-    let date = move |name: &'static str, label: &'static str, value: String| {
+    let i18n = use_i18n();
+    let date = move |name: &'static str, label: String, value: String| {
         view! {
             <label class="field">{label}<input type="date" name=name value=value/></label>
         }
@@ -254,45 +264,52 @@ fn Filters(base: String, query: PaymentsQuery, methods: Vec<(String, String)>) -
     view! {
         <form method="get" action=base.clone() class="filters payment-filters">
             <input type="search" name="q" value=q.q.clone()
-                placeholder="Reference, VA number, customer" aria-label="Search"/>
-            <select name="status" aria-label="Status">
-                <option value="" selected=q.status.is_empty()>"All statuses"</option>
+                placeholder=t_string!(i18n, payments.search_placeholder).to_string()
+                aria-label=t_string!(i18n, payments.search).to_string()/>
+            <select name="status" aria-label=t_string!(i18n, payments.status).to_string()>
+                <option value="" selected=q.status.is_empty()>{t!(i18n, payments.all_statuses)}</option>
                 {statuses.into_iter().map(|s| view! {
-                    <option value=s.as_str() selected=q.status == s.as_str()>{s.as_str()}</option>
+                    <option value=s.as_str() selected=q.status == s.as_str()>{s.label()}</option>
                 }).collect_view()}
             </select>
-            <select name="method" aria-label="Method">
-                <option value="" selected=q.method.is_empty()>"All methods"</option>
+            <select name="method" aria-label=t_string!(i18n, payments.method).to_string()>
+                <option value="" selected=q.method.is_empty()>{t!(i18n, payments.all_methods)}</option>
                 {methods.into_iter().map(|(code, name)| {
                     let selected = q.method == code;
                     view! { <option value=code selected=selected>{name}</option> }
                 }).collect_view()}
             </select>
-            <input type="text" name="link" value=q.link.clone() placeholder="Link reference" aria-label="Link reference"/>
-            <select name="settled" aria-label="Settled">
-                <option value="" selected=q.settled.is_empty()>"Settled or not"</option>
-                <option value="yes" selected=q.settled == "yes">"Settled"</option>
-                <option value="no" selected=q.settled == "no">"Not settled"</option>
+            <input type="text" name="link" value=q.link.clone()
+                placeholder=t_string!(i18n, payments.link_reference).to_string()
+                aria-label=t_string!(i18n, payments.link_reference).to_string()/>
+            <select name="settled" aria-label=t_string!(i18n, payments.settled).to_string()>
+                <option value="" selected=q.settled.is_empty()>{t!(i18n, payments.settled_or_not)}</option>
+                <option value="yes" selected=q.settled == "yes">{t!(i18n, payments.settled)}</option>
+                <option value="no" selected=q.settled == "no">{t!(i18n, payments.not_settled)}</option>
             </select>
-            {date("created_from", "Created (WIB) from", q.created_from.clone())}
-            {date("created_to", "to", q.created_to.clone())}
-            {date("paid_from", "Paid (WIB) from", q.paid_from.clone())}
-            {date("paid_to", "to", q.paid_to.clone())}
-            {date("settled_from", "Settled (WIB) from", q.settled_from.clone())}
-            {date("settled_to", "to", q.settled_to.clone())}
-            <input type="text" inputmode="numeric" name="amount_min" value=q.amount_min.clone() placeholder="Min amount" aria-label="Minimum amount"/>
-            <input type="text" inputmode="numeric" name="amount_max" value=q.amount_max.clone() placeholder="Max amount" aria-label="Maximum amount"/>
-            <select name="sort" aria-label="Sort by">
-                <option value="created" selected=q.sort.is_empty() || q.sort == "created">"Created"</option>
-                <option value="paid" selected=q.sort == "paid">"Paid date"</option>
-                <option value="amount" selected=q.sort == "amount">"Amount"</option>
+            {date("created_from", t_string!(i18n, payments.created_from).to_string(), q.created_from.clone())}
+            {date("created_to", t_string!(i18n, payments.to).to_string(), q.created_to.clone())}
+            {date("paid_from", t_string!(i18n, payments.paid_from).to_string(), q.paid_from.clone())}
+            {date("paid_to", t_string!(i18n, payments.to).to_string(), q.paid_to.clone())}
+            {date("settled_from", t_string!(i18n, payments.settled_from).to_string(), q.settled_from.clone())}
+            {date("settled_to", t_string!(i18n, payments.to).to_string(), q.settled_to.clone())}
+            <input type="text" inputmode="numeric" name="amount_min" value=q.amount_min.clone()
+                placeholder=t_string!(i18n, payments.min_amount).to_string()
+                aria-label=t_string!(i18n, payments.minimum_amount).to_string()/>
+            <input type="text" inputmode="numeric" name="amount_max" value=q.amount_max.clone()
+                placeholder=t_string!(i18n, payments.max_amount).to_string()
+                aria-label=t_string!(i18n, payments.maximum_amount).to_string()/>
+            <select name="sort" aria-label=t_string!(i18n, payments.sort_by).to_string()>
+                <option value="created" selected=q.sort.is_empty() || q.sort == "created">{t!(i18n, payments.created)}</option>
+                <option value="paid" selected=q.sort == "paid">{t!(i18n, payments.sort_paid)}</option>
+                <option value="amount" selected=q.sort == "amount">{t!(i18n, payments.amount)}</option>
             </select>
-            <select name="order" aria-label="Order">
-                <option value="desc" selected=q.order != "asc">"Descending"</option>
-                <option value="asc" selected=q.order == "asc">"Ascending"</option>
+            <select name="order" aria-label=t_string!(i18n, payments.order).to_string()>
+                <option value="desc" selected=q.order != "asc">{t!(i18n, payments.descending)}</option>
+                <option value="asc" selected=q.order == "asc">{t!(i18n, payments.ascending)}</option>
             </select>
-            <button type="submit">"Filter"</button>
-            {query.is_filtered().then(|| view! { <a href=base.clone()>"Clear"</a> })}
+            <button type="submit">{t!(i18n, payments.filter)}</button>
+            {query.is_filtered().then(|| view! { <a href=base.clone()>{t!(i18n, payments.clear)}</a> })}
         </form>
     }
 }

@@ -8,6 +8,7 @@ use crate::domain::refund::RefundStatus;
 use crate::domain::time::format_wib;
 use crate::domain::Rupiah;
 use crate::error::AppError;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::Refund;
 use crate::ui::components::{form_errors, FieldError, FormAlert};
 
@@ -22,7 +23,10 @@ pub async fn refund_payment(
     let (state, actor) = crate::ui::context::acting().await?;
     let amount = Rupiah::parse(&amount).map_err(|message| AppError::field("amount", message))?;
     if confirm.is_none() {
-        return Err(AppError::field("confirm", "Tick to confirm the refund."));
+        return Err(AppError::field(
+            "confirm",
+            crate::tr!(payments.confirm_refund),
+        ));
     }
     crate::service::refunds::create(
         &state,
@@ -65,6 +69,7 @@ pub fn RefundsSection(
     let ended = Signal::derive(move || end.value().get());
     let errors = Signal::derive(move || form_errors(refund.value().get()));
     let can_end = refundable.is_some();
+    let i18n = use_i18n();
     let rows = refunds
         .into_iter()
         .map(|r| {
@@ -76,24 +81,24 @@ pub fn RefundsSection(
                     <td class="num">{r.amount.to_string()}</td>
                     <td>{r.reason.clone()}</td>
                     <td>
-                        <span class=format!("badge badge-refund-{}", r.status.as_str())>{r.status.as_str()}</span>
-                        {r.failure_reason.clone().map(|why| view! { " "<span class="muted">{why}</span> })}
+                        <span class=format!("badge badge-refund-{}", r.status.as_str())>{r.status.label()}</span>
+                        {r.failure_reason.clone().map(|why| view! { " "<span class="muted">{crate::domain::refund::failure_in_words(&why)}</span> })}
                     </td>
                     <td>{r.requested_by.clone()}</td>
                     <td>
                         {at_gateway.then(|| view! {
-                            <p class="muted">"Asked of the gateway; its answer is checked every minute."</p>
+                            <p class="muted">{t!(i18n, payments.at_gateway)}</p>
                         })}
                         {waiting.then(|| view! {
-                            <p class="muted">"Transfer it back to the payer, then confirm."</p>
+                            <p class="muted">{t!(i18n, payments.transfer_back)}</p>
                             <ActionForm action=end attr:class="inline-form">
                                 <input type="hidden" name="refund_id" value=r.id/>
                                 <input type="hidden" name="sent" value="yes"/>
-                                <button type="submit">"Money sent"</button>
+                                <button type="submit">{t!(i18n, payments.money_sent)}</button>
                             </ActionForm>
                             <ActionForm action=end attr:class="inline-form">
                                 <input type="hidden" name="refund_id" value=r.id/>
-                                <button type="submit" class="danger">"Cancel refund"</button>
+                                <button type="submit" class="danger">{t!(i18n, payments.cancel_refund)}</button>
                             </ActionForm>
                         })}
                     </td>
@@ -103,13 +108,13 @@ pub fn RefundsSection(
         .collect_view();
     view! {
         <section class="card" data-testid="refunds">
-            <h2>"Refunds"</h2>
+            <h2>{t!(i18n, payments.refunds_title)}</h2>
             <FormAlert result=ended/>
             <div class="table-scroll">
                 <table class="table">
                     <thead><tr>
-                        <th>"Asked"</th><th class="num">"Amount"</th><th>"Reason"</th>
-                        <th>"State"</th><th>"By"</th><th></th>
+                        <th>{t!(i18n, payments.asked)}</th><th class="num">{t!(i18n, payments.amount)}</th><th>{t!(i18n, payments.reason)}</th>
+                        <th>{t!(i18n, payments.state)}</th><th>{t!(i18n, payments.by)}</th><th></th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -119,7 +124,7 @@ pub fn RefundsSection(
                 <ActionForm action=refund attr:class="form">
                     <input type="hidden" name="account_id" value=account_id.clone()/>
                     <input type="hidden" name="history_id" value=history_id/>
-                    <label for="refund-amount">{format!("Amount to refund (at most {left})")}</label>
+                    <label for="refund-amount">{t_string!(i18n, payments.amount_to_refund, left = left).to_string()}</label>
                     // The property too: after a refund the field shows what is left, not what was typed.
                     <input
                         id="refund-amount"
@@ -130,15 +135,15 @@ pub fn RefundsSection(
                         prop:value=left.value().to_string()
                     />
                     <FieldError errors field="amount"/>
-                    <label for="refund-reason">"Reason (optional)"</label>
+                    <label for="refund-reason">{t!(i18n, payments.reason_optional)}</label>
                     <input id="refund-reason" name="reason" maxlength="200" prop:value=String::new()/>
                     <FieldError errors field="reason"/>
                     <label class="check">
                         <input type="checkbox" name="confirm" value="yes"/>
-                        "I want to give this money back to the payer"
+                        {t!(i18n, payments.confirm_check)}
                     </label>
                     <FieldError errors field="confirm"/>
-                    <button type="submit" class="danger">"Refund"</button>
+                    <button type="submit" class="danger">{t!(i18n, payments.refund)}</button>
                 </ActionForm>
             })}
         </section>
