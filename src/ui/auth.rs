@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::ui::components::{form_errors, FieldError, FormAlert, LanguageSwitch};
 
 #[server(prefix = "/fn", endpoint = "signup")]
@@ -98,7 +98,7 @@ pub fn SignUpPage() -> impl IntoView {
     let busy = move || action.pending().get() || matches!(action.value().get(), Some(Ok(_)));
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, auth.sign_up_title)/>
+        <Title text=tu_string!(i18n, auth.sign_up_title)/>
         <main class="page narrow">
             <h1>{t!(i18n, auth.sign_up_heading)}</h1>
             <FormAlert result/>
@@ -123,9 +123,9 @@ pub fn SignUpPage() -> impl IntoView {
                 <button type="submit" class="primary" disabled=busy aria-busy=move || busy().to_string()>
                     {move || {
                         if busy() {
-                            t_string!(i18n, auth.creating_account)
+                            tu_string!(i18n, auth.creating_account)
                         } else {
-                            t_string!(i18n, auth.create_account)
+                            tu_string!(i18n, auth.create_account)
                         }
                     }}
                 </button>
@@ -145,7 +145,7 @@ pub fn LogInPage() -> impl IntoView {
     let reset = move || use_query_map().with(|q| q.get("reset").is_some());
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, auth.log_in_title)/>
+        <Title text=tu_string!(i18n, auth.log_in_title)/>
         <main class="page narrow">
             <h1>{t!(i18n, auth.log_in)}</h1>
             {move || reset().then(|| view! {
@@ -215,7 +215,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let done = move || matches!(action.value().get(), Some(Ok(())));
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, auth.verify_title)/>
+        <Title text=tu_string!(i18n, auth.verify_title)/>
         <main class="page narrow">
             <h1>{t!(i18n, auth.verify_heading)}</h1>
             <Show
@@ -244,7 +244,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let sent = move || matches!(action.value().get(), Some(Ok(())));
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, auth.forgot_title)/>
+        <Title text=tu_string!(i18n, auth.forgot_title)/>
         <main class="page narrow">
             <h1>{t!(i18n, auth.forgot_heading)}</h1>
             <Show
@@ -277,7 +277,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let token = move || use_query_map().with(|q| q.get("token").unwrap_or_default());
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, auth.reset_title)/>
+        <Title text=tu_string!(i18n, auth.reset_title)/>
         <main class="page narrow">
             <h1>{t!(i18n, auth.reset_heading)}</h1>
             <FormAlert result/>

@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, auth.home_title)/>
+        <Title text=tu_string!(i18n, auth.home_title)/>
         <main class="page narrow home">
             <h1>"paylinks"</h1>
             <p class="lead">{t!(i18n, auth.home_lead)}</p>

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::ui::components::{form_errors, ErrorPanel, FieldError, FormAlert};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,7 +58,7 @@ pub fn InvitationPage() -> impl IntoView {
     let errors = Signal::derive(move || form_errors(accept.value().get()));
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, team.join_title)/>
+        <Title text=tu_string!(i18n, team.join_title)/>
         <main class="page narrow">
             <Suspense fallback=move || view! { <p>{t!(i18n, team.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -70,8 +70,8 @@ pub fn InvitationPage() -> impl IntoView {
                                 })
                                 .unwrap_or(invitation.role);
                             view! {
-                                <h1>{t_string!(i18n, team.join_merchant, merchant = invitation.merchant_name).to_string()}</h1>
-                                <p>{t_string!(i18n, team.invited_as, role, email = invitation.email).to_string()}</p>
+                                <h1>{tu_string!(i18n, team.join_merchant, merchant = invitation.merchant_name).to_string()}</h1>
+                                <p>{tu_string!(i18n, team.invited_as, role, email = invitation.email).to_string()}</p>
                                 <FormAlert result=Signal::derive(move || accept.value().get())/>
                                 <ActionForm action=accept attr:class="form">
                                     <input type="hidden" name="token" value=token()/>

@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::domain::lang::Lang;
 use crate::domain::link::LinkState;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::ui::context::set_page_status;
 use crate::ui::dashboard::{get_dashboard_nav, LogOutButton};
 
@@ -35,7 +35,7 @@ pub fn DashboardShell(
                         .as_ref()
                         .and_then(|id| nav.accounts.iter().find(|a| a.id.as_str() == id))
                         .map(|a| a.name.clone())
-                        .unwrap_or_else(|| t_string!(i18n, common.accounts).to_string());
+                        .unwrap_or_else(|| tu_string!(i18n, common.accounts).to_string());
                     let reminder = nav.confirm_email.then(|| nav.email.clone());
                     Some(view! {
                         <details class="account-switcher">
@@ -95,15 +95,15 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
     let (title, detail) = match &error {
         AppError::NotFound => (
-            t_string!(i18n, common.not_found_title).to_string(),
-            t_string!(i18n, common.not_found_detail).to_string(),
+            tu_string!(i18n, common.not_found_title).to_string(),
+            tu_string!(i18n, common.not_found_detail).to_string(),
         ),
         AppError::Unauthorized => (
-            t_string!(i18n, common.log_in_title).to_string(),
+            tu_string!(i18n, common.log_in_title).to_string(),
             error.localized(),
         ),
         other => (
-            t_string!(i18n, common.error_title).to_string(),
+            tu_string!(i18n, common.error_title).to_string(),
             other.localized(),
         ),
     };
@@ -121,7 +121,7 @@ pub fn NotFoundPage() -> impl IntoView {
     set_page_status(404);
     let i18n = use_i18n();
     view! {
-        <Title text=format!("{} · paylinks", t_string!(i18n, common.page_not_found))/>
+        <Title text=format!("{} · paylinks", tu_string!(i18n, common.page_not_found))/>
         <main class="page narrow">
             <section class="empty">
                 <h1>{t!(i18n, common.page_not_found)}</h1>
@@ -136,10 +136,10 @@ pub fn NotFoundPage() -> impl IntoView {
 pub fn StatusBadge(status: LinkState) -> impl IntoView {
     let i18n = use_i18n();
     let label = match status {
-        LinkState::Open => t_string!(i18n, common.state_open),
-        LinkState::Exhausted => t_string!(i18n, common.state_exhausted),
-        LinkState::Closed => t_string!(i18n, common.state_closed),
-        LinkState::Expired => t_string!(i18n, common.state_expired),
+        LinkState::Open => tu_string!(i18n, common.state_open),
+        LinkState::Exhausted => tu_string!(i18n, common.state_exhausted),
+        LinkState::Closed => tu_string!(i18n, common.state_closed),
+        LinkState::Expired => tu_string!(i18n, common.state_expired),
     };
     view! {
         <span class=format!("badge badge-{}", status.as_str())>{label}</span>
@@ -158,9 +158,9 @@ pub fn Pager(
     let next = (page < total_pages).then(|| href(page + 1));
     let i18n = use_i18n();
     view! {
-        <nav class="pager" aria-label=t_string!(i18n, common.pagination)>
+        <nav class="pager" aria-label=tu_string!(i18n, common.pagination)>
             {prev.map(|h| view! { <a href=h rel="prev">"← "{t!(i18n, common.previous)}</a> })}
-            <span>{t_string!(i18n, common.page_of, page, total_pages, total).to_string()}</span>
+            <span>{tu_string!(i18n, common.page_of, page, total_pages, total).to_string()}</span>
             {next.map(|h| view! { <a href=h rel="next">{t!(i18n, common.next)}" →"</a> })}
         </nav>
     }
@@ -186,7 +186,7 @@ fn ConfirmEmailReminder(email: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="alert alert-info confirm-email" role="status" data-testid="confirm-email">
-            {t_string!(i18n, common.confirm_email, email).to_string()}" "
+            {tu_string!(i18n, common.confirm_email, email).to_string()}" "
             <Show
                 when=sent
                 fallback=move || view! {

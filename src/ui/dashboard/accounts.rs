@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::domain::account::AccountStatus;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::Account;
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
@@ -62,7 +62,7 @@ pub fn AccountsPage() -> impl IntoView {
     });
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, accounts.title)/>
+        <Title text=tu_string!(i18n, accounts.title)/>
         <DashboardShell account_id=Signal::derive(|| None::<String>) nav_changes>
             <h1>{t!(i18n, common.accounts)}</h1>
             <p class="hint">{t!(i18n, accounts.hint)}</p>
@@ -110,9 +110,9 @@ fn AccountsTable(
                 {accounts.into_iter().map(|account| {
                     let active = account.status == AccountStatus::Active;
                     let (next_status, toggle_label) = if active {
-                        ("inactive", t_string!(i18n, accounts.deactivate))
+                        ("inactive", tu_string!(i18n, accounts.deactivate))
                     } else {
-                        ("active", t_string!(i18n, accounts.reactivate))
+                        ("active", tu_string!(i18n, accounts.reactivate))
                     };
                     let links_href = format!("/accounts/{}/links", account.id);
                     let (id, name, created_at) = (account.id.0, account.name, account.created_at);
@@ -125,16 +125,16 @@ fn AccountsTable(
                             <td><code>{id.to_string()}</code></td>
                             <td>
                                 {if active {
-                                    t_string!(i18n, accounts.active)
+                                    tu_string!(i18n, accounts.active)
                                 } else {
-                                    t_string!(i18n, accounts.inactive)
+                                    tu_string!(i18n, accounts.inactive)
                                 }}
                             </td>
                             <td>{format_wib(created_at)}</td>
                             <td class="actions">
                                 <ActionForm action=rename attr:class="inline-form">
                                     <input type="hidden" name="account_id" value=rename_id/>
-                                    <input name="name" value=name.clone() required maxlength="100" aria-label=t_string!(i18n, accounts.new_name)/>
+                                    <input name="name" value=name.clone() required maxlength="100" aria-label=tu_string!(i18n, accounts.new_name)/>
                                     <button type="submit">{t!(i18n, accounts.rename)}</button>
                                 </ActionForm>
                                 <ActionForm action=set_status attr:class="inline-form">

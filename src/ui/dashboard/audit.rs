@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::audit::AuditAction;
 use crate::domain::time::format_wib_seconds;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::AuditEntry;
 use crate::ui::components::{DashboardShell, ErrorPanel};
 
@@ -91,7 +91,7 @@ pub fn AuditPage() -> impl IntoView {
     let data = Resource::new(move || query.get(), get_audit);
     let i18n = use_i18n();
     view! {
-        <Title text=format!("{} · paylinks", t_string!(i18n, common.audit_log))/>
+        <Title text=format!("{} · paylinks", tu_string!(i18n, common.audit_log))/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
             <h1>{t!(i18n, common.audit_log)}</h1>
             <Suspense fallback=move || view! { <p>{t!(i18n, audit.loading)}</p> }>
@@ -122,11 +122,11 @@ fn Entries(page: AuditPage, query: AuditQuery) -> impl IntoView {
     view! {
         <form method="get" action="/audit" class="filters">
             <input type="search" name="actor" value=query.actor.clone()
-                placeholder=t_string!(i18n, audit.who_placeholder).to_string()
-                aria-label=t_string!(i18n, audit.who).to_string()/>
+                placeholder=tu_string!(i18n, audit.who_placeholder).to_string()
+                aria-label=tu_string!(i18n, audit.who).to_string()/>
             <input type="search" name="action" value=query.action.clone()
-                placeholder=t_string!(i18n, audit.what_placeholder).to_string()
-                aria-label=t_string!(i18n, audit.what).to_string()/>
+                placeholder=tu_string!(i18n, audit.what_placeholder).to_string()
+                aria-label=tu_string!(i18n, audit.what).to_string()/>
             <label class="field">{t!(i18n, audit.from)}<input type="date" name="from" value=query.from.clone()/></label>
             <label class="field">{t!(i18n, audit.to)}<input type="date" name="to" value=query.to.clone()/></label>
             <button type="submit">{t!(i18n, audit.filter)}</button>

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,7 +63,7 @@ pub fn BrandingPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_branding());
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, branding.page_title).to_string()/>
+        <Title text=tu_string!(i18n, branding.page_title).to_string()/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
             <div class="page-head"><h1>{t!(i18n, common.branding)}</h1></div>
             <p class="hint">{t!(i18n, branding.intro)}</p>
@@ -96,7 +96,7 @@ fn BrandingCards(data: BrandingData) -> impl IntoView {
             {move || logo_error().map(|m| view! { <div class="alert alert-error" role="alert" data-testid="logo-error">{m}</div> })}
             {move || saved().filter(|s| s == "logo").map(|_| view! { <div class="alert alert-success" role="status">{t!(i18n, branding.logo_saved)}</div> })}
             {match data.logo_url.clone() {
-                Some(url) => view! { <p><img class="brand-logo" src=url alt=t_string!(i18n, branding.logo_alt).to_string() data-testid="logo"/></p> }.into_any(),
+                Some(url) => view! { <p><img class="brand-logo" src=url alt=tu_string!(i18n, branding.logo_alt).to_string() data-testid="logo"/></p> }.into_any(),
                 None => view! { <p class="muted">{t!(i18n, branding.no_logo)}</p> }.into_any(),
             }}
             {can_edit.then(|| view! {

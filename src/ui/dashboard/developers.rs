@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::time::format_wib;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,7 +143,7 @@ pub fn DevelopersPage() -> impl IntoView {
     let revoke_result = Signal::derive(move || revoke.value().get());
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, developers.page_title).to_string()/>
+        <Title text=tu_string!(i18n, developers.page_title).to_string()/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
             <h1>{t!(i18n, common.developers)}</h1>
             <p class="hint">
@@ -211,9 +211,9 @@ fn Credentials(
                                 <tr>
                                     <td><code>{c.api_key}</code></td>
                                     <td><code>{c.client_id}</code></td>
-                                    <td>{if c.bound.is_empty() { t_string!(i18n, developers.all_accounts).to_string() } else { c.bound.join(", ") }}</td>
+                                    <td>{if c.bound.is_empty() { tu_string!(i18n, developers.all_accounts).to_string() } else { c.bound.join(", ") }}</td>
                                     <td>{format_wib(c.created_at)}</td>
-                                    <td>{if c.revoked { t_string!(i18n, developers.revoked) } else { t_string!(i18n, developers.active) }}</td>
+                                    <td>{if c.revoked { tu_string!(i18n, developers.revoked) } else { tu_string!(i18n, developers.active) }}</td>
                                     <td class="actions">
                                         {(!c.revoked).then(|| view! {
                                             <ActionForm action=rotate attr:class="inline-form">

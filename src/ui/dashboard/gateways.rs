@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::gateway::Gateway;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::GatewayConnection;
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
@@ -138,7 +138,7 @@ pub fn GatewaysPage() -> impl IntoView {
     let disconnect_result = Signal::derive(move || disconnect.value().get());
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, gateways.page_title).to_string()/>
+        <Title text=tu_string!(i18n, gateways.page_title).to_string()/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
             <div class="page-head">
                 <h1>{t!(i18n, gateways.title)}</h1>

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::attempt::AttemptStatus;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::PaymentAttempt;
 use crate::ui::components::FormAlert;
 
@@ -100,10 +100,10 @@ fn AttemptsTable(
     }
     let sandbox = data.is_sandbox;
     let status_label = move |status: AttemptStatus| match status {
-        AttemptStatus::Pending => t_string!(i18n, links.attempt_pending),
-        AttemptStatus::Paid => t_string!(i18n, links.attempt_paid),
-        AttemptStatus::Failed => t_string!(i18n, links.attempt_failed),
-        AttemptStatus::Expired => t_string!(i18n, links.attempt_expired),
+        AttemptStatus::Pending => tu_string!(i18n, links.attempt_pending),
+        AttemptStatus::Paid => tu_string!(i18n, links.attempt_paid),
+        AttemptStatus::Failed => tu_string!(i18n, links.attempt_failed),
+        AttemptStatus::Expired => tu_string!(i18n, links.attempt_expired),
     };
     view! {
         <table class="table attempts">

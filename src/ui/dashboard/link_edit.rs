@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::domain::link::LinkSettingsInput;
 use crate::domain::time::to_datetime_local_wib;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::ui::components::{
     account_param, form_errors, link_param, DashboardShell, ErrorPanel, FieldError, FormAlert,
 };
@@ -62,7 +62,7 @@ pub fn EditLinkPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=format!("{} · paylinks", t_string!(i18n, links.edit_link))/>
+        <Title text=format!("{} · paylinks", tu_string!(i18n, links.edit_link))/>
         <DashboardShell account_id>
             <Suspense fallback=move || view! { <p>{t!(i18n, links.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -107,7 +107,7 @@ fn EditLinkForm(detail: LinkDetail, options: LinkFormOptions) -> impl IntoView {
                 <legend>{t!(i18n, links.rules)}</legend>
                 <label for="max_usage">{t!(i18n, links.max_usage_label)}</label>
                 <input id="max_usage" name="input[max_usage]" type="number" min="0" max="1000000" value=link.max_usage required/>
-                <p class="hint">{t_string!(i18n, links.payments_made_hint, made = link.current_usage).to_string()}</p>
+                <p class="hint">{tu_string!(i18n, links.payments_made_hint, made = link.current_usage).to_string()}</p>
                 <FieldError errors field="max_usage"/>
                 <label for="expired_at">{t!(i18n, links.expires_at_label)}</label>
                 <input id="expired_at" name="input[expired_at]" type="datetime-local" value=link.expired_at.map(to_datetime_local_wib).unwrap_or_default()/>

@@ -9,7 +9,7 @@ use crate::domain::link::NewLinkInput;
 use crate::domain::method::PaymentMethod;
 use crate::domain::{FieldErrors, Rupiah};
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::Account;
 use crate::ui::components::{
     account_param, form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert,
@@ -76,7 +76,7 @@ pub fn NewLinkPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=format!("{} · paylinks", t_string!(i18n, links.new_link))/>
+        <Title text=format!("{} · paylinks", tu_string!(i18n, links.new_link))/>
         <DashboardShell account_id>
             <Suspense fallback=move || view! { <p>{t!(i18n, links.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -150,7 +150,7 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
                 <input id="redirect_url" name="input[redirect_url]" type="url" maxlength="2048" placeholder="https://"/>
                 <FieldError errors field="redirect_url"/>
                 <label for="reff_no">{t!(i18n, links.reff_label)}</label>
-                <input id="reff_no" name="input[reff_no]" maxlength="40" placeholder=t_string!(i18n, links.reff_placeholder)/>
+                <input id="reff_no" name="input[reff_no]" maxlength="40" placeholder=tu_string!(i18n, links.reff_placeholder)/>
                 <p class="hint">{t!(i18n, links.reff_hint)}</p>
                 <FieldError errors field="reff_no"/>
             </fieldset>
@@ -165,7 +165,7 @@ fn NewLinkForm(options: LinkFormOptions) -> impl IntoView {
 fn AmountTypeChoice(open: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="amount-type" role="radiogroup" aria-label=t_string!(i18n, links.amount_type)>
+        <div class="amount-type" role="radiogroup" aria-label=tu_string!(i18n, links.amount_type)>
             <label class="check" for="amount_type_fixed">
                 <input type="radio" id="amount_type_fixed" name="input[amount_type]" value="fixed"
                     prop:checked=move || !open.get() on:change=move |_| open.set(false)/>
@@ -221,25 +221,25 @@ fn QuestionsEditor(errors: Signal<FieldErrors>) -> impl IntoView {
                 let n = i + 1;
                 view! {
                     <div class="question-row">
-                        <label for=format!("q{i}-label")>{t_string!(i18n, links.question_label, n).to_string()}</label>
+                        <label for=format!("q{i}-label")>{tu_string!(i18n, links.question_label, n).to_string()}</label>
                         <input id=format!("q{i}-label") name=name("label") maxlength="80"/>
                         {error(key("label"))}
-                        <label for=format!("q{i}-label-en")>{t_string!(i18n, links.question_label_en, n).to_string()}</label>
+                        <label for=format!("q{i}-label-en")>{tu_string!(i18n, links.question_label_en, n).to_string()}</label>
                         <input id=format!("q{i}-label-en") name=name("label_en") maxlength="80"/>
                         {error(key("label_en"))}
-                        <label for=format!("q{i}-kind")>{t_string!(i18n, links.question_kind, n).to_string()}</label>
+                        <label for=format!("q{i}-kind")>{tu_string!(i18n, links.question_kind, n).to_string()}</label>
                         <select id=format!("q{i}-kind") name=name("kind")>
                             <option value="text">{t!(i18n, links.kind_text)}</option>
                             <option value="number">{t!(i18n, links.kind_number)}</option>
                             <option value="choice">{t!(i18n, links.kind_choice)}</option>
                         </select>
                         {error(key("kind"))}
-                        <label for=format!("q{i}-options")>{t_string!(i18n, links.question_options, n).to_string()}</label>
+                        <label for=format!("q{i}-options")>{tu_string!(i18n, links.question_options, n).to_string()}</label>
                         <input id=format!("q{i}-options") name=name("options") placeholder="S, M, L, XL"/>
                         {error(key("options"))}
                         <label class="check" for=format!("q{i}-required")>
                             <input type="checkbox" id=format!("q{i}-required") name=name("required") value="on"/>
-                            {t_string!(i18n, links.question_required, n).to_string()}
+                            {tu_string!(i18n, links.question_required, n).to_string()}
                         </label>
                     </div>
                 }
@@ -258,10 +258,10 @@ pub fn MethodCheckboxes(
     use crate::domain::method::MethodGroup;
     let i18n = use_i18n();
     let group_label = move |group: MethodGroup| match group {
-        MethodGroup::Va => t_string!(i18n, links.group_va),
-        MethodGroup::Qris => t_string!(i18n, links.group_qris),
-        MethodGroup::Ewallet => t_string!(i18n, links.group_ewallet),
-        MethodGroup::Retail => t_string!(i18n, links.group_retail),
+        MethodGroup::Va => tu_string!(i18n, links.group_va),
+        MethodGroup::Qris => tu_string!(i18n, links.group_qris),
+        MethodGroup::Ewallet => tu_string!(i18n, links.group_ewallet),
+        MethodGroup::Retail => tu_string!(i18n, links.group_retail),
     };
     view! {
         <div class="methods">
@@ -343,7 +343,7 @@ fn ItemsEditor(errors: Signal<FieldErrors>) -> impl IntoView {
                     <th>{t!(i18n, links.item)}</th>
                     <th class="num">{t!(i18n, links.quantity)}</th>
                     <th class="num">{t!(i18n, links.unit_price_rp)}</th>
-                    <th class="num" title=t_string!(i18n, links.max_quantity_title)>{t!(i18n, links.max_quantity_head)}</th>
+                    <th class="num" title=tu_string!(i18n, links.max_quantity_title)>{t!(i18n, links.max_quantity_head)}</th>
                     <th></th>
                 </tr>
             </thead>
@@ -387,7 +387,7 @@ fn ItemRowView(
             <td>
                 <input
                     name=format!("{name}[name]")
-                    aria-label=t_string!(i18n, links.item_name_aria, n).to_string()
+                    aria-label=tu_string!(i18n, links.item_name_aria, n).to_string()
                     maxlength="255"
                     prop:value=row.name
                     on:input=move |ev| row.name.set(event_target_value(&ev))
@@ -397,7 +397,7 @@ fn ItemRowView(
             <td class="num">
                 <input
                     name=format!("{name}[quantity]")
-                    aria-label=t_string!(i18n, links.item_quantity_aria, n).to_string()
+                    aria-label=tu_string!(i18n, links.item_quantity_aria, n).to_string()
                     inputmode="numeric"
                     size="6"
                     prop:value=row.quantity
@@ -408,7 +408,7 @@ fn ItemRowView(
             <td class="num">
                 <input
                     name=format!("{name}[unit_price]")
-                    aria-label=t_string!(i18n, links.item_unit_price_aria, n).to_string()
+                    aria-label=tu_string!(i18n, links.item_unit_price_aria, n).to_string()
                     inputmode="numeric"
                     size="12"
                     prop:value=row.unit_price
@@ -419,14 +419,14 @@ fn ItemRowView(
             <td class="num">
                 <input
                     name=format!("{name}[max_quantity]")
-                    aria-label=t_string!(i18n, links.item_max_quantity_aria, n).to_string()
+                    aria-label=tu_string!(i18n, links.item_max_quantity_aria, n).to_string()
                     inputmode="numeric"
                     size="6"
                 />
                 <p class="field-error">{error_for("max_quantity")}</p>
             </td>
             <td>
-                <button type="button" class="link" on:click=remove aria-label=t_string!(i18n, links.remove_item)>{t!(i18n, links.remove)}</button>
+                <button type="button" class="link" on:click=remove aria-label=tu_string!(i18n, links.remove_item)>{t!(i18n, links.remove)}</button>
             </td>
         </tr>
     }

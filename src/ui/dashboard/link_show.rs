@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::link::LinkState;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::PaymentLink;
 use crate::ui::components::{
     account_param, form_errors, link_param, DashboardShell, ErrorPanel, FieldError, FormAlert,
@@ -184,15 +184,15 @@ fn LinkDetailView(
     };
     let i18n = use_i18n();
     let (next_status, toggle_label) = if link.status == crate::domain::link::LinkStatus::Open {
-        ("closed", t_string!(i18n, links.close_link))
+        ("closed", tu_string!(i18n, links.close_link))
     } else {
-        ("open", t_string!(i18n, links.reopen_link))
+        ("open", tu_string!(i18n, links.reopen_link))
     };
     let status_result = Signal::derive(move || set_status.value().get());
     let delete_result = Signal::derive(move || delete.value().get());
     let delete_errors = Signal::derive(move || form_errors(delete.value().get()));
     let methods = if detail.method_names.is_empty() {
-        t_string!(i18n, links.all_active_methods).to_string()
+        tu_string!(i18n, links.all_active_methods).to_string()
     } else {
         detail.method_names.join(", ")
     };
@@ -214,8 +214,8 @@ fn LinkDetailView(
         <section class="card share">
             <h2>{t!(i18n, links.share_title)}</h2>
             <div class="payer-url">
-                <input readonly value=detail.payer_url.clone() aria-label=t_string!(i18n, links.payer_url) data-testid="payer-url"/>
-                <button type="button" on:click=copy>{move || if copied.get() { t_string!(i18n, links.copied) } else { t_string!(i18n, links.copy) }}</button>
+                <input readonly value=detail.payer_url.clone() aria-label=tu_string!(i18n, links.payer_url) data-testid="payer-url"/>
+                <button type="button" on:click=copy>{move || if copied.get() { tu_string!(i18n, links.copied) } else { tu_string!(i18n, links.copy) }}</button>
             </div>
             <p class="share-links">
                 <a href=detail.share.whatsapp target="_blank" rel="noopener">"WhatsApp"</a>
@@ -223,7 +223,7 @@ fn LinkDetailView(
                 <a href=detail.share.sms>"SMS"</a>
             </p>
             <figure class="qr">
-                <img src=format!("{qr_base}.svg") alt=t_string!(i18n, links.qr_alt) width="200" height="200"/>
+                <img src=format!("{qr_base}.svg") alt=tu_string!(i18n, links.qr_alt) width="200" height="200"/>
                 <figcaption>
                     {t!(i18n, links.download)}
                     <a href=format!("{qr_base}.svg") download=format!("paylink-{}.svg", link.reff_no)>"SVG"</a>
@@ -238,12 +238,12 @@ fn LinkDetailView(
                 <span style=format!("width: {usage_percent}%")></span>
             </div>
             <p>{if unlimited {
-                t_string!(i18n, links.payments_unlimited, used = link.current_usage).to_string()
+                tu_string!(i18n, links.payments_unlimited, used = link.current_usage).to_string()
             } else {
-                t_string!(i18n, links.payments_used, used = link.current_usage, max = link.max_usage).to_string()
+                tu_string!(i18n, links.payments_used, used = link.current_usage, max = link.max_usage).to_string()
             }}</p>
             {link.stock.map(|stock| view! {
-                <p data-testid="stock">{t_string!(i18n, links.units_sold, sold = link.units_paid, stock).to_string()}</p>
+                <p data-testid="stock">{tu_string!(i18n, links.units_sold, sold = link.units_paid, stock).to_string()}</p>
             })}
         </section>
         {match link.open_amount.clone() {
@@ -256,11 +256,11 @@ fn LinkDetailView(
                 <ul>
                     {link.custom_fields.iter().map(|field| {
                         let kind = match field.kind {
-                            crate::domain::link::custom_fields::FieldKind::Text => t_string!(i18n, links.kind_text_lower).to_string(),
-                            crate::domain::link::custom_fields::FieldKind::Number => t_string!(i18n, links.kind_number_lower).to_string(),
-                            crate::domain::link::custom_fields::FieldKind::Choice => t_string!(i18n, links.kind_choice_of, options = field.options.join(", ")).to_string(),
+                            crate::domain::link::custom_fields::FieldKind::Text => tu_string!(i18n, links.kind_text_lower).to_string(),
+                            crate::domain::link::custom_fields::FieldKind::Number => tu_string!(i18n, links.kind_number_lower).to_string(),
+                            crate::domain::link::custom_fields::FieldKind::Choice => tu_string!(i18n, links.kind_choice_of, options = field.options.join(", ")).to_string(),
                         };
-                        let required = if field.required { t_string!(i18n, links.required) } else { t_string!(i18n, links.optional) };
+                        let required = if field.required { tu_string!(i18n, links.required) } else { tu_string!(i18n, links.optional) };
                         view! { <li>{format!("{} ({kind}, {required})", field.label)}</li> }
                     }).collect_view()}
                 </ul>
@@ -274,11 +274,11 @@ fn LinkDetailView(
                 <dt>{t!(i18n, links.payment_methods)}</dt><dd>{methods}</dd>
                 <dt>{t!(i18n, links.expires)}</dt>
                 <dd>
-                    {link.expired_at.map(format_wib).unwrap_or_else(|| t_string!(i18n, links.never).to_string())}
-                    {detail.is_expired.then(|| t_string!(i18n, links.expired_suffix))}
+                    {link.expired_at.map(format_wib).unwrap_or_else(|| tu_string!(i18n, links.never).to_string())}
+                    {detail.is_expired.then(|| tu_string!(i18n, links.expired_suffix))}
                 </dd>
                 <dt>{t!(i18n, links.customer_details)}</dt>
-                <dd>{if link.required_customer_detail { t_string!(i18n, links.required_from_payer) } else { t_string!(i18n, links.not_asked) }}</dd>
+                <dd>{if link.required_customer_detail { tu_string!(i18n, links.required_from_payer) } else { tu_string!(i18n, links.not_asked) }}</dd>
                 <dt>{t!(i18n, links.redirect_after_payment)}</dt><dd>{link.redirect_url.clone().unwrap_or_else(|| "—".into())}</dd>
                 <dt>{t!(i18n, links.metadata)}</dt><dd><code>{serde_json::Value::Object(link.optional_metadata.clone()).to_string()}</code></dd>
                 <dt>{t!(i18n, links.source)}</dt><dd>{link.source.clone()}</dd>
@@ -326,7 +326,7 @@ fn ItemsCard(link: PaymentLink) -> impl IntoView {
                     {link.items.iter().map(|item| view! {
                         <tr>
                             <td>{item.name.clone()}</td>
-                            <td class="num">{item.quantity}{item.max_quantity.map(|max| format!(" {}", t_string!(i18n, links.payer_chooses_quantity, max)))}</td>
+                            <td class="num">{item.quantity}{item.max_quantity.map(|max| format!(" {}", tu_string!(i18n, links.payer_chooses_quantity, max)))}</td>
                             <td class="num">{item.unit_price.to_string()}</td>
                             <td class="num">{item.subtotal().map(|s| s.to_string()).unwrap_or_default()}</td>
                         </tr>
@@ -345,7 +345,7 @@ fn ItemsCard(link: PaymentLink) -> impl IntoView {
 fn OpenAmountCard(open: crate::domain::link::OpenAmount) -> impl IntoView {
     let i18n = use_i18n();
     let suggested = if open.suggested.is_empty() {
-        t_string!(i18n, links.none).to_string()
+        tu_string!(i18n, links.none).to_string()
     } else {
         open.suggested
             .iter()
@@ -360,7 +360,7 @@ fn OpenAmountCard(open: crate::domain::link::OpenAmount) -> impl IntoView {
             <dl class="fields">
                 <dt>{t!(i18n, links.minimum)}</dt><dd data-testid="open-minimum">{open.minimum.to_string()}</dd>
                 <dt>{t!(i18n, links.maximum)}</dt>
-                <dd>{open.maximum.map_or_else(|| t_string!(i18n, links.no_maximum).to_string(), |max| max.to_string())}</dd>
+                <dd>{open.maximum.map_or_else(|| tu_string!(i18n, links.no_maximum).to_string(), |max| max.to_string())}</dd>
                 <dt>{t!(i18n, links.suggested)}</dt><dd>{suggested}</dd>
             </dl>
         </section>

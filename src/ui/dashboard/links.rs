@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::link::LinkState;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::{Account, LinkSummary, Page};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel, Pager, StatusBadge};
 
@@ -95,7 +95,7 @@ pub fn LinksPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=format!("{} · paylinks", t_string!(i18n, common.payment_links))/>
+        <Title text=format!("{} · paylinks", tu_string!(i18n, common.payment_links))/>
         <DashboardShell account_id>
             <Suspense fallback=move || view! { <p>{t!(i18n, links.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -132,10 +132,10 @@ fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoVi
     let empty = data.links.rows.is_empty();
     let i18n = use_i18n();
     let state_label = move |state: LinkState| match state {
-        LinkState::Open => t_string!(i18n, common.state_open),
-        LinkState::Exhausted => t_string!(i18n, common.state_exhausted),
-        LinkState::Closed => t_string!(i18n, common.state_closed),
-        LinkState::Expired => t_string!(i18n, common.state_expired),
+        LinkState::Open => tu_string!(i18n, common.state_open),
+        LinkState::Exhausted => tu_string!(i18n, common.state_exhausted),
+        LinkState::Closed => tu_string!(i18n, common.state_closed),
+        LinkState::Expired => tu_string!(i18n, common.state_expired),
     };
     view! {
         <div class="page-head">
@@ -147,10 +147,10 @@ fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoVi
                 type="search"
                 name="q"
                 value=search.clone()
-                placeholder=t_string!(i18n, links.search_placeholder)
-                aria-label=t_string!(i18n, links.search)
+                placeholder=tu_string!(i18n, links.search_placeholder)
+                aria-label=tu_string!(i18n, links.search)
             />
-            <select name="status" aria-label=t_string!(i18n, links.status)>
+            <select name="status" aria-label=tu_string!(i18n, links.status)>
                 <option value="" selected=status.is_empty()>{t!(i18n, links.all_statuses)}</option>
                 {LinkState::ALL.into_iter().map(|s| view! {
                     <option value=s.as_str() selected=status == s.as_str()>{state_label(s)}</option>
@@ -195,13 +195,13 @@ fn LinksList(data: LinksPageData, search: String, status: String) -> impl IntoVi
                                     <td><a href=format!("{base}/{}", link.id)>{link.title}</a></td>
                                     <td><code>{link.reff_no}</code></td>
                                     <td class="num">{if link.open_amount {
-                                        t_string!(i18n, links.from_amount, amount = link.total_amount).to_string()
+                                        tu_string!(i18n, links.from_amount, amount = link.total_amount).to_string()
                                     } else {
                                         link.total_amount.to_string()
                                     }}</td>
                                     <td>{crate::domain::link::usage_label(link.current_usage, link.max_usage)}</td>
                                     <td><StatusBadge status=row.status/></td>
-                                    <td>{link.expired_at.map(format_wib).unwrap_or_else(|| t_string!(i18n, links.never).to_string())}</td>
+                                    <td>{link.expired_at.map(format_wib).unwrap_or_else(|| tu_string!(i18n, links.never).to_string())}</td>
                                     <td>{format_wib(link.created_at)}</td>
                                 </tr>
                             }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::chart::{columns, nice_max, share};
 use crate::domain::Rupiah;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::{Account, GroupRevenue, WindowFigures};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel};
 
@@ -74,7 +74,7 @@ pub fn OverviewPage() -> impl IntoView {
     let data = Resource::new(move || account_id.get().unwrap_or_default(), get_overview);
     let i18n = use_i18n();
     view! {
-        <Title text=format!("{} · paylinks", t_string!(i18n, common.overview))/>
+        <Title text=format!("{} · paylinks", tu_string!(i18n, common.overview))/>
         <DashboardShell account_id>
             <Suspense fallback=move || view! { <p>{t!(i18n, overview.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -92,14 +92,17 @@ pub fn OverviewPage() -> impl IntoView {
 fn Overview(data: OverviewData) -> impl IntoView {
     let i18n = use_i18n();
     let windows = [
-        (t_string!(i18n, overview.today).to_string(), data.today),
-        (t_string!(i18n, overview.last_7_days).to_string(), data.week),
+        (tu_string!(i18n, overview.today).to_string(), data.today),
         (
-            t_string!(i18n, overview.last_30_days).to_string(),
+            tu_string!(i18n, overview.last_7_days).to_string(),
+            data.week,
+        ),
+        (
+            tu_string!(i18n, overview.last_30_days).to_string(),
             data.month,
         ),
     ];
-    let no_payments = t_string!(i18n, overview.no_payments).to_string();
+    let no_payments = tu_string!(i18n, overview.no_payments).to_string();
     view! {
         <div class="page-head">
             <h1>{t!(i18n, common.overview)}<span class="muted">{format!(" · {}", data.account.name)}</span></h1>
@@ -118,7 +121,7 @@ fn Overview(data: OverviewData) -> impl IntoView {
                         <dt>{t!(i18n, common.payments)}</dt><dd>{w.paid}</dd>
                         <dt>{t!(i18n, overview.conversion)}</dt>
                         <dd>{w.conversion_percent().map_or_else(|| "—".to_string(), |p| {
-                            t_string!(i18n, overview.conversion_value, percent = format!("{p:.1}"), attempts = w.attempts)
+                            tu_string!(i18n, overview.conversion_value, percent = format!("{p:.1}"), attempts = w.attempts)
                                 .to_string()
                         })}</dd>
                     </dl>
@@ -159,7 +162,7 @@ fn RevenueChart(days: Vec<ChartDay>) -> impl IntoView {
     let bars = columns(&values, top, CHART_WIDTH - LEFT - RIGHT, CHART_HEIGHT);
     let total: i64 = values.iter().sum();
     let i18n = use_i18n();
-    let label = t_string!(
+    let label = tu_string!(
         i18n,
         overview.chart_label,
         days = days.len(),
@@ -187,7 +190,7 @@ fn RevenueChart(days: Vec<ChartDay>) -> impl IntoView {
             <title>{label}</title>
             {gridlines.collect_view()}
             {bars.into_iter().zip(days).enumerate().map(|(i, (bar, day))| {
-                let tip = t_string!(
+                let tip = tu_string!(
                     i18n,
                     overview.bar_tip,
                     day = day.label.clone(),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::time::format_wib;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::SignedInSession;
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
@@ -135,7 +135,7 @@ pub fn SecurityPage() -> impl IntoView {
     let require_errors = Signal::derive(move || form_errors(require.value().get()));
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, security.title)/>
+        <Title text=tu_string!(i18n, security.title)/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
             <h1>{t!(i18n, security.heading)}</h1>
             <FormAlert result=Signal::derive(move || disable.value().get())/>
@@ -195,7 +195,7 @@ fn TwoFactorCard(
             })}
             {if data.two_factor {
                 view! {
-                    <p>{t_string!(i18n, security.on_codes_left, left = data.recovery_codes_left).to_string()}</p>
+                    <p>{tu_string!(i18n, security.on_codes_left, left = data.recovery_codes_left).to_string()}</p>
                     <ActionForm action=disable attr:class="form inline-form">
                         <label for="disable-code">{t!(i18n, security.code_to_turn_off)}</label>
                         <input id="disable-code" name="code" inputmode="numeric" autocomplete="one-time-code" required/>

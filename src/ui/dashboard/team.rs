@@ -9,7 +9,7 @@ use crate::domain::ids::UserId;
 use crate::domain::merchant::Role;
 use crate::domain::time::format_wib;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::i18n::{t, tu_string, use_i18n, Locale};
 use crate::model::{Invitation, Member};
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
@@ -87,7 +87,7 @@ pub fn TeamPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, team.title)/>
+        <Title text=tu_string!(i18n, team.title)/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
             <h1>{t!(i18n, common.team)}</h1>
             <p class="hint">{t!(i18n, team.hint)}</p>
@@ -134,14 +134,14 @@ fn Team(
                     let me = m.user_id == data.me;
                     view! {
                         <tr data-member=m.email.clone()>
-                            <td>{m.email.clone()}{me.then_some(t_string!(i18n, team.you))}</td>
+                            <td>{m.email.clone()}{me.then_some(tu_string!(i18n, team.you))}</td>
                             <td>
                                 {if owner {
                                     let current = m.role;
                                     view! {
                                         <ActionForm action=role attr:class="inline-form">
                                             <input type="hidden" name="user_id" value=m.user_id.0/>
-                                            <select name="role" aria-label=t_string!(i18n, team.role)>
+                                            <select name="role" aria-label=tu_string!(i18n, team.role)>
                                                 {Role::ALL.into_iter().map(|r| view! {
                                                     <option value=r.as_str() selected=current == r>{role_label(i18n, r)}</option>
                                                 }).collect_view()}
@@ -191,12 +191,12 @@ fn Team(
                 {move || invite.value().get().and_then(Result::ok).map(|link| {
                     let mail = format!(
                         "mailto:?subject={}&body={link}",
-                        t_string!(i18n, team.mail_subject)
+                        tu_string!(i18n, team.mail_subject)
                     );
                     let lead = if mail_on {
-                        t_string!(i18n, team.link_emailed)
+                        tu_string!(i18n, team.link_emailed)
                     } else {
-                        t_string!(i18n, team.link_to_send)
+                        tu_string!(i18n, team.link_to_send)
                     };
                     view! {
                         <p class="alert alert-info" data-testid="invitation-link">
@@ -240,8 +240,8 @@ fn Team(
 /// A role as the dashboard names it to people (the form values stay `Role::as_str`).
 pub fn role_label(i18n: leptos_i18n::I18nContext<Locale>, role: Role) -> &'static str {
     match role {
-        Role::Owner => t_string!(i18n, team.role_owner),
-        Role::Admin => t_string!(i18n, team.role_admin),
-        Role::Viewer => t_string!(i18n, team.role_viewer),
+        Role::Owner => tu_string!(i18n, team.role_owner),
+        Role::Admin => tu_string!(i18n, team.role_admin),
+        Role::Viewer => tu_string!(i18n, team.role_viewer),
     }
 }

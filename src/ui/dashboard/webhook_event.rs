@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::time::format_wib_seconds;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::{WebhookDelivery, WebhookEvent};
 use crate::ui::components::{DashboardShell, ErrorPanel, FormAlert};
 use crate::ui::dashboard::webhooks::{label, ResendWebhook};
@@ -48,7 +48,7 @@ pub fn WebhookEventPage() -> impl IntoView {
     let resent = Signal::derive(move || resend.value().get());
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, webhooks.event_page_title).to_string()/>
+        <Title text=tu_string!(i18n, webhooks.event_page_title).to_string()/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
             <p><a href="/developers/webhooks">{t!(i18n, webhooks.back_log)}</a></p>
             <FormAlert result=resent/>

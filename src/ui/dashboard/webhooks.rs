@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::time::format_wib_seconds;
 use crate::domain::webhook::DeliveryStatus;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::{WebhookEvent, WebhookSettings};
 use crate::ui::components::{form_errors, DashboardShell, ErrorPanel, FieldError, FormAlert};
 
@@ -135,7 +135,7 @@ pub fn WebhooksPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=t_string!(i18n, webhooks.page_title).to_string()/>
+        <Title text=tu_string!(i18n, webhooks.page_title).to_string()/>
         <DashboardShell account_id=Signal::derive(|| None::<String>)>
             <div class="page-head">
                 <h1>{t!(i18n, webhooks.title)}</h1>
@@ -264,10 +264,10 @@ fn DeliveryLog(
         </div>
         <FormAlert result=resent/>
         {move || resent_all.get().and_then(Result::ok).map(|n| view! {
-            <p class="alert alert-info">{t_string!(i18n, webhooks.requeued, n = n).to_string()}</p>
+            <p class="alert alert-info">{tu_string!(i18n, webhooks.requeued, n = n).to_string()}</p>
         })}
         <form method="get" action="/developers/webhooks" class="filters">
-            <select name="status" aria-label=t_string!(i18n, webhooks.status).to_string()>
+            <select name="status" aria-label=tu_string!(i18n, webhooks.status).to_string()>
                 <option value="" selected=status.is_empty()>{t!(i18n, webhooks.all_statuses)}</option>
                 {DeliveryStatus::ALL.into_iter().map(|s| view! {
                     <option value=s.as_str() selected=status == s.as_str()>{label(s)}</option>
@@ -307,7 +307,7 @@ fn EventRow(event: WebhookEvent, resend: ServerAction<ResendWebhook>) -> impl In
         (None, None) => "—".into(),
     };
     let next = (event.status == DeliveryStatus::Pending && event.attempts > 0).then(|| {
-        t_string!(
+        tu_string!(
             i18n,
             webhooks.next_try,
             at = format_wib_seconds(event.next_attempt_at)

@@ -9,7 +9,7 @@ use crate::domain::attempt::AttemptStatus;
 use crate::domain::time::format_wib_seconds;
 use crate::domain::Rupiah;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::{PaymentAttempt, ProviderNotification, Refund};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel, FormAlert};
 use crate::ui::dashboard::link_attempts::SimulateAttempt;
@@ -149,7 +149,7 @@ pub fn PaymentPage() -> impl IntoView {
     let simulated = Signal::derive(move || simulate.value().get());
     let i18n = use_i18n();
     view! {
-        <Title text=format!("{} · paylinks", t_string!(i18n, payments.payment))/>
+        <Title text=format!("{} · paylinks", tu_string!(i18n, payments.payment))/>
         <DashboardShell account_id>
             <FormAlert result=simulated/>
             <Suspense fallback=move || view! { <p>{t!(i18n, payments.loading)}</p> }>
@@ -180,7 +180,7 @@ fn Detail(
     let show_refunds = !data.refunds.is_empty() || data.refundable.is_some();
     let when = |ms: Option<i64>| ms.map(format_wib_seconds).unwrap_or_else(|| "—".into());
     let text = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
-    let units = t_string!(i18n, payments.units, units = a.units).to_string();
+    let units = tu_string!(i18n, payments.units, units = a.units).to_string();
     let link_href = format!("/accounts/{account_id}/links/{}", a.payment_link_id);
     // Only the sandbox's own attempts can be paid by pretending; a gateway's are paid there.
     let can_simulate =
@@ -194,7 +194,7 @@ fn Detail(
     view! {
         <p><a href=format!("/accounts/{account_id}/payments")>{t!(i18n, payments.back_to_payments)}</a></p>
         <div class="page-head">
-            <h1>{format!("{} ", t_string!(i18n, payments.payment))}<code>{a.reff_no.clone()}</code></h1>
+            <h1>{format!("{} ", tu_string!(i18n, payments.payment))}<code>{a.reff_no.clone()}</code></h1>
             <span class=format!("badge badge-attempt-{}", data.status.as_str()) data-testid="payment-status">
                 {data.status.label()}
             </span>
@@ -234,7 +234,7 @@ fn Detail(
                 <dt>{t!(i18n, payments.expires)}</dt><dd>{format_wib_seconds(a.expired_at)}</dd>
                 <dt>{t!(i18n, payments.paid)}</dt><dd>{when(a.payment_date)}</dd>
                 <dt>{t!(i18n, payments.receipt)}</dt><dd data-testid="payment-receipt">{data.receipt}</dd>
-                <dt>{t!(i18n, payments.settled)}</dt><dd>{if a.has_settle { when(a.settle_at) } else { t_string!(i18n, payments.not_yet).to_string() }}</dd>
+                <dt>{t!(i18n, payments.settled)}</dt><dd>{if a.has_settle { when(a.settle_at) } else { tu_string!(i18n, payments.not_yet).to_string() }}</dd>
                 <dt>{t!(i18n, payments.payer_ip)}</dt><dd>{text(&a.ip_address)}</dd>
             </dl>
         </section>
@@ -272,9 +272,9 @@ fn Notifications(notifications: Vec<ProviderNotification>) -> impl IntoView {
         .into_iter()
         .map(|n| {
             let state = match n.status.as_str() {
-                "received" => t_string!(i18n, payments.notice_waiting),
-                "applied" => t_string!(i18n, payments.notice_applied),
-                _ => t_string!(i18n, payments.notice_refused),
+                "received" => tu_string!(i18n, payments.notice_waiting),
+                "applied" => tu_string!(i18n, payments.notice_applied),
+                _ => tu_string!(i18n, payments.notice_refused),
             };
             view! {
                 <tr data-testid="provider-notification">

@@ -9,7 +9,7 @@ use crate::domain::export::ExportStatus;
 use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::format_wib_seconds;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::{Account, Export};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel};
 
@@ -69,7 +69,7 @@ pub fn ExportButtons(account_id: String, query: PaymentsQuery) -> impl IntoView 
                         {fields.into_iter().map(|(name, value)| view! {
                             <input type="hidden" name=name value=value/>
                         }).collect_view()}
-                        <button type="submit">{t_string!(i18n, payments.export_button, format = format.to_uppercase()).to_string()}</button>
+                        <button type="submit">{tu_string!(i18n, payments.export_button, format = format.to_uppercase()).to_string()}</button>
                     </ActionForm>
                 }
             }).collect_view()}
@@ -83,7 +83,7 @@ pub fn ExportsPage() -> impl IntoView {
     let data = Resource::new(move || account_id.get().unwrap_or_default(), list_exports);
     let i18n = use_i18n();
     view! {
-        <Title text=format!("{} · paylinks", t_string!(i18n, payments.exports))/>
+        <Title text=format!("{} · paylinks", tu_string!(i18n, payments.exports))/>
         <DashboardShell account_id>
             <Suspense fallback=move || view! { <p>{t!(i18n, payments.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -143,13 +143,13 @@ fn ExportLine(export: Export) -> impl IntoView {
     let i18n = use_i18n();
     let progress = match export.status {
         ExportStatus::Done => {
-            t_string!(i18n, payments.rows_done, rows = export.done_rows).to_string()
+            tu_string!(i18n, payments.rows_done, rows = export.done_rows).to_string()
         }
         ExportStatus::Failed => export
             .error
             .clone()
-            .unwrap_or_else(|| t_string!(i18n, payments.export_failed).to_string()),
-        ExportStatus::Running => t_string!(
+            .unwrap_or_else(|| tu_string!(i18n, payments.export_failed).to_string()),
+        ExportStatus::Running => tu_string!(
             i18n,
             payments.rows_progress,
             done = export.done_rows,

@@ -15,7 +15,7 @@ use crate::domain::payments_query::PaymentsQuery;
 use crate::domain::time::format_wib;
 use crate::domain::Rupiah;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::{Account, PaymentAttempt, PaymentTotals};
 use crate::ui::components::{account_param, DashboardShell, ErrorPanel};
 
@@ -94,7 +94,7 @@ pub fn PaymentsPage() -> impl IntoView {
     );
     let i18n = use_i18n();
     view! {
-        <Title text=format!("{} · paylinks", t_string!(i18n, common.payments))/>
+        <Title text=format!("{} · paylinks", tu_string!(i18n, common.payments))/>
         <DashboardShell account_id>
             <Suspense fallback=move || view! { <p>{t!(i18n, payments.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -143,7 +143,7 @@ fn PaymentsTable(data: PaymentsData, query: PaymentsQuery) -> impl IntoView {
         </div>
         <Filters base=base.clone() query=query.clone() methods=data.methods.clone()/>
         <p class="totals" data-testid="totals">
-            {t_string!(
+            {tu_string!(
                 i18n,
                 payments.totals,
                 total = totals.count,
@@ -155,7 +155,7 @@ fn PaymentsTable(data: PaymentsData, query: PaymentsQuery) -> impl IntoView {
             .to_string()}
             {(totals.refunded > 0).then(|| format!(
                 " · {}",
-                t_string!(
+                tu_string!(
                     i18n,
                     payments.totals_refunded,
                     refunded = Rupiah(totals.refunded),
@@ -199,7 +199,7 @@ fn PaymentsTable(data: PaymentsData, query: PaymentsQuery) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <nav class="pager" aria-label=t_string!(i18n, common.pagination).to_string()>
+        <nav class="pager" aria-label=tu_string!(i18n, common.pagination).to_string()>
             {prev.map(|h| view! { <a href=h rel="prev">{t!(i18n, payments.newer)}</a> })}
             {(data.prev.is_some() || data.next.is_some()).then(|| {
                 view! { <a href=format!("{base}?{}", query.first_page().to_query_string())>{t!(i18n, payments.first_page)}</a> }
@@ -264,15 +264,15 @@ fn Filters(base: String, query: PaymentsQuery, methods: Vec<(String, String)>) -
     view! {
         <form method="get" action=base.clone() class="filters payment-filters">
             <input type="search" name="q" value=q.q.clone()
-                placeholder=t_string!(i18n, payments.search_placeholder).to_string()
-                aria-label=t_string!(i18n, payments.search).to_string()/>
-            <select name="status" aria-label=t_string!(i18n, payments.status).to_string()>
+                placeholder=tu_string!(i18n, payments.search_placeholder).to_string()
+                aria-label=tu_string!(i18n, payments.search).to_string()/>
+            <select name="status" aria-label=tu_string!(i18n, payments.status).to_string()>
                 <option value="" selected=q.status.is_empty()>{t!(i18n, payments.all_statuses)}</option>
                 {statuses.into_iter().map(|s| view! {
                     <option value=s.as_str() selected=q.status == s.as_str()>{s.label()}</option>
                 }).collect_view()}
             </select>
-            <select name="method" aria-label=t_string!(i18n, payments.method).to_string()>
+            <select name="method" aria-label=tu_string!(i18n, payments.method).to_string()>
                 <option value="" selected=q.method.is_empty()>{t!(i18n, payments.all_methods)}</option>
                 {methods.into_iter().map(|(code, name)| {
                     let selected = q.method == code;
@@ -280,31 +280,31 @@ fn Filters(base: String, query: PaymentsQuery, methods: Vec<(String, String)>) -
                 }).collect_view()}
             </select>
             <input type="text" name="link" value=q.link.clone()
-                placeholder=t_string!(i18n, payments.link_reference).to_string()
-                aria-label=t_string!(i18n, payments.link_reference).to_string()/>
-            <select name="settled" aria-label=t_string!(i18n, payments.settled).to_string()>
+                placeholder=tu_string!(i18n, payments.link_reference).to_string()
+                aria-label=tu_string!(i18n, payments.link_reference).to_string()/>
+            <select name="settled" aria-label=tu_string!(i18n, payments.settled).to_string()>
                 <option value="" selected=q.settled.is_empty()>{t!(i18n, payments.settled_or_not)}</option>
                 <option value="yes" selected=q.settled == "yes">{t!(i18n, payments.settled)}</option>
                 <option value="no" selected=q.settled == "no">{t!(i18n, payments.not_settled)}</option>
             </select>
-            {date("created_from", t_string!(i18n, payments.created_from).to_string(), q.created_from.clone())}
-            {date("created_to", t_string!(i18n, payments.to).to_string(), q.created_to.clone())}
-            {date("paid_from", t_string!(i18n, payments.paid_from).to_string(), q.paid_from.clone())}
-            {date("paid_to", t_string!(i18n, payments.to).to_string(), q.paid_to.clone())}
-            {date("settled_from", t_string!(i18n, payments.settled_from).to_string(), q.settled_from.clone())}
-            {date("settled_to", t_string!(i18n, payments.to).to_string(), q.settled_to.clone())}
+            {date("created_from", tu_string!(i18n, payments.created_from).to_string(), q.created_from.clone())}
+            {date("created_to", tu_string!(i18n, payments.to).to_string(), q.created_to.clone())}
+            {date("paid_from", tu_string!(i18n, payments.paid_from).to_string(), q.paid_from.clone())}
+            {date("paid_to", tu_string!(i18n, payments.to).to_string(), q.paid_to.clone())}
+            {date("settled_from", tu_string!(i18n, payments.settled_from).to_string(), q.settled_from.clone())}
+            {date("settled_to", tu_string!(i18n, payments.to).to_string(), q.settled_to.clone())}
             <input type="text" inputmode="numeric" name="amount_min" value=q.amount_min.clone()
-                placeholder=t_string!(i18n, payments.min_amount).to_string()
-                aria-label=t_string!(i18n, payments.minimum_amount).to_string()/>
+                placeholder=tu_string!(i18n, payments.min_amount).to_string()
+                aria-label=tu_string!(i18n, payments.minimum_amount).to_string()/>
             <input type="text" inputmode="numeric" name="amount_max" value=q.amount_max.clone()
-                placeholder=t_string!(i18n, payments.max_amount).to_string()
-                aria-label=t_string!(i18n, payments.maximum_amount).to_string()/>
-            <select name="sort" aria-label=t_string!(i18n, payments.sort_by).to_string()>
+                placeholder=tu_string!(i18n, payments.max_amount).to_string()
+                aria-label=tu_string!(i18n, payments.maximum_amount).to_string()/>
+            <select name="sort" aria-label=tu_string!(i18n, payments.sort_by).to_string()>
                 <option value="created" selected=q.sort.is_empty() || q.sort == "created">{t!(i18n, payments.created)}</option>
                 <option value="paid" selected=q.sort == "paid">{t!(i18n, payments.sort_paid)}</option>
                 <option value="amount" selected=q.sort == "amount">{t!(i18n, payments.amount)}</option>
             </select>
-            <select name="order" aria-label=t_string!(i18n, payments.order).to_string()>
+            <select name="order" aria-label=tu_string!(i18n, payments.order).to_string()>
                 <option value="desc" selected=q.order != "asc">{t!(i18n, payments.descending)}</option>
                 <option value="asc" selected=q.order == "asc">{t!(i18n, payments.ascending)}</option>
             </select>

@@ -8,7 +8,7 @@ use crate::domain::refund::RefundStatus;
 use crate::domain::time::format_wib;
 use crate::domain::Rupiah;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, tu_string, use_i18n};
 use crate::model::Refund;
 use crate::ui::components::{form_errors, FieldError, FormAlert};
 
@@ -124,7 +124,7 @@ pub fn RefundsSection(
                 <ActionForm action=refund attr:class="form">
                     <input type="hidden" name="account_id" value=account_id.clone()/>
                     <input type="hidden" name="history_id" value=history_id/>
-                    <label for="refund-amount">{t_string!(i18n, payments.amount_to_refund, left = left).to_string()}</label>
+                    <label for="refund-amount">{tu_string!(i18n, payments.amount_to_refund, left = left).to_string()}</label>
                     // The property too: after a refund the field shows what is left, not what was typed.
                     <input
                         id="refund-amount"
