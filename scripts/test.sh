@@ -29,6 +29,23 @@ say "clippy, browser build"
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
   --target-dir target/front -- -D warnings
 
+# Redis, for the test of limits shared by two instances: the given URL, or the local server
+# (started if it is installed but stopped).
+redis_up() { (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; }
+if [ -z "${TEST_REDIS_URL:-}" ]; then
+  if ! redis_up && command -v redis-server >/dev/null 2>&1; then
+    say "starting a local Redis server"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+      >/dev/null 2>&1 || true
+    for _ in $(seq 1 20); do redis_up && break; sleep 0.25; done
+  fi
+  if redis_up; then
+    export TEST_REDIS_URL="redis://127.0.0.1:6379/"
+  else
+    skip "limits shared through Redis" "no Redis server answers at 127.0.0.1:6379"
+  fi
+fi
+
 say "unit and integration tests on SQLite"
 TEST_DATABASE_URL="" cargo test --features ssr
 

@@ -45,6 +45,11 @@ pub struct Settings {
     pub webhook_claim_lease_ms: i64,
     /// Folder finished exports are kept in.
     pub export_dir: std::path::PathBuf,
+    /// Where rate limits are counted when several instances must share them (`REDIS_URL`);
+    /// `None`: in each process.
+    pub redis_url: Option<String>,
+    /// Names this deployment's keys in that Redis (`REDIS_PREFIX`).
+    pub redis_prefix: String,
     /// New payment attempts one payer address may start per 10 minutes.
     pub payer_attempts_per_ip: u32,
     /// New payment attempts one link accepts per minute.
@@ -129,6 +134,8 @@ impl Settings {
             api_rate_limit_per_minute: positive("API_RATE_LIMIT_PER_MINUTE", 600)?,
             webhook_allow_private_targets: flag("WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
             webhook_claim_lease_ms: i64::from(positive("WEBHOOK_LEASE_SECONDS", 60)?) * 1000,
+            redis_url: var("REDIS_URL"),
+            redis_prefix: var("REDIS_PREFIX").unwrap_or_else(|| "paylinks".to_string()),
             payer_attempts_per_ip: positive("PAYER_ATTEMPTS_PER_IP", 30)?,
             payer_attempts_per_link: positive("PAYER_ATTEMPTS_PER_LINK", 120)?,
             trusted_proxy_hops: match var("TRUST_PROXY").as_deref() {
@@ -167,6 +174,9 @@ impl Settings {
         }
         if let Some(url) = &settings.smtp_url {
             crate::mail::Mailer::new(url, &settings.mail_from)?;
+        }
+        if let Some(url) = &settings.redis_url {
+            crate::rate_limit::SharedCounts::new(url, &settings.redis_prefix)?;
         }
         Ok(settings)
     }

@@ -54,13 +54,29 @@ pub fn build_state(
         &settings.public_base_url,
         settings.va_prefixes.clone(),
     ));
-    use crate::rate_limit::{RateLimiter, MINUTE_MS};
-    let api_rate_limiter = Arc::new(RateLimiter::new(settings.api_rate_limit_per_minute));
+    use crate::rate_limit::{RateLimiter, SharedCounts, MINUTE_MS};
+    // Checked when the settings were read.
+    let shared_counts = settings
+        .redis_url
+        .as_deref()
+        .and_then(|url| SharedCounts::new(url, &settings.redis_prefix).ok())
+        .map(Arc::new);
+    let api_rate_limiter = Arc::new(RateLimiter::new(
+        "api",
+        settings.api_rate_limit_per_minute,
+        shared_counts.clone(),
+    ));
     let payer_ip_limiter = Arc::new(RateLimiter::per_window(
+        "payer-address",
         settings.payer_attempts_per_ip,
         10 * MINUTE_MS,
+        shared_counts.clone(),
     ));
-    let payer_link_limiter = Arc::new(RateLimiter::new(settings.payer_attempts_per_link));
+    let payer_link_limiter = Arc::new(RateLimiter::new(
+        "payer-link",
+        settings.payer_attempts_per_link,
+        shared_counts.clone(),
+    ));
     // Checked when the settings were read.
     let secrets = settings
         .secret_key
@@ -80,6 +96,7 @@ pub fn build_state(
         api_rate_limiter,
         payer_ip_limiter,
         payer_link_limiter,
+        shared_counts,
         leptos_options,
         db,
         settings: Arc::new(settings),
@@ -311,15 +328,17 @@ async fn require_dashboard_login(
 
 /// `GET /ready`: 200 while the database answers within two seconds, 503 otherwise.
 async fn ready(State(state): State<AppState>) -> Response {
-    if state.db.answers(std::time::Duration::from_secs(2)).await {
-        "ready".into_response()
-    } else {
-        (
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "the database does not answer",
-        )
-            .into_response()
+    let within = std::time::Duration::from_secs(2);
+    let unready = |what| (axum::http::StatusCode::SERVICE_UNAVAILABLE, what).into_response();
+    if !state.db.answers(within).await {
+        return unready("the database does not answer");
     }
+    if let Some(shared) = &state.shared_counts {
+        if !shared.answers(within).await {
+            return unready("Redis does not answer");
+        }
+    }
+    "ready".into_response()
 }
 
 /// Reads settings, prepares the database and serves until Ctrl-C or SIGTERM.

@@ -30,6 +30,8 @@ pub struct AppServices {
     /// New payment attempts per payer address (10-minute windows) and per link (per minute).
     pub payer_ip_limiter: Arc<RateLimiter<String>>,
     pub payer_link_limiter: Arc<RateLimiter>,
+    /// The Redis the limits above count in, with `REDIS_URL`.
+    pub shared_counts: Option<Arc<crate::rate_limit::SharedCounts>>,
     /// Wakes the webhook worker when new events are written, so they go out at once.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
     /// Sends the mail outbox; `None` without `SMTP_URL` (then nothing is queued).

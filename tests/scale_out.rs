@@ -209,3 +209,169 @@ async fn two_instances_share_sessions_and_process_each_row_once() {
         remove_sqlite_file(&file);
     }
 }
+
+/// The Redis to share limits through: `TEST_REDIS_URL` (which must answer), else the local
+/// default if one answers; `None` when there is none.
+async fn test_redis() -> Option<String> {
+    let (url, required) = match std::env::var("TEST_REDIS_URL") {
+        Ok(url) => (url, true),
+        Err(_) => ("redis://127.0.0.1:6379/".to_string(), false),
+    };
+    let probe = paylinks::rate_limit::SharedCounts::new(&url, "probe").unwrap();
+    let answers = probe.answers(Duration::from_secs(2)).await;
+    assert!(answers || !required, "TEST_REDIS_URL {url} does not answer");
+    answers.then_some(url)
+}
+
+/// Waits, if need be, until at least 20 s remain of the current `window_ms` window, so the
+/// counting below happens inside one window.
+async fn well_inside_a_window(window_ms: i64) {
+    let left = window_ms - now_ms().rem_euclid(window_ms);
+    if left < 20_000 {
+        tokio::time::sleep(Duration::from_millis(left as u64 + 100)).await;
+    }
+}
+
+/// One API credential issued with the server's command line; `(api_key, token, account)`.
+async fn api_client_of(database: &str, server: &Server) -> (String, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_paylinks"))
+        .args(["credentials", "create", "--email", "api@limits.id"])
+        .args(["--password", PASSWORD, "--merchant", "Toko Batas"])
+        .env("DATABASE_URL", database)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let issued: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = |key: &str| issued[key].as_str().unwrap().to_string();
+    let date = paylinks::api::tokens::wib_date(now_ms());
+    let signature =
+        paylinks::api::tokens::token_signature(&text("client_id"), &text("client_secret"), &date);
+    let token: serde_json::Value = Client::new()
+        .post(format!("{}/api/v1.1/access-token/b2b", server.address))
+        .header("X-PARTNER-ID", text("api_key"))
+        .header("X-CLIENT-ID", text("client_id"))
+        .header("X-Signature", signature)
+        .json(&serde_json::json!({"grant_type": "client_credentials"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["data"]["access_token"].as_str().unwrap().to_string();
+    (text("api_key"), token, text("account_id"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_hold_clients_to_one_limit_through_redis() {
+    let Some(redis) = test_redis().await else {
+        eprintln!("skipped: no Redis answers (set TEST_REDIS_URL)");
+        return;
+    };
+    let (database, _file) = test_database("shared-limits").await;
+    // A prefix of this run's own: earlier runs' counts in the same window stay apart.
+    let prefix = format!("paylinks-test-{}", now_ms());
+    let settings = [
+        ("REDIS_URL", redis.as_str()),
+        ("REDIS_PREFIX", prefix.as_str()),
+        ("API_RATE_LIMIT_PER_MINUTE", "6"),
+        ("PAYER_ATTEMPTS_PER_IP", "4"),
+    ];
+    let a = start(&database, free_port(), &settings).await;
+    let b = start(&database, free_port(), &settings).await;
+    let servers = [&a, &b];
+    for server in servers {
+        let ready = reqwest::get(format!("{}/ready", server.address))
+            .await
+            .unwrap();
+        assert_eq!(
+            ready.status(),
+            StatusCode::OK,
+            "Redis and the database answer"
+        );
+    }
+
+    // Six API calls a minute for one credential, wherever they land.
+    let (api_key, token, account) = api_client_of(&database, &a).await;
+    well_inside_a_window(60_000).await;
+    let list = |server: &Server| {
+        Client::new()
+            .get(format!(
+                "{}/api/v1.0/payment-link-manage/{account}",
+                server.address
+            ))
+            .bearer_auth(&token)
+            .header("X-PARTNER-ID", &api_key)
+            .send()
+    };
+    for n in 0..6 {
+        let answer = list(servers[n % 2]).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK, "call {n}");
+    }
+    for server in servers {
+        let refused = list(server).await.unwrap();
+        assert_eq!(
+            refused.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "the seventh call, on either instance"
+        );
+    }
+
+    // Four new attempts per payer address per 10 minutes, wherever they start.
+    let owner = merchant_with_webhooks(&a, "owner@limits.id", "http://127.0.0.1:9/hooks").await;
+    let db = Db::connect(&database).await.unwrap();
+    let accounts = texts(
+        &db,
+        "SELECT a.id FROM accounts a JOIN users u ON u.merchant_id = a.merchant_id
+         WHERE u.email = 'owner@limits.id'",
+    )
+    .await;
+    create_link(&a, &owner, &accounts[0], "100").await;
+    let slug = texts(&db, "SELECT slug FROM payment_links").await.remove(0);
+    well_inside_a_window(10 * 60_000).await;
+    let pay = |server: &Server| {
+        Client::new()
+            .post(format!("{}/fn/pay", server.address))
+            .header(ORIGIN, &server.address)
+            .header("Accept", "application/json")
+            .form(&[("slug", slug.as_str()), ("method", "QRIS")])
+            .send()
+    };
+    for n in 0..4 {
+        let started = pay(servers[n % 2]).await.unwrap();
+        assert!(
+            started.status().is_success(),
+            "attempt {n}: {}",
+            started.status()
+        );
+    }
+    for server in servers {
+        let refused = pay(server).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+
+    // An instance whose Redis does not answer is not ready, though it runs (and counts its
+    // own limits meanwhile).
+    let unreachable = format!("redis://127.0.0.1:{}/", free_port());
+    let lost = start(
+        &database,
+        free_port(),
+        &[("REDIS_URL", unreachable.as_str())],
+    )
+    .await;
+    let ready = reqwest::get(format!("{}/ready", lost.address))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready.text().await.unwrap(), "Redis does not answer");
+    let answer = list(&lost).await.unwrap();
+    assert_eq!(
+        answer.status(),
+        StatusCode::OK,
+        "limits fall back to this instance"
+    );
+    for server in [a, b, lost] {
+        server.kill();
+    }
+}

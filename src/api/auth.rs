@@ -67,6 +67,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         state
             .api_rate_limiter
             .check(credential_id, state.now_ms())
+            .await
             .map_err(ApiError::rate_limited)?;
         let bound = credentials::bound_accounts(&state.db, credential_id).await?;
         let caller = ApiCaller {

@@ -148,10 +148,7 @@ pub async fn enforce(
         return forbidden();
     }
     if user.needs_two_factor_setup() && !WITHOUT_TWO_FACTOR.contains(&endpoint.as_str()) {
-        // Outside the layer that sets the request's language: read it from the request.
-        let locale =
-            crate::i18n::Locale::from(crate::ui::context::dashboard_lang(request.headers()));
-        let message = crate::i18n::td_string!(locale, security.setup_needed).to_string();
+        let message = crate::tr!(security.setup_needed);
         let body = serde_json::to_string(&AppError::Conflict(message)).unwrap_or_default();
         return (
             StatusCode::FORBIDDEN,

@@ -32,16 +32,9 @@ pub async fn require_same_origin(
         return next.run(request).await;
     }
     tracing::warn!(%path, "refused a cross-site request");
-    // Outside the layer that sets the request's language: read it from the request (the API
-    // keeps English).
-    let locale = if path.starts_with("/api/") {
-        crate::i18n::Locale::en
-    } else {
-        crate::ui::context::dashboard_lang(request.headers()).into()
-    };
     (
         AppError::Forbidden.status_code(),
-        crate::i18n::td_string!(locale, auth.cross_site_refused).to_string(),
+        crate::tr!(auth.cross_site_refused),
     )
         .into_response()
 }

@@ -24,7 +24,7 @@ pub async fn request(
     address: Option<IpAddr>,
 ) -> Result<(), AppError> {
     if state.mailer.is_none() {
-        return Err(AppError::field("form", crate::tr!(invites.mail_off)));
+        return Err(AppError::field("form", crate::tr!(auth.mail_off)));
     }
     let email = crate::domain::merchant::Email::parse(email)
         .map_err(|message| AppError::field("email", message))?;
@@ -61,7 +61,7 @@ pub async fn complete(state: &AppState, token: &str, password: &str) -> Result<(
     let hash = token_hash(token);
     let used = user_links::consume(&mut tx, Purpose::PasswordReset, &hash, now).await?;
     let Some(user_id) = used else {
-        return Err(AppError::field("form", crate::tr!(invites.reset_link_used)));
+        return Err(AppError::field("form", crate::tr!(auth.reset_link_used)));
     };
     user_links::set_password(&mut tx, user_id, &password_hash, now).await?;
     crate::db::user_sessions::end_others(&mut tx, user_id, "").await?;

@@ -43,10 +43,7 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<(), AppError> {
     let hash = token_hash(token);
     let used = user_links::consume(&mut tx, Purpose::VerifyEmail, &hash, now).await?;
     let Some(user_id) = used else {
-        return Err(AppError::field(
-            "form",
-            crate::tr!(invites.verify_link_used),
-        ));
+        return Err(AppError::field("form", crate::tr!(auth.verify_link_used)));
     };
     user_links::mark_verified(&mut tx, user_id, now).await?;
     tx.commit().await

@@ -392,11 +392,7 @@ pub async fn cancel_charge(state: &AppState, attempt: &PaymentAttempt) -> Result
         .await
         .map_err(|error| {
             tracing::warn!(%error, attempt = attempt_reff_no, "the gateway did not cancel a charge");
-            AppError::Conflict(
-                "The payment provider could not stop these instructions just now. Try again in \
-                 a moment."
-                    .into(),
-            )
+            AppError::Conflict(crate::tr!(gateways.cannot_stop))
         })
 }
 

@@ -31,7 +31,7 @@ pub async fn invite(
     let mut errors = FieldErrors::new();
     let email = Email::parse(email).map_err(|e| errors.add("email", e)).ok();
     let role = Role::parse(role)
-        .map_err(|_| errors.add("role", crate::tr!(invites.choose_role)))
+        .map_err(|_| errors.add("role", crate::tr!(team.choose_role)))
         .ok();
     let (Some(email), Some(role)) = (email, role) else {
         return Err(AppError::Validation(errors));
@@ -40,10 +40,7 @@ pub async fn invite(
     let now_ms = state.now_ms();
     let mut tx = state.db.begin().await?;
     if team::email_taken(&mut tx, email.as_str()).await? {
-        return Err(AppError::duplicate(
-            "email",
-            crate::tr!(invites.email_taken),
-        ));
+        return Err(AppError::duplicate("email", crate::tr!(team.email_taken)));
     }
     team::invite(
         &mut tx,
@@ -134,7 +131,7 @@ pub async fn change_member(
     let is_owner = |m: &Member| m.role == Role::Owner;
     let owners = members.iter().filter(|m| is_owner(m)).count();
     if is_owner(member) && role != Some(Role::Owner) && owners <= 1 {
-        return Err(AppError::Conflict(crate::tr!(invites.last_owner)));
+        return Err(AppError::Conflict(crate::tr!(team.last_owner)));
     }
     let (action, detail) = match role {
         Some(role) => {
@@ -171,7 +168,7 @@ pub async fn require_two_factor(
     if required && own_secret.is_none() {
         return Err(AppError::field(
             "required",
-            crate::tr!(invites.two_factor_first),
+            crate::tr!(team.two_factor_first),
         ));
     }
     let now_ms = state.now_ms();

@@ -89,6 +89,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         api_rate_limit_per_minute: 600,
         // Every test payer comes from 127.0.0.1: limits high enough for the concurrency tests.
         webhook_claim_lease_ms: paylinks::webhooks::deliver::CLAIM_LEASE_MS,
+        redis_url: None,
+        redis_prefix: "paylinks".into(),
         payer_attempts_per_ip: 100_000,
         payer_attempts_per_link: 100_000,
         trusted_proxy_hops: 0,

@@ -392,7 +392,7 @@ async fn start(input: StartPayment) -> Result<String, AppError> {
     };
 
     let ip_address = client_ip(&state);
-    admit_attempt(&state, ip_address.as_deref(), link.id.0, now, lang)?;
+    admit_attempt(&state, ip_address.as_deref(), link.id.0, now, lang).await?;
     let started = attempts::start(
         &state,
         attempts::Start {
@@ -441,17 +441,18 @@ fn client_ip(state: &AppState) -> Option<String> {
 
 /// Refuses a new attempt when its address or its link has started too many lately: a bot
 /// cannot hold a link's slots or flood the acquirer with numbers.
-fn admit_attempt(
+async fn admit_attempt(
     state: &AppState,
     ip: Option<&str>,
     link_id: i64,
     now_ms: i64,
     lang: Lang,
 ) -> Result<(), AppError> {
-    let by_ip = ip.map_or(Ok(()), |ip| {
-        state.payer_ip_limiter.check(ip.to_string(), now_ms)
-    });
-    let by_link = state.payer_link_limiter.check(link_id, now_ms);
+    let by_ip = match ip {
+        Some(ip) => state.payer_ip_limiter.check(ip.to_string(), now_ms).await,
+        None => Ok(()),
+    };
+    let by_link = state.payer_link_limiter.check(link_id, now_ms).await;
     match by_ip.and(by_link) {
         Ok(()) => Ok(()),
         Err(seconds) => Err(AppError::TooManyRequests(format!(
@@ -582,7 +583,9 @@ pub(super) async fn change_method(slug: String, reff_no: String) -> Result<(), A
     if remembered_attempt(&link.slug).as_deref() != Some(reff_no.as_str()) {
         return Err(AppError::Forbidden);
     }
-    if attempts::cancel(&state, &link, &reff_no).await? {
+    // A refusal (the gateway cannot stop the charge) is told in the payer's language.
+    let lang = with_request(remembered_or_browser_lang).unwrap_or_default();
+    if crate::i18n::speaking(lang.into(), attempts::cancel(&state, &link, &reff_no)).await? {
         remember_attempt(&state, &link.slug, "", 0);
         leptos_axum::redirect(&format!("/pay/{}", link.slug));
     } else {
