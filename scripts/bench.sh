@@ -23,7 +23,8 @@ export PATH="$PWD/target/tools/binaryen/node_modules/.bin:$PATH"
 
 say "release build"
 cargo leptos build --release --split
-cargo build --release --no-default-features --features ssr --example bench_hello --example bench_leptos
+cargo build --release --no-default-features --features ssr --example bench_hello --example bench_leptos \
+  --example bench_storage
 
 say "benchmarks"
 OHA="$(command -v oha || echo "$HOME/.cargo/bin/oha")" target/tools/bench/bin/python scripts/bench.py
