@@ -256,7 +256,7 @@ def scenarios(env, database_url, db):
 
         print("API history list…", flush=True)
         sys.path.insert(0, os.path.dirname(__file__))
-        from api_fuzz import token  # noqa: E402  (the contract's token request)
+        from api_server import token  # noqa: E402  (the contract's token request)
         issued = subprocess.run([os.path.join(RELEASE, "paylinks"), "credentials", "create",
                                  "--email", seed["email"], "--password", PASSWORD, "--merchant", "Toko Demo"],
                                 env=env, cwd=ROOT, check=True, capture_output=True, text=True)
