@@ -211,9 +211,12 @@ pub fn build_router(state: AppState) -> Router {
     // Outside the page memory too: every page, rendered or kept, gets its nonce and policy here.
     let router = router.layer(middleware::from_fn(crate::security::page_policy_layer));
     crate::security::with_security_headers(router)
-        // Pages, the WebAssembly and API answers go out brotli- or gzip-compressed to clients
-        // that accept it: a payer on a slow phone network waits for bytes, not for the CPU.
-        .layer(CompressionLayer::new())
+        // Pages and API answers go out gzip-compressed to clients that accept it: a payer on a
+        // slow phone network waits for bytes, not for the CPU. Not brotli on the fly: its
+        // encoder sets up megabytes of window and hash tables for every response, which cost
+        // a cached payer page five times what serving it did; gzip's output is a few hundred
+        // bytes longer. The built files keep their precompressed brotli (served as they are).
+        .layer(CompressionLayer::new().no_br())
         // No request may hold a connection forever: a stuck one answers 408 after this.
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
