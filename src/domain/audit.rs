@@ -1,129 +1,72 @@
 //! What the audit log records: each change a member or an API credential can make, named once
 //! in words a merchant reads.
 
-/// A change worth recording. The log stores [`AuditAction::label`], so a label, once shipped,
-/// names the same change for good.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuditAction {
-    LinkCreated,
-    LinkEdited,
-    LinkStatusChanged,
-    LinkDeleted,
-    AccountCreated,
-    AccountRenamed,
-    AccountStatusChanged,
-    CredentialCreated,
-    CredentialRevoked,
-    SecretRotated,
-    WebhookSettingsChanged,
-    WebhookTestSent,
-    WebhookResent,
-    FailedWebhooksResent,
-    MemberInvited,
-    InvitationWithdrawn,
-    MemberRemoved,
-    RoleChanged,
-    TeamTwoFactorChanged,
-    TwoFactorOn,
-    TwoFactorOff,
-    BrowserSignedOut,
-    SignedOutElsewhere,
-    PaymentsExported,
-    PaymentSimulated,
-    GatewayConnected,
-    GatewayDisconnected,
-    GatewayRouted,
-    SandboxSwitched,
-    RefundRequested,
-    RefundConfirmed,
-    RefundCancelled,
-    BrandingChanged,
+/// Declares the actions with their labels once: the enum, [`AuditAction::label`] and
+/// [`AuditAction::ALL`] all come from the one list.
+macro_rules! audit_actions {
+    ($($action:ident => $label:literal,)*) => {
+        /// A change worth recording. The log stores [`AuditAction::label`], so a label, once
+        /// shipped, names the same change for good.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum AuditAction {
+            $($action,)*
+        }
+
+        impl AuditAction {
+            pub fn label(self) -> &'static str {
+                match self {
+                    $(AuditAction::$action => $label,)*
+                }
+            }
+
+            /// Every action, to read a stored label back.
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$action,)*];
+        }
+    };
+}
+
+audit_actions! {
+    LinkCreated => "Created a payment link",
+    LinkEdited => "Edited a payment link",
+    LinkStatusChanged => "Closed or reopened a payment link",
+    LinkDeleted => "Deleted a payment link",
+    AccountCreated => "Created an account",
+    AccountRenamed => "Renamed an account",
+    AccountStatusChanged => "Changed an account's status",
+    CredentialCreated => "Created an API credential",
+    CredentialRevoked => "Revoked an API credential",
+    SecretRotated => "Rotated an API secret",
+    WebhookSettingsChanged => "Changed webhook settings",
+    WebhookTestSent => "Sent a test webhook",
+    WebhookResent => "Resent a webhook event",
+    FailedWebhooksResent => "Resent failed webhook events",
+    MemberInvited => "Invited a member",
+    InvitationWithdrawn => "Withdrew an invitation",
+    MemberRemoved => "Removed a member",
+    RoleChanged => "Changed a member's role",
+    TeamTwoFactorChanged => "Changed the team's two-factor rule",
+    TwoFactorOn => "Turned on two-factor sign-in",
+    TwoFactorOff => "Turned off two-factor sign-in",
+    BrowserSignedOut => "Signed out a browser",
+    SignedOutElsewhere => "Signed out everywhere else",
+    PaymentsExported => "Exported payments",
+    PaymentSimulated => "Simulated a payment",
+    GatewayConnected => "Connected a payment gateway",
+    GatewayDisconnected => "Disconnected a payment gateway",
+    GatewayRouted => "Routed payment methods to a gateway",
+    SandboxSwitched => "Switched the sandbox on or off",
+    RefundRequested => "Refunded a payment",
+    RefundConfirmed => "Confirmed a refund was transferred",
+    RefundCancelled => "Cancelled a refund",
+    BrandingChanged => "Changed the payer pages' branding",
 }
 
 impl AuditAction {
-    pub fn label(self) -> &'static str {
-        use AuditAction::*;
-        match self {
-            LinkCreated => "Created a payment link",
-            LinkEdited => "Edited a payment link",
-            LinkStatusChanged => "Closed or reopened a payment link",
-            LinkDeleted => "Deleted a payment link",
-            AccountCreated => "Created an account",
-            AccountRenamed => "Renamed an account",
-            AccountStatusChanged => "Changed an account's status",
-            CredentialCreated => "Created an API credential",
-            CredentialRevoked => "Revoked an API credential",
-            SecretRotated => "Rotated an API secret",
-            WebhookSettingsChanged => "Changed webhook settings",
-            WebhookTestSent => "Sent a test webhook",
-            WebhookResent => "Resent a webhook event",
-            FailedWebhooksResent => "Resent failed webhook events",
-            MemberInvited => "Invited a member",
-            InvitationWithdrawn => "Withdrew an invitation",
-            MemberRemoved => "Removed a member",
-            RoleChanged => "Changed a member's role",
-            TeamTwoFactorChanged => "Changed the team's two-factor rule",
-            TwoFactorOn => "Turned on two-factor sign-in",
-            TwoFactorOff => "Turned off two-factor sign-in",
-            BrowserSignedOut => "Signed out a browser",
-            SignedOutElsewhere => "Signed out everywhere else",
-            PaymentsExported => "Exported payments",
-            PaymentSimulated => "Simulated a payment",
-            GatewayConnected => "Connected a payment gateway",
-            GatewayDisconnected => "Disconnected a payment gateway",
-            GatewayRouted => "Routed payment methods to a gateway",
-            SandboxSwitched => "Switched the sandbox on or off",
-            RefundRequested => "Refunded a payment",
-            RefundConfirmed => "Confirmed a refund was transferred",
-            RefundCancelled => "Cancelled a refund",
-            BrandingChanged => "Changed the payer pages' branding",
-        }
-    }
-
-    /// Every action, to read a stored label back.
-    pub const ALL: [AuditAction; 33] = {
-        use AuditAction::*;
-        [
-            LinkCreated,
-            LinkEdited,
-            LinkStatusChanged,
-            LinkDeleted,
-            AccountCreated,
-            AccountRenamed,
-            AccountStatusChanged,
-            CredentialCreated,
-            CredentialRevoked,
-            SecretRotated,
-            WebhookSettingsChanged,
-            WebhookTestSent,
-            WebhookResent,
-            FailedWebhooksResent,
-            MemberInvited,
-            InvitationWithdrawn,
-            MemberRemoved,
-            RoleChanged,
-            TeamTwoFactorChanged,
-            TwoFactorOn,
-            TwoFactorOff,
-            BrowserSignedOut,
-            SignedOutElsewhere,
-            PaymentsExported,
-            PaymentSimulated,
-            GatewayConnected,
-            GatewayDisconnected,
-            GatewayRouted,
-            SandboxSwitched,
-            RefundRequested,
-            RefundConfirmed,
-            RefundCancelled,
-            BrandingChanged,
-        ]
-    };
-
     /// The action a stored [`label`](AuditAction::label) names.
     pub fn from_label(label: &str) -> Option<AuditAction> {
         AuditAction::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|action| action.label() == label)
     }
 
@@ -179,7 +122,7 @@ mod tests {
 
     #[test]
     fn stored_labels_read_back_and_say_the_same_in_english() {
-        for action in AuditAction::ALL {
+        for &action in AuditAction::ALL {
             assert_eq!(AuditAction::from_label(action.label()), Some(action));
             assert_eq!(action.label_in_words(), action.label());
         }

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::api_client::ApiClient;
-use crate::export_helpers::export;
+use crate::export_helpers::{download_csv, export};
 use crate::helpers::{field_errors, spawn_app, Browser, TestApp};
 
 const QUESTIONS: [(&str, &str); 7] = [
@@ -92,16 +92,7 @@ async fn payers_answer_the_links_questions_and_the_answers_follow_the_payment() 
 
     // The CSV export has them in its last column.
     let id = export(&app.browser, &app, &account, "csv", &[]).await;
-    let csv = app
-        .browser
-        .client
-        .get(app.url(&format!("/exports/{id}/download")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = download_csv(&app.browser, &id).await;
     let header = csv.lines().next().unwrap();
     assert!(
         header.ends_with(",refunded_amount,custom_fields"),

@@ -1,4 +1,7 @@
-//! Seeding an account at scale and running an export to its end, for the export tests.
+//! Seeding an account at scale, running an export to its end and fetching its file, for the
+//! export tests.
+
+#![allow(dead_code)] // Each test crate uses its own part of this.
 
 use reqwest::StatusCode;
 
@@ -58,4 +61,19 @@ pub async fn export(
         }
     }
     panic!("export {id} did not finish in 3 minutes");
+}
+
+/// Fetches a finished export's file as `browser`.
+pub async fn download(browser: &Browser, id: &str) -> reqwest::Response {
+    browser
+        .client
+        .get(browser.url(&format!("/exports/{id}/download")))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A finished CSV export's text.
+pub async fn download_csv(browser: &Browser, id: &str) -> String {
+    download(browser, id).await.text().await.unwrap()
 }

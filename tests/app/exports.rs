@@ -7,17 +7,7 @@ use std::io::Cursor;
 use calamine::{Reader, Xlsx};
 use reqwest::StatusCode;
 
-use crate::export_helpers::{export, seeded_merchant};
-use crate::helpers::Browser;
-
-async fn download(browser: &Browser, id: &str) -> reqwest::Response {
-    browser
-        .client
-        .get(browser.url(&format!("/exports/{id}/download")))
-        .send()
-        .await
-        .unwrap()
-}
+use crate::export_helpers::{download, export, seeded_merchant};
 
 /// The rows of an export, by id, each as its columns' text.
 type Rows = BTreeMap<String, Vec<String>>;

@@ -135,15 +135,7 @@ async fn partial_refunds_add_up_to_at_most_what_was_paid() {
     let (_, overview) = app.page(&format!("/accounts/{account}/overview")).await;
     assert!(overview.contains("Refunded"), "{overview}");
     let export = crate::export_helpers::export(&app, &app, account, "csv", &[]).await;
-    let csv = app
-        .client
-        .get(app.url(&format!("/exports/{export}/download")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = crate::export_helpers::download_csv(&app, &export).await;
     let mut lines = csv.lines();
     assert!(lines
         .next()
