@@ -486,16 +486,10 @@ pub async fn update_settings(
         .as_ref()
         .map(|codes| serde_json::to_string(codes).expect("a list of strings serialises"));
     let metadata = serde_json::Value::Object(settings.optional_metadata.clone()).to_string();
-    // On Postgres the link row is locked before the count: a reservation committing meanwhile
-    // would otherwise be missed by the count (the UPDATE re-checks only the row it waited
-    // for), and the new limit could fall below paid + pending.
-    if tx.locks_rows() {
-        on_tx!(tx, conn => {
-            sqlx::query("SELECT id FROM payment_links WHERE id = $1 FOR UPDATE")
-                .bind(key.link_id)
-                .execute(conn)
-                .await?;
-        });
+    // On Postgres the link is held alone before the count: a reservation committing meanwhile
+    // would otherwise be missed by it, and the new limit could fall below paid + pending.
+    if let crate::db::Tx::Postgres(conn) = tx {
+        crate::db::reservations::hold_link_alone(conn, key.link_id).await?;
     }
     let changed: Option<LinkLabel> = on_tx!(tx, conn => {
         sqlx::query_as(

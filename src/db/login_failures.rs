@@ -19,7 +19,7 @@ pub async fn count(db: &Db, key: &str, window_start: i64) -> Result<i64, AppErro
 
 /// Adds one to the key's count in this window and returns the new count, in one statement.
 pub async fn bump(db: &Db, key: &str, window_start: i64) -> Result<i64, AppError> {
-    // In a transaction (see `histories::reserve_quietly`): committed before we answer.
+    // In a transaction (see `reservations::reserve_holding`): committed before we answer.
     let count: i64 = on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let count = sqlx::query_scalar(

@@ -20,6 +20,7 @@ pub mod outcomes;
 pub mod overview;
 pub mod payments;
 pub mod refunds;
+pub mod reservations;
 pub mod seed;
 pub mod team;
 pub mod totals;
@@ -201,6 +202,13 @@ impl Db {
     /// a time and has no row locks (nor `FOR UPDATE`).
     pub fn locks_rows(&self) -> bool {
         matches!(self, Db::Postgres(_))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
     }
 
     pub async fn close(&self) {

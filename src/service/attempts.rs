@@ -2,7 +2,7 @@
 //! payload, a checkout), then the attempt is stored with its slot in one write, with its
 //! inquiry event when the merchant wants one.
 
-use crate::db::{histories, outcomes};
+use crate::db::{outcomes, reservations};
 use crate::domain::attempt::{attempt_expiry, attempt_reff_no};
 use crate::domain::lang::Lang;
 use crate::domain::link::Answer;
@@ -74,7 +74,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
     let capped = link.max_usage != crate::domain::link::UNLIMITED_USAGE;
     let expires_at = attempt_expiry(now, method.expiry_seconds, link.expired_at, capped);
     // Each draw fills in its reference and what was issued.
-    let unissued = histories::NewAttempt {
+    let unissued = reservations::NewAttempt {
         link_id: link.id,
         reff_no: "",
         method_code: &method.code,
@@ -123,18 +123,18 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
         let (issued, issuer) = match issued {
             Ok(issued) => issued,
             Err(error) => {
-                let failed = histories::NewAttempt {
+                let failed = reservations::NewAttempt {
                     reff_no: &reff_no,
                     ..unissued
                 };
-                if let Some(id) = histories::reserve(&state.db, failed).await? {
+                if let Some(id) = reservations::reserve(&state.db, failed).await? {
                     let base = &state.settings.public_base_url;
                     outcomes::mark_failed(&state.db, id, now, base).await?;
                 }
                 return Err(error);
             }
         };
-        let attempt = histories::NewAttempt {
+        let attempt = reservations::NewAttempt {
             reff_no: &reff_no,
             value: &issued.value,
             additional: issued.additional.as_deref(),
@@ -143,7 +143,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
             gateway_reference: issued.gateway_reference.as_deref(),
             ..unissued
         };
-        match histories::reserve(&state.db, attempt).await {
+        match reservations::reserve(&state.db, attempt).await {
             Ok(Some(_)) => {
                 metrics::counter!(crate::metrics::ATTEMPTS_STARTED).increment(1);
                 return Ok(Started::Issued {
@@ -166,7 +166,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
 /// instructions stop working and its slot is free for the next payer. False when it was no
 /// longer pending (paid, ended, or its money is being applied).
 pub async fn cancel(state: &AppState, link: &PaymentLink, reff_no: &str) -> Result<bool, AppError> {
-    let attempt = histories::find_on_link(&state.db, link.id, reff_no).await?;
+    let attempt = crate::db::histories::find_on_link(&state.db, link.id, reff_no).await?;
     if attempt.status_computed(state.now_ms()) != crate::domain::attempt::AttemptStatus::Pending {
         return Ok(false);
     }

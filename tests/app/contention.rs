@@ -158,10 +158,7 @@ async fn paying_and_starting_attempts_on_one_link_at_once_never_fails() {
         paid
     );
     assert_eq!(
-        app.scalar(&format!(
-            "SELECT pending_usage FROM payment_links WHERE id = {link}"
-        ))
-        .await,
+        app.pending_usage(link).await,
         app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE status = 'pending'")
             .await
     );

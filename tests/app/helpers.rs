@@ -382,6 +382,20 @@ impl TestApp {
         .await
     }
 
+    /// The link's kept count of pending attempts: one column on SQLite, striped on Postgres.
+    pub async fn pending_usage(&self, link_id: i64) -> i64 {
+        self.scalar(&match &self.db {
+            Db::Sqlite(_) => {
+                format!("SELECT pending_usage FROM payment_links WHERE id = {link_id}")
+            }
+            Db::Postgres(_) => format!(
+                "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM link_pending
+                 WHERE link_id = {link_id}"
+            ),
+        })
+        .await
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         self.scalar(&format!("SELECT COUNT(*) FROM {table}")).await
     }

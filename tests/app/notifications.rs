@@ -207,7 +207,8 @@ async fn money_that_arrived_in_time_is_credited_though_the_attempt_expired_meanw
         1
     );
     assert_eq!(
-        app.scalar("SELECT pending_usage FROM payment_links").await,
+        app.pending_usage(app.scalar("SELECT id FROM payment_links").await)
+            .await,
         0,
         "the kept pending count is untouched by expired → paid"
     );

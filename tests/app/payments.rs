@@ -357,6 +357,22 @@ async fn two_hundred_concurrent_payers_get_exactly_max_usage_attempts_again_afte
     );
 }
 
+/// A cap well above Postgres's stripes: the first payers reserve holding one stripe each
+/// without counting, the last ones holding the link alone; either way exactly the cap.
+#[tokio::test]
+async fn a_rush_through_the_striped_headroom_still_stops_exactly_at_the_cap() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[("input[max_usage]", "60")]).await;
+    assert_eq!(rush(&app, &slug, 200).await, 60);
+    let link_id = app.scalar("SELECT id FROM payment_links").await;
+    assert_eq!(
+        app.pending_usage(link_id).await,
+        60,
+        "the kept pending count adds up over its stripes"
+    );
+    assert_eq!(rush(&app, &slug, 20).await, 0, "a full link takes no one");
+}
+
 /// `payers` new payers pick a VA at once; returns how many got one (the rest 409).
 async fn rush(app: &TestApp, slug: &str, payers: usize) -> usize {
     let mut tasks = Vec::new();

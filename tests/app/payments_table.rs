@@ -366,8 +366,7 @@ async fn kept_totals_follow_payments_expiries_corrections_and_deletions() {
         let paid = app.bank_pays(reff, &format!("BANK-{n}"), 200_000).await;
         assert_eq!(paid.status(), StatusCode::OK);
     }
-    let pending_sql = format!("SELECT pending_usage FROM payment_links WHERE id = {link}");
-    let pending_usage = || app.scalar(&pending_sql);
+    let pending_usage = || app.pending_usage(link);
     assert_eq!(
         pending_usage().await,
         2,

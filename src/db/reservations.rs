@@ -1,0 +1,353 @@
+//! Reserving a slot: a new attempt is stored only while its link is open and unexpired and
+//! the link's paid and live pending attempts (and units, where it has a stock) stay within its
+//! limits, so concurrent payers can never oversell it.
+//!
+//! SQLite runs each reservation under its one write lock. On Postgres a popular link must not
+//! make every payer queue behind one row: a reservation holds one of the link's [`STRIPES`]
+//! advisory locks, so at most that many reserve at once, and stores its attempt without
+//! counting anything while even all of them together could not overrun the cap. Nearer the cap
+//! (or on a link with a stock) it holds every stripe and counts exactly, as SQLite does. The
+//! proof is in SECURITY.md, "Usage caps on Postgres".
+
+use crate::db::histories::{AttemptRow, ATTEMPT_COLUMNS};
+use crate::db::outcomes::LINK_SNAPSHOT_COLUMNS;
+use crate::db::{Backend, Db};
+use crate::domain::ids::{AttemptId, LinkId};
+use crate::domain::Rupiah;
+use crate::error::AppError;
+use crate::model::{LinkSnapshot, PaymentAttempt};
+use crate::on_db;
+use crate::wire::events::{self, Subject};
+use crate::write_events;
+use std::sync::LazyLock;
+
+#[derive(Clone, Copy)]
+pub struct NewAttempt<'a> {
+    pub link_id: LinkId,
+    pub reff_no: &'a str,
+    pub method_code: &'a str,
+    pub method_name: &'a str,
+    /// What the provider issued (VA number, QRIS payload, checkout): empty only for an
+    /// attempt stored to be failed at once, because the provider could not issue.
+    pub value: &'a str,
+    pub additional: Option<&'a str>,
+    /// The link's total, or on an open-amount link what the payer chose.
+    pub amount: Rupiah,
+    /// What the attempt takes from the link's stock, and the quantities chosen (JSON array),
+    /// when the payer chose any.
+    pub units: i64,
+    pub quantities: Option<&'a str>,
+    /// The payer's answers (JSON array), when there are any.
+    pub custom_values: Option<&'a str>,
+    pub fee: Rupiah,
+    /// The method's expiry; the link's own expiry caps it in SQL.
+    pub expires_at: i64,
+    pub customer_name: Option<&'a str>,
+    pub customer_email: Option<&'a str>,
+    pub customer_phone: Option<&'a str>,
+    pub ip_address: Option<&'a str>,
+    pub now_ms: i64,
+    /// Set (to the origin of payer URLs) when the merchant's inquiry URL is to hear of the
+    /// attempt: its event is written with it, in one transaction.
+    pub announce_with: Option<&'a str>,
+    /// The merchant's gateway connection that issued it (`None`: the sandbox), and the
+    /// gateway's id of the charge.
+    pub gateway_connection_id: Option<i64>,
+    pub gateway_reference: Option<&'a str>,
+    /// The payer's language, for what is written to them.
+    pub payer_lang: crate::domain::lang::Lang,
+}
+
+/// How many payers may reserve on one Postgres link at once; also the headroom below the cap
+/// under which a reservation counts exactly, holding the link alone.
+pub const STRIPES: i32 = 16;
+
+/// The first of the advisory lock classes ("PL" + stripe) the stripes use, in Postgres's
+/// two-key lock space, which no single-key lock (sqlx's migration lock) shares.
+const LOCK_CLASS: i32 = 0x504c_0000;
+
+/// How a reservation holds its link on Postgres.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Hold {
+    /// One stripe: it stores the attempt only with `STRIPES` slots to spare.
+    Stripe,
+    /// Every stripe (SQLite: its write lock): it counts live pending attempts exactly.
+    Alone,
+}
+
+impl Hold {
+    /// The statement that takes the hold on Postgres, with its two binds. Every stripe is
+    /// taken in one order, so two reservations holding the link alone cannot deadlock, and one
+    /// holding a stripe waits for nothing else before it commits.
+    fn lock(self, link_id: LinkId) -> (&'static str, i32, i32) {
+        // Two links sharing a key (ids 2^32 apart) only share their stripes' queue.
+        let key = link_id.0 as i32;
+        match self {
+            Hold::Stripe => (
+                "SELECT pg_advisory_xact_lock($1, $2)",
+                LOCK_CLASS + rand::Rng::gen_range(&mut rand::thread_rng(), 0..STRIPES),
+                key,
+            ),
+            Hold::Alone => (&HOLD_EVERY_STRIPE, LOCK_CLASS, key),
+        }
+    }
+}
+
+static HOLD_EVERY_STRIPE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT pg_advisory_xact_lock($1 + s, $2) FROM generate_series(0, {}) AS s ORDER BY s",
+        STRIPES - 1
+    )
+});
+
+/// Holds the link alone on Postgres for a change that must see every reservation (its usage
+/// limit lowered): reservations in progress commit first, new ones wait until it is done.
+pub(crate) async fn hold_link_alone(
+    conn: &mut sqlx::PgConnection,
+    link_id: LinkId,
+) -> Result<(), sqlx::Error> {
+    let (sql, class, key) = Hold::Alone.lock(link_id);
+    sqlx::query(sql).bind(class).bind(key).execute(conn).await?;
+    Ok(())
+}
+
+/// Stores a pending attempt, with its issued instructions, if the link is open, unexpired and
+/// has a free slot; `None` when it has not. When the attempt is to be announced, its inquiry
+/// event is written in the same transaction.
+pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<AttemptId>, AppError> {
+    crate::db::retry_contended(|| async {
+        if db.locks_rows() {
+            if let Some(id) = reserve_holding(db, &new, Hold::Stripe).await? {
+                return Ok(Some(id));
+            }
+        }
+        reserve_holding(db, &new, Hold::Alone).await
+    })
+    .await
+}
+
+async fn reserve_holding(
+    db: &Db,
+    new: &NewAttempt<'_>,
+    hold: Hold,
+) -> Result<Option<AttemptId>, AppError> {
+    let statement = Statement::of(db.backend(), hold, new.announce_with.is_some());
+    if let (Db::Sqlite(pool), None) = (db, new.announce_with) {
+        // One statement committing on its own: SQLite's write lock is held only while it
+        // runs, never across a wait for this task to send the COMMIT. (It returns no row: a
+        // RETURNING statement commits only once the driver resets it, which may be after we
+        // answered the payer.)
+        let done = sqlx::query_with(statement, reserve_args(pool, new)?)
+            .execute(pool)
+            .await
+            .map_err(reserve_error)?;
+        return Ok((done.rows_affected() == 1).then(|| AttemptId(done.last_insert_rowid())));
+    }
+    on_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        if db.locks_rows() {
+            let (lock, class, key) = hold.lock(new.link_id);
+            sqlx::query(lock).bind(class).bind(key).execute(&mut *tx).await?;
+        }
+        let Some(public_base_url) = new.announce_with else {
+            let row: Option<(AttemptId,)> = sqlx::query_as_with(statement, reserve_args(pool, new)?)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(reserve_error)?;
+            tx.commit().await?;
+            return Ok(row.map(|(id,)| id));
+        };
+        let row: Option<AttemptRow> = sqlx::query_as_with(statement, reserve_args(pool, new)?)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(reserve_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let attempt = PaymentAttempt::try_from(row)?;
+        let link: LinkSnapshot = sqlx::query_as(&READ_LINK)
+            .bind(new.link_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        write_events!(tx, link.merchant_id, new.now_ms, |settings| {
+            events::on_issued(
+                &Subject {
+                    attempt: &attempt,
+                    link: &link,
+                    public_base_url,
+                    now_ms: new.now_ms,
+                },
+                settings.inquiry_url.is_some(),
+            )
+        });
+        tx.commit().await?;
+        Ok::<_, AppError>(Some(attempt.id))
+    }
+    .await)
+}
+
+static READ_LINK: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1"));
+
+/// The reservation statement for each database and hold: on SQLite returning nothing (see
+/// `reserve_holding`) or the attempt, on Postgres its id or the attempt.
+struct Statement;
+
+impl Statement {
+    fn of(backend: Backend, hold: Hold, returning_attempt: bool) -> &'static str {
+        static ALL: LazyLock<[[String; 2]; 3]> = LazyLock::new(|| {
+            let both = |backend, hold, returning_id| {
+                [
+                    reserve_sql(backend, hold, returning_id),
+                    reserve_sql(backend, hold, &format!("RETURNING {ATTEMPT_COLUMNS}")),
+                ]
+            };
+            [
+                both(Backend::Sqlite, Hold::Alone, ""),
+                both(Backend::Postgres, Hold::Alone, "RETURNING id"),
+                both(Backend::Postgres, Hold::Stripe, "RETURNING id"),
+            ]
+        });
+        let variant = match (backend, hold) {
+            (Backend::Sqlite, _) => 0,
+            (Backend::Postgres, Hold::Alone) => 1,
+            (Backend::Postgres, Hold::Stripe) => 2,
+        };
+        &ALL[variant][usize::from(returning_attempt)]
+    }
+}
+
+/// The check and the insert; `$1`…`$20` as [`reserve_args`] binds them. The amount must be
+/// the link's total, or at least its minimum when the payer chooses it (the caller checked the
+/// maximum against the same fixed bounds; quantities chosen change the total, so the amount of
+/// a link whose payer chooses them is the caller's, checked against the items).
+///
+/// Paid slots are the link's `current_usage` (raised in the same transaction as each credit),
+/// so only pending attempts are counted: through the link's kept count of them (migrations
+/// 0011 and 0034, which includes those whose hold lapsed but the expiry job has not ended yet)
+/// while that leaves room, else live ones through the (link, status, expiry) index. Holding
+/// one stripe, the kept count must leave room for every stripe, and anything closer (or a
+/// stock, whose units are counted live) stores nothing: the caller tries again alone.
+fn reserve_sql(backend: Backend, hold: Hold, returning: &str) -> String {
+    let pending = match backend {
+        Backend::Sqlite => "l.pending_usage",
+        Backend::Postgres => {
+            "(SELECT COALESCE(SUM(p.attempts), 0) FROM link_pending p WHERE p.link_id = l.id)"
+        }
+    };
+    let live_pending = |what: &str| {
+        format!(
+            "(SELECT {what} FROM payment_link_histories h
+              WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > $11)"
+        )
+    };
+    let limits = match hold {
+        Hold::Alone => format!(
+            "(l.stock IS NULL OR l.units_paid + $18 + {units} <= l.stock)
+          AND CASE WHEN l.max_usage = 0 OR l.current_usage + {pending} < l.max_usage
+              THEN TRUE
+              ELSE l.current_usage + {count} < l.max_usage END",
+            units = live_pending("COALESCE(SUM(h.units), 0)"),
+            count = live_pending("COUNT(*)"),
+        ),
+        Hold::Stripe => format!(
+            "l.stock IS NULL
+          AND (l.max_usage = 0 OR l.current_usage + {pending} + {STRIPES} <= l.max_usage)"
+        ),
+    };
+    format!(
+        "INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
+            payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
+            amount, fee, net_amount, status, expired_at, customer_name, customer_email,
+            customer_phone, ip_address, created_at, updated_at, payment_method_additional,
+            gateway_connection_id, gateway_reference, payer_lang, units, quantities,
+            custom_values)
+        SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, $12, $17, $5,
+            $17 - $5, 'pending',
+            CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < $6 THEN l.expired_at ELSE $6 END,
+            $7, $8, $9, $10, $11, $11, $13, $14, $15, $16, $18, $19, $20
+        FROM payment_links l
+        WHERE l.id = $1 AND l.status = 'open'
+          AND (l.expired_at IS NULL OR l.expired_at > $11)
+          AND (l.total_amount = $17 OR $19 IS NOT NULL
+               OR (l.open_amount IS NOT NULL AND l.total_amount < $17))
+          AND {limits}
+        {returning}"
+    )
+}
+
+fn reserve_error(error: sqlx::Error) -> AppError {
+    match error {
+        // Two payers drew the same reference in the same millisecond, or the provider issued
+        // a value a live attempt holds (a VA number): the caller draws again.
+        e if crate::db::is_unique_violation(&e, "reff_no") => {
+            AppError::duplicate("reff_no", "The attempt reference is taken.")
+        }
+        e if is_live_value_taken(&e) => AppError::duplicate(
+            "payment_method_value",
+            "The issued instructions belong to another live attempt.",
+        ),
+        e => e.into(),
+    }
+}
+
+/// `$1`…`$20` of the reservation statement, for the database of `_pool`.
+fn reserve_args<'q, DB>(
+    _pool: &sqlx::Pool<DB>,
+    new: &NewAttempt<'q>,
+) -> Result<DB::Arguments<'q>, sqlx::Error>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    use sqlx::Arguments;
+    let mut args = DB::Arguments::default();
+    let numbers = [
+        new.link_id.0,
+        new.fee.value(),
+        new.expires_at,
+        new.now_ms,
+        new.amount.value(),
+        new.units,
+    ];
+    let [link_id, fee, expires_at, now_ms, amount, units] = numbers;
+    args.add(link_id).map_err(sqlx::Error::Encode)?;
+    for text in [new.reff_no, new.method_code, new.method_name] {
+        args.add(text).map_err(sqlx::Error::Encode)?;
+    }
+    args.add(fee).map_err(sqlx::Error::Encode)?;
+    args.add(expires_at).map_err(sqlx::Error::Encode)?;
+    for text in [
+        new.customer_name,
+        new.customer_email,
+        new.customer_phone,
+        new.ip_address,
+    ] {
+        args.add(text).map_err(sqlx::Error::Encode)?;
+    }
+    args.add(now_ms).map_err(sqlx::Error::Encode)?;
+    args.add(new.value).map_err(sqlx::Error::Encode)?;
+    args.add(new.additional).map_err(sqlx::Error::Encode)?;
+    args.add(new.gateway_connection_id)
+        .map_err(sqlx::Error::Encode)?;
+    args.add(new.gateway_reference)
+        .map_err(sqlx::Error::Encode)?;
+    args.add(new.payer_lang.as_str())
+        .map_err(sqlx::Error::Encode)?;
+    args.add(amount).map_err(sqlx::Error::Encode)?;
+    args.add(units).map_err(sqlx::Error::Encode)?;
+    for text in [new.quantities, new.custom_values] {
+        args.add(text).map_err(sqlx::Error::Encode)?;
+    }
+    Ok(args)
+}
+
+/// The live-value index (migration 0002) refused the row: SQLite names its columns, Postgres
+/// the index.
+fn is_live_value_taken(error: &sqlx::Error) -> bool {
+    crate::db::is_unique_violation(error, "payment_method_value")
+        || crate::db::is_unique_violation(error, "payment_link_histories_live_value")
+}
