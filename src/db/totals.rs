@@ -206,6 +206,50 @@ impl<'a> Buckets<'a> {
     }
 }
 
+/// Folds the stripes of Postgres's total buckets (migration 0034) of days before `before_day`
+/// (WIB day number) into stripe 0, so reading a range of days visits one row per bucket, not
+/// one per connection that wrote it. Today's buckets are left to their writers. The fold
+/// waits for no writer: should a bucket be locked, it gives up until the next pass.
+pub async fn fold_stripes(db: &Db, before_day: i64) -> Result<(), AppError> {
+    let Db::Postgres(pool) = db else {
+        return Ok(());
+    };
+    let fold = async {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SET LOCAL lock_timeout = '100ms'")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "WITH moved AS (
+                 DELETE FROM payment_totals WHERE stripe <> 0 AND day < $1
+                 RETURNING account_id, day, status, payment_method_code, payment_method_name,
+                     count, amount, fee, net_amount, refunded)
+             INSERT INTO payment_totals AS t (account_id, day, status, payment_method_code,
+                 payment_method_name, stripe, count, amount, fee, net_amount, refunded)
+             SELECT account_id, day, status, payment_method_code, payment_method_name, 0,
+                 SUM(count), SUM(amount), SUM(fee), SUM(net_amount), SUM(refunded)
+             FROM moved GROUP BY 1, 2, 3, 4, 5
+             ON CONFLICT (account_id, day, status, payment_method_code, payment_method_name,
+                 stripe)
+             DO UPDATE SET count = t.count + EXCLUDED.count, amount = t.amount + EXCLUDED.amount,
+                 fee = t.fee + EXCLUDED.fee, net_amount = t.net_amount + EXCLUDED.net_amount,
+                 refunded = t.refunded + EXCLUDED.refunded",
+        )
+        .bind(before_day)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    };
+    match fold.await {
+        Ok(()) => Ok(()),
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55P03") => {
+            tracing::debug!("a total bucket was being written: folding waits for the next pass");
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! can run them at once without processing a row twice.
 
 use crate::db::Db;
+use crate::domain::time::wib_day_number;
 use crate::error::AppError;
 use crate::on_db;
 use crate::state::AppState;
@@ -78,6 +79,7 @@ async fn run_every_job(state: &AppState) -> Result<(), AppError> {
         state.webhook_wakeup.notify_one();
     }
     let settled = settle_payments(&state.db, now, state.settings.settlement_delay_ms).await?;
+    crate::db::totals::fold_stripes(&state.db, wib_day_number(now)).await?;
     purge_api_leftovers(&state.db, now).await?;
     crate::auth::throttle::purge(&state.db, now).await?;
     crate::db::user_sessions::end_older_than(&state.db, now - crate::auth::session::MAX_AGE_MS)
