@@ -1,8 +1,9 @@
 //! Response headers that hold on every page: a Content-Security-Policy whose only scripts are
-//! our own files and the inline hydration scripts carrying this response's nonce, no framing,
-//! no MIME sniffing, a strict referrer policy; and a cap on request bodies.
+//! our own files, the inline hydration scripts carrying this response's nonce and the payer
+//! pages' script by its hash, no framing, no MIME sniffing, a strict referrer policy; and a
+//! cap on request bodies.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method};
@@ -17,14 +18,29 @@ use crate::state::AppState;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The policy of an HTML page rendered with `nonce`. Styles may be inline (the usage bar's
-/// width); scripts may not, except the nonce-bearing ones Leptos writes for hydration.
+/// width); scripts may not, except the nonce-bearing ones Leptos writes for hydration and the
+/// payer pages' script.
 fn page_policy(nonce: &str) -> String {
+    let payer_script = &*PAYER_SCRIPT_SOURCE;
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' {payer_script} 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
          object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
     )
 }
+
+/// The payer pages' inline script, allowed by its hash rather than a nonce: a payer page is
+/// then the same bytes for every payer, so it is rendered and compressed once for all of them
+/// (`cache::RenderedPage`).
+static PAYER_SCRIPT_SOURCE: LazyLock<String> = LazyLock::new(|| {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(crate::ui::payer::ENHANCE_SCRIPT.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+});
 
 /// For everything that is not a rendered page (JSON, images, files).
 const DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";

@@ -203,6 +203,11 @@ pub fn build_router(state: AppState) -> Router {
     };
     // Outside the session and sign-in layers: the front end is the same for everyone.
     let router = router.merge(front_end_files(&state.leptos_options));
+    // The layers below run once per request, before routing. Added to the router above, each
+    // would wrap every route, and a request clones the route it reaches with all of its layers
+    // (the Leptos routes carry their options): that cost a payer page served from memory more
+    // than serving it did.
+    let router = Router::new().fallback_service(router.with_state(state.clone()));
     // Outside the session layer: a page served from memory touches no session store.
     let router = router.layer(middleware::from_fn_with_state(
         state.clone(),

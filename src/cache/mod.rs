@@ -18,7 +18,7 @@ use crate::model::PaymentLink;
 
 mod page;
 
-pub use page::{PageKey, RenderedPage};
+pub use page::{accepts_gzip, PageKey, RenderedPage};
 
 /// Links kept at most; past that, entries older than `ttl` are dropped.
 const MAX_LINKS: usize = 10_000;

@@ -1,6 +1,8 @@
 //! The payer page a first-time payer sees, served from memory. Without cookies the page
 //! depends only on the link and the browser's language, so one render serves every payer who
-//! opens the link within the cache's moment; each response still gets its own CSP nonce.
+//! opens the link within the cache's moment. The kept page carries nothing per request (its
+//! script is allowed by its hash, Leptos's unread hydration data is cut out), so it is kept
+//! compressed too.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -8,7 +10,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::cache::{PageKey, RenderedPage};
+use crate::cache::{accepts_gzip, PageKey, RenderedPage};
 use crate::security::page_nonce;
 use crate::state::AppState;
 
@@ -25,8 +27,9 @@ pub async fn serve_from_memory(
     let (Some(key), Some(nonce)) = (PageKey::of(&request), page_nonce(request.extensions())) else {
         return next.run(request).await;
     };
+    let gzip = accepts_gzip(request.headers());
     if let Some(page) = state.payer_cache.page(&key) {
-        return page.respond(&nonce);
+        return page.respond(gzip);
     }
     let generation = state.payer_cache.generation();
     let response = next.run(request).await;
@@ -41,8 +44,13 @@ pub async fn serve_from_memory(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    if let Some(page) = RenderedPage::of(&parts.headers, &body, &nonce) {
-        state.payer_cache.keep_page(key, page, generation);
+    match RenderedPage::of(&parts.headers, &body, &nonce) {
+        // The first payer gets the page as the others will.
+        Some(page) => {
+            let response = page.respond(gzip);
+            state.payer_cache.keep_page(key, page, generation);
+            response
+        }
+        None => Response::from_parts(parts, Body::from(body)),
     }
-    Response::from_parts(parts, Body::from(body))
 }
