@@ -69,36 +69,36 @@ const LOCK_CLASS: i32 = 0x504c_0000;
 /// How a reservation holds its link on Postgres.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Hold {
-    /// One stripe: it stores the attempt only with `STRIPES` slots to spare.
+    /// One stripe, taken by the statement itself (`reserve_striped_room`, migration 0035): it
+    /// stores the attempt only with `STRIPES` slots to spare.
     Stripe,
-    /// Every stripe (SQLite: its write lock): it counts live pending attempts exactly.
+    /// Every stripe (SQLite: its write lock), taken before the statement: it counts live
+    /// pending attempts exactly.
     Alone,
 }
 
-impl Hold {
-    /// The statement that takes the hold on Postgres, with its two binds. Every stripe is
-    /// taken in one order, so two reservations holding the link alone cannot deadlock, and one
-    /// holding a stripe waits for nothing else before it commits.
-    fn lock(self, link_id: LinkId) -> (&'static str, i32, i32) {
-        // Two links sharing a key (ids 2^32 apart) only share their stripes' queue.
-        let key = link_id.0 as i32;
-        match self {
-            Hold::Stripe => (
-                "SELECT pg_advisory_xact_lock($1, $2)",
-                LOCK_CLASS + rand::Rng::gen_range(&mut rand::thread_rng(), 0..STRIPES),
-                key,
-            ),
-            Hold::Alone => (&HOLD_EVERY_STRIPE, LOCK_CLASS, key),
-        }
-    }
+/// The lock class and key of one of the link's stripes, drawn at random. Two links sharing a
+/// key (ids 2^32 apart) only share their stripes' queue.
+fn any_stripe(link_id: LinkId) -> (i32, i32) {
+    let stripe = rand::Rng::gen_range(&mut rand::thread_rng(), 0..STRIPES);
+    (LOCK_CLASS + stripe, link_id.0 as i32)
 }
 
-static HOLD_EVERY_STRIPE: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT pg_advisory_xact_lock($1 + s, $2) FROM generate_series(0, {}) AS s ORDER BY s",
-        STRIPES - 1
-    )
-});
+/// Takes every stripe of the link in one order, so two reservations holding the link alone
+/// cannot deadlock, and one holding a stripe waits for nothing else before it commits.
+fn hold_every_stripe<'q, DB>(link_id: LinkId) -> sqlx::query::Query<'q, DB, DB::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    i32: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT pg_advisory_xact_lock($1 + s, $2) FROM generate_series(0, {}) AS s ORDER BY s",
+            STRIPES - 1
+        )
+    });
+    sqlx::query(&SQL).bind(LOCK_CLASS).bind(link_id.0 as i32)
+}
 
 /// Holds the link alone on Postgres for a change that must see every reservation (its usage
 /// limit lowered): reservations in progress commit first, new ones wait until it is done.
@@ -106,8 +106,7 @@ pub(crate) async fn hold_link_alone(
     conn: &mut sqlx::PgConnection,
     link_id: LinkId,
 ) -> Result<(), sqlx::Error> {
-    let (sql, class, key) = Hold::Alone.lock(link_id);
-    sqlx::query(sql).bind(class).bind(key).execute(conn).await?;
+    hold_every_stripe(link_id).execute(conn).await?;
     Ok(())
 }
 
@@ -131,33 +130,46 @@ async fn reserve_holding(
     new: &NewAttempt<'_>,
     hold: Hold,
 ) -> Result<Option<AttemptId>, AppError> {
-    let statement = Statement::of(db.backend(), hold, new.announce_with.is_some());
-    if let (Db::Sqlite(pool), None) = (db, new.announce_with) {
+    let statement = statement(db.backend(), hold, new.announce_with.is_some());
+    let stripe = (hold == Hold::Stripe).then(|| any_stripe(new.link_id));
+    match (db, hold, new.announce_with) {
         // One statement committing on its own: SQLite's write lock is held only while it
         // runs, never across a wait for this task to send the COMMIT. (It returns no row: a
         // RETURNING statement commits only once the driver resets it, which may be after we
         // answered the payer.)
-        let done = sqlx::query_with(statement, reserve_args(pool, new)?)
-            .execute(pool)
-            .await
-            .map_err(reserve_error)?;
-        return Ok((done.rows_affected() == 1).then(|| AttemptId(done.last_insert_rowid())));
+        (Db::Sqlite(pool), _, None) => {
+            let done = sqlx::query_with(statement, reserve_args(pool, new, None)?)
+                .execute(pool)
+                .await
+                .map_err(reserve_error)?;
+            return Ok((done.rows_affected() == 1).then(|| AttemptId(done.last_insert_rowid())));
+        }
+        // One round trip on Postgres: the statement takes its stripe and commits on its own
+        // (the driver reads the answer to its end, past the commit).
+        (Db::Postgres(pool), Hold::Stripe, None) => {
+            let row: Option<(AttemptId,)> =
+                sqlx::query_as_with(statement, reserve_args(pool, new, stripe)?)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(reserve_error)?;
+            return Ok(row.map(|(id,)| id));
+        }
+        _ => {}
     }
     on_db!(db, pool => async {
         let mut tx = pool.begin().await?;
-        if db.locks_rows() {
-            let (lock, class, key) = hold.lock(new.link_id);
-            sqlx::query(lock).bind(class).bind(key).execute(&mut *tx).await?;
+        if db.locks_rows() && hold == Hold::Alone {
+            hold_every_stripe(new.link_id).execute(&mut *tx).await?;
         }
         let Some(public_base_url) = new.announce_with else {
-            let row: Option<(AttemptId,)> = sqlx::query_as_with(statement, reserve_args(pool, new)?)
+            let row: Option<(AttemptId,)> = sqlx::query_as_with(statement, reserve_args(pool, new, stripe)?)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(reserve_error)?;
             tx.commit().await?;
             return Ok(row.map(|(id,)| id));
         };
-        let row: Option<AttemptRow> = sqlx::query_as_with(statement, reserve_args(pool, new)?)
+        let row: Option<AttemptRow> = sqlx::query_as_with(statement, reserve_args(pool, new, stripe)?)
             .fetch_optional(&mut *tx)
             .await
             .map_err(reserve_error)?;
@@ -191,30 +203,26 @@ static READ_LINK: LazyLock<String> =
 
 /// The reservation statement for each database and hold: on SQLite returning nothing (see
 /// `reserve_holding`) or the attempt, on Postgres its id or the attempt.
-struct Statement;
-
-impl Statement {
-    fn of(backend: Backend, hold: Hold, returning_attempt: bool) -> &'static str {
-        static ALL: LazyLock<[[String; 2]; 3]> = LazyLock::new(|| {
-            let both = |backend, hold, returning_id| {
-                [
-                    reserve_sql(backend, hold, returning_id),
-                    reserve_sql(backend, hold, &format!("RETURNING {ATTEMPT_COLUMNS}")),
-                ]
-            };
+fn statement(backend: Backend, hold: Hold, returning_attempt: bool) -> &'static str {
+    static ALL: LazyLock<[[String; 2]; 3]> = LazyLock::new(|| {
+        let both = |backend, hold, returning_id| {
             [
-                both(Backend::Sqlite, Hold::Alone, ""),
-                both(Backend::Postgres, Hold::Alone, "RETURNING id"),
-                both(Backend::Postgres, Hold::Stripe, "RETURNING id"),
+                reserve_sql(backend, hold, returning_id),
+                reserve_sql(backend, hold, &format!("RETURNING {ATTEMPT_COLUMNS}")),
             ]
-        });
-        let variant = match (backend, hold) {
-            (Backend::Sqlite, _) => 0,
-            (Backend::Postgres, Hold::Alone) => 1,
-            (Backend::Postgres, Hold::Stripe) => 2,
         };
-        &ALL[variant][usize::from(returning_attempt)]
-    }
+        [
+            both(Backend::Sqlite, Hold::Alone, ""),
+            both(Backend::Postgres, Hold::Alone, "RETURNING id"),
+            both(Backend::Postgres, Hold::Stripe, "RETURNING id"),
+        ]
+    });
+    let variant = match (backend, hold) {
+        (Backend::Sqlite, _) => 0,
+        (Backend::Postgres, Hold::Alone) => 1,
+        (Backend::Postgres, Hold::Stripe) => 2,
+    };
+    &ALL[variant][usize::from(returning_attempt)]
 }
 
 /// The check and the insert; `$1`…`$20` as [`reserve_args`] binds them. The amount must be
@@ -226,11 +234,14 @@ impl Statement {
 /// so only pending attempts are counted: through the link's kept count of them (migrations
 /// 0011 and 0034, which includes those whose hold lapsed but the expiry job has not ended yet)
 /// while that leaves room, else live ones through the (link, status, expiry) index. Holding
-/// one stripe, the kept count must leave room for every stripe, and anything closer (or a
-/// stock, whose units are counted live) stores nothing: the caller tries again alone.
+/// one stripe (`$21`, `$22`: its lock), the kept count must leave room for every stripe, and
+/// anything closer (or a stock, whose units are counted live) stores nothing: the caller
+/// tries again alone. The stripe's function comes last, so a link that cannot take the
+/// attempt anyway takes no lock.
 fn reserve_sql(backend: Backend, hold: Hold, returning: &str) -> String {
     let pending = match backend {
         Backend::Sqlite => "l.pending_usage",
+        // Migration 0035's function counts the same way.
         Backend::Postgres => {
             "(SELECT COALESCE(SUM(p.attempts), 0) FROM link_pending p WHERE p.link_id = l.id)"
         }
@@ -250,10 +261,9 @@ fn reserve_sql(backend: Backend, hold: Hold, returning: &str) -> String {
             units = live_pending("COALESCE(SUM(h.units), 0)"),
             count = live_pending("COUNT(*)"),
         ),
-        Hold::Stripe => format!(
-            "l.stock IS NULL
-          AND (l.max_usage = 0 OR l.current_usage + {pending} + {STRIPES} <= l.max_usage)"
-        ),
+        Hold::Stripe => {
+            format!("l.stock IS NULL AND reserve_striped_room(l.id, $21, $22, {STRIPES})")
+        }
     };
     format!(
         "INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
@@ -291,13 +301,16 @@ fn reserve_error(error: sqlx::Error) -> AppError {
     }
 }
 
-/// `$1`…`$20` of the reservation statement, for the database of `_pool`.
+/// `$1`…`$20` of the reservation statement, for the database of `_pool`, and `$21`, `$22`
+/// when it takes a stripe.
 fn reserve_args<'q, DB>(
     _pool: &sqlx::Pool<DB>,
     new: &NewAttempt<'q>,
+    stripe: Option<(i32, i32)>,
 ) -> Result<DB::Arguments<'q>, sqlx::Error>
 where
     DB: sqlx::Database,
+    i32: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
@@ -341,6 +354,10 @@ where
     args.add(units).map_err(sqlx::Error::Encode)?;
     for text in [new.quantities, new.custom_values] {
         args.add(text).map_err(sqlx::Error::Encode)?;
+    }
+    if let Some((class, key)) = stripe {
+        args.add(class).map_err(sqlx::Error::Encode)?;
+        args.add(key).map_err(sqlx::Error::Encode)?;
     }
     Ok(args)
 }
