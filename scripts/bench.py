@@ -60,13 +60,20 @@ def rss_mb(pid: int) -> float:
 
 
 class Process:
+    """A server under measurement; what it logs (warnings and errors) goes to
+    target/bench/<name>.log, to read when a scenario fails."""
+
     def __init__(self, args, env, url):
-        self.proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        name = os.path.basename(args[0]) + "-" + env.get("DATABASE_URL", "none").split(":")[0]
+        self.log = open(os.path.join(OUT, name + ".log"), "w")
+        self.proc = subprocess.Popen(args, env=dict(env, RUST_LOG="warn"), cwd=ROOT,
+                                     stdout=self.log, stderr=self.log)
         wait_for(url)
 
     def stop(self):
         self.proc.terminate()
         self.proc.wait(timeout=20)
+        self.log.close()
 
 
 def oha(url, connections, method="GET", body=None, headers=()):
