@@ -365,7 +365,18 @@ pub(crate) fn push_filters<'a, DB>(
         }
     }
     if let Some(status) = filter.status {
-        query.push(" AND status = ").push_bind(status.as_str());
+        if DB::NAME == "PostgreSQL" {
+            // A range of one value, not `=`, so the planner keeps `status` in the sort order
+            // (see `order_by`). Not on SQLite: there it ends the index's seek, and a page
+            // deep in the list would be filtered to from the first.
+            query
+                .push(" AND status >= ")
+                .push_bind(status.as_str())
+                .push(" AND status <= ")
+                .push_bind(status.as_str());
+        } else {
+            query.push(" AND status = ").push_bind(status.as_str());
+        }
     }
     if let Some(amount) = filter.amount {
         query.push(" AND amount = ").push_bind(amount);
@@ -395,6 +406,27 @@ pub(crate) fn push_filters<'a, DB>(
     }
 }
 
+/// The `ORDER BY` of a filter's rows in `direction` (`ASC` or `DESC`).
+///
+/// Filtered by status and sorted by id or creation, the rows are read in the order of the
+/// (account, status, sort, id) index: led by the status, which is one value. Ordered by the
+/// sort column alone (`status` compared with `=` drops out of the order as a constant),
+/// Postgres prefers walking the whole table's id order and filtering, assuming matches spread
+/// evenly; but the newest rows are often a crowd of pending attempts, all read through before
+/// the first paid one (150 ms at 60,000 against 0.3 through the index). SQLite reads the
+/// same index either way.
+pub(crate) fn order_by(filter: &HistoryFilter, direction: &str) -> String {
+    let column = filter.sort.column();
+    let by_status =
+        filter.status.is_some() && matches!(filter.sort, HistorySort::Id | HistorySort::CreatedAt);
+    let status = if by_status {
+        format!("status {direction}, ")
+    } else {
+        String::new()
+    };
+    format!(" ORDER BY {status}{column} {direction}, id {direction}")
+}
+
 /// One account's attempts, filtered, sorted and paged, with the total for the pager.
 pub async fn search(
     db: &Db,
@@ -411,7 +443,8 @@ pub async fn search(
         ));
         push_filters(&mut rows, merchant_id, account_id, filter);
         let direction = if filter.descending { "DESC" } else { "ASC" };
-        rows.push(format!(" ORDER BY {} {direction}, id {direction} LIMIT ", filter.sort.column()))
+        rows.push(order_by(filter, direction))
+            .push(" LIMIT ")
             .push_bind(per_page)
             .push(" OFFSET ")
             .push_bind(crate::domain::paging::offset(page, per_page));

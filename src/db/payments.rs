@@ -1,7 +1,9 @@
 //! The dashboard's payments table: one account's attempts across its links, paged by key so
 //! a deep page costs what the first does (totals for the whole filter: `db::totals`).
 
-use crate::db::histories::{push_filters, AttemptRow, HistoryFilter, HistorySort, ATTEMPT_COLUMNS};
+use crate::db::histories::{
+    order_by, push_filters, AttemptRow, HistoryFilter, HistorySort, ATTEMPT_COLUMNS,
+};
 use crate::db::Db;
 use crate::domain::attempt::AttemptStatus;
 use crate::domain::ids::{AccountId, MerchantId};
@@ -100,7 +102,8 @@ pub async fn page(
                 .push(")");
         }
         query
-            .push(format!(" ORDER BY {column} {order}, id {order} LIMIT "))
+            .push(order_by(filter, order))
+            .push(" LIMIT ")
             .push_bind(limit + 1);
         query.build_query_as().fetch_all(pool).await?
     });
