@@ -298,7 +298,7 @@ async fn the_server_truncates_a_log_grown_past_its_mark_once_it_is_copied() {
     let wal = std::path::PathBuf::from(format!("{}-wal", file.display()));
     let wal_mb = || std::fs::metadata(&wal).map_or(0, |m| m.len()) / 1_000_000;
 
-    // 80 MB in one transaction: a log past the 64 MB mark. SQLite never shrinks the file by
+    // 80 MB in one transaction, then no more writes. SQLite never shrinks the file by
     // itself; only the server's checkpointer truncating it does.
     let pool = SqlitePool::connect(&database).await.unwrap();
     sqlx::query("CREATE TABLE filler (b BLOB)")

@@ -139,7 +139,7 @@ impl Db {
                     // backstop for a process without it (the seed command, tests).
                     .pragma(
                         "wal_autocheckpoint",
-                        (2 * checkpoint::TRUNCATE_FRAMES).to_string(),
+                        (2 * checkpoint::RESTART_FRAMES).to_string(),
                     )
                     // The driver's thread hands rows to the query over a channel; with room
                     // for thousands (an export reads 5,000 at a time) it reads on instead of
