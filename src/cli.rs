@@ -173,7 +173,8 @@ async fn seed(flags: &[String]) -> Result<(), AppError> {
             .await?,
         );
     }
-    crate::db::seed::histories(&db, &links, count, now, |done| {
+    let delay = settings.settlement_delay_ms;
+    crate::db::seed::histories(&db, &links, count, now, delay, |done| {
         eprintln!("seeded {done} of {count} histories");
     })
     .await?;

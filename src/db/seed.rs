@@ -12,7 +12,7 @@ const CHUNK: i64 = 100_000;
 /// Adds `count` attempts spread over `links` (ids of one account), created over the 90 days
 /// before `now_ms`, with realistic mixes of methods, statuses, customers and settlement, as a
 /// running server would have left them: attempts past their expiry are expired and payments
-/// past the default settlement delay (an hour) settled, so a server started on the data has
+/// older than `settlement_delay_ms` settled, so a server started on the data has
 /// no backlog for its jobs (which would otherwise run through tens of thousands of rows while
 /// it is being measured).
 /// References are `9` followed by the row number, so they never meet the payer page's.
@@ -21,6 +21,7 @@ pub async fn histories(
     links: &[LinkId],
     count: i64,
     now_ms: i64,
+    settlement_delay_ms: i64,
     mut progress: impl FnMut(i64),
 ) -> Result<(), AppError> {
     if links.is_empty() {
@@ -45,6 +46,7 @@ pub async fn histories(
                 .bind(from)
                 .bind(from + chunk - 1)
                 .bind(now_ms)
+                .bind(settlement_delay_ms)
                 .execute(&mut *conn)
                 .await?;
             done += chunk;
@@ -87,8 +89,8 @@ async fn next_number(db: &Db) -> Result<i64, AppError> {
     Ok(seeded + 1)
 }
 
-/// `$1..=$2` are the row numbers, `$3` now. Every derived value is a function of the row
-/// number `n`, so the data is varied yet repeatable.
+/// `$1..=$2` are the row numbers, `$3` now, `$4` the settlement delay. Every derived value
+/// is a function of the row number `n`, so the data is varied yet repeatable.
 fn insert_sql(db: &Db, link_list: &str, link_count: i64) -> String {
     let reff = match db {
         Db::Sqlite(_) => "'9' || printf('%022d', n)",
@@ -126,9 +128,9 @@ fn insert_sql(db: &Db, link_list: &str, link_count: i64) -> String {
              r.created + 86400000,
              CASE WHEN r.status = 'paid' THEN r.created + (n % 50) * 60000 END,
              CASE WHEN r.status = 'paid' THEN r.created + (n % 50) * 60000 END,
-             r.status = 'paid' AND r.created + (n % 50) * 60000 <= $3 - 3600000,
-             CASE WHEN r.status = 'paid' AND r.created + (n % 50) * 60000 <= $3 - 3600000
-                  THEN r.created + (n % 50) * 60000 + 3600000 END,
+             r.status = 'paid' AND r.created + (n % 50) * 60000 <= $3 - $4,
+             CASE WHEN r.status = 'paid' AND r.created + (n % 50) * 60000 <= $3 - $4
+                  THEN r.created + (n % 50) * 60000 + $4 END,
              r.customer, LOWER(REPLACE(r.customer, ' ', '.')) || '@mail.id',
              '0812' || CAST(10000000 + n % 90000000 AS TEXT),
              r.created, r.created

@@ -23,7 +23,8 @@ pub async fn seeded_merchant(app: &TestApp, count: i64) -> String {
             .unwrap();
         links.push(paylinks::domain::ids::LinkId(id));
     }
-    paylinks::db::seed::histories(&app.db, &links, count, app.state.now_ms(), |_| {})
+    let (now, delay) = (app.state.now_ms(), app.state.settings.settlement_delay_ms);
+    paylinks::db::seed::histories(&app.db, &links, count, now, delay, |_| {})
         .await
         .unwrap();
     account

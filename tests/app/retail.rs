@@ -274,7 +274,9 @@ async fn database_before_retail() -> (Db, Option<std::path::PathBuf>) {
     for sql in rows {
         execute(&db, &sql).await.unwrap();
     }
-    paylinks::db::seed::histories(&db, &[paylinks::domain::ids::LinkId(1)], 40, now, |_| {})
+    let settlement_delay_ms = 3_600_000;
+    let link = [paylinks::domain::ids::LinkId(1)];
+    paylinks::db::seed::histories(&db, &link, 40, now, settlement_delay_ms, |_| {})
         .await
         .unwrap();
     (db, file)
