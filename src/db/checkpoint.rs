@@ -12,6 +12,7 @@
 //! database file, so the file stops growing there. A long reader (an export) keeps the copy
 //! incomplete; then starting over is only tried once the log passes four times the mark, so
 //! it stays bounded.
+
 use std::str::FromStr;
 use std::time::Duration;
 

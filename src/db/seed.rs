@@ -113,6 +113,11 @@ fn insert_sql(db: &Db, link_list: &str, link_count: i64) -> String {
                         WHEN 2 THEN 'Agus Wijaya' WHEN 3 THEN 'Dewi Lestari'
                         WHEN 4 THEN 'Rizky Pratama' ELSE 'Putri Ayu' END AS customer
             FROM seq JOIN links l ON l.pos = n % {link_count}
+         ),
+         timed AS (
+            SELECT r.*, r.created + 86400000 AS expires,
+                   CASE WHEN r.status = 'paid' THEN r.created + (n % 50) * 60000 END AS paid_at
+            FROM rows r
          )
          INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
              payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
@@ -123,18 +128,15 @@ fn insert_sql(db: &Db, link_list: &str, link_count: i64) -> String {
              CASE WHEN m.method_group = 'va' THEN '88' || CAST(1000000000 + n AS TEXT) ELSE '' END,
              pl.total_amount, m.fee_flat + pl.total_amount * m.fee_percent_bps / 10000,
              pl.total_amount - m.fee_flat - pl.total_amount * m.fee_percent_bps / 10000,
-             CASE WHEN r.status = 'pending' AND r.created + 86400000 <= $3 THEN 'expired'
+             CASE WHEN r.status = 'pending' AND r.expires <= $3 THEN 'expired'
                   ELSE r.status END,
-             r.created + 86400000,
-             CASE WHEN r.status = 'paid' THEN r.created + (n % 50) * 60000 END,
-             CASE WHEN r.status = 'paid' THEN r.created + (n % 50) * 60000 END,
-             r.status = 'paid' AND r.created + (n % 50) * 60000 <= $3 - $4,
-             CASE WHEN r.status = 'paid' AND r.created + (n % 50) * 60000 <= $3 - $4
-                  THEN r.created + (n % 50) * 60000 + $4 END,
+             r.expires, r.paid_at, r.paid_at,
+             COALESCE(r.paid_at <= $3 - $4, FALSE),
+             CASE WHEN r.paid_at <= $3 - $4 THEN r.paid_at + $4 END,
              r.customer, LOWER(REPLACE(r.customer, ' ', '.')) || '@mail.id',
              '0812' || CAST(10000000 + n % 90000000 AS TEXT),
              r.created, r.created
-         FROM rows r
+         FROM timed r
          JOIN payment_links pl ON pl.id = r.link_id
          JOIN payment_methods m ON m.code = r.method"
     )
