@@ -7,9 +7,10 @@
 //! finish (at most [`START_OVER_WAIT`]), and truncating a large file takes longer still: done
 //! every time the log passed 64 MB under a crowd of payers, those pauses were the slowest
 //! 1.5 % of attempts (130–210 ms). So the log is truncated only once writes have paused (no
-//! commit since the last pass, everything copied), when nobody waits for it; under load it
+//! commit between two passes, everything copied), when nobody waits for it; under load it
 //! is only started over, once it has passed [`RESTART_FRAMES`] and all of it is in the
-//! database file, so the file stops growing there. A long reader (an export) keeps the copy
+//! database file, so the file stops growing there. Each pass runs one checkpoint, whose kind
+//! the previous pass decided (see [`checkpoint`]). A long reader (an export) keeps the copy
 //! incomplete; then starting over is only tried once the log passes four times the mark, so
 //! it stays bounded.
 
@@ -44,10 +45,10 @@ pub fn spawn(database_url: &str) -> Result<tokio::task::JoinHandle<()>, AppError
         };
         let mut ticks = tokio::time::interval(PERIOD);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut frames_before = 0;
+        let mut last = LastPass::default();
         loop {
             ticks.tick().await;
-            if let Err(error) = checkpoint(&mut connection, &mut frames_before).await {
+            if let Err(error) = checkpoint(&mut connection, &mut last).await {
                 tracing::warn!(%error, "checkpoint failed; trying again");
                 if connection.ping().await.is_err() {
                     match options.connect().await {
@@ -60,25 +61,52 @@ pub fn spawn(database_url: &str) -> Result<tokio::task::JoinHandle<()>, AppError
     }))
 }
 
-/// One pass; `frames_before` is the log's length at the previous pass.
+/// What a pass saw, which decides what the next one does.
+#[derive(Default)]
+struct LastPass {
+    /// The log's length, in pages.
+    frames: i64,
+    next: Mode,
+}
+
+#[derive(Clone, Copy, Default)]
+enum Mode {
+    /// Copy what the log holds into the database, blocking no one.
+    #[default]
+    Copy,
+    /// Copy, then start the log over from its beginning.
+    StartOver,
+    /// Copy, then cut the log file to nothing.
+    Truncate,
+}
+
+/// One pass: one checkpoint, never two back to back. The bundled SQLite (before 3.51.3) has
+/// the "WAL-reset bug": a checkpoint starting right after one that copied the whole log, while
+/// a writer starts the log over, can record pages as copied that never were, losing committed
+/// writes. Passes are [`PERIOD`] apart, and a writer starts the log over within moments of a
+/// complete copy, so no checkpoint begins while that happens.
 async fn checkpoint(
     connection: &mut SqliteConnection,
-    frames_before: &mut i64,
+    last: &mut LastPass,
 ) -> Result<(), sqlx::Error> {
-    // (blocked, frames in the log, frames copied into the database)
-    let (_, frames, copied): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
-        .fetch_one(&mut *connection)
-        .await?;
-    let quiet = frames == *frames_before;
-    *frames_before = frames;
-    let start_over = if frames > 0 && copied == frames && quiet {
-        "PRAGMA wal_checkpoint(TRUNCATE)"
-    } else if frames > RESTART_FRAMES && (copied == frames || frames > 4 * RESTART_FRAMES) {
-        "PRAGMA wal_checkpoint(RESTART)"
-    } else {
-        return Ok(());
+    let sql = match last.next {
+        Mode::Copy => "PRAGMA wal_checkpoint(PASSIVE)",
+        Mode::StartOver => "PRAGMA wal_checkpoint(RESTART)",
+        Mode::Truncate => "PRAGMA wal_checkpoint(TRUNCATE)",
     };
-    // Busy (a reader held on past the wait) is no error: the next pass tries again.
-    sqlx::query(start_over).execute(&mut *connection).await?;
+    // (blocked, frames in the log, frames copied into the database). Blocked (a writer or a
+    // reader held on past the wait) is no error: the copy was done passively, and the next
+    // pass decides again.
+    let (_, frames, copied): (i64, i64, i64) =
+        sqlx::query_as(sql).fetch_one(&mut *connection).await?;
+    let quiet = frames == last.frames;
+    last.frames = frames;
+    let past_mark = frames > RESTART_FRAMES && (copied == frames || frames > 4 * RESTART_FRAMES);
+    last.next = match last.next {
+        _ if frames > 0 && copied == frames && quiet => Mode::Truncate,
+        // A log just started over still reports its old length: copy once before judging.
+        Mode::Copy if past_mark => Mode::StartOver,
+        _ => Mode::Copy,
+    };
     Ok(())
 }
