@@ -23,6 +23,8 @@ pub struct AppState(Arc<AppServices>);
 pub struct AppServices {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    /// On SQLite, the task committing payers' reservations together.
+    pub reservation_batches: Option<crate::db::reservations::ReservationBatches>,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub provider: Arc<dyn PaymentProvider>,

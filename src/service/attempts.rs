@@ -127,7 +127,10 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
                     reff_no: &reff_no,
                     ..unissued
                 };
-                if let Some(id) = reservations::reserve(&state.db, failed).await? {
+                if let Some(id) =
+                    reservations::reserve(&state.db, state.reservation_batches.as_ref(), failed)
+                        .await?
+                {
                     let base = &state.settings.public_base_url;
                     outcomes::mark_failed(&state.db, id, now, base).await?;
                 }
@@ -143,7 +146,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
             gateway_reference: issued.gateway_reference.as_deref(),
             ..unissued
         };
-        match reservations::reserve(&state.db, attempt).await {
+        match reservations::reserve(&state.db, state.reservation_batches.as_ref(), attempt).await {
             Ok(Some(_)) => {
                 metrics::counter!(crate::metrics::ATTEMPTS_STARTED).increment(1);
                 return Ok(Started::Issued {

@@ -373,6 +373,104 @@ async fn a_rush_through_the_striped_headroom_still_stops_exactly_at_the_cap() {
     assert_eq!(rush(&app, &slug, 20).await, 0, "a full link takes no one");
 }
 
+/// Reservations of the same moment share one commit on SQLite: a reference drawn twice is
+/// refused alone (its payer draws again), and the others in the batch are kept.
+#[tokio::test]
+async fn a_reference_drawn_twice_at_once_is_refused_alone() {
+    use paylinks::db::reservations::{reserve, NewAttempt};
+    use paylinks::domain::ids::LinkId;
+    use paylinks::error::AppError;
+    let app = spawn_app().await;
+    link(&app, &[]).await;
+    let link_id = LinkId(app.scalar("SELECT id FROM payment_links").await);
+    let now = app.state.now_ms();
+    let attempt = |reff_no, value| NewAttempt {
+        link_id,
+        reff_no,
+        method_code: "VA_BRI",
+        method_name: "BRI Virtual Account",
+        value,
+        additional: None,
+        amount: paylinks::domain::Rupiah(200_000),
+        units: 1,
+        quantities: None,
+        custom_values: None,
+        fee: paylinks::domain::Rupiah(0),
+        expires_at: now + 3_600_000,
+        customer_name: None,
+        customer_email: None,
+        customer_phone: None,
+        ip_address: None,
+        now_ms: now,
+        announce_with: None,
+        gateway_connection_id: None,
+        gateway_reference: None,
+        payer_lang: Default::default(),
+    };
+    let (state, batches) = (&app.state, app.state.reservation_batches.as_ref());
+    let results = futures::future::join_all(
+        [
+            ("REF-TWICE-0000000000000", "9900200000000001"),
+            ("REF-OTHER-0000000000000", "9900200000000002"),
+            ("REF-TWICE-0000000000000", "9900200000000003"),
+            ("REF-THIRD-0000000000000", "9900200000000004"),
+        ]
+        .map(|(reff_no, value)| reserve(&state.db, batches, attempt(reff_no, value))),
+    )
+    .await;
+    let refused = results
+        .iter()
+        .filter(|result| matches!(result, Err(AppError::Duplicate(_))))
+        .count();
+    let kept = results
+        .iter()
+        .filter(|result| matches!(result, Ok(Some(_))))
+        .count();
+    assert_eq!((refused, kept), (1, 3), "{results:?}");
+    assert_eq!(
+        app.texts("SELECT reff_no FROM payment_link_histories ORDER BY reff_no")
+            .await,
+        [
+            "REF-OTHER-0000000000000",
+            "REF-THIRD-0000000000000",
+            "REF-TWICE-0000000000000"
+        ]
+    );
+}
+
+/// A payer is answered only once the commit holding their attempt is done: payers arriving
+/// together, each opening their instructions the moment they are answered, all find them.
+#[tokio::test]
+async fn every_payer_answered_finds_their_attempt_at_once() {
+    let app = spawn_app().await;
+    let slug = link(&app, &[("input[max_usage]", "0")]).await;
+    for _ in 0..3 {
+        let payers = (0..40).map(|_| {
+            let (payer, slug) = (app.new_browser(), slug.clone());
+            tokio::spawn(async move {
+                let reff = start(&payer, &slug, "VA_BRI").await;
+                let (status, page) = payer.page(&format!("/pay/{slug}/{reff}")).await;
+                (reff, status, page)
+            })
+        });
+        for payer in futures::future::join_all(payers).await {
+            let (reff, status, page) = payer.unwrap();
+            assert_eq!(status, StatusCode::OK, "attempt {reff} read back at once");
+            let va = app
+                .scalar_text(&format!(
+                    "SELECT payment_method_value FROM payment_link_histories WHERE reff_no = '{reff}'"
+                ))
+                .await;
+            assert!(page.contains(&va), "attempt {reff} shows its VA number");
+        }
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories")
+            .await,
+        120
+    );
+}
+
 /// `payers` new payers pick a VA at once; returns how many got one (the rest 409).
 async fn rush(app: &TestApp, slug: &str, payers: usize) -> usize {
     let mut tasks = Vec::new();

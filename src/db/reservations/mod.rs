@@ -2,7 +2,8 @@
 //! the link's paid and live pending attempts (and units, where it has a stock) stay within its
 //! limits, so concurrent payers can never oversell it.
 //!
-//! SQLite runs each reservation under its one write lock. On Postgres a popular link must not
+//! SQLite runs each reservation under its one write lock, payers' reservations of the same
+//! moment committed together ([`ReservationBatches`]). On Postgres a popular link must not
 //! make every payer queue behind one row: a reservation holds one of the link's [`STRIPES`]
 //! advisory locks, so at most that many reserve at once, and stores its attempt without
 //! counting anything while even all of them together could not overrun the cap. Nearer the cap
@@ -20,6 +21,9 @@ use crate::on_db;
 use crate::wire::events::{self, Subject};
 use crate::write_events;
 use std::sync::LazyLock;
+
+mod sqlite_batches;
+pub use sqlite_batches::ReservationBatches;
 
 #[derive(Clone, Copy)]
 pub struct NewAttempt<'a> {
@@ -112,15 +116,24 @@ pub(crate) async fn hold_link_alone(
 
 /// Stores a pending attempt, with its issued instructions, if the link is open, unexpired and
 /// has a free slot; `None` when it has not. When the attempt is to be announced, its inquiry
-/// event is written in the same transaction.
-pub async fn reserve(db: &Db, new: NewAttempt<'_>) -> Result<Option<AttemptId>, AppError> {
+/// event is written in the same transaction. On SQLite, `batches` commits it with the other
+/// payers' reservations of the moment.
+pub async fn reserve(
+    db: &Db,
+    batches: Option<&ReservationBatches>,
+    new: NewAttempt<'_>,
+) -> Result<Option<AttemptId>, AppError> {
     crate::db::retry_contended(|| async {
-        if db.locks_rows() {
-            if let Some(id) = reserve_holding(db, &new, Hold::Stripe).await? {
-                return Ok(Some(id));
+        match (db, batches, new.announce_with) {
+            (Db::Sqlite(pool), Some(batches), None) => {
+                batches.reserve(reserve_args(pool, &new, None)?).await
             }
+            (Db::Postgres(_), _, _) => match reserve_holding(db, &new, Hold::Stripe).await? {
+                Some(id) => Ok(Some(id)),
+                None => reserve_holding(db, &new, Hold::Alone).await,
+            },
+            _ => reserve_holding(db, &new, Hold::Alone).await,
         }
-        reserve_holding(db, &new, Hold::Alone).await
     })
     .await
 }
@@ -302,64 +315,63 @@ fn reserve_error(error: sqlx::Error) -> AppError {
 }
 
 /// `$1`…`$20` of the reservation statement, for the database of `_pool`, and `$21`, `$22`
-/// when it takes a stripe.
-fn reserve_args<'q, DB>(
+/// when it takes a stripe. Owned, so that SQLite's batch writer can take them.
+fn reserve_args<DB>(
     _pool: &sqlx::Pool<DB>,
-    new: &NewAttempt<'q>,
+    new: &NewAttempt<'_>,
     stripe: Option<(i32, i32)>,
-) -> Result<DB::Arguments<'q>, sqlx::Error>
+) -> Result<DB::Arguments<'static>, sqlx::Error>
 where
     DB: sqlx::Database,
-    i32: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i32: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'static, DB> + sqlx::Type<DB>,
 {
     use sqlx::Arguments;
     let mut args = DB::Arguments::default();
-    let numbers = [
-        new.link_id.0,
-        new.fee.value(),
-        new.expires_at,
-        new.now_ms,
-        new.amount.value(),
-        new.units,
-    ];
-    let [link_id, fee, expires_at, now_ms, amount, units] = numbers;
-    args.add(link_id).map_err(sqlx::Error::Encode)?;
-    for text in [new.reff_no, new.method_code, new.method_name] {
-        args.add(text).map_err(sqlx::Error::Encode)?;
+    let text = |text: &str| text.to_owned();
+    let maybe = |text: Option<&str>| text.map(str::to_owned);
+    args.add(new.link_id.0).map_err(sqlx::Error::Encode)?;
+    for value in [new.reff_no, new.method_code, new.method_name] {
+        args.add(text(value)).map_err(sqlx::Error::Encode)?;
     }
-    args.add(fee).map_err(sqlx::Error::Encode)?;
-    args.add(expires_at).map_err(sqlx::Error::Encode)?;
-    for text in [
+    args.add(new.fee.value()).map_err(sqlx::Error::Encode)?;
+    args.add(new.expires_at).map_err(sqlx::Error::Encode)?;
+    for value in [
         new.customer_name,
         new.customer_email,
         new.customer_phone,
         new.ip_address,
     ] {
-        args.add(text).map_err(sqlx::Error::Encode)?;
+        args.add(maybe(value)).map_err(sqlx::Error::Encode)?;
     }
-    args.add(now_ms).map_err(sqlx::Error::Encode)?;
-    args.add(new.value).map_err(sqlx::Error::Encode)?;
-    args.add(new.additional).map_err(sqlx::Error::Encode)?;
+    args.add(new.now_ms).map_err(sqlx::Error::Encode)?;
+    args.add(text(new.value)).map_err(sqlx::Error::Encode)?;
+    args.add(maybe(new.additional))
+        .map_err(sqlx::Error::Encode)?;
     args.add(new.gateway_connection_id)
         .map_err(sqlx::Error::Encode)?;
-    args.add(new.gateway_reference)
+    args.add(maybe(new.gateway_reference))
         .map_err(sqlx::Error::Encode)?;
-    args.add(new.payer_lang.as_str())
+    args.add(text(new.payer_lang.as_str()))
         .map_err(sqlx::Error::Encode)?;
-    args.add(amount).map_err(sqlx::Error::Encode)?;
-    args.add(units).map_err(sqlx::Error::Encode)?;
-    for text in [new.quantities, new.custom_values] {
-        args.add(text).map_err(sqlx::Error::Encode)?;
+    args.add(new.amount.value()).map_err(sqlx::Error::Encode)?;
+    args.add(new.units).map_err(sqlx::Error::Encode)?;
+    for value in [new.quantities, new.custom_values] {
+        args.add(maybe(value)).map_err(sqlx::Error::Encode)?;
     }
     if let Some((class, key)) = stripe {
         args.add(class).map_err(sqlx::Error::Encode)?;
         args.add(key).map_err(sqlx::Error::Encode)?;
     }
     Ok(args)
+}
+
+/// A unique index refused the attempt: its payer draws again ([`reserve_error`]).
+fn is_taken(error: &sqlx::Error) -> bool {
+    crate::db::is_unique_violation(error, "reff_no") || is_live_value_taken(error)
 }
 
 /// The live-value index (migration 0002) refused the row: SQLite names its columns, Postgres
