@@ -57,24 +57,23 @@ impl FromRequestParts<AppState> for ApiCaller {
             .strip_prefix("Bearer ")
             .ok_or_else(unauthorized)?;
         let partner = header(&parts.headers, "x-partner-id")?;
-        let (credential_id, merchant_id, api_key) =
-            credentials::find_token(&state.db, &token_digest(token.trim()), state.now_ms())
-                .await?
-                .ok_or_else(unauthorized)?;
-        if api_key != partner {
+        let owner = credentials::find_token(&state.db, &token_digest(token.trim()), state.now_ms())
+            .await?
+            .ok_or_else(unauthorized)?;
+        if owner.api_key != partner {
             return Err(unauthorized());
         }
         state
             .api_rate_limiter
-            .check(credential_id, state.now_ms())
+            .check(owner.credential_id, state.now_ms())
             .await
             .map_err(ApiError::rate_limited)?;
-        let bound = credentials::bound_accounts(&state.db, credential_id).await?;
+        let bound = owner.bound_accounts;
         let caller = ApiCaller {
-            merchant_id,
-            credential_id,
+            merchant_id: owner.merchant_id,
+            credential_id: owner.credential_id,
             accounts: (!bound.is_empty()).then(|| bound.into()),
-            api_key,
+            api_key: owner.api_key,
         };
         parts.extensions.insert(caller.clone());
         Ok(caller)

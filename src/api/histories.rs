@@ -162,14 +162,19 @@ pub async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult {
     caller.may_use(&account_id)?;
-    let account = accounts::find(&state.db, caller.merchant_id, &account_id).await?;
+    accounts::well_formed(&account_id)?;
     let now = state.now_ms();
     let filter = filter_from(&query, now)?;
-    let page = histories::search(&state.db, caller.merchant_id, &account.id, &filter).await?;
+    let page = histories::search(&state.db, caller.merchant_id, &account_id, &filter).await?;
+    if page.rows.is_empty() {
+        // Rows are read within the merchant's account: only an empty page can mean an
+        // account that is not theirs (404), so only then is it looked up.
+        accounts::find(&state.db, caller.merchant_id, &account_id).await?;
+    }
     let data: Vec<_> = page.rows.iter().map(|a| HistoryJson::new(a, now)).collect();
     let base = format!(
         "{}/api/v1.0/payment-link-histories/{}",
-        state.settings.public_base_url, account.id
+        state.settings.public_base_url, account_id
     );
     let pagination = Pagination::new(
         page.total,

@@ -41,15 +41,20 @@ pub async fn list(db: &Db, merchant_id: MerchantId) -> Result<Vec<Account>, AppE
     rows.into_iter().map(Account::try_from).collect()
 }
 
+/// Account ids are ULIDs: anything else names no account (404), and needs no query.
+pub fn well_formed(account_id: &AccountId) -> Result<(), AppError> {
+    match account_id.as_str().parse::<ulid::Ulid>() {
+        Ok(_) => Ok(()),
+        Err(_) => Err(AppError::NotFound),
+    }
+}
+
 pub async fn find(
     db: &Db,
     merchant_id: MerchantId,
     account_id: &AccountId,
 ) -> Result<Account, AppError> {
-    // Account ids are ULIDs: anything else names no account, and needs no query.
-    if account_id.as_str().parse::<ulid::Ulid>().is_err() {
-        return Err(AppError::NotFound);
-    }
+    well_formed(account_id)?;
     let row: Option<AccountRow> = on_db!(db, pool => {
         sqlx::query_as(
             "SELECT id, name, status, created_at FROM accounts WHERE merchant_id = $1 AND id = $2",

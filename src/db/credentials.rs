@@ -97,24 +97,46 @@ pub async fn store_token(
     Ok(())
 }
 
-/// Who a live token belongs to: (credential id, merchant id, API key).
+/// The credential a live token belongs to.
+pub struct TokenOwner {
+    pub credential_id: i64,
+    pub merchant_id: MerchantId,
+    pub api_key: String,
+    /// The accounts it is bound to; empty when it reaches all of the merchant's.
+    pub bound_accounts: Vec<String>,
+}
+
+/// Who a live token belongs to, with the credential's bound accounts: one query, as every API
+/// request asks it (one row per bound account, or one with none).
 pub async fn find_token(
     db: &Db,
     token_hash: &str,
     now_ms: i64,
-) -> Result<Option<(i64, MerchantId, String)>, AppError> {
-    let row = on_db!(db, pool => {
+) -> Result<Option<TokenOwner>, AppError> {
+    let rows: Vec<(i64, MerchantId, String, Option<String>)> = on_db!(db, pool => {
         sqlx::query_as(
-            "SELECT c.id, c.merchant_id, c.api_key FROM api_tokens t
+            "SELECT c.id, c.merchant_id, c.api_key, b.account_id FROM api_tokens t
              JOIN api_credentials c ON c.id = t.credential_id
+             LEFT JOIN api_credential_accounts b ON b.credential_id = c.id
              WHERE t.token_hash = $1 AND t.expires_at > $2 AND c.revoked_at IS NULL",
         )
         .bind(token_hash)
         .bind(now_ms)
-        .fetch_optional(pool)
+        .fetch_all(pool)
         .await?
     });
-    Ok(row)
+    let Some((credential_id, merchant_id, api_key, _)) = rows.first().cloned() else {
+        return Ok(None);
+    };
+    Ok(Some(TokenOwner {
+        credential_id,
+        merchant_id,
+        api_key,
+        bound_accounts: rows
+            .into_iter()
+            .filter_map(|(.., account)| account)
+            .collect(),
+    }))
 }
 
 /// A credential as the dashboard lists it: never the secret.
