@@ -6,7 +6,8 @@
 //! link's row, the day's total bucket), where separate commits wrote them once each. A payer
 //! is answered only after the commit that holds their attempt.
 
-use sqlx::sqlite::{SqliteArguments, SqlitePool};
+use sqlx::sqlite::{SqliteArguments, SqliteConnection, SqlitePool};
+use sqlx::{ConnectOptions, Connection};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::domain::ids::AttemptId;
@@ -53,11 +54,14 @@ impl ReservationBatches {
 
 async fn commit_batches(pool: SqlitePool, mut waiting: mpsc::Receiver<Queued>) {
     let mut batch = Vec::with_capacity(MOST_PER_COMMIT);
+    let mut writer = None;
     while waiting.recv_many(&mut batch, MOST_PER_COMMIT).await > 0 {
-        let replies = match commit(&pool, &batch).await {
+        let replies = match commit(&pool, &mut writer, &batch).await {
             Ok(replies) => replies,
             Err(error) => {
                 // Nothing of the batch was kept: each payer is told, none is left waiting.
+                // The connection goes with its transaction; the next batch opens another.
+                writer = None;
                 let busy = matches!(AppError::from(error), AppError::Busy);
                 batch
                     .iter()
@@ -79,12 +83,33 @@ async fn commit_batches(pool: SqlitePool, mut waiting: mpsc::Receiver<Queued>) {
     }
 }
 
+/// The writer's own connection, outside the pool. A connection drops its page cache whenever
+/// another one wrote since its last transaction; kept for the writer alone, which makes most
+/// of the writes, its cache holds the pages every reservation touches (the link, the indexes'
+/// last pages) from one batch to the next.
+async fn connection<'c>(
+    pool: &SqlitePool,
+    writer: &'c mut Option<SqliteConnection>,
+) -> Result<&'c mut SqliteConnection, sqlx::Error> {
+    if writer.is_none() {
+        *writer = Some(pool.connect_options().connect().await?);
+    }
+    Ok(writer.as_mut().expect("connected above"))
+}
+
 /// One transaction for the batch. A reservation refused by a unique index (a reference or
 /// VA number drawn twice) fails alone: SQLite undoes only that statement, and its payer draws
 /// again. Any other error ends the batch, before another statement runs: some errors end the
 /// transaction itself, and later statements would commit on their own.
-async fn commit(pool: &SqlitePool, batch: &[Queued]) -> Result<Vec<Reply>, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+async fn commit(
+    pool: &SqlitePool,
+    writer: &mut Option<SqliteConnection>,
+    batch: &[Queued],
+) -> Result<Vec<Reply>, sqlx::Error> {
+    let mut tx = connection(pool, writer)
+        .await?
+        .begin_with("BEGIN IMMEDIATE")
+        .await?;
     let mut replies = Vec::with_capacity(batch.len());
     for queued in batch {
         let statement = super::statement(crate::db::Backend::Sqlite, super::Hold::Alone, false);
