@@ -56,29 +56,28 @@ async fn commit_batches(pool: SqlitePool, mut waiting: mpsc::Receiver<Queued>) {
     let mut batch = Vec::with_capacity(MOST_PER_COMMIT);
     let mut writer = None;
     while waiting.recv_many(&mut batch, MOST_PER_COMMIT).await > 0 {
-        let replies = match commit(&pool, &mut writer, &batch).await {
+        let (args, payers): (Vec<_>, Vec<_>) = batch.drain(..).map(|q| (q.args, q.reply)).unzip();
+        let replies = match commit(&pool, &mut writer, args).await {
             Ok(replies) => replies,
             Err(error) => {
                 // Nothing of the batch was kept: each payer is told, none is left waiting.
                 // The connection goes with its transaction; the next batch opens another.
                 writer = None;
                 let busy = matches!(AppError::from(error), AppError::Busy);
-                batch
-                    .iter()
-                    .map(|_| {
-                        Err(if busy {
-                            AppError::Busy
-                        } else {
-                            AppError::Internal
-                        })
-                    })
-                    .collect()
+                let failed = || {
+                    if busy {
+                        AppError::Busy
+                    } else {
+                        AppError::Internal
+                    }
+                };
+                payers.iter().map(|_| Err(failed())).collect()
             }
         };
-        for (queued, reply) in batch.drain(..).zip(replies) {
+        for (payer, reply) in payers.into_iter().zip(replies) {
             // A payer who went away meanwhile has their attempt all the same, like one whose
             // connection dropped after a commit of its own.
-            let _ = queued.reply.send(reply);
+            let _ = payer.send(reply);
         }
     }
 }
@@ -104,19 +103,16 @@ async fn connection<'c>(
 async fn commit(
     pool: &SqlitePool,
     writer: &mut Option<SqliteConnection>,
-    batch: &[Queued],
+    batch: Vec<SqliteArguments<'static>>,
 ) -> Result<Vec<Reply>, sqlx::Error> {
+    let statement = super::statement(crate::db::Backend::Sqlite, super::Hold::Alone, false);
     let mut tx = connection(pool, writer)
         .await?
         .begin_with("BEGIN IMMEDIATE")
         .await?;
     let mut replies = Vec::with_capacity(batch.len());
-    for queued in batch {
-        let statement = super::statement(crate::db::Backend::Sqlite, super::Hold::Alone, false);
-        match sqlx::query_with(statement, queued.args.clone())
-            .execute(&mut *tx)
-            .await
-        {
+    for args in batch {
+        match sqlx::query_with(statement, args).execute(&mut *tx).await {
             Ok(done) => replies.push(Ok(
                 (done.rows_affected() == 1).then(|| AttemptId(done.last_insert_rowid()))
             )),
