@@ -15,7 +15,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 use crate::app::{shell, App};
 use crate::auth::{csrf, current_user};
@@ -24,6 +24,7 @@ use crate::callbacks;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::methods::CachedCatalogue;
+use crate::db::sessions::Sessions;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::payments::callback::CALLBACK_PATH;
@@ -198,16 +199,7 @@ pub fn build_router(state: AppState) -> Router {
         // Outside the guards, so their refusals are in the user's language too.
         .layer(middleware::from_fn(crate::language::speak_request_language));
     let secure = state.settings.cookie_secure;
-    let router = match &state.db {
-        Db::Sqlite(pool) => router.layer(session_layer(
-            tower_sessions_sqlx_store::SqliteStore::new(pool.clone()),
-            secure,
-        )),
-        Db::Postgres(pool) => router.layer(session_layer(
-            tower_sessions_sqlx_store::PostgresStore::new(pool.clone()),
-            secure,
-        )),
-    };
+    let router = router.layer(session_layer(Sessions::new(state.db.clone()), secure));
     // Outside the session and sign-in layers: the front end is the same for everyone.
     let router = router.merge(front_end_files(&state.leptos_options));
     // The layers below run once per request, before routing. Added to the router above, each
@@ -299,7 +291,7 @@ fn front_end_files(options: &LeptosOptions) -> Router<AppState> {
         )
 }
 
-fn session_layer<S: SessionStore + Clone>(store: S, secure: bool) -> SessionManagerLayer<S> {
+fn session_layer(store: Sessions, secure: bool) -> SessionManagerLayer<Sessions> {
     SessionManagerLayer::new(store)
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
@@ -405,24 +397,14 @@ pub async fn run() -> Result<(), AppError> {
 
 /// Deletes expired sessions hourly, so abandoned log-ins do not pile up in the database.
 fn spawn_session_cleanup(db: &Db) -> tokio::task::JoinHandle<()> {
-    use tower_sessions::ExpiredDeletion;
-    let period = std::time::Duration::from_secs(3600);
-    let db = db.clone();
+    let sessions = Sessions::new(db.clone());
     tokio::spawn(async move {
-        let result = match db {
-            Db::Sqlite(pool) => {
-                tower_sessions_sqlx_store::SqliteStore::new(pool)
-                    .continuously_delete_expired(period)
-                    .await
+        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            if let Err(error) = sessions.delete_expired().await {
+                tracing::warn!(%error, "expired sessions not deleted; trying again in an hour");
             }
-            Db::Postgres(pool) => {
-                tower_sessions_sqlx_store::PostgresStore::new(pool)
-                    .continuously_delete_expired(period)
-                    .await
-            }
-        };
-        if let Err(error) = result {
-            tracing::error!(%error, "expired-session cleanup stopped");
         }
     })
 }

@@ -18,7 +18,7 @@ use support::*;
 const PAYERS: usize = 24;
 
 async fn texts(db: &Db, sql: &str) -> Vec<String> {
-    on_db!(db, pool => sqlx::query_scalar::<_, String>(sql).fetch_all(pool).await.unwrap())
+    on_db!(db, pool => sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await.unwrap())
 }
 
 fn now_ms() -> i64 {
@@ -116,9 +116,9 @@ async fn two_instances_share_sessions_and_process_each_row_once() {
         .collect::<Vec<_>>()
         .join(",");
     on_db!(&db, pool => {
-        sqlx::query(&format!(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE payment_link_histories SET expired_at = {past} WHERE reff_no IN ({reff_list})"
-        ))
+        )))
         .execute(pool)
         .await
         .unwrap();

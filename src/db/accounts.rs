@@ -99,7 +99,7 @@ pub async fn lock_all(tx: &mut Tx, merchant_id: MerchantId) -> Result<Vec<Accoun
          WHERE merchant_id = $1 ORDER BY created_at, id{lock}"
     );
     let rows: Vec<AccountRow> = on_tx!(tx, conn => {
-        sqlx::query_as(&sql).bind(merchant_id).fetch_all(conn).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(merchant_id).fetch_all(conn).await?
     });
     rows.into_iter().map(Account::try_from).collect()
 }

@@ -80,11 +80,11 @@ enum Mode {
     Truncate,
 }
 
-/// One pass: one checkpoint, never two back to back. The bundled SQLite (before 3.51.3) has
-/// the "WAL-reset bug": a checkpoint starting right after one that copied the whole log, while
-/// a writer starts the log over, can record pages as copied that never were, losing committed
-/// writes. Passes are [`PERIOD`] apart, and a writer starts the log over within moments of a
-/// complete copy, so no checkpoint begins while that happens.
+/// One pass: one checkpoint, never two back to back. SQLite before 3.51.3 has the "WAL-reset
+/// bug": a checkpoint starting right after one that copied the whole log, while a writer
+/// starts the log over, can record pages as copied that never were, losing committed writes.
+/// The bundled SQLite has the fix (`tests/crash.rs` checks); keeping passes [`PERIOD`] apart
+/// also keeps this loop from ever provoking that race, should an older SQLite be linked.
 async fn checkpoint(
     connection: &mut SqliteConnection,
     last: &mut LastPass,

@@ -70,7 +70,7 @@ macro_rules! queue_members_email {
             pick("lang", 6, 9),
             topic.column()
         );
-        sqlx::query(&sql)
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind($merchant_id)
             .bind(topic.key())
             .bind($key)

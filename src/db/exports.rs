@@ -47,7 +47,7 @@ pub async fn create(tx: &mut Tx, new: NewExport<'_>) -> Result<(), AppError> {
 pub async fn find(db: &Db, merchant_id: MerchantId, id: &str) -> Result<Export, AppError> {
     let sql = format!("SELECT {EXPORT_COLUMNS} FROM exports WHERE merchant_id = $1 AND id = $2");
     let row = on_db!(db, pool => {
-        sqlx::query_as::<_, Export>(&sql)
+        sqlx::query_as::<_, Export>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(merchant_id)
             .bind(id)
             .fetch_optional(pool)
@@ -67,7 +67,7 @@ pub async fn list(
          ORDER BY created_at DESC, id DESC LIMIT 50"
     );
     let rows = on_db!(db, pool => {
-        sqlx::query_as::<_, Export>(&sql)
+        sqlx::query_as::<_, Export>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(merchant_id)
             .bind(account_id)
             .fetch_all(pool)

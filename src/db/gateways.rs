@@ -102,7 +102,7 @@ pub async fn list(db: &Db, merchant_id: MerchantId) -> Result<Vec<GatewayConnect
         "SELECT {COLUMNS} FROM gateway_connections WHERE merchant_id = $1 ORDER BY gateway, mode"
     );
     let rows: Vec<Row> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(merchant_id).fetch_all(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(merchant_id).fetch_all(pool).await?
     });
     rows.into_iter()
         .map(|row| read(row).map(|sealed| sealed.connection))
@@ -114,7 +114,7 @@ pub async fn find(db: &Db, merchant_id: MerchantId, id: i64) -> Result<Sealed, A
     let sql =
         format!("SELECT {COLUMNS} FROM gateway_connections WHERE merchant_id = $1 AND id = $2");
     let row: Option<Row> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(merchant_id).bind(id).fetch_optional(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(merchant_id).bind(id).fetch_optional(pool).await?
     });
     read(row.ok_or(AppError::NotFound)?)
 }
@@ -129,7 +129,7 @@ pub async fn delete(
         "DELETE FROM gateway_connections WHERE merchant_id = $1 AND id = $2 RETURNING {COLUMNS}"
     );
     let row: Option<Row> = on_tx!(tx, conn => {
-        sqlx::query_as(&sql).bind(merchant_id).bind(id).fetch_optional(conn).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(merchant_id).bind(id).fetch_optional(conn).await?
     });
     row.map(|row| read(row).map(|sealed| sealed.connection))
         .transpose()
@@ -140,7 +140,7 @@ pub async fn delete(
 pub async fn find_any(db: &Db, id: i64) -> Result<Sealed, AppError> {
     let sql = format!("SELECT {COLUMNS} FROM gateway_connections WHERE id = $1");
     let row: Option<Row> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await?
     });
     read(row.ok_or(AppError::NotFound)?)
 }
@@ -161,7 +161,7 @@ pub async fn issuers(db: &Db, link_id: LinkId, method_code: &str) -> Result<Vec<
          ORDER BY c.id"
     );
     let rows: Vec<Row> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(link_id).bind(method_code).fetch_all(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(link_id).bind(method_code).fetch_all(pool).await?
     });
     rows.into_iter().map(read).collect()
 }

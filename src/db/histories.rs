@@ -137,7 +137,7 @@ pub async fn find_on_link(
          WHERE payment_link_id = $1 AND reff_no = $2"
     );
     let row: Option<AttemptRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(link_id).bind(reff_no).fetch_optional(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(link_id).bind(reff_no).fetch_optional(pool).await?
     });
     row.ok_or(AppError::NotFound)?.try_into()
 }
@@ -149,7 +149,7 @@ pub async fn list_for_link(db: &Db, link_id: LinkId) -> Result<Vec<PaymentAttemp
          WHERE payment_link_id = $1 ORDER BY id DESC LIMIT 200"
     );
     let rows: Vec<AttemptRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(link_id).fetch_all(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(link_id).fetch_all(pool).await?
     });
     rows.into_iter().map(PaymentAttempt::try_from).collect()
 }
@@ -169,7 +169,7 @@ pub async fn find_pending_by_value(
          ORDER BY id LIMIT 1"
     );
     let row: Option<AttemptRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(value).bind(now_ms).fetch_optional(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(value).bind(now_ms).fetch_optional(pool).await?
     });
     row.ok_or(AppError::NotFound)?.try_into()
 }
@@ -242,7 +242,7 @@ pub async fn gateway_checked(db: &Db, reff_no: &str, now_ms: i64) -> Result<(), 
 pub async fn find_by_reff(db: &Db, reff_no: &str) -> Result<PaymentAttempt, AppError> {
     let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM payment_link_histories WHERE reff_no = $1");
     let row: Option<AttemptRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(reff_no).fetch_optional(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(reff_no).fetch_optional(pool).await?
     });
     row.ok_or(AppError::NotFound)?.try_into()
 }
@@ -301,7 +301,7 @@ pub struct HistoryFilter {
 }
 
 pub(crate) fn push_filters<'a, DB>(
-    query: &mut sqlx::QueryBuilder<'a, DB>,
+    query: &mut sqlx::QueryBuilder<DB>,
     merchant_id: MerchantId,
     account_id: &'a AccountId,
     filter: &'a HistoryFilter,
@@ -474,7 +474,7 @@ pub async fn find_in_account(
              (SELECT id FROM payment_links WHERE merchant_id = $2 AND account_id = $3)"
     );
     let row: Option<AttemptRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(history_id)
             .bind(merchant_id)
             .bind(account_id)
@@ -496,7 +496,7 @@ pub async fn find_for_merchant(
              (SELECT id FROM payment_links WHERE merchant_id = $2)"
     );
     let row: Option<AttemptRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(history_id)
             .bind(merchant_id)
             .fetch_optional(pool)

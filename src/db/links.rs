@@ -164,14 +164,14 @@ pub async fn list(
          ORDER BY id DESC LIMIT $5 OFFSET $6"
     );
     let (total, rows): (i64, Vec<SummaryRow>) = on_db!(db, pool => {
-        let (total,): (i64,) = sqlx::query_as(&count_sql)
+        let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(count_sql.as_str()))
             .bind(merchant_id)
             .bind(account_id)
             .bind(now_ms)
             .bind(&pattern)
             .fetch_one(pool)
             .await?;
-        let rows = sqlx::query_as(&rows_sql)
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql.as_str()))
             .bind(merchant_id)
             .bind(account_id)
             .bind(now_ms)
@@ -261,7 +261,7 @@ pub async fn find(
          WHERE l.merchant_id = $1 AND l.account_id = $2 AND l.id = $3"
     );
     let row: Option<LinkRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(merchant_id)
             .bind(account_id)
             .bind(link_id)
@@ -281,7 +281,7 @@ pub async fn find_for_merchant(
         "SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.merchant_id = $1 AND l.id = $2"
     );
     let row: Option<LinkRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(merchant_id).bind(link_id).fetch_optional(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(merchant_id).bind(link_id).fetch_optional(pool).await?
     });
     with_items(db, row.ok_or(AppError::NotFound)?).await
 }
@@ -290,7 +290,7 @@ pub async fn find_for_merchant(
 pub async fn find_by_id(db: &Db, link_id: LinkId) -> Result<PaymentLink, AppError> {
     let sql = format!("SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.id = $1");
     let row: Option<LinkRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(link_id).fetch_optional(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(link_id).fetch_optional(pool).await?
     });
     with_items(db, row.ok_or(AppError::NotFound)?).await
 }
@@ -299,7 +299,7 @@ pub async fn find_by_id(db: &Db, link_id: LinkId) -> Result<PaymentLink, AppErro
 pub async fn find_by_slug(db: &Db, slug: &str) -> Result<PaymentLink, AppError> {
     let sql = format!("SELECT {LINK_COLUMNS} FROM payment_links l WHERE l.slug = $1");
     let row: Option<LinkRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(slug).fetch_optional(pool).await?
     });
     with_items(db, row.ok_or(AppError::NotFound)?).await
 }

@@ -22,6 +22,7 @@ pub mod payments;
 pub mod refunds;
 pub mod reservations;
 pub mod seed;
+pub mod sessions;
 pub mod team;
 pub mod totals;
 pub mod two_factor;
@@ -177,17 +178,12 @@ impl Db {
         match self {
             Db::Sqlite(pool) => {
                 sqlx::migrate!("migrations/sqlite").run(pool).await?;
-                tower_sessions_sqlx_store::SqliteStore::new(pool.clone())
-                    .migrate()
-                    .await?;
             }
             Db::Postgres(pool) => {
                 sqlx::migrate!("migrations/postgres").run(pool).await?;
-                tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
-                    .migrate()
-                    .await?;
             }
         }
+        sessions::Sessions::new(self.clone()).create_table().await?;
         Ok(())
     }
 

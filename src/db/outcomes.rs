@@ -76,12 +76,12 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
     on_db!(db, pool => async {
         let mut tx = pool.begin().await?;
         if db.locks_rows() {
-            sqlx::query(&lock_link)
+            sqlx::query(sqlx::AssertSqlSafe(lock_link.as_str()))
                 .bind(notice.attempt_reff_no)
                 .execute(&mut *tx)
                 .await?;
         }
-        let row: Option<AttemptRow> = sqlx::query_as(&pay_attempt)
+        let row: Option<AttemptRow> = sqlx::query_as(sqlx::AssertSqlSafe(pay_attempt.as_str()))
             .bind(now)
             .bind(notice.provider_transaction_id)
             .bind(notice.attempt_reff_no)
@@ -94,7 +94,7 @@ async fn credit_once(db: &Db, notice: &PaidNotice<'_>) -> Result<bool, AppError>
             return Ok::<_, AppError>(false);
         };
         let mut attempt = PaymentAttempt::try_from(row)?;
-        let link: LinkSnapshot = sqlx::query_as(&count_on_link)
+        let link: LinkSnapshot = sqlx::query_as(sqlx::AssertSqlSafe(count_on_link.as_str()))
             .bind(now)
             .bind(attempt.payment_link_id)
             .bind(attempt.units)
@@ -291,9 +291,9 @@ async fn end_one(
         on_db!(db, pool => async {
         let mut tx = pool.begin().await?;
         if db.locks_rows() {
-            sqlx::query(&lock_link).bind(attempt_id).execute(&mut *tx).await?;
+            sqlx::query(sqlx::AssertSqlSafe(lock_link.as_str())).bind(attempt_id).execute(&mut *tx).await?;
         }
-        let row: Option<AttemptRow> = sqlx::query_as(end)
+        let row: Option<AttemptRow> = sqlx::query_as(sqlx::AssertSqlSafe(end))
             .bind(now_ms)
             .bind(attempt_id)
             .fetch_optional(&mut *tx)
@@ -301,7 +301,7 @@ async fn end_one(
         let ended = row.is_some();
         if let Some(row) = row {
             let attempt = PaymentAttempt::try_from(row)?;
-            let link: LinkSnapshot = sqlx::query_as(&read_link)
+            let link: LinkSnapshot = sqlx::query_as(sqlx::AssertSqlSafe(read_link.as_str()))
                 .bind(attempt.payment_link_id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -409,13 +409,13 @@ async fn end_attempts_once(
     on_db!(db, pool => async {
         let mut tx = pool.begin().await?;
         if db.locks_rows() {
-            sqlx::query(&lock_links).bind(now_ms).execute(&mut *tx).await?;
+            sqlx::query(sqlx::AssertSqlSafe(lock_links.as_str())).bind(now_ms).execute(&mut *tx).await?;
         }
-        let rows: Vec<AttemptRow> = sqlx::query_as(&end).bind(now_ms).fetch_all(&mut *tx).await?;
+        let rows: Vec<AttemptRow> = sqlx::query_as(sqlx::AssertSqlSafe(end.as_str())).bind(now_ms).fetch_all(&mut *tx).await?;
         let changed = rows.len() as u64;
         for row in rows {
             let attempt = PaymentAttempt::try_from(row)?;
-            let link: LinkSnapshot = sqlx::query_as(&read_link)
+            let link: LinkSnapshot = sqlx::query_as(sqlx::AssertSqlSafe(read_link.as_str()))
                 .bind(attempt.payment_link_id)
                 .fetch_one(&mut *tx)
                 .await?;

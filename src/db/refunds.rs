@@ -86,7 +86,7 @@ pub async fn admit(tx: &mut Tx, new: &NewRefund<'_>) -> Result<Option<Refund>, A
         return Ok(None);
     }
     let row: Row = on_tx!(tx, conn => {
-        sqlx::query_as(&insert)
+        sqlx::query_as(sqlx::AssertSqlSafe(insert.as_str()))
             .bind(new.merchant_id)
             .bind(new.history_id)
             .bind(new.amount.value())
@@ -137,7 +137,7 @@ pub async fn settle(
     );
     let read_link = format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1");
     on_tx!(tx, conn => {
-        let ended: Vec<Row> = sqlx::query_as(&end_refund)
+        let ended: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(end_refund.as_str()))
             .bind(status)
             .bind(provider_refund_id)
             .bind(failure_reason)
@@ -149,14 +149,14 @@ pub async fn settle(
             return Ok(None);
         };
         let refund = read(row)?;
-        let row: AttemptRow = sqlx::query_as(&on_payment)
+        let row: AttemptRow = sqlx::query_as(sqlx::AssertSqlSafe(on_payment.as_str()))
             .bind(refund.amount.value())
             .bind(now_ms)
             .bind(refund.history_id)
             .fetch_one(&mut *conn)
             .await?;
         let attempt = PaymentAttempt::try_from(row)?;
-        let link: LinkSnapshot = sqlx::query_as(&read_link)
+        let link: LinkSnapshot = sqlx::query_as(sqlx::AssertSqlSafe(read_link.as_str()))
             .bind(attempt.payment_link_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -179,7 +179,7 @@ pub async fn settle(
 pub async fn for_history(db: &Db, history_id: AttemptId) -> Result<Vec<Refund>, AppError> {
     let sql = format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE history_id = $1 ORDER BY id");
     let rows: Vec<Row> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(history_id).fetch_all(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(history_id).fetch_all(pool).await?
     });
     rows.into_iter().map(read).collect()
 }
@@ -188,7 +188,7 @@ pub async fn for_history(db: &Db, history_id: AttemptId) -> Result<Vec<Refund>, 
 pub async fn find(db: &Db, merchant_id: MerchantId, refund_id: i64) -> Result<Refund, AppError> {
     let sql = format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE merchant_id = $1 AND id = $2");
     let row: Option<Row> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(merchant_id).bind(refund_id).fetch_optional(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(merchant_id).bind(refund_id).fetch_optional(pool).await?
     });
     read(row.ok_or(AppError::NotFound)?)
 }
@@ -229,7 +229,7 @@ pub async fn due_at_gateways(
          ORDER BY updated_at LIMIT $2"
     );
     let rows: Vec<Row> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(asked_before_ms).bind(limit).fetch_all(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(asked_before_ms).bind(limit).fetch_all(pool).await?
     });
     rows.into_iter().map(read).collect()
 }

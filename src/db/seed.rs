@@ -42,7 +42,7 @@ pub async fn histories(
         while done < count {
             let chunk = CHUNK.min(count - done);
             let from = start + done;
-            sqlx::query(&sql)
+            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(from)
                 .bind(from + chunk - 1)
                 .bind(now_ms)
@@ -59,7 +59,7 @@ pub async fn histories(
          WHERE id IN ({link_list})"
     );
     on_db!(db, pool => {
-        sqlx::query(&recount).execute(pool).await?;
+        sqlx::query(sqlx::AssertSqlSafe(recount.as_str())).execute(pool).await?;
     });
     if let Db::Postgres(pool) = db {
         // After a bulk load the planner's statistics are stale until autovacuum comes by, and

@@ -169,7 +169,7 @@ impl<'a> Buckets<'a> {
     /// query names its merchant, so no caller's slip can read another's totals.
     fn push_where<'q, DB>(
         &self,
-        query: &mut sqlx::QueryBuilder<'q, DB>,
+        query: &mut sqlx::QueryBuilder<DB>,
         merchant_id: MerchantId,
         account_id: &'q str,
     ) where

@@ -132,7 +132,7 @@ pub async fn insert_event(
 ) -> Result<i64, AppError> {
     let sql = format!("{INSERT_EVENT_SQL} RETURNING id");
     let (id,): (i64,) = on_tx!(tx, conn => {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&event.event_id)
             .bind(merchant_id)
             .bind(&event.account_id)
@@ -355,7 +355,7 @@ pub async fn list_events(
          ORDER BY id DESC LIMIT $4"
     );
     let rows: Vec<EventRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(merchant_id)
             .bind(status.map_or("", DeliveryStatus::as_str))
             .bind(before_id.unwrap_or(i64::MAX))
@@ -384,7 +384,7 @@ pub async fn find_event(
          WHERE merchant_id = $1 AND event_id = $2"
     );
     let row: Option<EventWithPayload> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(merchant_id).bind(event_id).fetch_optional(pool).await?
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(merchant_id).bind(event_id).fetch_optional(pool).await?
     });
     let row = row.ok_or(AppError::NotFound)?;
     Ok((row.event.try_into()?, row.payload))

@@ -156,7 +156,7 @@ impl Job {
             crate::domain::notify::Topic::ExportReady.column()
         );
         crate::on_db!(&state.db, pool => {
-            sqlx::query(&sql)
+            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(&self.id)
                 .bind(&key)
                 .bind(&told.en.subject)

@@ -2,6 +2,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::{field_errors, spawn_app, spawn_app_with, Browser, PASSWORD};
 use paylinks::auth::throttle;
+use paylinks::db::sessions::Sessions;
+use paylinks::db::Db;
 
 #[tokio::test]
 async fn sign_up_creates_merchant_with_default_account_and_logs_in() {
@@ -126,6 +128,44 @@ async fn log_out_then_log_in_cycles_the_session() {
     );
     let (status, _) = app.page(&format!("/accounts/{account_id}/links")).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_expired_session_lets_nobody_in_and_is_swept() {
+    let app = spawn_app().await;
+    app.sign_up("Toko", "owner@toko.id").await;
+    let account_id = app.default_account_id().await;
+    let links = format!("/accounts/{account_id}/links");
+    let sessions = match &app.db {
+        Db::Sqlite(_) => "tower_sessions",
+        Db::Postgres(_) => "tower_sessions.session",
+    };
+    assert_eq!(app.count(sessions).await, 1);
+
+    // Expired as the stores of either backend write it: an RFC 3339 time in UTC.
+    app.execute(&format!(
+        "UPDATE {sessions} SET expiry_date = '2026-01-01T00:00:00Z'"
+    ))
+    .await;
+    let response = app.get(&links).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "an expired session is no session"
+    );
+
+    Sessions::new(app.db.clone())
+        .delete_expired()
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count(sessions).await,
+        0,
+        "the expired session is deleted"
+    );
+    app.log_in("owner@toko.id", PASSWORD).await;
+    assert_eq!(app.page(&links).await.0, StatusCode::OK);
+    assert_eq!(app.count(sessions).await, 1, "a new log-in is kept");
 }
 
 /// The session id the response sets.

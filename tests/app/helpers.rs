@@ -403,8 +403,14 @@ impl TestApp {
     /// The single integer a query returns, read straight from the database.
     pub async fn scalar(&self, sql: &str) -> i64 {
         let (value,): (i64,) = match &self.db {
-            Db::Sqlite(pool) => sqlx::query_as(sql).fetch_one(pool).await.unwrap(),
-            Db::Postgres(pool) => sqlx::query_as(sql).fetch_one(pool).await.unwrap(),
+            Db::Sqlite(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_one(pool)
+                .await
+                .unwrap(),
         };
         value
     }
@@ -412,8 +418,14 @@ impl TestApp {
     /// The single text value a query returns.
     pub async fn scalar_text(&self, sql: &str) -> String {
         let (value,): (String,) = match &self.db {
-            Db::Sqlite(pool) => sqlx::query_as(sql).fetch_one(pool).await.unwrap(),
-            Db::Postgres(pool) => sqlx::query_as(sql).fetch_one(pool).await.unwrap(),
+            Db::Sqlite(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_one(pool)
+                .await
+                .unwrap(),
         };
         value
     }
@@ -421,8 +433,14 @@ impl TestApp {
     /// One integer column of every row a query returns.
     pub async fn numbers(&self, sql: &str) -> Vec<i64> {
         let rows: Vec<(i64,)> = match &self.db {
-            Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
-            Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+            Db::Sqlite(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(pool)
+                .await
+                .unwrap(),
         };
         rows.into_iter().map(|(n,)| n).collect()
     }
@@ -430,8 +448,14 @@ impl TestApp {
     /// One text column of every row a query returns.
     pub async fn texts(&self, sql: &str) -> Vec<String> {
         let rows: Vec<(String,)> = match &self.db {
-            Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
-            Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+            Db::Sqlite(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(pool)
+                .await
+                .unwrap(),
+            Db::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(pool)
+                .await
+                .unwrap(),
         };
         rows.into_iter().map(|(t,)| t).collect()
     }
@@ -467,8 +491,14 @@ impl TestApp {
 
     pub async fn execute(&self, sql: &str) {
         match &self.db {
-            Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            Db::Sqlite(pool) => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await
+                .map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await
+                .map(|_| ()),
         }
         .unwrap();
     }

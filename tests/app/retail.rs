@@ -284,15 +284,27 @@ async fn database_before_retail() -> (Db, Option<std::path::PathBuf>) {
 
 async fn execute(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
     match db {
-        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-        Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        Db::Sqlite(pool) => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(pool)
+            .await
+            .map(|_| ()),
     }
 }
 
 async fn texts(db: &Db, sql: &str) -> Vec<String> {
     let rows: Vec<(String,)> = match db {
-        Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
-        Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+        Db::Sqlite(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+        Db::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(pool)
+            .await
+            .unwrap(),
     };
     rows.into_iter().map(|(text,)| text).collect()
 }

@@ -249,7 +249,7 @@ pub async fn test_database(name: &str) -> (String, Option<std::path::PathBuf>) {
 
 /// The single integer `sql` selects.
 pub async fn scalar(db: &paylinks::db::Db, sql: &str) -> i64 {
-    paylinks::on_db!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap())
+    paylinks::on_db!(db, pool => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await.unwrap())
 }
 
 /// A fresh Postgres database next to the one `admin_url` names; returns its URL.
@@ -259,7 +259,7 @@ pub async fn fresh_postgres_database(admin_url: &str, name: &str) -> String {
         .await
         .expect("connect to Postgres");
     admin
-        .execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+        .execute(sqlx::AssertSqlSafe(format!(r#"CREATE DATABASE "{name}""#)))
         .await
         .expect("create the test database");
     admin.close().await;

@@ -90,7 +90,7 @@ fn any_stripe(link_id: LinkId) -> (i32, i32) {
 
 /// Takes every stripe of the link in one order, so two reservations holding the link alone
 /// cannot deadlock, and one holding a stripe waits for nothing else before it commits.
-fn hold_every_stripe<'q, DB>(link_id: LinkId) -> sqlx::query::Query<'q, DB, DB::Arguments<'q>>
+fn hold_every_stripe<'q, DB>(link_id: LinkId) -> sqlx::query::Query<'q, DB, DB::Arguments>
 where
     DB: sqlx::Database,
     i32: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
@@ -101,7 +101,9 @@ where
             STRIPES - 1
         )
     });
-    sqlx::query(&SQL).bind(LOCK_CLASS).bind(link_id.0 as i32)
+    sqlx::query(SQL.as_str())
+        .bind(LOCK_CLASS)
+        .bind(link_id.0 as i32)
 }
 
 /// Holds the link alone on Postgres for a change that must see every reservation (its usage
@@ -190,7 +192,7 @@ async fn reserve_holding(
             return Ok(None);
         };
         let attempt = PaymentAttempt::try_from(row)?;
-        let link: LinkSnapshot = sqlx::query_as(&READ_LINK)
+        let link: LinkSnapshot = sqlx::query_as(READ_LINK.as_str())
             .bind(new.link_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -320,7 +322,7 @@ fn reserve_args<DB>(
     _pool: &sqlx::Pool<DB>,
     new: &NewAttempt<'_>,
     stripe: Option<(i32, i32)>,
-) -> Result<DB::Arguments<'static>, sqlx::Error>
+) -> Result<DB::Arguments, sqlx::Error>
 where
     DB: sqlx::Database,
     i32: sqlx::Encode<'static, DB> + sqlx::Type<DB>,

@@ -20,7 +20,7 @@ const MOST_PER_COMMIT: usize = 64;
 type Reply = Result<Option<AttemptId>, AppError>;
 
 struct Queued {
-    args: SqliteArguments<'static>,
+    args: SqliteArguments,
     reply: oneshot::Sender<Reply>,
 }
 
@@ -40,7 +40,7 @@ impl ReservationBatches {
     }
 
     /// Runs `statement` (the reservation, returning nothing) with `args` in the next batch.
-    pub(super) async fn reserve(&self, args: SqliteArguments<'static>) -> Reply {
+    pub(super) async fn reserve(&self, args: SqliteArguments) -> Reply {
         let (reply, answer) = oneshot::channel();
         self.queue
             .send(Queued { args, reply })
@@ -103,7 +103,7 @@ async fn connection<'c>(
 async fn commit(
     pool: &SqlitePool,
     writer: &mut Option<SqliteConnection>,
-    batch: Vec<SqliteArguments<'static>>,
+    batch: Vec<SqliteArguments>,
 ) -> Result<Vec<Reply>, sqlx::Error> {
     let statement = super::statement(crate::db::Backend::Sqlite, super::Hold::Alone, false);
     let mut tx = connection(pool, writer)
