@@ -90,14 +90,8 @@ pub fn build_state(
         .as_deref()
         .and_then(|url| crate::mail::Mailer::new(url, &settings.mail_from).ok())
         .map(Arc::new);
-    let reservation_batches = match &db {
-        Db::Sqlite(pool) => Some(crate::db::reservations::ReservationBatches::start(
-            pool.clone(),
-        )),
-        Db::Postgres(_) => None,
-    };
     AppState::new(AppServices {
-        reservation_batches,
+        reservations: crate::db::reservations::Reservations::new(&db),
         mailer,
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         secrets,

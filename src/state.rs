@@ -23,8 +23,8 @@ pub struct AppState(Arc<AppServices>);
 pub struct AppServices {
     pub leptos_options: LeptosOptions,
     pub db: Db,
-    /// On SQLite, the task committing payers' reservations together.
-    pub reservation_batches: Option<crate::db::reservations::ReservationBatches>,
+    /// Where payers' reservations go (on SQLite, committed together).
+    pub reservations: crate::db::reservations::Reservations,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub provider: Arc<dyn PaymentProvider>,

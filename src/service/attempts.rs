@@ -127,10 +127,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
                     reff_no: &reff_no,
                     ..unissued
                 };
-                if let Some(id) =
-                    reservations::reserve(&state.db, state.reservation_batches.as_ref(), failed)
-                        .await?
-                {
+                if let Some(id) = state.reservations.reserve(failed).await? {
                     let base = &state.settings.public_base_url;
                     outcomes::mark_failed(&state.db, id, now, base).await?;
                 }
@@ -146,7 +143,7 @@ pub async fn start(state: &AppState, start: Start<'_>) -> Result<Started, AppErr
             gateway_reference: issued.gateway_reference.as_deref(),
             ..unissued
         };
-        match reservations::reserve(&state.db, state.reservation_batches.as_ref(), attempt).await {
+        match state.reservations.reserve(attempt).await {
             Ok(Some(_)) => {
                 metrics::counter!(crate::metrics::ATTEMPTS_STARTED).increment(1);
                 return Ok(Started::Issued {

@@ -377,7 +377,7 @@ async fn a_rush_through_the_striped_headroom_still_stops_exactly_at_the_cap() {
 /// refused alone (its payer draws again), and the others in the batch are kept.
 #[tokio::test]
 async fn a_reference_drawn_twice_at_once_is_refused_alone() {
-    use paylinks::db::reservations::{reserve, NewAttempt};
+    use paylinks::db::reservations::NewAttempt;
     use paylinks::domain::ids::LinkId;
     use paylinks::error::AppError;
     let app = spawn_app().await;
@@ -407,7 +407,7 @@ async fn a_reference_drawn_twice_at_once_is_refused_alone() {
         gateway_reference: None,
         payer_lang: Default::default(),
     };
-    let (state, batches) = (&app.state, app.state.reservation_batches.as_ref());
+    let reservations = &app.state.reservations;
     let results = futures::future::join_all(
         [
             ("REF-TWICE-0000000000000", "9900200000000001"),
@@ -415,7 +415,7 @@ async fn a_reference_drawn_twice_at_once_is_refused_alone() {
             ("REF-TWICE-0000000000000", "9900200000000003"),
             ("REF-THIRD-0000000000000", "9900200000000004"),
         ]
-        .map(|(reff_no, value)| reserve(&state.db, batches, attempt(reff_no, value))),
+        .map(|(reff_no, value)| reservations.reserve(attempt(reff_no, value))),
     )
     .await;
     let refused = results

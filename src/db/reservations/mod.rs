@@ -23,7 +23,7 @@ use crate::write_events;
 use std::sync::LazyLock;
 
 mod sqlite_batches;
-pub use sqlite_batches::ReservationBatches;
+use sqlite_batches::ReservationBatches;
 
 #[derive(Clone, Copy)]
 pub struct NewAttempt<'a> {
@@ -116,28 +116,47 @@ pub(crate) async fn hold_link_alone(
     Ok(())
 }
 
-/// Stores a pending attempt, with its issued instructions, if the link is open, unexpired and
-/// has a free slot; `None` when it has not. When the attempt is to be announced, its inquiry
-/// event is written in the same transaction. On SQLite, `batches` commits it with the other
-/// payers' reservations of the moment.
-pub async fn reserve(
-    db: &Db,
-    batches: Option<&ReservationBatches>,
-    new: NewAttempt<'_>,
-) -> Result<Option<AttemptId>, AppError> {
-    crate::db::retry_contended(|| async {
-        match (db, batches, new.announce_with) {
-            (Db::Sqlite(pool), Some(batches), None) => {
-                batches.reserve(reserve_args(pool, &new, None)?).await
-            }
-            (Db::Postgres(_), _, _) => match reserve_holding(db, &new, Hold::Stripe).await? {
-                Some(id) => Ok(Some(id)),
-                None => reserve_holding(db, &new, Hold::Alone).await,
-            },
-            _ => reserve_holding(db, &new, Hold::Alone).await,
+/// Where payers' reservations are stored: the database, and on SQLite the task committing
+/// the reservations of the same moment together. Built once per server; reserving only
+/// through it means no caller can bypass the batches by mistake.
+#[derive(Clone)]
+pub struct Reservations {
+    db: Db,
+    batches: Option<ReservationBatches>,
+}
+
+impl Reservations {
+    /// Starts SQLite's committing task, so call within the server's runtime.
+    pub fn new(db: &Db) -> Reservations {
+        let batches = match db {
+            Db::Sqlite(pool) => Some(ReservationBatches::start(pool.clone())),
+            Db::Postgres(_) => None,
+        };
+        Reservations {
+            db: db.clone(),
+            batches,
         }
-    })
-    .await
+    }
+
+    /// Stores a pending attempt, with its issued instructions, if the link is open,
+    /// unexpired and has a free slot; `None` when it has not. When the attempt is to be
+    /// announced, its inquiry event is written in the same transaction.
+    pub async fn reserve(&self, new: NewAttempt<'_>) -> Result<Option<AttemptId>, AppError> {
+        let db = &self.db;
+        crate::db::retry_contended(|| async {
+            match (db, &self.batches, new.announce_with) {
+                (Db::Sqlite(pool), Some(batches), None) => {
+                    batches.reserve(reserve_args(pool, &new, None)?).await
+                }
+                (Db::Postgres(_), _, _) => match reserve_holding(db, &new, Hold::Stripe).await? {
+                    Some(id) => Ok(Some(id)),
+                    None => reserve_holding(db, &new, Hold::Alone).await,
+                },
+                _ => reserve_holding(db, &new, Hold::Alone).await,
+            }
+        })
+        .await
+    }
 }
 
 async fn reserve_holding(
