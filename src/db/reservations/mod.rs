@@ -126,10 +126,10 @@ pub struct Reservations {
 }
 
 impl Reservations {
-    /// Starts SQLite's committing task, so call within the server's runtime.
+    /// Starts SQLite's committing thread.
     pub fn new(db: &Db) -> Reservations {
         let batches = match db {
-            Db::Sqlite(pool) => Some(ReservationBatches::start(pool.clone())),
+            Db::Sqlite(pool) => Some(ReservationBatches::start(pool)),
             Db::Postgres(_) => None,
         };
         Reservations {
@@ -145,9 +145,7 @@ impl Reservations {
         let db = &self.db;
         crate::db::retry_contended(|| async {
             match (db, &self.batches, new.announce_with) {
-                (Db::Sqlite(pool), Some(batches), None) => {
-                    batches.reserve(reserve_args(pool, &new, None)?).await
-                }
+                (Db::Sqlite(_), Some(batches), None) => batches.reserve(reserve_params(&new)).await,
                 (Db::Postgres(_), _, _) => match reserve_holding(db, &new, Hold::Stripe).await? {
                     Some(id) => Ok(Some(id)),
                     None => reserve_holding(db, &new, Hold::Alone).await,
@@ -321,22 +319,75 @@ fn reserve_sql(backend: Backend, hold: Hold, returning: &str) -> String {
 }
 
 fn reserve_error(error: sqlx::Error) -> AppError {
-    match error {
-        // Two payers drew the same reference in the same millisecond, or the provider issued
-        // a value a live attempt holds (a VA number): the caller draws again.
-        e if crate::db::is_unique_violation(&e, "reff_no") => {
-            AppError::duplicate("reff_no", "The attempt reference is taken.")
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            taken(db.message()).unwrap_or_else(|| error.into())
         }
-        e if is_live_value_taken(&e) => AppError::duplicate(
-            "payment_method_value",
-            "The issued instructions belong to another live attempt.",
-        ),
-        e => e.into(),
+        _ => error.into(),
     }
 }
 
-/// `$1`…`$20` of the reservation statement, for the database of `_pool`, and `$21`, `$22`
-/// when it takes a stripe. Owned, so that SQLite's batch writer can take them.
+/// What a unique index refused, by its message: two payers drew the same reference in the same
+/// millisecond, or the provider issued a value a live attempt holds (a VA number); the caller
+/// draws again. The live-value index (migration 0002) is named by its columns on SQLite, by
+/// its name on Postgres.
+fn taken(message: &str) -> Option<AppError> {
+    if message.contains("reff_no") {
+        Some(AppError::duplicate(
+            "reff_no",
+            "The attempt reference is taken.",
+        ))
+    } else if message.contains("payment_method_value")
+        || message.contains("payment_link_histories_live_value")
+    {
+        Some(AppError::duplicate(
+            "payment_method_value",
+            "The issued instructions belong to another live attempt.",
+        ))
+    } else {
+        None
+    }
+}
+
+/// One parameter of the reservation statement, owned, in a form either driver binds.
+pub(super) enum Param {
+    Int(i64),
+    MaybeInt(Option<i64>),
+    Text(String),
+    MaybeText(Option<String>),
+}
+
+/// `$1`…`$20` of the reservation statement, in order: the one list both the sqlx arguments
+/// and SQLite's batch writer bind.
+fn reserve_params(new: &NewAttempt<'_>) -> [Param; 20] {
+    use Param::*;
+    let text = |text: &str| Text(text.to_owned());
+    let maybe = |text: Option<&str>| MaybeText(text.map(str::to_owned));
+    [
+        Int(new.link_id.0),
+        text(new.reff_no),
+        text(new.method_code),
+        text(new.method_name),
+        Int(new.fee.value()),
+        Int(new.expires_at),
+        maybe(new.customer_name),
+        maybe(new.customer_email),
+        maybe(new.customer_phone),
+        maybe(new.ip_address),
+        Int(new.now_ms),
+        text(new.value),
+        maybe(new.additional),
+        MaybeInt(new.gateway_connection_id),
+        maybe(new.gateway_reference),
+        text(new.payer_lang.as_str()),
+        Int(new.amount.value()),
+        Int(new.units),
+        maybe(new.quantities),
+        maybe(new.custom_values),
+    ]
+}
+
+/// [`reserve_params`] for the database of `_pool`, and `$21`, `$22` when it takes a stripe.
 fn reserve_args<DB>(
     _pool: &sqlx::Pool<DB>,
     new: &NewAttempt<'_>,
@@ -352,52 +403,18 @@ where
 {
     use sqlx::Arguments;
     let mut args = DB::Arguments::default();
-    let text = |text: &str| text.to_owned();
-    let maybe = |text: Option<&str>| text.map(str::to_owned);
-    args.add(new.link_id.0).map_err(sqlx::Error::Encode)?;
-    for value in [new.reff_no, new.method_code, new.method_name] {
-        args.add(text(value)).map_err(sqlx::Error::Encode)?;
-    }
-    args.add(new.fee.value()).map_err(sqlx::Error::Encode)?;
-    args.add(new.expires_at).map_err(sqlx::Error::Encode)?;
-    for value in [
-        new.customer_name,
-        new.customer_email,
-        new.customer_phone,
-        new.ip_address,
-    ] {
-        args.add(maybe(value)).map_err(sqlx::Error::Encode)?;
-    }
-    args.add(new.now_ms).map_err(sqlx::Error::Encode)?;
-    args.add(text(new.value)).map_err(sqlx::Error::Encode)?;
-    args.add(maybe(new.additional))
+    for param in reserve_params(new) {
+        match param {
+            Param::Int(value) => args.add(value),
+            Param::MaybeInt(value) => args.add(value),
+            Param::Text(value) => args.add(value),
+            Param::MaybeText(value) => args.add(value),
+        }
         .map_err(sqlx::Error::Encode)?;
-    args.add(new.gateway_connection_id)
-        .map_err(sqlx::Error::Encode)?;
-    args.add(maybe(new.gateway_reference))
-        .map_err(sqlx::Error::Encode)?;
-    args.add(text(new.payer_lang.as_str()))
-        .map_err(sqlx::Error::Encode)?;
-    args.add(new.amount.value()).map_err(sqlx::Error::Encode)?;
-    args.add(new.units).map_err(sqlx::Error::Encode)?;
-    for value in [new.quantities, new.custom_values] {
-        args.add(maybe(value)).map_err(sqlx::Error::Encode)?;
     }
     if let Some((class, key)) = stripe {
         args.add(class).map_err(sqlx::Error::Encode)?;
         args.add(key).map_err(sqlx::Error::Encode)?;
     }
     Ok(args)
-}
-
-/// A unique index refused the attempt: its payer draws again ([`reserve_error`]).
-fn is_taken(error: &sqlx::Error) -> bool {
-    crate::db::is_unique_violation(error, "reff_no") || is_live_value_taken(error)
-}
-
-/// The live-value index (migration 0002) refused the row: SQLite names its columns, Postgres
-/// the index.
-fn is_live_value_taken(error: &sqlx::Error) -> bool {
-    crate::db::is_unique_violation(error, "payment_method_value")
-        || crate::db::is_unique_violation(error, "payment_link_histories_live_value")
 }
