@@ -458,7 +458,7 @@ loopback for {DURATION} per scenario, {HISTORIES:,} seeded payments. "vs bare" i
 bare axum "hello" throughput measured in the same run; the payer page's target compares it with
 the minimal Leptos page, and attempt creation's with what the storage itself commits in the same
 run (`examples/bench_storage.rs`: the bare reservation transaction on SQLite from one
-connection; independent INSERTs, and reservations on one hot row, from 32 Postgres
+connection, each sent as one string; independent INSERTs, and reservations on one hot row, from 32 Postgres
 connections). The load generator runs on the same two cores as the server.
 
 {table}

@@ -41,7 +41,7 @@ use sqlx::sqlite::{
 use crate::error::AppError;
 
 /// Rows SQLite's driver may read ahead of the query consuming them.
-const ROW_BUFFER: usize = 4096;
+const ROW_BUFFER: usize = 1024;
 
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -143,7 +143,7 @@ impl Db {
                         (2 * checkpoint::RESTART_FRAMES).to_string(),
                     )
                     // The driver's thread hands rows to the query over a channel; with room
-                    // for thousands (an export reads 5,000 at a time) it reads on instead of
+                    // for a thousand (an export reads 3,000 at a time) it reads on instead of
                     // waiting on the consumer row by row.
                     .row_buffer_size(ROW_BUFFER);
                 if let Some(parent) = options.get_filename().parent() {

@@ -17,7 +17,7 @@ use crate::state::AppState;
 use sinks::{CsvSink, Sink, XlsxSink};
 
 /// Rows read and written per step; progress is reported after each.
-pub const BATCH: i64 = 5_000;
+pub const BATCH: i64 = 3_000;
 /// A running export that has not reported for this long was interrupted.
 pub const ABANDONED_AFTER_MS: i64 = 10 * 60 * 1000;
 

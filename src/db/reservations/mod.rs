@@ -116,7 +116,7 @@ pub(crate) async fn hold_link_alone(
     Ok(())
 }
 
-/// Where payers' reservations are stored: the database, and on SQLite the task committing
+/// Where payers' reservations are stored: the database, and on SQLite the thread committing
 /// the reservations of the same moment together. Built once per server; reserving only
 /// through it means no caller can bypass the batches by mistake.
 #[derive(Clone)]
