@@ -8,6 +8,44 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::Db;
+use crate::on_db;
+
+/// The statements of one backend: the same SQL but for the table's name.
+struct Statements {
+    insert_new: &'static str,
+    upsert: &'static str,
+    load: &'static str,
+    delete: &'static str,
+    delete_expired: &'static str,
+}
+
+macro_rules! statements {
+    ($table:literal) => {
+        Statements {
+            insert_new: concat!(
+                "INSERT INTO ",
+                $table,
+                " (id, data, expiry_date) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING"
+            ),
+            upsert: concat!(
+                "INSERT INTO ",
+                $table,
+                " (id, data, expiry_date) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE
+                 SET data = excluded.data, expiry_date = excluded.expiry_date"
+            ),
+            load: concat!(
+                "SELECT data FROM ",
+                $table,
+                " WHERE id = $1 AND expiry_date > $2"
+            ),
+            delete: concat!("DELETE FROM ", $table, " WHERE id = $1"),
+            delete_expired: concat!("DELETE FROM ", $table, " WHERE expiry_date < $1"),
+        }
+    };
+}
+
+static SQLITE: Statements = statements!("tower_sessions");
+static POSTGRES: Statements = statements!("tower_sessions.session");
 
 #[derive(Clone, Debug)]
 pub struct Sessions {
@@ -17,6 +55,13 @@ pub struct Sessions {
 impl Sessions {
     pub fn new(db: Db) -> Self {
         Self { db }
+    }
+
+    fn sql(&self) -> &'static Statements {
+        match self.db {
+            Db::Sqlite(_) => &SQLITE,
+            Db::Postgres(_) => &POSTGRES,
+        }
     }
 
     pub async fn create_table(&self) -> Result<(), sqlx::Error> {
@@ -55,22 +100,8 @@ impl Sessions {
     }
 
     pub async fn delete_expired(&self) -> Result<(), sqlx::Error> {
-        let now = OffsetDateTime::now_utc();
-        match &self.db {
-            Db::Sqlite(pool) => {
-                sqlx::query("DELETE FROM tower_sessions WHERE expiry_date < ?")
-                    .bind(now)
-                    .execute(pool)
-                    .await?;
-            }
-            Db::Postgres(pool) => {
-                sqlx::query("DELETE FROM tower_sessions.session WHERE expiry_date < $1")
-                    .bind(now)
-                    .execute(pool)
-                    .await?;
-            }
-        }
-        Ok(())
+        let (sql, now) = (self.sql().delete_expired, OffsetDateTime::now_utc());
+        on_db!(&self.db, pool => sqlx::query(sql).bind(now).execute(pool).await.map(|_| ()))
     }
 
     /// Writes the record; with `only_new`, refuses to replace one of the same id and says so.
@@ -78,50 +109,19 @@ impl Sessions {
         let data = rmp_serde::to_vec(record)
             .map_err(|error| session_store::Error::Encode(error.to_string()))?;
         let id = record.id.to_string();
-        let written = match (&self.db, only_new) {
-            (Db::Sqlite(pool), true) => sqlx::query(
-                "INSERT INTO tower_sessions (id, data, expiry_date) VALUES (?, ?, ?)
-                     ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(data)
-            .bind(record.expiry_date)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()),
-            (Db::Sqlite(pool), false) => sqlx::query(
-                "INSERT INTO tower_sessions (id, data, expiry_date) VALUES (?, ?, ?)
-                     ON CONFLICT (id) DO UPDATE
-                     SET data = excluded.data, expiry_date = excluded.expiry_date",
-            )
-            .bind(id)
-            .bind(data)
-            .bind(record.expiry_date)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()),
-            (Db::Postgres(pool), true) => sqlx::query(
-                "INSERT INTO tower_sessions.session (id, data, expiry_date)
-                     VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(data)
-            .bind(record.expiry_date)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()),
-            (Db::Postgres(pool), false) => sqlx::query(
-                "INSERT INTO tower_sessions.session (id, data, expiry_date)
-                     VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE
-                     SET data = excluded.data, expiry_date = excluded.expiry_date",
-            )
-            .bind(id)
-            .bind(data)
-            .bind(record.expiry_date)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()),
-        }
+        let sql = match only_new {
+            true => self.sql().insert_new,
+            false => self.sql().upsert,
+        };
+        let written = on_db!(&self.db, pool => {
+            sqlx::query(sql)
+                .bind(id)
+                .bind(data)
+                .bind(record.expiry_date)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        })
         .map_err(backend)?;
         Ok(written == 1)
     }
@@ -147,27 +147,11 @@ impl SessionStore for Sessions {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let (id, now) = (id.to_string(), OffsetDateTime::now_utc());
-        let data: Option<Vec<u8>> =
-            match &self.db {
-                Db::Sqlite(pool) => {
-                    sqlx::query_scalar(
-                        "SELECT data FROM tower_sessions WHERE id = ? AND expiry_date > ?",
-                    )
-                    .bind(id)
-                    .bind(now)
-                    .fetch_optional(pool)
-                    .await
-                }
-                Db::Postgres(pool) => sqlx::query_scalar(
-                    "SELECT data FROM tower_sessions.session WHERE id = $1 AND expiry_date > $2",
-                )
-                .bind(id)
-                .bind(now)
-                .fetch_optional(pool)
-                .await,
-            }
-            .map_err(backend)?;
+        let (sql, id, now) = (self.sql().load, id.to_string(), OffsetDateTime::now_utc());
+        let data: Option<Vec<u8>> = on_db!(&self.db, pool => {
+            sqlx::query_scalar(sql).bind(id).bind(now).fetch_optional(pool).await
+        })
+        .map_err(backend)?;
         data.map(|data| {
             rmp_serde::from_slice(&data)
                 .map_err(|error| session_store::Error::Decode(error.to_string()))
@@ -176,20 +160,8 @@ impl SessionStore for Sessions {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        let id = id.to_string();
-        match &self.db {
-            Db::Sqlite(pool) => sqlx::query("DELETE FROM tower_sessions WHERE id = ?")
-                .bind(id)
-                .execute(pool)
-                .await
-                .map(|_| ()),
-            Db::Postgres(pool) => sqlx::query("DELETE FROM tower_sessions.session WHERE id = $1")
-                .bind(id)
-                .execute(pool)
-                .await
-                .map(|_| ()),
-        }
-        .map_err(backend)?;
-        Ok(())
+        let (sql, id) = (self.sql().delete, id.to_string());
+        on_db!(&self.db, pool => sqlx::query(sql).bind(id).execute(pool).await.map(|_| ()))
+            .map_err(backend)
     }
 }
