@@ -357,31 +357,33 @@ async fn two_hundred_concurrent_payers_get_exactly_max_usage_attempts_again_afte
     );
 }
 
-/// A cap well above Postgres's stripes: the first payers reserve holding one stripe each
-/// without counting, the last ones holding the link alone; either way exactly the cap.
+/// A cap well above the room Postgres's stripes need: the first payers reserve in batches
+/// holding one stripe each without counting, the last ones holding the link alone; either way
+/// exactly the cap.
 #[tokio::test]
 async fn a_rush_through_the_striped_headroom_still_stops_exactly_at_the_cap() {
     let app = spawn_app().await;
-    let slug = link(&app, &[("input[max_usage]", "60")]).await;
-    assert_eq!(rush(&app, &slug, 200).await, 60);
+    let cap = paylinks::db::reservations::HEADROOM as usize + 60;
+    let slug = link(&app, &[("input[max_usage]", &cap.to_string())]).await;
+    assert_eq!(rush(&app, &slug, cap + 140).await, cap);
     let link_id = app.scalar("SELECT id FROM payment_links").await;
     assert_eq!(
         app.pending_usage(link_id).await,
-        60,
+        cap as i64,
         "the kept pending count adds up over its stripes"
     );
     assert_eq!(rush(&app, &slug, 20).await, 0, "a full link takes no one");
 }
 
-/// Reservations of the same moment share one commit on SQLite: a reference drawn twice is
-/// refused alone (its payer draws again), and the others in the batch are kept.
+/// Reservations of the same moment share one commit: a reference drawn twice is refused
+/// alone (its payer draws again), and the others in the batch are kept.
 #[tokio::test]
 async fn a_reference_drawn_twice_at_once_is_refused_alone() {
     use paylinks::db::reservations::NewAttempt;
     use paylinks::domain::ids::LinkId;
     use paylinks::error::AppError;
     let app = spawn_app().await;
-    link(&app, &[]).await;
+    link(&app, &[("input[max_usage]", "0")]).await;
     let link_id = LinkId(app.scalar("SELECT id FROM payment_links").await);
     let now = app.state.now_ms();
     let attempt = |reff_no, value| NewAttempt {

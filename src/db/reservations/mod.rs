@@ -6,9 +6,10 @@
 //! moment committed together ([`ReservationBatches`]). On Postgres a popular link must not
 //! make every payer queue behind one row: a reservation holds one of the link's [`STRIPES`]
 //! advisory locks, so at most that many reserve at once, and stores its attempt without
-//! counting anything while even all of them together could not overrun the cap. Nearer the cap
-//! (or on a link with a stock) it holds every stripe and counts exactly, as SQLite does. The
-//! proof is in SECURITY.md, "Usage caps on Postgres".
+//! counting anything while even all of them together could not overrun the cap; payers'
+//! reservations of the same moment are stored together under one stripe ([`StripeBatches`]).
+//! Nearer the cap (or on a link with a stock) it holds every stripe and counts exactly, as
+//! SQLite does. The proof is in SECURITY.md, "Usage caps on Postgres".
 
 use crate::db::histories::{AttemptRow, ATTEMPT_COLUMNS};
 use crate::db::outcomes::LINK_SNAPSHOT_COLUMNS;
@@ -22,7 +23,10 @@ use crate::wire::events::{self, Subject};
 use crate::write_events;
 use std::sync::LazyLock;
 
+mod postgres_batches;
 mod sqlite_batches;
+use postgres_batches::StripeBatches;
+pub use postgres_batches::HEADROOM;
 use sqlite_batches::ReservationBatches;
 
 #[derive(Clone, Copy)]
@@ -79,6 +83,9 @@ enum Hold {
     /// Every stripe (SQLite: its write lock), taken before the statement: it counts live
     /// pending attempts exactly.
     Alone,
+    /// One stripe of each link, taken before the statement, which stores a batch of
+    /// reservations ([`StripeBatches`]) with the stripe's room as `Stripe` does.
+    Batch,
 }
 
 /// The lock class and key of one of the link's stripes, drawn at random. Two links sharing a
@@ -116,21 +123,27 @@ pub(crate) async fn hold_link_alone(
     Ok(())
 }
 
-/// Where payers' reservations are stored: the database, and on SQLite the thread committing
-/// the reservations of the same moment together. Built once per server; reserving only
-/// through it means no caller can bypass the batches by mistake.
+/// Where payers' reservations are stored: the database, and the writers committing the
+/// reservations of the same moment together (SQLite's thread, Postgres's tasks). Built once
+/// per server; reserving only through it means no caller can bypass the batches by mistake.
 #[derive(Clone)]
 pub struct Reservations {
     db: Db,
-    batches: Option<ReservationBatches>,
+    batches: Batches,
+}
+
+#[derive(Clone)]
+enum Batches {
+    Sqlite(ReservationBatches),
+    Postgres(StripeBatches),
 }
 
 impl Reservations {
-    /// Starts SQLite's committing thread.
+    /// Starts the writers.
     pub fn new(db: &Db) -> Reservations {
         let batches = match db {
-            Db::Sqlite(pool) => Some(ReservationBatches::start(pool)),
-            Db::Postgres(_) => None,
+            Db::Sqlite(pool) => Batches::Sqlite(ReservationBatches::start(pool)),
+            Db::Postgres(pool) => Batches::Postgres(StripeBatches::start(pool)),
         };
         Reservations {
             db: db.clone(),
@@ -144,13 +157,20 @@ impl Reservations {
     pub async fn reserve(&self, new: NewAttempt<'_>) -> Result<Option<AttemptId>, AppError> {
         let db = &self.db;
         crate::db::retry_contended(|| async {
-            match (db, &self.batches, new.announce_with) {
-                (Db::Sqlite(_), Some(batches), None) => batches.reserve(reserve_params(&new)).await,
-                (Db::Postgres(_), _, _) => match reserve_holding(db, &new, Hold::Stripe).await? {
-                    Some(id) => Ok(Some(id)),
-                    None => reserve_holding(db, &new, Hold::Alone).await,
-                },
-                _ => reserve_holding(db, &new, Hold::Alone).await,
+            let first = match (&self.batches, new.announce_with) {
+                (Batches::Sqlite(batches), None) => {
+                    return batches.reserve(reserve_params(&new)).await
+                }
+                (Batches::Postgres(batches), None) => {
+                    let params = reserve_params(&new);
+                    batches.reserve(new.link_id, new.reff_no, params).await?
+                }
+                (Batches::Postgres(_), Some(_)) => reserve_holding(db, &new, Hold::Stripe).await?,
+                (Batches::Sqlite(_), Some(_)) => None,
+            };
+            match first {
+                Some(id) => Ok(Some(id)),
+                None => reserve_holding(db, &new, Hold::Alone).await,
             }
         })
         .await
@@ -234,9 +254,10 @@ static READ_LINK: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1"));
 
 /// The reservation statement for each database and hold: on SQLite returning nothing (see
-/// `reserve_holding`) or the attempt, on Postgres its id or the attempt.
+/// `reserve_holding`) or the attempt, on Postgres its id (a batch's: with its reference) or
+/// the attempt.
 fn statement(backend: Backend, hold: Hold, returning_attempt: bool) -> &'static str {
-    static ALL: LazyLock<[[String; 2]; 3]> = LazyLock::new(|| {
+    static ALL: LazyLock<[[String; 2]; 4]> = LazyLock::new(|| {
         let both = |backend, hold, returning_id| {
             [
                 reserve_sql(backend, hold, returning_id),
@@ -247,30 +268,51 @@ fn statement(backend: Backend, hold: Hold, returning_attempt: bool) -> &'static 
             both(Backend::Sqlite, Hold::Alone, ""),
             both(Backend::Postgres, Hold::Alone, "RETURNING id"),
             both(Backend::Postgres, Hold::Stripe, "RETURNING id"),
+            both(Backend::Postgres, Hold::Batch, "RETURNING reff_no, id"),
         ]
     });
     let variant = match (backend, hold) {
         (Backend::Sqlite, _) => 0,
         (Backend::Postgres, Hold::Alone) => 1,
         (Backend::Postgres, Hold::Stripe) => 2,
+        (Backend::Postgres, Hold::Batch) => 3,
     };
     &ALL[variant][usize::from(returning_attempt)]
 }
 
-/// The check and the insert; `$1`…`$20` as [`reserve_args`] binds them. The amount must be
-/// the link's total, or at least its minimum when the payer chooses it (the caller checked the
-/// maximum against the same fixed bounds; quantities chosen change the total, so the amount of
-/// a link whose payer chooses them is the caller's, checked against the items).
+/// The check and the insert; `$1`…`$20` as [`reserve_args`] binds them (a batch: the same
+/// places as arrays, one row of each per reservation). The amount must be the link's total,
+/// or at least its minimum when the payer chooses it (the caller checked the maximum against
+/// the same fixed bounds; quantities chosen change the total, so the amount of a link whose
+/// payer chooses them is the caller's, checked against the items).
 ///
 /// Paid slots are the link's `current_usage` (raised in the same transaction as each credit),
 /// so only pending attempts are counted: through the link's kept count of them (migrations
 /// 0011 and 0034, which includes those whose hold lapsed but the expiry job has not ended yet)
 /// while that leaves room, else live ones through the (link, status, expiry) index. Holding
-/// one stripe (`$21`, `$22`: its lock), the kept count must leave room for every stripe, and
-/// anything closer (or a stock, whose units are counted live) stores nothing: the caller
-/// tries again alone. The stripe's function comes last, so a link that cannot take the
-/// attempt anyway takes no lock.
+/// one stripe (`$21`, `$22`: its lock; a batch took its stripes before), the kept count must
+/// leave room for every stripe's batch, and anything closer (or a stock, whose units are
+/// counted live) stores nothing: the caller tries again alone. The stripe's function comes
+/// last, so a link that cannot take the attempt anyway takes no lock.
 fn reserve_sql(backend: Backend, hold: Hold, returning: &str) -> String {
+    let p: [String; 20] = std::array::from_fn(|place| match hold {
+        Hold::Batch => format!("n.p{}", place + 1),
+        _ => format!("${}", place + 1),
+    });
+    let rows = match hold {
+        Hold::Batch => format!(
+            "unnest({}) AS n({}), ",
+            (1..=20)
+                .map(|place| format!("${place}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (1..=20)
+                .map(|place| format!("p{place}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ => String::new(),
+    };
     let pending = match backend {
         Backend::Sqlite => "l.pending_usage",
         // Migration 0035's function counts the same way.
@@ -281,22 +323,30 @@ fn reserve_sql(backend: Backend, hold: Hold, returning: &str) -> String {
     let live_pending = |what: &str| {
         format!(
             "(SELECT {what} FROM payment_link_histories h
-              WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > $11)"
+              WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > {})",
+            p[10]
         )
     };
     let limits = match hold {
         Hold::Alone => format!(
-            "(l.stock IS NULL OR l.units_paid + $18 + {units} <= l.stock)
+            "(l.stock IS NULL OR l.units_paid + {units_wanted} + {units} <= l.stock)
           AND CASE WHEN l.max_usage = 0 OR l.current_usage + {pending} < l.max_usage
               THEN TRUE
               ELSE l.current_usage + {count} < l.max_usage END",
+            units_wanted = p[17],
             units = live_pending("COALESCE(SUM(h.units), 0)"),
             count = live_pending("COUNT(*)"),
         ),
         Hold::Stripe => {
-            format!("l.stock IS NULL AND reserve_striped_room(l.id, $21, $22, {STRIPES})")
+            format!("l.stock IS NULL AND reserve_striped_room(l.id, $21, $22, {HEADROOM})")
         }
+        Hold::Batch => format!(
+            "l.stock IS NULL
+          AND (l.max_usage = 0 OR l.current_usage + {pending} + {HEADROOM} <= l.max_usage)"
+        ),
     };
+    let [p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p20] =
+        &p;
     format!(
         "INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
             payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
@@ -304,15 +354,17 @@ fn reserve_sql(backend: Backend, hold: Hold, returning: &str) -> String {
             customer_phone, ip_address, created_at, updated_at, payment_method_additional,
             gateway_connection_id, gateway_reference, payer_lang, units, quantities,
             custom_values)
-        SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, $3, $4, $12, $17, $5,
-            $17 - $5, 'pending',
-            CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < $6 THEN l.expired_at ELSE $6 END,
-            $7, $8, $9, $10, $11, $11, $13, $14, $15, $16, $18, $19, $20
-        FROM payment_links l
-        WHERE l.id = $1 AND l.status = 'open'
-          AND (l.expired_at IS NULL OR l.expired_at > $11)
-          AND (l.total_amount = $17 OR $19 IS NOT NULL
-               OR (l.open_amount IS NOT NULL AND l.total_amount < $17))
+        SELECT l.id, l.merchant_id, l.account_id, {p2}, l.reff_no, {p3}, {p4}, {p12}, {p17},
+            {p5}, {p17} - {p5}, 'pending',
+            CASE WHEN l.expired_at IS NOT NULL AND l.expired_at < {p6} THEN l.expired_at
+                 ELSE {p6} END,
+            {p7}, {p8}, {p9}, {p10}, {p11}, {p11}, {p13}, {p14}, {p15}, {p16}, {p18}, {p19},
+            {p20}
+        FROM {rows}payment_links l
+        WHERE l.id = {p1} AND l.status = 'open'
+          AND (l.expired_at IS NULL OR l.expired_at > {p11})
+          AND (l.total_amount = {p17} OR {p19} IS NOT NULL
+               OR (l.open_amount IS NOT NULL AND l.total_amount < {p17}))
           AND {limits}
         {returning}"
     )
