@@ -7,7 +7,12 @@
 //!   `synchronous=NORMAL`), back to back, each transaction sent as one string;
 //! - Postgres (with `BENCH_POSTGRES_URL`): 32 connections committing independent `INSERT`s,
 //!   and the same 32 reserving on one hot link row (row lock, insert, counter update), the
-//!   ceiling a design that queues every payer behind one row lock meets.
+//!   ceiling a design that queues every payer behind one row lock meets;
+//! - Postgres's attempt rows (with `BENCH_ATTEMPTS_URL`, a database the app has migrated and
+//!   seeded, and `BENCH_ATTEMPTS_LINK`, a link in it): 32 connections each committing
+//!   independent `INSERT`s of the row a payer's attempt is, into the app's own table (its
+//!   indexes and triggers), with no count and no lock: what storing attempts costs with
+//!   nothing shared. The rows are left for the caller to delete.
 //!
 //! Prints one JSON object of commits per second; each figure runs for `BENCH_STORAGE_SECONDS`
 //! (default 5).
@@ -31,25 +36,44 @@ fn seconds() -> Duration {
 #[tokio::main]
 async fn main() {
     let mut figures = serde_json::Map::new();
+    if let (Ok(url), Ok(link)) = (
+        std::env::var("BENCH_ATTEMPTS_URL"),
+        std::env::var("BENCH_ATTEMPTS_LINK"),
+    ) {
+        let link: i64 = link.parse().expect("BENCH_ATTEMPTS_LINK is a link id");
+        figures.insert(
+            "postgres_attempt_insert_per_s".into(),
+            postgres_attempt_rows(&url, link).await.into(),
+        );
+        println!("{}", serde_json::Value::Object(figures));
+        return;
+    }
     figures.insert(
         "sqlite_reservation_per_s".into(),
         sqlite_reservations().await.into(),
     );
     if let Ok(url) = std::env::var("BENCH_POSTGRES_URL") {
         prepare_postgres(&url).await;
-        let insert = "INSERT INTO bench_attempts (link_id, created_at) VALUES (1, $1)";
+        const INSERT: &str = "INSERT INTO bench_attempts (link_id, created_at) VALUES (1, $1)";
+        let insert = || sqlx::query(INSERT).bind(1_i64);
         figures.insert(
             "postgres_insert_per_s".into(),
-            postgres_clients(&url, &[insert]).await.into(),
+            postgres_clients(&url, move |_, _| vec![insert()])
+                .await
+                .into(),
         );
-        let hot_row = [
-            "SELECT current_usage FROM bench_links WHERE id = 1 FOR UPDATE",
-            insert,
-            "UPDATE bench_links SET current_usage = current_usage + 1 WHERE id = 1",
-        ];
+        let hot_row = move |_, _| {
+            vec![
+                sqlx::query("SELECT current_usage FROM bench_links WHERE id = 1 FOR UPDATE"),
+                insert(),
+                sqlx::query(
+                    "UPDATE bench_links SET current_usage = current_usage + 1 WHERE id = 1",
+                ),
+            ]
+        };
         figures.insert(
             "postgres_hot_row_per_s".into(),
-            postgres_clients(&url, &hot_row).await.into(),
+            postgres_clients(&url, hot_row).await.into(),
         );
         let mut db = sqlx::PgConnection::connect(&url).await.unwrap();
         db.execute("DROP TABLE bench_attempts, bench_links")
@@ -117,35 +141,62 @@ async fn prepare_postgres(url: &str) {
     .unwrap();
 }
 
-/// Commits per second of `CLIENTS` connections each running `statements` in one transaction,
-/// back to back.
-async fn postgres_clients(url: &str, statements: &[&'static str]) -> f64 {
+/// A payer's attempt as the app stores it (the link's merchant, account and reference read
+/// from the link's row), each with its own reference and VA number, pending for an hour.
+async fn postgres_attempt_rows(url: &str, link: i64) -> f64 {
+    const ATTEMPT: &str = "INSERT INTO payment_link_histories (payment_link_id, merchant_id,
+            account_id, reff_no, payment_link_reff_no, payment_method_code, payment_method_name,
+            payment_method_value, amount, fee, net_amount, status, expired_at, created_at,
+            updated_at, payer_lang, units)
+        SELECT l.id, l.merchant_id, l.account_id, $2, l.reff_no, 'VA_BRI',
+            'BRI Virtual Account', $3, l.total_amount, 0, l.total_amount, 'pending', $4, $5, $5,
+            'id', 1
+        FROM payment_links l WHERE l.id = $1";
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let attempt = move |client: usize, n: u64| {
+        vec![sqlx::query(ATTEMPT)
+            .bind(link)
+            .bind(format!("BENCHROW{client:02}{n:013}"))
+            .bind(format!("88{client:02}{n:012}"))
+            .bind(now + 3_600_000)
+            .bind(now)]
+    };
+    postgres_clients(url, attempt).await
+}
+
+type PgQuery = sqlx::query::Query<'static, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// Commits per second of `CLIENTS` connections each running the statements `transaction`
+/// gives (for the client's number and its count of commits so far) in one transaction, back
+/// to back.
+async fn postgres_clients<F>(url: &str, transaction: F) -> f64
+where
+    F: Fn(usize, u64) -> Vec<PgQuery> + Clone + Send + 'static,
+{
     let stop = Arc::new(AtomicBool::new(false));
     let commits = Arc::new(AtomicU64::new(0));
     let mut clients = Vec::new();
-    for _ in 0..CLIENTS {
+    for client in 0..CLIENTS {
         let mut db = sqlx::PgConnection::connect(url).await.unwrap();
-        let (stop, commits, statements) = (stop.clone(), commits.clone(), statements.to_vec());
+        let (stop, commits, transaction) = (stop.clone(), commits.clone(), transaction.clone());
         clients.push(tokio::spawn(async move {
-            let bound = |statement: &'static str| {
-                let query = sqlx::query(statement);
-                if statement.contains("$1") {
-                    query.bind(1_i64)
-                } else {
-                    query
-                }
-            };
+            let mut done = 0;
             while !stop.load(Ordering::Relaxed) {
-                if let [alone] = statements[..] {
+                let mut statements = transaction(client, done);
+                if statements.len() == 1 {
                     // One statement commits on its own: no BEGIN and COMMIT round trips.
-                    bound(alone).execute(&mut db).await.unwrap();
+                    statements.remove(0).execute(&mut db).await.unwrap();
                 } else {
                     let mut tx = db.begin().await.unwrap();
-                    for statement in &statements {
-                        bound(statement).execute(&mut *tx).await.unwrap();
+                    for statement in statements {
+                        statement.execute(&mut *tx).await.unwrap();
                     }
                     tx.commit().await.unwrap();
                 }
+                done += 1;
                 commits.fetch_add(1, Ordering::Relaxed);
             }
         }));

@@ -205,8 +205,22 @@ def postgres_answers(url):
         return False
 
 
-def scenarios(env, database_url, db):
-    """Seeds, serves and measures every scenario on one database."""
+def attempt_rows_baseline(env, database_url, link_id, db):
+    """Independent INSERTs of the attempt row into the seeded database (its table, indexes and
+    triggers) on the link the attempt scenario uses; the rows are deleted afterwards."""
+    print("storage baseline: attempt rows…", flush=True)
+    measured = subprocess.run([os.path.join(RELEASE, "examples", "bench_storage")],
+                              env=dict(env, BENCH_ATTEMPTS_URL=database_url,
+                                       BENCH_ATTEMPTS_LINK=str(link_id)),
+                              check=True, capture_output=True, text=True)
+    db.execute("DELETE FROM payment_link_histories WHERE reff_no LIKE 'BENCHROW%'")
+    db.execute("VACUUM ANALYZE payment_link_histories")
+    return json.loads(measured.stdout)
+
+
+def scenarios(env, database_url, db, storage):
+    """Seeds, serves and measures every scenario on one database; a storage baseline measured
+    on the seeded database goes into `storage`."""
     results = {}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -225,6 +239,9 @@ def scenarios(env, database_url, db):
                   SELECT merchant_id, account_id, 'benchOversell500slots0', 'BENCH-500', 'Bench',
                   total_amount, FALSE, 500, 0, 'open', source, created_at, updated_at
                   FROM payment_links WHERE id = %s""", (seed["links"][0],))
+
+    if isinstance(db, Postgres):
+        storage.update(attempt_rows_baseline(env, database_url, seed["links"][0], db))
 
     server = Process([os.path.join(RELEASE, "paylinks")], env, f"{base}/health")
     try:
@@ -322,11 +339,12 @@ def main() -> int:
     env.pop("DATABASE_URL", None)
     results = {"baselines": baselines(env)}
     print("— SQLite —", flush=True)
-    results["SQLite"], html_bytes = scenarios(env, f"sqlite:{database}", Sqlite(database))
+    storage = results["baselines"]["storage"]
+    results["SQLite"], html_bytes = scenarios(env, f"sqlite:{database}", Sqlite(database), storage)
     postgres_url = fresh_postgres()
     if postgres_url:
         print("— Postgres —", flush=True)
-        results["Postgres"], _ = scenarios(env, postgres_url, Postgres(postgres_url))
+        results["Postgres"], _ = scenarios(env, postgres_url, Postgres(postgres_url), storage)
     else:
         print("no PostgreSQL server answers: the Postgres run is left out", flush=True)
     results["SQLite"]["page weight"] = page_weight(os.path.join(ROOT, "target", "site", "pkg"), html_bytes)
@@ -367,7 +385,7 @@ TARGETS = {
     "payer page GET /pay/{slug}": "≥ 150 % of minimal Leptos rps; p99 < 10 ms; 0 errors",
     "attempt creation POST /fn/pay": {
         "SQLite": "≥ 5,000/s and ≥ 45 % of the bare SQLite reservation; p99 < 50 ms",
-        "Postgres": "≥ 2,000/s and ≥ 60 % of Postgres's independent INSERTs; p99 < 100 ms",
+        "Postgres": "≥ 2,000/s and ≥ 60 % of Postgres's independent INSERTs of the attempt row; p99 < 100 ms",
     },
     "API list histories, filtered": {
         "SQLite": "p50 < 50 ms",
@@ -389,7 +407,7 @@ def verdict(name, backend, r, baselines):
         return (r["rps"] >= 5000 and r["rps"] >= 0.45 * storage["sqlite_reservation_per_s"]
                 and r["p99_ms"] < 50)
     if name.startswith("attempt creation"):
-        insert = storage.get("postgres_insert_per_s", float("inf"))
+        insert = storage.get("postgres_attempt_insert_per_s", float("inf"))
         return r["rps"] >= 2000 and r["rps"] >= 0.6 * insert and r["p99_ms"] < 100
     if name.startswith("API list") and backend == "Postgres":
         return r["ok"] > 0 and r["p50_ms"] < 10
@@ -439,6 +457,8 @@ def report(results):
                 "" if met is None else ("yes" if met else "**no**")]) + " |")
     for name, key in (("bare SQLite reservation, 1 connection", "sqlite_reservation_per_s"),
                       ("Postgres independent INSERTs, 32 connections", "postgres_insert_per_s"),
+                      ("Postgres independent INSERTs of the attempt row, 32 connections",
+                       "postgres_attempt_insert_per_s"),
                       ("Postgres reservations on one hot row, 32 connections", "postgres_hot_row_per_s")):
         if key in storage:
             lines.append(f"| {name} | — | {storage[key]:,.0f} |  |  |  |  |  | commits/s | storage baseline |  |")
@@ -458,8 +478,10 @@ loopback for {DURATION} per scenario, {HISTORIES:,} seeded payments. "vs bare" i
 bare axum "hello" throughput measured in the same run; the payer page's target compares it with
 the minimal Leptos page, and attempt creation's with what the storage itself commits in the same
 run (`examples/bench_storage.rs`: the bare reservation transaction on SQLite from one
-connection, each sent as one string; independent INSERTs, and reservations on one hot row, from 32 Postgres
-connections). The load generator runs on the same two cores as the server.
+connection, each sent as one string; from 32 Postgres connections, independent INSERTs of a
+three-column row, reservations on one hot row, and independent INSERTs of the attempt row itself
+into the seeded database's own table, with its indexes and triggers, but no count and no lock;
+Postgres's target is a share of the last). The load generator runs on the same two cores as the server.
 
 {table}
 """)
