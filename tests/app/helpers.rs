@@ -6,6 +6,7 @@ use leptos::config::LeptosOptions;
 use paylinks::clock::ManualClock;
 use paylinks::config::Settings;
 use paylinks::db::Db;
+use paylinks::on_db;
 use paylinks::payments::sandbox::va::VaPrefixes;
 use paylinks::startup::{build_router, build_state};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT_LANGUAGE, ORIGIN};
@@ -402,65 +403,24 @@ impl TestApp {
 
     /// The single integer a query returns, read straight from the database.
     pub async fn scalar(&self, sql: &str) -> i64 {
-        let (value,): (i64,) = match &self.db {
-            Db::Sqlite(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_one(pool)
-                .await
-                .unwrap(),
-            Db::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_one(pool)
-                .await
-                .unwrap(),
-        };
-        value
+        crate::support::scalar(&self.db, sql).await
     }
 
     /// The single text value a query returns.
     pub async fn scalar_text(&self, sql: &str) -> String {
-        let (value,): (String,) = match &self.db {
-            Db::Sqlite(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_one(pool)
-                .await
-                .unwrap(),
-            Db::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_one(pool)
-                .await
-                .unwrap(),
-        };
-        value
+        on_db!(&self.db, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await.unwrap())
     }
 
     /// One integer column of every row a query returns.
     pub async fn numbers(&self, sql: &str) -> Vec<i64> {
-        let rows: Vec<(i64,)> = match &self.db {
-            Db::Sqlite(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_all(pool)
-                .await
-                .unwrap(),
-            Db::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_all(pool)
-                .await
-                .unwrap(),
-        };
-        rows.into_iter().map(|(n,)| n).collect()
+        on_db!(&self.db, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await.unwrap())
     }
 
     /// One text column of every row a query returns.
     pub async fn texts(&self, sql: &str) -> Vec<String> {
-        let rows: Vec<(String,)> = match &self.db {
-            Db::Sqlite(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_all(pool)
-                .await
-                .unwrap(),
-            Db::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_all(pool)
-                .await
-                .unwrap(),
-        };
-        rows.into_iter().map(|(t,)| t).collect()
+        texts(&self.db, sql).await
     }
 
-    /// The sandbox acquirer's signed "paid" callback for an attempt.
     /// An attempt's row id (the API's history id), by its reference.
     pub async fn history_id(&self, reff: &str) -> String {
         self.scalar(&format!(
@@ -516,4 +476,9 @@ pub async fn field_errors(response: Response) -> std::collections::BTreeMap<Stri
     assert_eq!(status, expected, "{body}");
     serde_json::from_value(body[key].clone())
         .unwrap_or_else(|_| panic!("not a field error: {body}"))
+}
+
+/// One text column of every row `sql` returns.
+pub async fn texts(db: &Db, sql: &str) -> Vec<String> {
+    on_db!(db, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await.unwrap())
 }

@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::api_client::{new_link, ApiClient};
-use crate::helpers::{field_errors, spawn_app, Browser, TestApp};
+use crate::helpers::{field_errors, spawn_app, texts, Browser, TestApp};
 use paylinks::db::Db;
 use paylinks::payments::sandbox::retail::{is_payment_code, Outlet};
 
@@ -283,30 +283,7 @@ async fn database_before_retail() -> (Db, Option<std::path::PathBuf>) {
 }
 
 async fn execute(db: &Db, sql: &str) -> Result<(), sqlx::Error> {
-    match db {
-        Db::Sqlite(pool) => sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(pool)
-            .await
-            .map(|_| ()),
-        Db::Postgres(pool) => sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(pool)
-            .await
-            .map(|_| ()),
-    }
-}
-
-async fn texts(db: &Db, sql: &str) -> Vec<String> {
-    let rows: Vec<(String,)> = match db {
-        Db::Sqlite(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_all(pool)
-            .await
-            .unwrap(),
-        Db::Postgres(pool) => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_all(pool)
-            .await
-            .unwrap(),
-    };
-    rows.into_iter().map(|(text,)| text).collect()
+    paylinks::on_db!(db, pool => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await.map(|_| ()))
 }
 
 #[tokio::test]
