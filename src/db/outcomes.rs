@@ -381,16 +381,31 @@ struct Ending<'a> {
     make_events: MakeEvents,
 }
 
-/// Ends the due attempts and writes each one's events, all in one transaction (tried again if
-/// the database aborts it for contention). Concurrent runs change each attempt once: the
-/// status guard is checked again on rows another run changed first.
+/// The most attempts one transaction ends: a backlog (a burst of payers who never paid) is
+/// ended in steps, so no pass holds the links, or SQLite's write lock, for long, nor reads the
+/// whole backlog into memory.
+const MOST_ENDED_PER_COMMIT: u64 = 1000;
+
+/// Ends the due attempts and writes each one's events, up to [`MOST_ENDED_PER_COMMIT`] per
+/// transaction (each tried again if the database aborts it for contention) until none is
+/// left. Concurrent runs change each attempt once: the status guard is checked again on rows
+/// another run changed first.
 async fn end_attempts(
     db: &Db,
     ending: &Ending<'_>,
     now_ms: i64,
     public_base_url: &str,
 ) -> Result<u64, AppError> {
-    crate::db::retry_contended(|| end_attempts_once(db, ending, now_ms, public_base_url)).await
+    let mut ended = 0;
+    loop {
+        let step =
+            crate::db::retry_contended(|| end_attempts_once(db, ending, now_ms, public_base_url))
+                .await?;
+        ended += step;
+        if step < MOST_ENDED_PER_COMMIT {
+            return Ok(ended);
+        }
+    }
 }
 
 async fn end_attempts_once(
@@ -399,11 +414,17 @@ async fn end_attempts_once(
     now_ms: i64,
     public_base_url: &str,
 ) -> Result<u64, AppError> {
+    // Every link with a due attempt: a superset of this step's, which may differ by the time
+    // the update picks them, so no attempt is changed without its link held first.
     let lock_links = crate::db::lock_links_sql(ending.due);
     let end = format!(
-        "UPDATE payment_link_histories SET status = '{}', updated_at = $1
-         WHERE {} RETURNING {ATTEMPT_COLUMNS}",
-        ending.status, ending.due
+        "UPDATE payment_link_histories SET status = '{status}', updated_at = $1
+         WHERE id IN (SELECT id FROM payment_link_histories WHERE {due}
+                      LIMIT {MOST_ENDED_PER_COMMIT})
+           AND {due}
+         RETURNING {ATTEMPT_COLUMNS}",
+        status = ending.status,
+        due = ending.due,
     );
     let read_link = format!("SELECT {LINK_SNAPSHOT_COLUMNS} FROM payment_links WHERE id = $1");
     on_db!(db, pool => async {

@@ -1,5 +1,5 @@
 //! Background work: expiring pending attempts (which frees their slots) and settling paid
-//! ones after a delay. Each job is one guarded UPDATE, so two app instances on one database
+//! ones after a delay. Each job's UPDATEs are guarded, so two app instances on one database
 //! can run them at once without processing a row twice.
 
 use crate::db::Db;

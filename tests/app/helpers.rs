@@ -421,6 +421,40 @@ impl TestApp {
         texts(&self.db, sql).await
     }
 
+    /// A pending BRI VA attempt of 200,000 on `link_id`, as the payer page stores it, due in
+    /// an hour: for reserving straight through `state.reservations`.
+    pub fn va_attempt<'a>(
+        &self,
+        link_id: paylinks::domain::ids::LinkId,
+        reff_no: &'a str,
+        value: &'a str,
+    ) -> paylinks::db::reservations::NewAttempt<'a> {
+        let now = self.state.now_ms();
+        paylinks::db::reservations::NewAttempt {
+            link_id,
+            reff_no,
+            method_code: "VA_BRI",
+            method_name: "BRI Virtual Account",
+            value,
+            additional: None,
+            amount: paylinks::domain::Rupiah(200_000),
+            units: 1,
+            quantities: None,
+            custom_values: None,
+            fee: paylinks::domain::Rupiah(0),
+            expires_at: now + 3_600_000,
+            customer_name: None,
+            customer_email: None,
+            customer_phone: None,
+            ip_address: None,
+            now_ms: now,
+            announce_with: None,
+            gateway_connection_id: None,
+            gateway_reference: None,
+            payer_lang: Default::default(),
+        }
+    }
+
     /// An attempt's row id (the API's history id), by its reference.
     pub async fn history_id(&self, reff: &str) -> String {
         self.scalar(&format!(

@@ -4,6 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::helpers::{spawn_app, TestApp, SETTLEMENT_DELAY_MS};
+use paylinks::domain::ids::LinkId;
 use paylinks::jobs::{expire_attempts, run_due, settle_payments};
 
 async fn slug_with_max_usage(app: &TestApp, max_usage: &str) -> String {
@@ -51,6 +52,39 @@ async fn expired_attempts_are_marked_and_their_slots_reused() {
         "on a capped link a VA holds its place 30 minutes, not its 24 hours"
     );
     start(&app, &slug, "GOPAY").await;
+}
+
+/// A backlog larger than one step of the expiry job (a burst of payers who never paid) ends
+/// in one pass, a step per transaction, and frees every slot.
+#[tokio::test]
+async fn a_backlog_larger_than_one_step_expires_in_one_pass() {
+    let app = spawn_app().await;
+    slug_with_max_usage(&app, "0").await;
+    let link_id = LinkId(app.scalar("SELECT id FROM payment_links").await);
+    let backlog = 2_345;
+    let drawn: Vec<(String, String)> = (0..backlog)
+        .map(|n| (format!("REF-BACKLOG-{n:011}"), format!("99002{n:011}")))
+        .collect();
+    for some in drawn.chunks(200) {
+        let reserved = futures::future::join_all(some.iter().map(|(reff_no, value)| {
+            app.state
+                .reservations
+                .reserve(app.va_attempt(link_id, reff_no, value))
+        }))
+        .await;
+        assert!(
+            reserved.iter().all(|r| matches!(r, Ok(Some(_)))),
+            "{reserved:?}"
+        );
+    }
+    app.clock.advance_ms(61 * 60 * 1000);
+    run_due(&app.state).await.unwrap();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payment_link_histories WHERE status = 'expired'")
+            .await,
+        backlog
+    );
+    assert_eq!(app.pending_usage(link_id.0).await, 0, "every slot is free");
 }
 
 #[tokio::test]

@@ -379,36 +379,11 @@ async fn a_rush_through_the_striped_headroom_still_stops_exactly_at_the_cap() {
 /// alone (its payer draws again), and the others in the batch are kept.
 #[tokio::test]
 async fn a_reference_drawn_twice_at_once_is_refused_alone() {
-    use paylinks::db::reservations::NewAttempt;
     use paylinks::domain::ids::LinkId;
     use paylinks::error::AppError;
     let app = spawn_app().await;
     link(&app, &[("input[max_usage]", "0")]).await;
     let link_id = LinkId(app.scalar("SELECT id FROM payment_links").await);
-    let now = app.state.now_ms();
-    let attempt = |reff_no, value| NewAttempt {
-        link_id,
-        reff_no,
-        method_code: "VA_BRI",
-        method_name: "BRI Virtual Account",
-        value,
-        additional: None,
-        amount: paylinks::domain::Rupiah(200_000),
-        units: 1,
-        quantities: None,
-        custom_values: None,
-        fee: paylinks::domain::Rupiah(0),
-        expires_at: now + 3_600_000,
-        customer_name: None,
-        customer_email: None,
-        customer_phone: None,
-        ip_address: None,
-        now_ms: now,
-        announce_with: None,
-        gateway_connection_id: None,
-        gateway_reference: None,
-        payer_lang: Default::default(),
-    };
     let reservations = &app.state.reservations;
     let results = futures::future::join_all(
         [
@@ -417,7 +392,7 @@ async fn a_reference_drawn_twice_at_once_is_refused_alone() {
             ("REF-TWICE-0000000000000", "9900200000000003"),
             ("REF-THIRD-0000000000000", "9900200000000004"),
         ]
-        .map(|(reff_no, value)| reservations.reserve(attempt(reff_no, value))),
+        .map(|(reff_no, value)| reservations.reserve(app.va_attempt(link_id, reff_no, value))),
     )
     .await;
     let refused = results
