@@ -313,6 +313,8 @@ fn reserve_sql(backend: Backend, hold: Hold, returning: &str) -> String {
         ),
         _ => String::new(),
     };
+    let [p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p20] =
+        &p;
     let pending = match backend {
         Backend::Sqlite => "l.pending_usage",
         // Migration 0035's function counts the same way.
@@ -323,17 +325,15 @@ fn reserve_sql(backend: Backend, hold: Hold, returning: &str) -> String {
     let live_pending = |what: &str| {
         format!(
             "(SELECT {what} FROM payment_link_histories h
-              WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > {})",
-            p[10]
+              WHERE h.payment_link_id = l.id AND h.status = 'pending' AND h.expired_at > {p11})"
         )
     };
     let limits = match hold {
         Hold::Alone => format!(
-            "(l.stock IS NULL OR l.units_paid + {units_wanted} + {units} <= l.stock)
+            "(l.stock IS NULL OR l.units_paid + {p18} + {units} <= l.stock)
           AND CASE WHEN l.max_usage = 0 OR l.current_usage + {pending} < l.max_usage
               THEN TRUE
               ELSE l.current_usage + {count} < l.max_usage END",
-            units_wanted = p[17],
             units = live_pending("COALESCE(SUM(h.units), 0)"),
             count = live_pending("COUNT(*)"),
         ),
@@ -345,8 +345,6 @@ fn reserve_sql(backend: Backend, hold: Hold, returning: &str) -> String {
           AND (l.max_usage = 0 OR l.current_usage + {pending} + {HEADROOM} <= l.max_usage)"
         ),
     };
-    let [p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p20] =
-        &p;
     format!(
         "INSERT INTO payment_link_histories (payment_link_id, merchant_id, account_id, reff_no,
             payment_link_reff_no, payment_method_code, payment_method_name, payment_method_value,
